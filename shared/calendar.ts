@@ -1,0 +1,119 @@
+/**
+ * The creditor's business calendar: dates are calendar dates in the creditor's time zone, emails leave at the send
+ * time on business days (weekends and the country's public holidays skipped). Time zones come from luxon (IANA data),
+ * holidays from date-holidays: no hand-written DST or holiday arithmetic here.
+ */
+import Holidays from 'date-holidays';
+import { DateTime } from 'luxon';
+
+export interface BusinessCalendar {
+  /** IANA time zone, e.g. Europe/Paris. */
+  timeZone: string;
+  /** ISO 3166 country (optionally `FR-67` style with a region) whose public holidays are skipped. */
+  country: string;
+  /** Local send time, HH:mm. */
+  sendTime: string;
+}
+
+export const DEFAULT_CALENDAR: BusinessCalendar = { timeZone: 'Europe/Paris', country: 'FR', sendTime: '09:00' };
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** True for a YYYY-MM-DD string that names a day that exists (2027-02-30 does not). */
+export function isRealCalendarDate(value: string): boolean {
+  if (!DATE.test(value)) return false;
+  const parsed = DateTime.fromISO(value, { zone: 'UTC' });
+  return parsed.isValid && parsed.toISODate() === value;
+}
+
+function day(date: string): DateTime {
+  const parsed = DateTime.fromISO(date, { zone: 'UTC' });
+  if (!parsed.isValid || !DATE.test(date)) throw new RangeError(`Not a calendar date: ${date}`);
+  return parsed;
+}
+
+export function addDays(date: string, days: number): string {
+  return day(date).plus({ days }).toISODate()!;
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round(day(to).diff(day(from), 'days').days);
+}
+
+const holidayCache = new Map<string, Set<string>>();
+
+function publicHolidays(country: string, year: number): Set<string> {
+  const key = `${country}:${year}`;
+  let dates = holidayCache.get(key);
+  if (!dates) {
+    const [countryCode, region] = country.split('-');
+    const holidays = region ? new Holidays(countryCode, region) : new Holidays(countryCode);
+    dates = new Set(
+      (holidays.getHolidays(year) || []).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)),
+    );
+    holidayCache.set(key, dates);
+  }
+  return dates;
+}
+
+export function isPublicHoliday(date: string, calendar: BusinessCalendar): boolean {
+  return publicHolidays(calendar.country, day(date).year).has(date);
+}
+
+export function isBusinessDay(date: string, calendar: BusinessCalendar): boolean {
+  return day(date).weekday <= 5 && !isPublicHoliday(date, calendar);
+}
+
+/** The date itself when it is a business day, else the closest earlier one. */
+export function onOrBeforeBusinessDay(date: string, calendar: BusinessCalendar): string {
+  let current = date;
+  while (!isBusinessDay(current, calendar)) current = addDays(current, -1);
+  return current;
+}
+
+/** The date itself when it is a business day, else the closest later one. */
+export function onOrAfterBusinessDay(date: string, calendar: BusinessCalendar): string {
+  let current = date;
+  while (!isBusinessDay(current, calendar)) current = addDays(current, 1);
+  return current;
+}
+
+/** The instant (UTC ISO) of the send time on that local date; a send time inside a DST gap moves forward. */
+export function sendInstant(date: string, calendar: BusinessCalendar): string {
+  const local = DateTime.fromISO(`${date}T${calendar.sendTime}`, { zone: calendar.timeZone });
+  if (!local.isValid) throw new RangeError(`Bad date, send time or time zone: ${date} ${calendar.sendTime} ${calendar.timeZone}`);
+  return local.toUTC().toISO({ suppressMilliseconds: true })!;
+}
+
+/** Midnight at the start of that local date, as a UTC ISO instant. */
+export function startOfLocalDay(date: string, calendar: BusinessCalendar): string {
+  return DateTime.fromISO(date, { zone: calendar.timeZone }).startOf('day').toUTC().toISO({ suppressMilliseconds: true })!;
+}
+
+/** The creditor-local calendar date of an instant. */
+export function localDate(instant: string | Date, calendar: BusinessCalendar): string {
+  const at = typeof instant === 'string' ? DateTime.fromISO(instant) : DateTime.fromJSDate(instant);
+  return at.setZone(calendar.timeZone).toISODate()!;
+}
+
+/**
+ * When the pre-reminder leaves: `daysBeforeDue` before the due date, moved to the previous business day so that the
+ * customer keeps at least that many days, at the send time.
+ */
+export function preReminderInstant(dueDate: string, daysBeforeDue: number, calendar: BusinessCalendar): string {
+  return sendInstant(onOrBeforeBusinessDay(addDays(dueDate, -daysBeforeDue), calendar), calendar);
+}
+
+/** The first send slot on a business day at or after `date`, never before `notBefore`. */
+export function nextSendSlot(date: string, calendar: BusinessCalendar, notBefore?: string): string {
+  let candidate = onOrAfterBusinessDay(date, calendar);
+  let instant = sendInstant(candidate, calendar);
+  if (notBefore) {
+    while (instant < notBefore) {
+      candidate = onOrAfterBusinessDay(addDays(candidate, 1), calendar);
+      instant = sendInstant(candidate, calendar);
+    }
+  }
+  return instant;
+}

@@ -1,0 +1,52 @@
+/**
+ * The small JSON object the state machine carries from state to state. Every Lambda task receives
+ * `{ state, ... }` and returns the next state; the record in DynamoDB stays the source of truth.
+ */
+import type { Phase } from './invoice';
+
+/** What "Decide the next step" routes on (see statemachines/invoice-dunning.asl.json). */
+export type Next =
+  | 'plan'
+  | 'wait'
+  | 'paid'
+  | 'cancelled'
+  | 'replan'
+  | 'send_pre_reminder'
+  | 'promise'
+  | 'promise_broken'
+  | 'dispute'
+  | 'dispute_follow_up'
+  | 'question'
+  | 'overdue'
+  | 'escalate'
+  | 'hand_off';
+
+export interface ExecutionState {
+  invoiceId: string;
+  revision: number;
+  /** Counts the checks; a retried check with the same step returns the same answer. */
+  step: number;
+  phase: Phase;
+  next: Next;
+  /** The wake-up time of the next park; `seconds` feeds the task's TimeoutSecondsPath. */
+  wait?: { until: string; seconds: number };
+  /** Set by a Catch on the way to "Needs attention". */
+  error?: { Error?: string; Cause?: string };
+}
+
+/** The input of a new execution. */
+export function initialState(invoiceId: string, revision: number): ExecutionState {
+  return { invoiceId, revision, step: 0, phase: 'before_pre_reminder', next: 'plan' };
+}
+
+/** Step Functions task timeouts are positive whole seconds; a past wake-up time still waits one second. */
+export function waitUntil(until: string, now: Date): { until: string; seconds: number } {
+  return { until, seconds: Math.max(1, Math.ceil((Date.parse(until) - now.getTime()) / 1000)) };
+}
+
+/** Makes an invoice id safe as an execution name: [0-9A-Za-z_-], at most 80 characters with the revision suffix. */
+export function executionName(invoiceId: string, revision: number): string {
+  const suffix = `-r${revision}`;
+  const safe = invoiceId.replace(/[^0-9A-Za-z_-]/g, '_');
+  return `${safe.slice(0, 80 - suffix.length)}${suffix}`;
+}

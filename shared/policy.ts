@@ -1,0 +1,65 @@
+/**
+ * The dunning policy is data: defaults here, overridable per creditor (deployment configuration) and per invoice
+ * (the `policy` field of a registration). Later sources win, field by field.
+ */
+import type { z } from 'zod';
+import type { LadderStep, PolicyOverrides } from './schemas';
+
+export type LadderStep = z.infer<typeof LadderStep>;
+export type LadderAction = LadderStep['action'];
+
+export interface DunningPolicy {
+  /** The pre-reminder leaves this many days before the due date (moved to the previous business day). */
+  daysBeforeDue: number;
+  /** A promise is broken when no payment arrives this many days after the promised date. */
+  promiseGraceDays: number;
+  /** The team is reminded of an open dispute after this many days, and again every as many days. */
+  disputeFollowUpDays: number;
+  /** At least this many days between two escalation steps (after a broken promise, say). */
+  minimumGapDays: number;
+  /** The overdue ladder, offsets in days after the due date. Reaching the end means hand-off. */
+  ladder: LadderStep[];
+  /** Annual late-payment interest stated in overdue reminders: ECB refinancing rate + 10 points (L441-10 II). */
+  lateInterestRatePercent: number;
+  /** Fixed recovery indemnity per late invoice in EUR (D441-5). */
+  recoveryIndemnityEur: number;
+  /** Payment terms beyond this many days from the issue date get a warning (Code de commerce L441-10 I). */
+  maxPaymentTermDays: number;
+  /** Customer links stay valid this many days after the due date. */
+  linkValidityDaysAfterDue: number;
+}
+
+export const DEFAULT_LADDER: LadderStep[] = [
+  { offsetDays: 1, action: 'reminder_email' },
+  { offsetDays: 8, action: 'phone_call' },
+  { offsetDays: 15, action: 'penalty_reminder' },
+  { offsetDays: 30, action: 'formal_notice' },
+  { offsetDays: 45, action: 'hand_off' },
+];
+
+/** ECB main refinancing rate (2.15 %, in force since June 2025) + 10 points. Update every semester in the config. */
+export const DEFAULT_POLICY: DunningPolicy = {
+  daysBeforeDue: 10,
+  promiseGraceDays: 3,
+  disputeFollowUpDays: 7,
+  minimumGapDays: 5,
+  ladder: DEFAULT_LADDER,
+  lateInterestRatePercent: 12.15,
+  recoveryIndemnityEur: 40,
+  maxPaymentTermDays: 60,
+  linkValidityDaysAfterDue: 120,
+};
+
+export type PolicyOverrides = z.infer<typeof PolicyOverrides>;
+
+/** Merges overrides over the defaults; undefined fields keep the earlier value. */
+export function resolvePolicy(...layers: (Partial<DunningPolicy> | undefined)[]): DunningPolicy {
+  const policy: DunningPolicy = { ...DEFAULT_POLICY };
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const [key, value] of Object.entries(layer)) {
+      if (value !== undefined) (policy as unknown as Record<string, unknown>)[key] = value;
+    }
+  }
+  return policy;
+}
