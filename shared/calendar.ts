@@ -110,7 +110,10 @@ export function nextSendSlot(date: string, calendar: BusinessCalendar, notBefore
   let candidate = onOrAfterBusinessDay(date, calendar);
   let instant = sendInstant(candidate, calendar);
   if (notBefore) {
-    while (instant < notBefore) {
+    // Compare instants, not strings: notBefore may carry milliseconds or an offset (2027-03-29T08:30:00+02:00).
+    const earliest = Date.parse(notBefore);
+    if (Number.isNaN(earliest)) throw new RangeError(`Not an instant: ${notBefore}`);
+    while (Date.parse(instant) < earliest) {
       candidate = onOrAfterBusinessDay(addDays(candidate, 1), calendar);
       instant = sendInstant(candidate, calendar);
     }

@@ -30,6 +30,8 @@ export interface ExecutionState {
   next: Next;
   /** The wake-up time of the next park; `seconds` feeds the task's TimeoutSecondsPath. */
   wait?: { until: string; seconds: number };
+  /** The event the last check took, when the next step needs its detail (a question's text). */
+  event?: { type: string; seq: number; detail?: Record<string, string> };
   /** Set by a Catch on the way to "Needs attention". */
   error?: { Error?: string; Cause?: string };
 }

@@ -59,6 +59,8 @@ export interface WorkflowEvent {
   seq: number;
   type: WorkflowEventType;
   at: string;
+  /** What the team needs to act on (a question's text and who asked). */
+  detail?: Record<string, string>;
 }
 
 export interface InvoiceRecord {
@@ -91,6 +93,8 @@ export interface InvoiceRecord {
   paymentReferences: string[];
   /** Contacts whose address bounced or complained: no more email to them. */
   suppressedEmails: string[];
+  /** When the pre-reminder for the current due date left (absent: not yet). */
+  preReminderSentFor?: string;
   /** Overdue ladder rungs already carried out, and when the last one happened. */
   escalation: { done: number; lastAt?: string };
   /** Events not yet taken by the execution, oldest first. */

@@ -38,7 +38,8 @@ export interface InvoiceStore {
   listTimeline(invoiceId: string): Promise<TimelineEntry[]>;
   /** Claims the right to send the email `key` of this invoice; only the first claim wins. */
   claimEmail(invoiceId: string, key: string, at: string): Promise<EmailClaim>;
-  recordEmailSent(invoiceId: string, key: string, messageId: string): Promise<void>;
+  /** Marks the claimed email as sent and indexes its SES message id; `to` lets bounce events name the address. */
+  recordEmailSent(invoiceId: string, key: string, messageId: string, to?: string[]): Promise<void>;
   /** Maps an SES message id back to the invoice and email key (for delivery and bounce events). */
   findEmailByMessageId(messageId: string): Promise<{ invoiceId: string; key: string; to: string[] } | undefined>;
   putLink(link: LinkRecord): Promise<void>;

@@ -1,0 +1,30 @@
+/**
+ * The operator's morning digest (EventBridge Scheduler, business days, creditor time): open disputes, promises,
+ * overdue invoices on the ladder, each with what happens next. Sent once per local day.
+ */
+import { localDate } from '../shared/calendar';
+import { getConfig, getDependencies } from '../shared/commons/dependencies';
+import type { InvoiceRecord, InvoiceStatus } from '../shared/invoice';
+import { formatMoney } from '../shared/money';
+import { sendTeamEmail } from '../shared/notifications';
+
+const SECTIONS: { status: InvoiceStatus; title: string }[] = [
+  { status: 'disputed', title: 'Open disputes: resolve them' },
+  { status: 'overdue', title: 'Overdue: on the escalation ladder' },
+  { status: 'promised', title: 'Payment promised' },
+];
+
+const line = (r: InvoiceRecord) =>
+  `${r.invoiceId} — ${r.customer.name} — ${formatMoney(r.outstanding, 'en')} — due ${r.dueDate}` +
+  (r.promise && r.status === 'promised' ? ` — promised for ${r.promise.date}` : '') +
+  (r.nextActionAt ? ` — next step ${r.nextActionAt}` : '');
+
+export async function handler(): Promise<{ sent: boolean; invoices: number }> {
+  const deps = getDependencies();
+  const config = getConfig();
+  const lists = await Promise.all(SECTIONS.map((s) => deps.store.listByStatus(s.status, 200)));
+  const digest = SECTIONS.map((s, i) => ({ title: `${s.title} (${lists[i].length})`, lines: lists[i].map(line) }));
+  const today = localDate(deps.clock.now(), config.calendar);
+  const sent = await sendTeamEmail(deps, config, undefined, 'daily_digest', `digest@${today}`, { digest });
+  return { sent: sent.length > 0, invoices: lists.reduce((n, l) => n + l.length, 0) };
+}

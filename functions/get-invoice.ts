@@ -1,0 +1,13 @@
+/** GET /invoices/{invoiceId} — the invoice, its status and its timeline. */
+import { getDependencies } from '../shared/commons/dependencies';
+import { httpHandler, invoiceIdParam, json } from '../shared/commons/http';
+import { NotFoundError } from '../shared/errors';
+import { invoiceView } from '../shared/invoice';
+
+export const handler = httpHandler(async (event) => {
+  const invoiceId = invoiceIdParam(event);
+  const { store } = getDependencies();
+  const [record, timeline] = await Promise.all([store.getInvoice(invoiceId), store.listTimeline(invoiceId)]);
+  if (!record) throw new NotFoundError(`No invoice ${invoiceId}.`);
+  return json(200, invoiceView(record, timeline));
+});

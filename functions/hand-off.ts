@@ -1,0 +1,39 @@
+/**
+ * "Hand off to legal": writes the evidence file (the registration, the amounts, every reminder, answer and payment
+ * from the timeline, the penalties due) and notifies the team. Runs once: a retry finds the invoice handed off.
+ */
+import { getConfig, getDependencies } from '../shared/commons/dependencies';
+import type { WorkflowTaskInput } from '../shared/commons/workflow-step';
+import type { ExecutionState } from '../shared/execution-state';
+import { NotFoundError } from '../shared/errors';
+import { invoiceView } from '../shared/invoice';
+import { penaltiesFor, sendTeamEmail } from '../shared/notifications';
+import { mutateInvoice } from '../shared/record-updates';
+import { nextState } from '../shared/workflow';
+
+export async function handler({ state }: WorkflowTaskInput): Promise<ExecutionState> {
+  const deps = getDependencies();
+  const config = getConfig();
+  const record = await deps.store.getInvoice(state.invoiceId);
+  if (!record) throw new NotFoundError(`No invoice ${state.invoiceId}`);
+  if (record.status === 'paid' || record.status === 'cancelled') return nextState(state, record, record.status, deps.clock.now());
+  const now = deps.clock.now();
+  const timeline = await deps.store.listTimeline(record.invoiceId);
+  await deps.store.putEvidence(record.invoiceId, {
+    generatedAt: now.toISOString(),
+    creditor: config.creditor,
+    invoice: invoiceView(record),
+    registration: record.registration,
+    penalties: penaltiesFor(record, config, now),
+    remindersSent: timeline.filter((t) => t.type === 'email_sent'),
+    customerAnswers: timeline.filter((t) => ['promise', 'promise_broken', 'dispute', 'question', 'call_outcome'].includes(t.type)),
+    payments: timeline.filter((t) => t.type === 'payment'),
+    timeline,
+  });
+  const notified = await sendTeamEmail(deps, config, record, 'hand_off', 'hand_off');
+  const { record: written } = await mutateInvoice(deps, record.invoiceId, (current, at) => ({
+    record: { ...current, status: 'handed_off', phase: 'closed', nextActionAt: undefined, parkedToken: undefined },
+    timeline: current.status === 'handed_off' ? notified : [...notified, { type: 'handed_off', at: at.toISOString(), evidence: `/invoices/${record.invoiceId}/evidence` }],
+  }));
+  return nextState(state, written, 'hand_off', deps.clock.now());
+}

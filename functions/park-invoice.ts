@@ -1,0 +1,22 @@
+/**
+ * The interruptible wait: stores the task token on the record so that an event can wake the execution. If an event
+ * is already pending, the invoice is closed or the wake-up time has come, it wakes itself at once instead: no event
+ * written before the park is missed.
+ */
+import { getDependencies } from '../shared/commons/dependencies';
+import type { WorkflowTaskInput } from '../shared/commons/workflow-step';
+import { isClosed } from '../shared/workflow';
+import { mutateInvoice } from '../shared/record-updates';
+
+export async function handler({ state, taskToken }: WorkflowTaskInput): Promise<void> {
+  if (!taskToken) throw new Error('park-invoice needs a task token (.waitForTaskToken)');
+  const deps = getDependencies();
+  let wakeNow = false;
+  await mutateInvoice(deps, state.invoiceId, (record, now) => {
+    const due = record.nextActionAt !== undefined && now.toISOString() >= record.nextActionAt;
+    wakeNow = record.pendingEvents.length > 0 || isClosed(record) || due;
+    if (wakeNow || record.parkedToken === taskToken) return undefined;
+    return { record: { ...record, parkedToken: taskToken } };
+  });
+  if (wakeNow) await deps.workflow.wake(taskToken, { woken: 'already_pending' });
+}

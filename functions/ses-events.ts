@@ -1,0 +1,70 @@
+/**
+ * SES configuration-set events (through EventBridge): deliveries go on the timeline; a permanent bounce or a complaint
+ * suppresses the address (no more email to it) and alerts the team. EventBridge delivers at least once, so each
+ * event id is processed once (Powertools idempotency table).
+ */
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import * as z from 'zod';
+import { suppressContact } from '../shared/billing';
+import { dynamoDbClient } from '../shared/commons/aws-clients';
+import { getConfig, getDependencies } from '../shared/commons/dependencies';
+import { sendTeamEmail } from '../shared/notifications';
+
+const Recipients = z.array(z.object({ emailAddress: z.string() }).loose()).default([]);
+
+/** The parts of an SES event we use; everything else passes through untouched. */
+const SesEvent = z
+  .object({
+    id: z.string(),
+    detail: z
+      .object({
+        eventType: z.string(),
+        mail: z.object({ messageId: z.string(), destination: z.array(z.string()).default([]) }).loose(),
+        bounce: z.object({ bounceType: z.string(), bouncedRecipients: Recipients }).loose().optional(),
+        complaint: z.object({ complainedRecipients: Recipients }).loose().optional(),
+        delivery: z.object({ recipients: z.array(z.string()).default([]) }).loose().optional(),
+      })
+      .loose(),
+  })
+  .loose();
+
+async function processEvent(raw: unknown): Promise<{ handled: string }> {
+  const event = SesEvent.parse(raw);
+  const deps = getDependencies();
+  const { eventType, mail, bounce, complaint } = event.detail;
+  const sent = await deps.store.findEmailByMessageId(mail.messageId);
+  if (!sent || sent.invoiceId === '_team') return { handled: 'unknown_message' };
+  const at = deps.clock.now().toISOString();
+  if (eventType === 'Delivery') {
+    await deps.store.appendTimeline(sent.invoiceId, [{ type: 'email_delivered', at, to: mail.destination, messageId: mail.messageId }]);
+    return { handled: 'delivery' };
+  }
+  const permanent = eventType === 'Complaint' || (eventType === 'Bounce' && bounce?.bounceType === 'Permanent');
+  const addresses = (bounce?.bouncedRecipients ?? complaint?.complainedRecipients ?? []).map((r) => r.emailAddress);
+  if (!permanent) {
+    await deps.store.appendTimeline(sent.invoiceId, [{ type: 'email_bounced', at, to: addresses, bounceType: bounce?.bounceType ?? eventType, permanent: false }]);
+    return { handled: 'transient' };
+  }
+  const type = eventType === 'Complaint' ? 'email_complaint' : 'email_bounced';
+  for (const address of addresses) {
+    const { record } = await suppressContact(deps, sent.invoiceId, address, type, { messageId: mail.messageId, permanent: true });
+    const timeline = await sendTeamEmail(deps, getConfig(), record, 'contact_bounced', `bounce@${address}`, {
+      facts: { address, event: eventType },
+    });
+    if (timeline.length) await deps.store.appendTimeline(sent.invoiceId, timeline);
+  }
+  return { handled: type };
+}
+
+let processOnce: ((event: unknown) => Promise<{ handled: string }>) | undefined;
+
+export async function handler(event: unknown) {
+  const tableName = process.env.IDEMPOTENCY_TABLE_NAME;
+  if (!tableName) return processEvent(event);
+  processOnce ??= makeIdempotent(processEvent, {
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamoDbClient() }),
+    config: new IdempotencyConfig({ eventKeyJmesPath: 'id', expiresAfterSeconds: 7 * 86_400 }),
+  });
+  return processOnce(event);
+}

@@ -1,0 +1,51 @@
+/**
+ * Which handler serves which route, and which handler stands behind each `${...}` placeholder of the state machine.
+ * The CDK stack and the local runtime both read this list, so a route exists in both or in neither.
+ */
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PATCH';
+  /** API Gateway path syntax: `{invoiceId}` is a path parameter. */
+  path: string;
+  /** A file in functions/, without the extension. */
+  handler: string;
+  /** Billing and operator routes need `Authorization: Bearer <api key>`; customer pages and the OpenAPI do not. */
+  auth: boolean;
+}
+
+export const ROUTES: Route[] = [
+  { method: 'POST', path: '/invoices', handler: 'register-invoice', auth: true },
+  { method: 'GET', path: '/invoices/{invoiceId}', handler: 'get-invoice', auth: true },
+  { method: 'PATCH', path: '/invoices/{invoiceId}', handler: 'update-invoice', auth: true },
+  { method: 'POST', path: '/invoices/{invoiceId}/payments', handler: 'record-payment', auth: true },
+  { method: 'POST', path: '/invoices/{invoiceId}/cancel', handler: 'cancel-invoice', auth: true },
+  { method: 'POST', path: '/invoices/{invoiceId}/dispute-resolution', handler: 'resolve-dispute', auth: true },
+  { method: 'POST', path: '/invoices/{invoiceId}/call-outcomes', handler: 'record-call-outcome', auth: true },
+  { method: 'GET', path: '/invoices/{invoiceId}/evidence', handler: 'get-evidence', auth: true },
+  { method: 'GET', path: '/openapi.json', handler: 'get-openapi', auth: false },
+  { method: 'GET', path: '/r/{token}', handler: 'customer-page', auth: false },
+  { method: 'POST', path: '/r/{token}', handler: 'customer-page', auth: false },
+];
+
+/** The HTTP API's Lambda authorizer (payload 2.0, simple responses). */
+export const AUTHORIZER_HANDLER = 'authorize-api-key';
+
+/** State machine placeholder → handler invoked by that task. */
+export const WORKFLOW_FUNCTIONS = {
+  PlanRemindersFunctionArn: 'plan-reminders',
+  ParkFunctionArn: 'park-invoice',
+  CheckFunctionArn: 'check-news',
+  SendEmailFunctionArn: 'send-email',
+  PlanEscalationFunctionArn: 'plan-escalation',
+  HandOffFunctionArn: 'hand-off',
+} as const;
+
+/** Handlers triggered by events rather than routes or the state machine. */
+export const EVENT_HANDLERS = {
+  /** SES configuration-set events (delivery, bounce, complaint) through EventBridge. */
+  sesEvents: 'ses-events',
+  /** The daily operator digest, from an EventBridge Scheduler cron in the creditor's time zone. */
+  dailyDigest: 'daily-digest',
+} as const;
+
+export const STATE_MACHINE_FILE = 'statemachines/invoice-dunning.asl.json';

@@ -1,0 +1,57 @@
+/**
+ * A Mailer decorator: every email still goes through the real SesMailer (to the SES emulator and its mail viewer);
+ * the decorator also keeps a copy with the virtual sending time, the invoice id (from the `invoiceId` tag) and the
+ * links found in the HTML, for `GET /_local/outbox` and the tests.
+ */
+import type { Clock, Mailer, OutgoingEmail } from '../../shared/ports';
+
+export interface OutboxEntry {
+  messageId: string;
+  invoiceId?: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  links: string[];
+  tags: Record<string, string>;
+  /** Virtual time of sending. */
+  sentAt: string;
+}
+
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&quot;': '"', '&#39;': "'", '&#x27;': "'", '&lt;': '<', '&gt;': '>' };
+
+/** Every `href` value of the HTML, entities decoded, in document order. */
+export function extractLinks(html: string): string[] {
+  const links: string[] = [];
+  for (const match of html.matchAll(/\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')/gi)) {
+    const raw = match[1] ?? match[2] ?? '';
+    links.push(raw.replace(/&(amp|quot|#39|#x27|lt|gt);/g, (entity) => ENTITIES[entity] ?? entity));
+  }
+  return links;
+}
+
+export class RecordingMailer implements Mailer {
+  readonly outbox: OutboxEntry[] = [];
+
+  constructor(
+    private readonly inner: Mailer,
+    private readonly clock: Clock,
+  ) {}
+
+  async send(email: OutgoingEmail): Promise<string> {
+    const sentAt = this.clock.now().toISOString();
+    const messageId = await this.inner.send(email);
+    this.outbox.push({
+      messageId,
+      ...(email.tags?.invoiceId ? { invoiceId: email.tags.invoiceId } : {}),
+      to: [...email.to],
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+      links: extractLinks(email.html),
+      tags: { ...(email.tags ?? {}) },
+      sentAt,
+    });
+    return messageId;
+  }
+}

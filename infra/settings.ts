@@ -1,0 +1,126 @@
+/**
+ * Deployment settings, read once from the CDK context (`cdk.json`, or `npx cdk deploy -c dunning:teamEmail=...`).
+ * This is the one place that lists them, with their defaults. The stack turns them into the environment variables
+ * that `shared/config.ts` reads in every handler.
+ *
+ * | context key             | default                     | meaning                                                     |
+ * |-------------------------|-----------------------------|-------------------------------------------------------------|
+ * | `dunning:senderEmail`   | `billing@example.com`       | From address of every email                                 |
+ * | `dunning:senderDomain`  | none                        | Verify this domain (Easy DKIM) instead of the sender address |
+ * | `dunning:teamEmail`     | `credit-team@example.com`   | Credit team: notifications and the daily digest             |
+ * | `dunning:creditor`      | Example SAS, example IBAN   | Name, legal id, address, IBAN, BIC, bank shown to customers |
+ * | `dunning:timeZone`      | `Europe/Paris`              | Creditor's time zone: due dates, send window, digest time   |
+ * | `dunning:country`       | `FR`                        | Creditor's country: public holidays skipped                 |
+ * | `dunning:sendTime`      | `09:00`                     | Local time at which emails go out                           |
+ * | `dunning:publicBaseUrl` | the HTTP API's own URL      | Base URL of the customer links (a custom domain)            |
+ * | `dunning:policy`        | the defaults in code        | Overrides of the dunning policy (`shared/policy.ts`)        |
+ *
+ * Object values may be given as JSON strings, which is what `-c key=value` on the command line produces.
+ */
+import type { Node } from 'constructs';
+
+export interface CreditorSettings {
+  name: string;
+  legalId?: string;
+  address?: string;
+  iban: string;
+  bic: string;
+  bankName?: string;
+}
+
+export interface DunningSettings {
+  senderEmail: string;
+  /** When set, the SES identity is this domain (production: DKIM-signed mail); otherwise the sender address. */
+  senderDomain?: string;
+  teamEmail: string;
+  creditor: CreditorSettings;
+  timeZone: string;
+  country: string;
+  sendTime: string;
+  /** Empty: customer links use the HTTP API's own URL. */
+  publicBaseUrl: string;
+  /** Partial policy, merged over the defaults by the handlers; absent: the defaults. */
+  policy?: Record<string, unknown>;
+}
+
+export const DEFAULT_SETTINGS: DunningSettings = {
+  senderEmail: 'billing@example.com',
+  teamEmail: 'credit-team@example.com',
+  creditor: {
+    name: 'Example SAS',
+    iban: 'FR76 3000 6000 0112 3456 7890 189',
+    bic: 'AGRIFRPP',
+  },
+  timeZone: 'Europe/Paris',
+  country: 'FR',
+  sendTime: '09:00',
+  publicBaseUrl: '',
+};
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/i;
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+const COUNTRY = /^[A-Z]{2}$/;
+
+/** Reads and checks the `dunning:*` context values; a wrong value fails the synth with the key's name. */
+export function readSettings(node: Node): DunningSettings {
+  const value = (key: string): unknown => node.tryGetContext(`dunning:${key}`);
+  const text = (key: string, fallback: string): string => {
+    const raw = value(key);
+    if (raw === undefined || raw === null) return fallback;
+    if (typeof raw !== 'string') throw new Error(`dunning:${key} must be a string`);
+    return raw.trim();
+  };
+  const object = (key: string): Record<string, unknown> | undefined => {
+    let raw = value(key);
+    if (raw === undefined || raw === null || raw === '') return undefined;
+    if (typeof raw === 'string') {
+      try {
+        raw = JSON.parse(raw);
+      } catch {
+        throw new Error(`dunning:${key} must be a JSON object`);
+      }
+    }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`dunning:${key} must be an object`);
+    return raw as Record<string, unknown>;
+  };
+  const check = (key: string, ok: boolean, expected: string) => {
+    if (!ok) throw new Error(`dunning:${key} must be ${expected}`);
+  };
+
+  const senderEmail = text('senderEmail', DEFAULT_SETTINGS.senderEmail);
+  check('senderEmail', EMAIL.test(senderEmail), 'an email address');
+  const senderDomain = text('senderDomain', '') || undefined;
+  if (senderDomain) {
+    check('senderDomain', DOMAIN.test(senderDomain), 'a domain name');
+    check('senderDomain', senderEmail.toLowerCase().endsWith(`@${senderDomain.toLowerCase()}`), `the domain of ${senderEmail}`);
+  }
+  const teamEmail = text('teamEmail', DEFAULT_SETTINGS.teamEmail);
+  check('teamEmail', EMAIL.test(teamEmail), 'an email address');
+
+  const creditor = { ...DEFAULT_SETTINGS.creditor, ...object('creditor') } as CreditorSettings;
+  for (const field of ['name', 'iban', 'bic'] as const) {
+    check(`creditor.${field}`, typeof creditor[field] === 'string' && creditor[field].length > 0, 'a non-empty string');
+  }
+
+  const timeZone = text('timeZone', DEFAULT_SETTINGS.timeZone);
+  check('timeZone', isTimeZone(timeZone), 'an IANA time zone such as Europe/Paris');
+  const country = text('country', DEFAULT_SETTINGS.country).toUpperCase();
+  check('country', COUNTRY.test(country), 'an ISO 3166-1 alpha-2 code such as FR');
+  const sendTime = text('sendTime', DEFAULT_SETTINGS.sendTime);
+  check('sendTime', TIME.test(sendTime), 'a local time HH:mm');
+
+  const publicBaseUrl = text('publicBaseUrl', DEFAULT_SETTINGS.publicBaseUrl).replace(/\/+$/, '');
+  check('publicBaseUrl', publicBaseUrl === '' || /^https:\/\/[^\s/]+(\/\S*)?$/.test(publicBaseUrl), 'empty or an https:// URL');
+
+  return { senderEmail, senderDomain, teamEmail, creditor, timeZone, country, sendTime, publicBaseUrl, policy: object('policy') };
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return name.includes('/') || name === 'UTC';
+  } catch {
+    return false;
+  }
+}

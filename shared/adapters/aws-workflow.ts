@@ -1,0 +1,98 @@
+/**
+ * Workflow on Step Functions (executions, task tokens) and EventBridge Scheduler (deferred starts).
+ * Every call is safe to repeat: Lambda retries and duplicate events must not fail or start anything twice.
+ */
+import { CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { createHash } from 'node:crypto';
+import type { Workflow } from '../ports';
+
+/** Scheduler's universal target: the schedule itself calls states:StartExecution, no Lambda in between. */
+export const START_EXECUTION_TARGET_ARN = 'arn:aws:scheduler:::aws-sdk:sfn:startExecution';
+const SCHEDULE_NAME_MAX_LENGTH = 64;
+/** The token is no longer waiting: the wait timed out, was woken already, or its execution ended. */
+const GONE_TOKEN_ERRORS = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
+
+function errorName(error: unknown): string | undefined {
+  return (error as { name?: string } | undefined)?.name;
+}
+
+/** `start-<executionName>`, or a truncated name plus a hash of the full one when it exceeds Scheduler's 64 characters. */
+export function scheduleName(executionName: string): string {
+  const name = `start-${executionName}`.replace(/[^0-9A-Za-z_.-]/g, '_');
+  if (name.length <= SCHEDULE_NAME_MAX_LENGTH) return name;
+  const hash = createHash('sha256').update(executionName).digest('hex').slice(0, 12);
+  return `${name.slice(0, SCHEDULE_NAME_MAX_LENGTH - hash.length - 1)}-${hash}`;
+}
+
+/** Scheduler's one-time expression: `at(yyyy-mm-ddThh:mm:ss)`, read in ScheduleExpressionTimezone (UTC here). */
+export function atExpression(at: string): string {
+  const ms = Date.parse(at);
+  if (Number.isNaN(ms)) throw new Error(`Not a timestamp: ${at}`);
+  return `at(${new Date(ms).toISOString().slice(0, 19)})`;
+}
+
+export class AwsWorkflow implements Workflow {
+  constructor(
+    private readonly sfn: SFNClient,
+    private readonly scheduler: SchedulerClient,
+    private readonly options: { stateMachineArn: string; schedulerRoleArn?: string; schedulerGroupName?: string },
+  ) {}
+
+  async start(executionName: string, input: object): Promise<void> {
+    try {
+      await this.sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: this.options.stateMachineArn,
+          name: executionName,
+          input: JSON.stringify(input),
+        }),
+      );
+    } catch (error) {
+      // The name is taken: this execution was started before (a retry, a duplicate event). Names are never reused.
+      if (errorName(error) === 'ExecutionAlreadyExists') return;
+      throw error;
+    }
+  }
+
+  async wake(taskToken: string, output: object): Promise<boolean> {
+    try {
+      await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+      return true;
+    } catch (error) {
+      if (GONE_TOKEN_ERRORS.has(errorName(error) ?? '')) return false;
+      throw error;
+    }
+  }
+
+  async scheduleStart(executionName: string, at: string, input: object): Promise<void> {
+    if (!this.options.schedulerRoleArn) {
+      throw new Error('Cannot schedule a deferred start: SCHEDULER_ROLE_ARN (the role Scheduler assumes) is not set');
+    }
+    try {
+      await this.scheduler.send(
+        new CreateScheduleCommand({
+          Name: scheduleName(executionName),
+          ...(this.options.schedulerGroupName ? { GroupName: this.options.schedulerGroupName } : {}),
+          ScheduleExpression: atExpression(at),
+          ScheduleExpressionTimezone: 'UTC',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          ActionAfterCompletion: 'DELETE',
+          Target: {
+            Arn: START_EXECUTION_TARGET_ARN,
+            RoleArn: this.options.schedulerRoleArn,
+            Input: JSON.stringify({
+              StateMachineArn: this.options.stateMachineArn,
+              Name: executionName,
+              Input: JSON.stringify(input),
+            }),
+          },
+        }),
+      );
+    } catch (error) {
+      // A schedule with this name exists: this start was scheduled before.
+      if (errorName(error) === 'ConflictException') return;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,303 @@
+/**
+ * InvoiceStore on DynamoDB (layout in ./dynamodb-table). Every write is a single-item conditional write: the local
+ * emulator has no transactions, and a conditional put is all the "at most once" guarantees need.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type QueryCommandInput,
+  type TranslateConfig,
+} from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { TooManyRequestsError, VersionConflict } from '../errors';
+import type { InvoiceRecord, InvoiceStatus, TimelineEntry } from '../invoice';
+import type { ApiKeyRecord, EmailClaim, InvoiceStore, LinkRecord } from '../ports';
+import { GSI1_NAME, GSI1_PK, KEY_ATTRIBUTES, keys, PK, SK, statusIndexKeys, TTL_ATTRIBUTE } from './dynamodb-table';
+
+type Item = Record<string, unknown>;
+
+/** Hour counters outlive their hour a little, then TTL sweeps them. */
+const LINK_COUNTER_TTL_SECONDS = 2 * 24 * 3600;
+/** A timeline key collision (same instant, same 4 random hex digits) is retried with fresh digits. */
+const TIMELINE_PUT_ATTEMPTS = 3;
+
+function isConditionFailure(error: unknown): boolean {
+  return (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
+}
+
+function withoutKeys<T>(item: Item): T {
+  const copy = { ...item };
+  for (const name of KEY_ATTRIBUTES) delete copy[name];
+  return copy as T;
+}
+
+/** Normalises to `toISOString()` so that keys sort by time whatever offset the caller wrote. */
+function isoInstant(at: string): string {
+  const ms = Date.parse(at);
+  if (Number.isNaN(ms)) throw new Error(`Not a timestamp: ${at}`);
+  return new Date(ms).toISOString();
+}
+
+const TRANSLATE_CONFIG: TranslateConfig = { marshallOptions: { removeUndefinedValues: true } };
+
+export class DynamoDbInvoiceStore implements InvoiceStore {
+  private readonly document: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.document = DynamoDBDocumentClient.from(client, TRANSLATE_CONFIG);
+  }
+
+  /**
+   * lib-dynamodb keeps its marshalling options on the wrapped client's shared config, so another document client
+   * built on the same DynamoDBClient silently replaces ours (undefined values then throw). The options are read
+   * synchronously when `send` is called, so setting them just before each call is enough.
+   */
+  private get doc(): DynamoDBDocumentClient {
+    this.document.config.translateConfig = TRANSLATE_CONFIG;
+    return this.document;
+  }
+
+  async getInvoice(invoiceId: string): Promise<InvoiceRecord | undefined> {
+    const item = await this.get(keys.invoice(invoiceId));
+    return item && withoutKeys<InvoiceRecord>(item);
+  }
+
+  async createInvoice(record: InvoiceRecord): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.invoiceItem(record),
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PK },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async putInvoice(record: InvoiceRecord): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.invoiceItem(record),
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': record.version - 1 },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new VersionConflict(`invoice ${record.invoiceId}`);
+      throw error;
+    }
+  }
+
+  async appendTimeline(invoiceId: string, entries: TimelineEntry[]): Promise<void> {
+    await Promise.all(entries.map((entry, index) => this.putTimelineEntry(invoiceId, entry, index)));
+  }
+
+  async listTimeline(invoiceId: string): Promise<TimelineEntry[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+      ExpressionAttributeValues: { ':pk': keys.invoice(invoiceId)[PK], ':prefix': keys.timelinePrefix },
+      ScanIndexForward: true,
+      ConsistentRead: true,
+    });
+    return items.map((item) => withoutKeys<TimelineEntry>(item));
+  }
+
+  async claimEmail(invoiceId: string, key: string, at: string): Promise<EmailClaim> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.emailClaim(invoiceId, key), invoiceId, key, claimedAt: at },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PK },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'already_claimed';
+      throw error;
+    }
+  }
+
+  async recordEmailSent(invoiceId: string, key: string, messageId: string, to: string[] = []): Promise<void> {
+    // Wall-clock time: this is bookkeeping on the claim, the timeline entry carries the business time.
+    const sentAt = new Date().toISOString();
+    // The lookup goes first: once the claim says "sent", a bounce for this message must be able to find it.
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.sesMessage(messageId), messageId, invoiceId, key, to, sentAt },
+      }),
+    );
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.emailClaim(invoiceId, key),
+          UpdateExpression: 'SET messageId = :messageId, sentAt = :sentAt, #to = :to',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PK, '#to': 'to' },
+          ExpressionAttributeValues: { ':messageId': messageId, ':sentAt': sentAt, ':to': to },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        throw new Error(`Email ${key} of invoice ${invoiceId} was sent without a claim`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async findEmailByMessageId(messageId: string): Promise<{ invoiceId: string; key: string; to: string[] } | undefined> {
+    const item = await this.get(keys.sesMessage(messageId));
+    if (!item) return undefined;
+    return { invoiceId: item.invoiceId as string, key: item.key as string, to: (item.to as string[] | undefined) ?? [] };
+  }
+
+  async putLink(link: LinkRecord): Promise<void> {
+    // Kept in a map: the record's own ISO `expiresAt` must not sit in the table's TTL attribute.
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.link(link.tokenHash), link } }));
+  }
+
+  async getLink(tokenHash: string): Promise<LinkRecord | undefined> {
+    const item = await this.get(keys.link(tokenHash));
+    return item?.link as LinkRecord | undefined;
+  }
+
+  async countLinkUse(tokenHash: string, at: string, limit: number): Promise<void> {
+    const instant = isoInstant(at);
+    const hour = instant.slice(0, 13);
+    const expiresAt = Math.floor(Date.parse(`${hour}:00:00Z`) / 1000) + LINK_COUNTER_TTL_SECONDS;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.linkUses(tokenHash, hour),
+          UpdateExpression: 'SET #ttl = :ttl ADD #uses :one',
+          ConditionExpression: 'attribute_not_exists(#uses) OR #uses < :limit',
+          ExpressionAttributeNames: { '#uses': 'uses', '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':ttl': expiresAt },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        throw new TooManyRequestsError('This link has been used too often in the last hour. Please try again later.');
+      }
+      throw error;
+    }
+    // The link's lifetime total, for the evidence file; the hour counter above is what enforces the limit.
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.link(tokenHash),
+          UpdateExpression: 'SET #link.#uses = #link.#uses + :one',
+          ConditionExpression: 'attribute_exists(#link.#uses)',
+          ExpressionAttributeNames: { '#link': 'link', '#uses': 'uses' },
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async getApiKey(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    const item = await this.get(keys.apiKey(keyHash));
+    return item && withoutKeys<ApiKeyRecord>(item);
+  }
+
+  async putApiKey(key: ApiKeyRecord): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...key, ...keys.apiKey(key.keyHash) } }));
+  }
+
+  async listByStatus(status: InvoiceStatus, limit = 100): Promise<InvoiceRecord[]> {
+    const items = await this.queryAll(
+      {
+        TableName: this.tableName,
+        IndexName: GSI1_NAME,
+        KeyConditionExpression: '#gpk = :status',
+        ExpressionAttributeNames: { '#gpk': GSI1_PK },
+        ExpressionAttributeValues: { ':status': status },
+        ScanIndexForward: true,
+      },
+      limit,
+    );
+    return items.map((item) => withoutKeys<InvoiceRecord>(item));
+  }
+
+  async putEvidence(invoiceId: string, evidence: unknown): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.evidence(invoiceId), evidence } }));
+  }
+
+  async getEvidence(invoiceId: string): Promise<unknown | undefined> {
+    const item = await this.get(keys.evidence(invoiceId));
+    return item?.evidence;
+  }
+
+  private invoiceItem(record: InvoiceRecord): Item {
+    return { ...record, ...keys.invoice(record.invoiceId), ...statusIndexKeys(record) };
+  }
+
+  private async get(key: Item): Promise<Item | undefined> {
+    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    return result.Item;
+  }
+
+  private async putTimelineEntry(invoiceId: string, entry: TimelineEntry, index: number): Promise<void> {
+    const at = isoInstant(entry.at);
+    // Two hex digits of position keep one call's same-instant entries in the order given; four random ones keep
+    // parallel writers apart.
+    const position = Math.min(index, 255).toString(16).padStart(2, '0');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...entry, ...keys.timeline(invoiceId, at, position + randomBytes(2).toString('hex')) },
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': PK },
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!isConditionFailure(error) || attempt >= TIMELINE_PUT_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async queryAll(input: QueryCommandInput, limit = Infinity): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const remaining = limit - items.length;
+      const page = await this.doc.send(
+        new QueryCommand({
+          ...input,
+          ExclusiveStartKey: startKey,
+          ...(Number.isFinite(remaining) ? { Limit: remaining } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && items.length < limit);
+    return items;
+  }
+}

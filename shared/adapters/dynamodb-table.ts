@@ -1,0 +1,94 @@
+/**
+ * The single-table layout, in one place: the store adapter, the CDK stack's assertions, the local runtime (which
+ * creates the table on the emulator) and the tests all read these constants.
+ *
+ * | item                 | pk                     | sk                                   | notes                                   |
+ * |----------------------|------------------------|--------------------------------------|-----------------------------------------|
+ * | invoice record       | `INVOICE#<id>`         | `INVOICE`                            | gsi1pk/gsi1sk for the operator queues   |
+ * | timeline entry       | `INVOICE#<id>`         | `TIMELINE#<at ISO>#<6 hex>`          | append-only: put if absent              |
+ * | email claim          | `INVOICE#<id>`         | `EMAIL#<key>`                        | put if absent = the right to send once  |
+ * | evidence file        | `INVOICE#<id>`         | `EVIDENCE`                           | the document in the `evidence` map      |
+ * | SES message lookup   | `SESMSG#<messageId>`   | `SESMSG`                             | bounce/delivery event → invoice         |
+ * | customer link        | `LINK#<tokenHash>`     | `LINK`                               | the record in the `link` map            |
+ * | link use counter     | `LINK#<tokenHash>`     | `USES#<yyyy-mm-ddThh>`               | one per hour, expires with `expiresAt`  |
+ * | API key              | `APIKEY#<keyHash>`     | `APIKEY`                             |                                         |
+ *
+ * An invoice's record, timeline, claims and evidence share a partition, so one Query reads its whole story.
+ * The `byStatus` index keys invoices by status and next action time: `gsi1sk` sorts as text, and invoices with no
+ * next action sort last (`9999`). Only the invoice record carries gsi1 attributes, so the index holds nothing else.
+ */
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+export const PK = 'pk';
+export const SK = 'sk';
+export const GSI1_NAME = 'byStatus';
+export const GSI1_PK = 'gsi1pk';
+export const GSI1_SK = 'gsi1sk';
+/** DynamoDB TTL attribute (epoch seconds); TTL ignores items where it is absent or not a number. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+/** Attributes the layout adds to a stored document; they never leave the adapter. */
+export const KEY_ATTRIBUTES = [PK, SK, GSI1_PK, GSI1_SK] as const;
+
+/** Powertools idempotency table: its own layout, fixed by the library. */
+export const IDEMPOTENCY_PK = 'id';
+export const IDEMPOTENCY_TTL_ATTRIBUTE = 'expiration';
+
+export const keys = {
+  invoice: (invoiceId: string) => ({ [PK]: `INVOICE#${invoiceId}`, [SK]: 'INVOICE' }),
+  timelinePrefix: 'TIMELINE#',
+  timeline: (invoiceId: string, atIso: string, suffix: string) => ({
+    [PK]: `INVOICE#${invoiceId}`,
+    [SK]: `TIMELINE#${atIso}#${suffix}`,
+  }),
+  emailClaim: (invoiceId: string, key: string) => ({ [PK]: `INVOICE#${invoiceId}`, [SK]: `EMAIL#${key}` }),
+  evidence: (invoiceId: string) => ({ [PK]: `INVOICE#${invoiceId}`, [SK]: 'EVIDENCE' }),
+  sesMessage: (messageId: string) => ({ [PK]: `SESMSG#${messageId}`, [SK]: 'SESMSG' }),
+  link: (tokenHash: string) => ({ [PK]: `LINK#${tokenHash}`, [SK]: 'LINK' }),
+  /** `hour` is `yyyy-mm-ddThh` in UTC. */
+  linkUses: (tokenHash: string, hour: string) => ({ [PK]: `LINK#${tokenHash}`, [SK]: `USES#${hour}` }),
+  apiKey: (keyHash: string) => ({ [PK]: `APIKEY#${keyHash}`, [SK]: 'APIKEY' }),
+};
+
+/** The operator-queue index keys of an invoice record. */
+export function statusIndexKeys(record: { status: string; nextActionAt?: string; invoiceId: string }) {
+  return { [GSI1_PK]: record.status, [GSI1_SK]: `${record.nextActionAt ?? '9999'}#${record.invoiceId}` };
+}
+
+export function tableCreateInput(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: PK, AttributeType: 'S' },
+      { AttributeName: SK, AttributeType: 'S' },
+      { AttributeName: GSI1_PK, AttributeType: 'S' },
+      { AttributeName: GSI1_SK, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: PK, KeyType: 'HASH' },
+      { AttributeName: SK, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: GSI1_NAME,
+        KeySchema: [
+          { AttributeName: GSI1_PK, KeyType: 'HASH' },
+          { AttributeName: GSI1_SK, KeyType: 'RANGE' },
+        ],
+        // The queue shows whole records; projecting everything saves a read per row.
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  };
+}
+
+/** TTL (`expiration`) is not part of CreateTable: enable it with UpdateTimeToLive where the emulator supports it. */
+export function idempotencyTableCreateInput(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: IDEMPOTENCY_PK, AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: IDEMPOTENCY_PK, KeyType: 'HASH' }],
+  };
+}

@@ -1,0 +1,353 @@
+/**
+ * What the billing API and the customer pages do to an invoice, independent of HTTP and AWS.
+ */
+import { addDays, daysBetween, type BusinessCalendar } from './calendar';
+import { ConflictError, ValidationError } from './errors';
+import { executionName, initialState } from './execution-state';
+import { canonicalJson, sha256 } from './hashing';
+import { CLOSED_STATUSES, type InvoiceRecord, type InvoiceStatus, type TimelineEntry } from './invoice';
+import { subtractMoney } from './money';
+import type { DunningPolicy } from './policy';
+import type { Dependencies } from './ports';
+import { recordEvent, mutateInvoice, type Change } from './record-updates';
+import type {
+  CallOutcomeBody,
+  CustomerAnswer,
+  PatchInvoiceBody,
+  PaymentBody,
+  RegisterInvoiceBody,
+  ResolveDisputeBody,
+} from './schemas';
+import { computePreReminderAt, replyDeadline, type WorkflowSettings } from './workflow';
+
+export interface BillingSettings extends WorkflowSettings {
+  executionHorizonDays: number;
+}
+
+
+function paymentTermWarnings(body: RegisterInvoiceBody, policy: DunningPolicy): string[] {
+  const days = daysBetween(body.issueDate, body.dueDate);
+  if (days <= policy.maxPaymentTermDays) return [];
+  return [
+    `Payment term of ${days} days exceeds ${policy.maxPaymentTermDays} days from the issue date (Code de commerce L441-10 I).`,
+  ];
+}
+
+const entry = (type: TimelineEntry['type'], now: Date, detail: Record<string, unknown> = {}): TimelineEntry => ({
+  type,
+  at: now.toISOString(),
+  ...detail,
+});
+
+/** A new invoice record, as registration makes it. */
+export function newInvoiceRecord(body: RegisterInvoiceBody, settings: BillingSettings, now: Date): InvoiceRecord {
+  const policy = { ...settings.policy, ...body.policy };
+  const at = now.toISOString();
+  const preReminderAt = computePreReminderAt(body.dueDate, policy, settings.calendar);
+  const horizon = new Date(now.getTime() + settings.executionHorizonDays * 86_400_000).toISOString();
+  const warnings = paymentTermWarnings(body, policy);
+  if (preReminderAt < at) warnings.push('The pre-reminder date has passed: the pre-reminder leaves at the next send slot.');
+  return {
+    invoiceId: body.invoiceId,
+    registration: body,
+    registrationHash: sha256(canonicalJson(body)),
+    customer: body.customer,
+    amount: body.amount,
+    outstanding: body.amount,
+    issueDate: body.issueDate,
+    dueDate: body.dueDate,
+    status: 'scheduled',
+    partiallyPaid: false,
+    phase: 'before_pre_reminder',
+    warnings,
+    ...(body.policy ? { policy: body.policy } : {}),
+    executionName: executionName(body.invoiceId, 1),
+    revision: 1,
+    preReminderAt,
+    ...(preReminderAt > horizon ? { scheduledStartAt: startBefore(preReminderAt, settings.calendar) } : {}),
+    nextActionAt: preReminderAt,
+    paymentReferences: [],
+    suppressedEmails: [],
+    escalation: { done: 0 },
+    pendingEvents: [],
+    lastEventSeq: 0,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+}
+
+/** A deferred execution starts a week before its pre-reminder, so the wait inside it stays short. */
+function startBefore(preReminderAt: string, _calendar: BusinessCalendar): string {
+  return `${addDays(preReminderAt.slice(0, 10), -7)}T00:00:00Z`;
+}
+
+/** Starts the execution now, or schedules its start; safe to repeat (the execution name is the idempotency key). */
+async function ensureStarted(deps: Dependencies, record: InvoiceRecord): Promise<void> {
+  const input = initialState(record.invoiceId, record.revision);
+  if (record.scheduledStartAt) await deps.workflow.scheduleStart(record.executionName, record.scheduledStartAt, input);
+  else await deps.workflow.start(record.executionName, input);
+}
+
+/**
+ * Registers an invoice: 201 the first time, 200 with the same result for the same body, 409 for another body under the
+ * same id. Concurrent duplicates race on one conditional write; the execution name makes the start idempotent.
+ */
+export async function registerInvoice(
+  deps: Dependencies,
+  settings: BillingSettings,
+  body: RegisterInvoiceBody,
+): Promise<{ created: boolean; record: InvoiceRecord }> {
+  const now = deps.clock.now();
+  const record = newInvoiceRecord(body, settings, now);
+  const existing = await deps.store.getInvoice(body.invoiceId);
+  if (existing) return replay(deps, existing, record);
+  if (!(await deps.store.createInvoice(record))) {
+    const winner = await deps.store.getInvoice(body.invoiceId);
+    if (!winner) throw new Error(`Invoice ${body.invoiceId} vanished during registration`);
+    return replay(deps, winner, record);
+  }
+  await deps.store.appendTimeline(record.invoiceId, [
+    entry('registered', now, { amount: record.amount, dueDate: record.dueDate, warnings: record.warnings }),
+    record.scheduledStartAt
+      ? entry('start_scheduled', now, { startAt: record.scheduledStartAt, executionName: record.executionName })
+      : entry('execution_started', now, { executionName: record.executionName }),
+  ]);
+  await ensureStarted(deps, record);
+  return { created: true, record };
+}
+
+async function replay(deps: Dependencies, existing: InvoiceRecord, attempted: InvoiceRecord) {
+  if (existing.registrationHash !== attempted.registrationHash) {
+    throw new ConflictError('invoice_exists', `Invoice ${existing.invoiceId} is already registered with a different body.`);
+  }
+  // A first attempt may have written the record and failed before starting the execution: start it now.
+  if (!CLOSED_STATUSES.has(existing.status)) await ensureStarted(deps, existing);
+  return { created: false, record: existing };
+}
+
+function openRecord(record: InvoiceRecord): void {
+  if (CLOSED_STATUSES.has(record.status)) {
+    throw new ConflictError('invoice_closed', `Invoice ${record.invoiceId} is ${record.status}; nothing more can change it.`);
+  }
+}
+
+/** Records a payment; the same reference twice counts once. A full payment ends the execution at once. */
+export async function recordPayment(deps: Dependencies, invoiceId: string, body: PaymentBody) {
+  return recordEvent(deps, invoiceId, (record, now): Change | undefined => {
+    if (record.paymentReferences.includes(body.reference)) return undefined;
+    openRecord(record);
+    if (body.amount.currency !== record.outstanding.currency) {
+      throw new ValidationError(`The payment is in ${body.amount.currency}; the invoice is in ${record.outstanding.currency}.`);
+    }
+    const remaining = subtractMoney(record.outstanding, body.amount);
+    const paid = remaining.value <= 0;
+    const next: InvoiceRecord = {
+      ...record,
+      outstanding: { ...remaining, value: Math.max(0, remaining.value) },
+      paymentReferences: [...record.paymentReferences, body.reference],
+      partiallyPaid: !paid,
+      ...(paid ? { status: 'paid' as InvoiceStatus, phase: 'closed' as const, nextActionAt: undefined } : {}),
+    };
+    const timeline = [
+      entry('payment', now, {
+        amount: body.amount,
+        paidAt: body.paidAt,
+        reference: body.reference,
+        outstanding: next.outstanding,
+        ...(remaining.value < 0 ? { overpaid: { value: -remaining.value, currency: remaining.currency } } : {}),
+      }),
+    ];
+    // A partial payment changes no branch: reminders read the outstanding amount when they leave.
+    return { record: next, timeline, ...(paid ? { event: { type: 'payment' as const } } : {}) };
+  });
+}
+
+export async function cancelInvoice(deps: Dependencies, invoiceId: string, reason: string) {
+  return recordEvent(deps, invoiceId, (record, now) => {
+    if (record.status === 'cancelled') return undefined;
+    openRecord(record);
+    return {
+      record: { ...record, status: 'cancelled', phase: 'closed', nextActionAt: undefined },
+      timeline: [entry('cancelled', now, { reason })],
+      event: { type: 'cancelled' },
+    };
+  });
+}
+
+/** Changes the due date (the execution re-plans) and/or the contacts (used by the next email). */
+export async function updateInvoice(deps: Dependencies, settings: BillingSettings, invoiceId: string, body: PatchInvoiceBody) {
+  const result = await recordEvent(deps, invoiceId, (record, now) => {
+    openRecord(record);
+    const dueChanged = body.dueDate !== undefined && body.dueDate !== record.dueDate;
+    const contactsChanged = body.contacts !== undefined && canonicalJson(body.contacts) !== canonicalJson(record.customer.contacts);
+    if (!dueChanged && !contactsChanged) return undefined;
+    if (dueChanged && body.dueDate! < record.issueDate) {
+      throw new ValidationError('dueDate must not be before the issue date.', [{ path: 'dueDate', message: `issue date is ${record.issueDate}` }]);
+    }
+    const policy = { ...settings.policy, ...record.policy };
+    const next: InvoiceRecord = { ...record };
+    const timeline: TimelineEntry[] = [];
+    if (contactsChanged) {
+      next.customer = { ...record.customer, contacts: body.contacts! };
+      timeline.push(entry('contacts_changed', now, { contacts: body.contacts!.map((c) => c.email) }));
+    }
+    if (dueChanged) {
+      next.dueDate = body.dueDate!;
+      next.preReminderAt = computePreReminderAt(body.dueDate!, policy, settings.calendar);
+      timeline.push(entry('due_date_changed', now, { from: record.dueDate, to: body.dueDate }));
+      if (next.scheduledStartAt && next.preReminderAt <= addIsoDays(now, settings.executionHorizonDays)) {
+        // Now within the horizon: start at once rather than on the old schedule (which then finds it running).
+        next.scheduledStartAt = undefined;
+      }
+    }
+    return { record: next, timeline, ...(dueChanged ? { event: { type: 'due_date_changed' as const } } : {}) };
+  });
+  if (result.changed && !result.record.scheduledStartAt && !CLOSED_STATUSES.has(result.record.status)) {
+    await ensureStarted(deps, result.record);
+  }
+  return result;
+}
+
+function addIsoDays(now: Date, days: number): string {
+  return new Date(now.getTime() + days * 86_400_000).toISOString();
+}
+
+/** The operator's decision on an open dispute. */
+export async function resolveDispute(deps: Dependencies, settings: BillingSettings, invoiceId: string, body: ResolveDisputeBody) {
+  return recordEvent(deps, invoiceId, (record, now) => {
+    openRecord(record);
+    if (record.dispute?.status !== 'open') {
+      throw new ConflictError('no_open_dispute', `Invoice ${invoiceId} has no open dispute.`);
+    }
+    const dispute = { ...record.dispute, status: 'resolved' as const, outcome: body.outcome };
+    const timeline = [entry('dispute_resolved', now, { outcome: body.outcome, note: body.note, correctedAmount: body.correctedAmount })];
+    if (body.outcome === 'credit_note') {
+      return {
+        record: { ...record, dispute, status: 'cancelled', phase: 'closed', nextActionAt: undefined },
+        timeline: [...timeline, entry('cancelled', now, { reason: 'credit note after dispute' })],
+        event: { type: 'cancelled' },
+      };
+    }
+    const next: InvoiceRecord = { ...record, dispute, status: backOnTrackStatus(record, settings, now) };
+    if (body.outcome === 'corrected_amount') {
+      const corrected = body.correctedAmount!;
+      if (corrected.currency !== record.amount.currency) throw new ValidationError('correctedAmount must be in the invoice currency.');
+      const paidSoFar = record.amount.value - record.outstanding.value;
+      next.amount = corrected;
+      next.outstanding = { value: Math.max(0, corrected.value - paidSoFar), currency: corrected.currency };
+      if (next.outstanding.value === 0) {
+        return { record: { ...next, status: 'paid', phase: 'closed', nextActionAt: undefined }, timeline, event: { type: 'payment' } };
+      }
+    }
+    return { record: next, timeline, event: { type: 'dispute_resolved' } };
+  });
+}
+
+function backOnTrackStatus(record: InvoiceRecord, settings: WorkflowSettings, now: Date): InvoiceStatus {
+  if (now.toISOString() >= replyDeadline(record, settings.calendar)) return 'overdue';
+  return record.preReminderSentFor === record.dueDate ? 'awaiting_reply' : 'scheduled';
+}
+
+/** A collector's phone call: a promise or a dispute changes the course; other outcomes go on the timeline. */
+export async function recordCallOutcome(deps: Dependencies, settings: BillingSettings, invoiceId: string, body: CallOutcomeBody) {
+  return recordEvent(deps, invoiceId, (record, now) => {
+    openRecord(record);
+    const timeline = [entry('call_outcome', now, { outcome: body.outcome, note: body.note, promisedDate: body.promisedDate })];
+    if (body.outcome === 'promised') {
+      return promiseChange(record, settings, now, { date: body.promisedDate!, method: body.paymentMethod, source: 'call' }, timeline);
+    }
+    if (body.outcome === 'disputed') {
+      return disputeChange(record, now, { reason: 'call', message: body.note }, timeline);
+    }
+    return { record, timeline };
+  });
+}
+
+function promiseChange(
+  record: InvoiceRecord,
+  settings: WorkflowSettings,
+  now: Date,
+  promise: { date: string; method?: InvoiceRecord['registration']['paymentMethod']; source: 'customer' | 'call' },
+  timeline: TimelineEntry[] = [],
+): Change {
+  const afterDueDate = promise.date > record.dueDate;
+  void settings;
+  return {
+    record: {
+      ...record,
+      status: 'promised',
+      promise: { date: promise.date, ...(promise.method ? { method: promise.method } : {}), afterDueDate, at: now.toISOString(), source: promise.source },
+    },
+    timeline: [...timeline, entry('promise', now, { promisedDate: promise.date, method: promise.method, afterDueDate, source: promise.source })],
+    event: { type: 'promise' },
+  };
+}
+
+function disputeChange(
+  record: InvoiceRecord,
+  now: Date,
+  dispute: { reason: NonNullable<InvoiceRecord['dispute']>['reason']; message?: string },
+  timeline: TimelineEntry[] = [],
+): Change {
+  return {
+    record: {
+      ...record,
+      status: 'disputed',
+      dispute: { reason: dispute.reason, ...(dispute.message ? { message: dispute.message } : {}), at: now.toISOString(), status: 'open' },
+    },
+    timeline: [...timeline, entry('dispute', now, { reason: dispute.reason, message: dispute.message })],
+    event: { type: 'dispute' },
+  };
+}
+
+/** The customer's one-click answer from the page behind a link. */
+export async function recordCustomerAnswer(
+  deps: Dependencies,
+  settings: BillingSettings,
+  invoiceId: string,
+  contactEmail: string,
+  answer: CustomerAnswer,
+) {
+  return recordEvent(deps, invoiceId, (record, now) => {
+    openRecord(record);
+    const by = { contact: contactEmail };
+    switch (answer.action) {
+      case 'promise': {
+        if (record.promise?.date === answer.promisedDate && record.promise.method === answer.paymentMethod && record.status === 'promised') {
+          return undefined; // the same answer twice
+        }
+        return promiseChange(record, settings, now, { date: answer.promisedDate, method: answer.paymentMethod, source: 'customer' }, []);
+      }
+      case 'dispute': {
+        if (record.dispute?.status === 'open' && record.dispute.reason === answer.reason && record.dispute.message === answer.message) {
+          return undefined;
+        }
+        const change = disputeChange(record, now, { reason: answer.reason, message: answer.message });
+        change.timeline = change.timeline!.map((t) => ({ ...t, ...by }));
+        return change;
+      }
+      case 'question': {
+        const detail: Record<string, string> = { message: answer.message, from: contactEmail };
+        if (answer.contactName) detail.contactName = answer.contactName;
+        if (answer.contactEmail) detail.contactEmail = answer.contactEmail;
+        return {
+          record,
+          timeline: [entry('question', now, { ...detail })],
+          event: { type: 'question', detail },
+        };
+      }
+    }
+  });
+}
+
+/** Marks addresses that bounced or complained so that no more email goes to them. */
+export async function suppressContact(deps: Dependencies, invoiceId: string, email: string, type: 'email_bounced' | 'email_complaint', detail: Record<string, unknown>) {
+  return mutateInvoice(deps, invoiceId, (record, now) => {
+    if (record.suppressedEmails.includes(email)) return { record, timeline: [entry(type, now, { to: email, ...detail })] };
+    return {
+      record: { ...record, suppressedEmails: [...record.suppressedEmails, email] },
+      timeline: [entry(type, now, { to: email, ...detail })],
+    };
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * Sending the product's emails at most once per step: every email is claimed in the store under a key made of the
+ * step and the recipient before it leaves, so a retried Lambda never sends it twice. Nothing leaves for a closed
+ * invoice, and nothing goes to an address that bounced or complained.
+ */
+import type { AppConfig } from './config';
+import { daysBetween, localDate } from './calendar';
+import { renderCustomerEmail, renderTeamEmail } from './email';
+import type { CustomerEmailKind, Penalties, TeamEmailContext, TeamEmailKind } from './email/kinds';
+import { isClosed, invoicePolicy } from './workflow';
+import type { InvoiceRecord, TimelineEntry } from './invoice';
+import { issueLink } from './links';
+import { lateInterest } from './money';
+import type { Dependencies } from './ports';
+
+/** Late-payment interest so far and the fixed indemnity, for the reminders that must state them. */
+export function penaltiesFor(record: InvoiceRecord, config: AppConfig, now: Date): Penalties {
+  const policy = invoicePolicy(record, config);
+  const daysLate = Math.max(0, daysBetween(record.dueDate, localDate(now, config.calendar)));
+  return {
+    daysLate,
+    ratePercent: policy.lateInterestRatePercent,
+    interest: lateInterest(record.outstanding, policy.lateInterestRatePercent, daysLate),
+    indemnity: { value: policy.recoveryIndemnityEur * 100, currency: 'EUR' },
+  };
+}
+
+const tagsFor = (record: InvoiceRecord, key: string) => ({ invoiceId: record.invoiceId, email: key.split(':')[0] });
+
+/**
+ * Sends a customer email to every reachable contact, each with a personal answer link. Returns the timeline entries
+ * of what left (empty when the invoice is closed or every address is suppressed).
+ */
+export async function sendCustomerEmail(
+  deps: Dependencies,
+  config: AppConfig,
+  record: InvoiceRecord,
+  kind: CustomerEmailKind,
+  key: string,
+): Promise<TimelineEntry[]> {
+  if (isClosed(record)) return [];
+  const now = deps.clock.now();
+  const policy = invoicePolicy(record, config);
+  const needsPenalties = kind === 'penalty_reminder' || kind === 'formal_notice';
+  const sent: TimelineEntry[] = [];
+  for (const contact of record.customer.contacts) {
+    if (record.suppressedEmails.includes(contact.email)) continue;
+    const claimKey = `${key}:${contact.email}`;
+    if ((await deps.store.claimEmail(record.invoiceId, claimKey, now.toISOString())) === 'already_claimed') continue;
+    const token = await issueLink(deps.store, record, contact, policy, config.calendar, now);
+    const rendered = renderCustomerEmail(kind, {
+      creditor: config.creditor,
+      invoice: record,
+      language: record.customer.language,
+      contactName: contact.name,
+      answerUrl: `${config.publicBaseUrl}/r/${token}`,
+      ...(needsPenalties ? { penalties: penaltiesFor(record, config, now) } : {}),
+    });
+    const messageId = await deps.mailer.send({ to: [contact.email], ...rendered, tags: tagsFor(record, key) });
+    await deps.store.recordEmailSent(record.invoiceId, claimKey, messageId, [contact.email]);
+    sent.push({ type: 'email_sent', at: deps.clock.now().toISOString(), email: kind, to: contact.email, subject: rendered.subject, messageId });
+  }
+  return sent;
+}
+
+/** Sends a notification to the creditor's team, once per key. */
+export async function sendTeamEmail(
+  deps: Dependencies,
+  config: AppConfig,
+  record: InvoiceRecord | undefined,
+  kind: TeamEmailKind,
+  key: string,
+  context: Omit<TeamEmailContext, 'creditor' | 'invoice'> = {},
+): Promise<TimelineEntry[]> {
+  const invoiceId = record?.invoiceId ?? '_team';
+  const claimKey = `${key}:team`;
+  if ((await deps.store.claimEmail(invoiceId, claimKey, deps.clock.now().toISOString())) === 'already_claimed') return [];
+  const rendered = renderTeamEmail(kind, { creditor: config.creditor, ...(record ? { invoice: record } : {}), ...context });
+  const messageId = await deps.mailer.send({
+    to: [config.teamEmail],
+    ...rendered,
+    tags: record ? tagsFor(record, key) : { email: kind },
+  });
+  await deps.store.recordEmailSent(invoiceId, claimKey, messageId, [config.teamEmail]);
+  return [{ type: 'team_notified', at: deps.clock.now().toISOString(), email: kind, messageId }];
+}

@@ -1,0 +1,218 @@
+/**
+ * What the execution does at each step, as pure functions of the invoice record and the time. The workflow handlers
+ * only read the record, call these, write the result and return the next execution state.
+ */
+import { addDays, nextSendSlot, preReminderInstant, startOfLocalDay, type BusinessCalendar } from './calendar';
+import type { ExecutionState, Next } from './execution-state';
+import { waitUntil } from './execution-state';
+import { CLOSED_STATUSES, type InvoiceRecord, type Phase, type TimelineEntry, type WorkflowEvent } from './invoice';
+import { resolvePolicy, type DunningPolicy } from './policy';
+import type { Change } from './record-updates';
+
+export interface WorkflowSettings {
+  calendar: BusinessCalendar;
+  /** The creditor-wide policy; the invoice's own overrides are applied on top. */
+  policy: DunningPolicy;
+}
+
+export function invoicePolicy(record: InvoiceRecord, settings: WorkflowSettings): DunningPolicy {
+  return resolvePolicy(settings.policy, record.policy);
+}
+
+/** The moment the due date has passed: midnight at the end of the due date, creditor time. */
+export function replyDeadline(record: InvoiceRecord, calendar: BusinessCalendar): string {
+  return startOfLocalDay(addDays(record.dueDate, 1), calendar);
+}
+
+/** A promise is broken when no payment has arrived by the promised date plus the grace days; checked at send time. */
+export function promiseDeadline(promiseDate: string, policy: DunningPolicy, calendar: BusinessCalendar): string {
+  return nextSendSlot(addDays(promiseDate, policy.promiseGraceDays + 1), calendar);
+}
+
+export function disputeFollowUpAt(from: Date, policy: DunningPolicy, calendar: BusinessCalendar): string {
+  const date = addDays(from.toISOString().slice(0, 10), policy.disputeFollowUpDays);
+  return nextSendSlot(date, calendar, from.toISOString());
+}
+
+export function computePreReminderAt(dueDate: string, policy: DunningPolicy, calendar: BusinessCalendar): string {
+  return preReminderInstant(dueDate, policy.daysBeforeDue, calendar);
+}
+
+/** The state to hand back to the state machine: which branch, which phase, and until when the next park waits. */
+export function nextState(state: ExecutionState, record: InvoiceRecord, next: Next, now: Date): ExecutionState {
+  const { error: _error, ...rest } = state;
+  return {
+    ...rest,
+    next,
+    phase: record.phase,
+    ...(record.nextActionAt ? { wait: waitUntil(record.nextActionAt, now) } : {}),
+  };
+}
+
+const entry = (type: TimelineEntry['type'], now: Date, detail: Record<string, unknown> = {}): TimelineEntry => ({
+  type,
+  at: now.toISOString(),
+  ...detail,
+});
+
+/**
+ * "Plan the reminders": where the invoice stands for its current due date. Also runs after a due-date change, which
+ * keeps an open promise or dispute as it is.
+ */
+export function planReminders(
+  record: InvoiceRecord,
+  settings: WorkflowSettings,
+  now: Date,
+): { change: Change; next: Next } {
+  const closed = closedOutcome(record);
+  if (closed) return { change: { record: { ...record, phase: 'closed', parkedToken: undefined } }, next: closed };
+  const policy = invoicePolicy(record, settings);
+  const nowIso = now.toISOString();
+  const deadline = replyDeadline(record, settings.calendar);
+  let phase: Phase;
+  let nextActionAt: string;
+  let status = record.status;
+  if (record.status === 'disputed' && record.dispute?.status === 'open') {
+    phase = 'disputed';
+    nextActionAt = disputeFollowUpAt(now, policy, settings.calendar);
+  } else if (record.status === 'promised' && record.promise) {
+    phase = 'promised';
+    nextActionAt = promiseDeadline(record.promise.date, policy, settings.calendar);
+  } else if (nowIso >= deadline) {
+    phase = 'overdue';
+    status = 'overdue';
+    nextActionAt = nowIso;
+  } else if (record.preReminderSentFor === record.dueDate) {
+    phase = 'awaiting_reply';
+    status = 'awaiting_reply';
+    nextActionAt = deadline;
+  } else {
+    phase = 'before_pre_reminder';
+    status = 'scheduled';
+    // A pre-reminder whose time has passed (late registration, moved due date) leaves at the next send slot.
+    const planned = computePreReminderAt(record.dueDate, policy, settings.calendar);
+    nextActionAt = planned >= nowIso ? planned : nextSendSlot(nowIso.slice(0, 10), settings.calendar, nowIso);
+    if (nextActionAt >= deadline) {
+      phase = 'overdue';
+      status = 'overdue';
+      nextActionAt = nowIso;
+    }
+  }
+  const next: Next = phase === 'overdue' ? 'overdue' : 'wait';
+  return { change: { record: { ...record, phase, status, nextActionAt } }, next };
+}
+
+function closedOutcome(record: InvoiceRecord): Next | undefined {
+  if (record.status === 'paid') return 'paid';
+  if (record.status === 'cancelled') return 'cancelled';
+  return undefined;
+}
+
+export interface CheckResult {
+  change: Change;
+  next: Next;
+  /** The event taken, when the next step needs its detail (a question's text). */
+  event?: WorkflowEvent;
+}
+
+/**
+ * "Check what happened": takes the oldest pending event (payment and cancellation first), or, with none, acts on the
+ * phase's deadline if it has come. One event per check keeps every event's handling simple; the next park sees the
+ * remaining ones at once.
+ */
+export function checkWhatHappened(record: InvoiceRecord, settings: WorkflowSettings, now: Date): CheckResult {
+  const base: InvoiceRecord = { ...record, parkedToken: undefined };
+  const closed = closedOutcome(record);
+  if (closed) return { change: { record: { ...base, phase: 'closed', pendingEvents: [] } }, next: closed };
+
+  const policy = invoicePolicy(record, settings);
+  const [event, ...rest] = record.pendingEvents;
+  if (event) {
+    const taken: InvoiceRecord = { ...base, pendingEvents: rest };
+    return { ...takeEvent(taken, event, policy, settings, now), event };
+  }
+
+  const nowIso = now.toISOString();
+  if (!record.nextActionAt || nowIso < record.nextActionAt) return { change: { record: base }, next: 'wait' };
+
+  switch (record.phase) {
+    case 'before_pre_reminder':
+      return { change: { record: base }, next: 'send_pre_reminder' };
+    case 'awaiting_reply':
+      return {
+        change: { record: { ...base, phase: 'overdue', status: 'overdue' }, timeline: [entry('escalation', now, { step: 'due_date_passed' })] },
+        next: 'overdue',
+      };
+    case 'promised':
+      return {
+        change: {
+          record: { ...base, phase: 'overdue', status: 'overdue' },
+          timeline: [entry('promise_broken', now, { promisedDate: record.promise?.date })],
+        },
+        next: 'promise_broken',
+      };
+    case 'disputed':
+      return {
+        change: { record: { ...base, nextActionAt: disputeFollowUpAt(now, policy, settings.calendar) } },
+        next: 'dispute_follow_up',
+      };
+    case 'overdue':
+      return { change: { record: base }, next: 'escalate' };
+    default:
+      return { change: { record: base }, next: 'wait' };
+  }
+}
+
+function takeEvent(
+  record: InvoiceRecord,
+  event: WorkflowEvent,
+  policy: DunningPolicy,
+  settings: WorkflowSettings,
+  now: Date,
+): { change: Change; next: Next } {
+  switch (event.type) {
+    case 'due_date_changed':
+      return { change: { record }, next: 'replan' };
+    case 'promise': {
+      if (!record.promise) return { change: { record }, next: 'wait' };
+      const nextActionAt = promiseDeadline(record.promise.date, policy, settings.calendar);
+      return { change: { record: { ...record, phase: 'promised', nextActionAt } }, next: 'promise' };
+    }
+    case 'dispute':
+      return {
+        change: { record: { ...record, phase: 'disputed', nextActionAt: disputeFollowUpAt(now, policy, settings.calendar) } },
+        next: 'dispute',
+      };
+    case 'question':
+      return { change: { record }, next: 'question' };
+    case 'dispute_resolved':
+      // Back on track: the plan decides between awaiting the reply and the ladder.
+      return { change: { record }, next: 'replan' };
+    default:
+      // payment (partial) and cancellation are handled by the status; nothing else to do
+      return { change: { record }, next: 'wait' };
+  }
+}
+
+/** "Next escalation step": the next rung of the ladder and when it happens, or the hand-off. */
+export function planEscalation(record: InvoiceRecord, settings: WorkflowSettings, now: Date): { change: Change; next: Next } {
+  const closed = closedOutcome(record);
+  if (closed) return { change: { record: { ...record, phase: 'closed' } }, next: closed };
+  const policy = invoicePolicy(record, settings);
+  const rung = policy.ladder[record.escalation.done];
+  if (!rung || rung.action === 'hand_off') {
+    return { change: { record: { ...record, phase: 'overdue', status: 'overdue', nextActionAt: undefined } }, next: 'hand_off' };
+  }
+  const nowIso = now.toISOString();
+  const earliest = record.escalation.lastAt
+    ? addDays(record.escalation.lastAt.slice(0, 10), policy.minimumGapDays)
+    : record.dueDate;
+  const onLadder = addDays(record.dueDate, rung.offsetDays);
+  const date = onLadder > earliest ? onLadder : earliest;
+  const nextActionAt = nextSendSlot(date, settings.calendar, nowIso);
+  return { change: { record: { ...record, phase: 'overdue', status: 'overdue', nextActionAt } }, next: 'wait' };
+}
+
+export function isClosed(record: InvoiceRecord): boolean {
+  return CLOSED_STATUSES.has(record.status);
+}

@@ -1,0 +1,148 @@
+import { ConflictException, CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import {
+  ExecutionAlreadyExists,
+  InvalidToken,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AwsWorkflow, scheduleName } from '../../../shared/adapters/aws-workflow';
+
+const sfn = mockClient(SFNClient);
+const scheduler = mockClient(SchedulerClient);
+
+const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-3:123456789012:stateMachine:invoice-dunning';
+const ROLE_ARN = 'arn:aws:iam::123456789012:role/dunning-scheduler';
+const meta = { $metadata: {} };
+
+function workflow(options: Partial<ConstructorParameters<typeof AwsWorkflow>[2]> = {}) {
+  return new AwsWorkflow(new SFNClient({}), new SchedulerClient({}), {
+    stateMachineArn: STATE_MACHINE_ARN,
+    schedulerRoleArn: ROLE_ARN,
+    schedulerGroupName: 'dunning',
+    ...options,
+  });
+}
+
+beforeEach(() => {
+  sfn.reset();
+  scheduler.reset();
+});
+
+describe('AwsWorkflow.start', () => {
+  it('starts the named execution with the JSON input', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec', startDate: new Date() });
+    await workflow().start('F-2027-0042-r1', { invoiceId: 'F-2027-0042', revision: 1 });
+    expect(sfn.commandCalls(StartExecutionCommand)[0].args[0].input).toEqual({
+      stateMachineArn: STATE_MACHINE_ARN,
+      name: 'F-2027-0042-r1',
+      input: '{"invoiceId":"F-2027-0042","revision":1}',
+    });
+  });
+
+  it('treats an existing execution of that name as already started', async () => {
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', ...meta }));
+    await expect(workflow().start('F-2027-0042-r1', {})).resolves.toBeUndefined();
+  });
+
+  it('rethrows other errors', async () => {
+    sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    await expect(workflow().start('F-2027-0042-r1', {})).rejects.toMatchObject({ name: 'ThrottlingException' });
+  });
+});
+
+describe('AwsWorkflow.wake', () => {
+  it('completes the parked task with the JSON output', async () => {
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    expect(await workflow().wake('AAAA+token/==', { event: 'payment' })).toBe(true);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)[0].args[0].input).toEqual({
+      taskToken: 'AAAA+token/==',
+      output: '{"event":"payment"}',
+    });
+  });
+
+  it.each([
+    ['TaskTimedOut', new TaskTimedOut({ message: 'Task Timed Out', ...meta })],
+    ['InvalidToken', new InvalidToken({ message: 'Invalid Token', ...meta })],
+    ['TaskDoesNotExist', new TaskDoesNotExist({ message: 'Task does not exist', ...meta })],
+  ])('resolves false when the token is no longer waiting (%s)', async (_name, error) => {
+    sfn.on(SendTaskSuccessCommand).rejects(error);
+    expect(await workflow().wake('token', {})).toBe(false);
+  });
+
+  it('rethrows other errors', async () => {
+    sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    await expect(workflow().wake('token', {})).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  });
+});
+
+describe('AwsWorkflow.scheduleStart', () => {
+  it('creates a one-time UTC schedule that starts the execution and deletes itself', async () => {
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    await workflow().scheduleStart('F-2027-0042-r1', '2027-11-19T08:00:00.000Z', { invoiceId: 'F-2027-0042' });
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0].args[0].input).toEqual({
+      Name: 'start-F-2027-0042-r1',
+      GroupName: 'dunning',
+      ScheduleExpression: 'at(2027-11-19T08:00:00)',
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      ActionAfterCompletion: 'DELETE',
+      Target: {
+        Arn: 'arn:aws:scheduler:::aws-sdk:sfn:startExecution',
+        RoleArn: ROLE_ARN,
+        Input: JSON.stringify({
+          StateMachineArn: STATE_MACHINE_ARN,
+          Name: 'F-2027-0042-r1',
+          Input: '{"invoiceId":"F-2027-0042"}',
+        }),
+      },
+    });
+  });
+
+  it('converts an offset timestamp to UTC and uses the default group when none is configured', async () => {
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    await workflow({ schedulerGroupName: undefined }).scheduleStart('F-1-r1', '2027-11-19T09:00:00+01:00', {});
+    const input = scheduler.commandCalls(CreateScheduleCommand)[0].args[0].input;
+    expect(input.ScheduleExpression).toBe('at(2027-11-19T08:00:00)');
+    expect(input).not.toHaveProperty('GroupName');
+  });
+
+  it('treats an existing schedule of that name as already scheduled', async () => {
+    scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'Schedule already exists', Message: 'Schedule already exists', ...meta }));
+    await expect(workflow().scheduleStart('F-2027-0042-r1', '2027-11-19T08:00:00Z', {})).resolves.toBeUndefined();
+  });
+
+  it('rethrows other errors', async () => {
+    scheduler.on(CreateScheduleCommand).rejects(Object.assign(new Error('bad'), { name: 'ValidationException' }));
+    await expect(workflow().scheduleStart('F-1-r1', '2027-11-19T08:00:00Z', {})).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
+  });
+
+  it('refuses clearly when no scheduler role is configured', async () => {
+    await expect(workflow({ schedulerRoleArn: undefined }).scheduleStart('F-1-r1', '2027-11-19T08:00:00Z', {})).rejects.toThrow(
+      /SCHEDULER_ROLE_ARN/,
+    );
+    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
+  });
+
+  it('rejects a time that is not a timestamp', async () => {
+    await expect(workflow().scheduleStart('F-1-r1', 'tomorrow', {})).rejects.toThrow(/Not a timestamp/);
+  });
+});
+
+describe('scheduleName', () => {
+  it('fits the longest execution names into 64 characters, distinct and valid', () => {
+    const a = `${'A'.repeat(77)}-r1`;
+    const b = `${'A'.repeat(77)}-r2`;
+    expect(a).toHaveLength(80);
+    expect(scheduleName(a)).toHaveLength(64);
+    expect(scheduleName(a)).toMatch(/^start-[0-9A-Za-z_.-]+$/);
+    expect(scheduleName(a)).not.toBe(scheduleName(b));
+    expect(scheduleName('F-2027-0042-r1')).toBe('start-F-2027-0042-r1');
+  });
+});

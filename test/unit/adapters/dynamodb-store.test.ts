@@ -1,0 +1,281 @@
+import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbInvoiceStore } from '../../../shared/adapters/dynamodb-store';
+import { keys } from '../../../shared/adapters/dynamodb-table';
+import { TooManyRequestsError, VersionConflict } from '../../../shared/errors';
+import type { TimelineEntry } from '../../../shared/invoice';
+import type { LinkRecord } from '../../../shared/ports';
+import { startDynalite, type LocalDynamo } from '../../support/dynalite';
+import { invoiceRecord } from '../../support/fixtures';
+
+let dynamo: LocalDynamo;
+let store: DynamoDbInvoiceStore;
+let counter = 0;
+/** Each test works on its own invoice id, so tests share one emulator without seeing each other's items. */
+const freshId = () => `F-2027-${String(++counter).padStart(4, '0')}`;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  store = new DynamoDbInvoiceStore(dynamo.client, dynamo.tableName);
+});
+
+afterAll(async () => {
+  await dynamo?.stop();
+});
+
+describe('DynamoDbInvoiceStore: invoice records', () => {
+  it('creates once and reads back the record without key attributes', async () => {
+    const record = invoiceRecord({ invoiceId: freshId() });
+    expect(await store.createInvoice(record)).toBe(true);
+    expect(await store.createInvoice({ ...record, status: 'paid' })).toBe(false);
+    expect(await store.getInvoice(record.invoiceId)).toEqual(record);
+  });
+
+  it('returns undefined for an unknown invoice', async () => {
+    expect(await store.getInvoice('F-NOPE')).toBeUndefined();
+  });
+
+  it('writes the operator-queue keys next to the record', async () => {
+    const record = invoiceRecord({ invoiceId: freshId() });
+    await store.createInvoice(record);
+    const doc = DynamoDBDocumentClient.from(dynamo.client);
+    const { Item } = await doc.send(new GetCommand({ TableName: dynamo.tableName, Key: keys.invoice(record.invoiceId) }));
+    expect(Item).toMatchObject({
+      pk: `INVOICE#${record.invoiceId}`,
+      sk: 'INVOICE',
+      gsi1pk: 'scheduled',
+      gsi1sk: `2027-03-19T08:00:00Z#${record.invoiceId}`,
+    });
+  });
+
+  it('replaces the record when the version read is still current', async () => {
+    const record = invoiceRecord({ invoiceId: freshId() });
+    await store.createInvoice(record);
+    const next = { ...record, status: 'awaiting_reply' as const, version: 2 };
+    await store.putInvoice(next);
+    expect(await store.getInvoice(record.invoiceId)).toEqual(next);
+  });
+
+  it('rejects a write from a stale read with VersionConflict and changes nothing', async () => {
+    const record = invoiceRecord({ invoiceId: freshId() });
+    await store.createInvoice(record);
+    const current = { ...record, status: 'awaiting_reply' as const, version: 2 };
+    await store.putInvoice(current);
+
+    // Another writer still holds version 1 and bumps it to 2.
+    const stale = { ...record, status: 'paid' as const, version: 2 };
+    await expect(store.putInvoice(stale)).rejects.toBeInstanceOf(VersionConflict);
+    expect(await store.getInvoice(record.invoiceId)).toEqual(current);
+  });
+
+  it('rejects putInvoice on a record that does not exist', async () => {
+    await expect(store.putInvoice(invoiceRecord({ invoiceId: freshId(), version: 2 }))).rejects.toBeInstanceOf(
+      VersionConflict,
+    );
+  });
+
+  it('lets exactly one of two concurrent writers from the same read win', async () => {
+    const record = invoiceRecord({ invoiceId: freshId() });
+    await store.createInvoice(record);
+    const read = (await store.getInvoice(record.invoiceId))!;
+    const results = await Promise.allSettled([
+      store.putInvoice({ ...read, status: 'paid', version: read.version + 1 }),
+      store.putInvoice({ ...read, status: 'cancelled', version: read.version + 1 }),
+    ]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0].reason).toBeInstanceOf(VersionConflict);
+    const stored = await store.getInvoice(record.invoiceId);
+    expect(stored?.version).toBe(2);
+    expect(['paid', 'cancelled']).toContain(stored?.status);
+  });
+});
+
+describe('DynamoDbInvoiceStore: timeline', () => {
+  it('appends entries, never overwrites, and lists them in time order', async () => {
+    const invoiceId = freshId();
+    await store.appendTimeline(invoiceId, [
+      { type: 'email_sent', at: '2027-03-19T08:00:01.000Z', key: 'pre_reminder', messageId: 'm-1' },
+      { type: 'registered', at: '2027-02-01T10:15:00.000Z' },
+    ]);
+    // Same instant twice, in parallel writes: both kept, in the order given.
+    await store.appendTimeline(invoiceId, [
+      { type: 'page_viewed', at: '2027-03-20T14:02:00.000Z' },
+      { type: 'promise', at: '2027-03-20T14:02:00.000Z', date: '2027-03-31', method: 'transfer' },
+    ]);
+    // An offset timestamp sorts by its instant.
+    await store.appendTimeline(invoiceId, [{ type: 'payment', at: '2027-03-31T11:30:00+02:00', amount: 123456 }]);
+
+    const timeline = await store.listTimeline(invoiceId);
+    expect(timeline.map((e) => e.type)).toEqual(['registered', 'email_sent', 'page_viewed', 'promise', 'payment']);
+    expect(timeline[1]).toEqual({ type: 'email_sent', at: '2027-03-19T08:00:01.000Z', key: 'pre_reminder', messageId: 'm-1' });
+    expect(timeline[4].at).toBe('2027-03-31T11:30:00+02:00');
+    expect(Object.keys(timeline[0])).not.toContain('pk');
+  });
+
+  it('keeps the invoice record and other items out of the timeline', async () => {
+    const record = invoiceRecord({ invoiceId: freshId() });
+    await store.createInvoice(record);
+    await store.claimEmail(record.invoiceId, 'pre_reminder', '2027-03-19T08:00:00.000Z');
+    await store.putEvidence(record.invoiceId, { entries: 1 });
+    await store.appendTimeline(record.invoiceId, [{ type: 'registered', at: record.createdAt }]);
+    expect(await store.listTimeline(record.invoiceId)).toEqual([{ type: 'registered', at: record.createdAt }]);
+  });
+
+  it('pages through long timelines', async () => {
+    const invoiceId = freshId();
+    // ~3 KB per entry: 500 entries exceed the 1 MB page of a Query.
+    const padding = 'x'.repeat(3000);
+    const entries: TimelineEntry[] = Array.from({ length: 500 }, (_, i) => ({
+      type: 'page_viewed',
+      at: new Date(Date.UTC(2027, 2, 20, 0, 0, i)).toISOString(),
+      i,
+      padding,
+    }));
+    for (let i = 0; i < entries.length; i += 50) await store.appendTimeline(invoiceId, entries.slice(i, i + 50));
+    const timeline = await store.listTimeline(invoiceId);
+    expect(timeline.map((e) => e.i)).toEqual(entries.map((e) => e.i));
+  });
+});
+
+describe('DynamoDbInvoiceStore: emails', () => {
+  it('grants an email claim to exactly one of concurrent claimers', async () => {
+    const invoiceId = freshId();
+    const claims = await Promise.all(
+      Array.from({ length: 5 }, () => store.claimEmail(invoiceId, 'pre_reminder', '2027-03-19T08:00:00.000Z')),
+    );
+    expect(claims.filter((c) => c === 'claimed')).toHaveLength(1);
+    expect(claims.filter((c) => c === 'already_claimed')).toHaveLength(4);
+    expect(await store.claimEmail(invoiceId, 'reminder_1', '2027-04-01T07:00:00.000Z')).toBe('claimed');
+  });
+
+  it('finds the invoice, key and recipients of a sent message by its SES message id', async () => {
+    const invoiceId = freshId();
+    await store.claimEmail(invoiceId, 'pre_reminder', '2027-03-19T08:00:00.000Z');
+    await store.recordEmailSent(invoiceId, 'pre_reminder', 'ses-0102-abc', ['compta@boulangerie-martin.fr']);
+    expect(await store.findEmailByMessageId('ses-0102-abc')).toEqual({
+      invoiceId,
+      key: 'pre_reminder',
+      to: ['compta@boulangerie-martin.fr'],
+    });
+    expect(await store.findEmailByMessageId('ses-unknown')).toBeUndefined();
+
+    const doc = DynamoDBDocumentClient.from(dynamo.client);
+    const { Item } = await doc.send(
+      new GetCommand({ TableName: dynamo.tableName, Key: keys.emailClaim(invoiceId, 'pre_reminder') }),
+    );
+    expect(Item).toMatchObject({ messageId: 'ses-0102-abc', claimedAt: '2027-03-19T08:00:00.000Z' });
+    expect(typeof Item?.sentAt).toBe('string');
+  });
+
+  it('defaults the recipients to an empty list', async () => {
+    const invoiceId = freshId();
+    await store.claimEmail(invoiceId, 'pre_reminder', '2027-03-19T08:00:00.000Z');
+    await store.recordEmailSent(invoiceId, 'pre_reminder', 'ses-no-to');
+    expect(await store.findEmailByMessageId('ses-no-to')).toEqual({ invoiceId, key: 'pre_reminder', to: [] });
+  });
+
+  it('refuses to record an email that was never claimed', async () => {
+    await expect(store.recordEmailSent(freshId(), 'pre_reminder', 'ses-orphan')).rejects.toThrow(/without a claim/);
+  });
+});
+
+describe('DynamoDbInvoiceStore: links and API keys', () => {
+  const link = (tokenHash: string): LinkRecord => ({
+    tokenHash,
+    invoiceId: 'F-2027-0042',
+    contactEmail: 'compta@boulangerie-martin.fr',
+    language: 'fr',
+    allowedActions: ['promise', 'dispute', 'question'],
+    createdAt: '2027-03-19T08:00:00.000Z',
+    expiresAt: '2027-07-29T22:00:00.000Z',
+    uses: 0,
+  });
+
+  it('stores and reads a link record', async () => {
+    await store.putLink(link('a'.repeat(64)));
+    expect(await store.getLink('a'.repeat(64))).toEqual(link('a'.repeat(64)));
+    expect(await store.getLink('b'.repeat(64))).toBeUndefined();
+  });
+
+  it('counts uses per hour and refuses the one past the limit', async () => {
+    const hash = 'c'.repeat(64);
+    await store.putLink(link(hash));
+    for (let i = 0; i < 3; i++) await store.countLinkUse(hash, `2027-03-20T14:0${i}:00.000Z`, 3);
+    await expect(store.countLinkUse(hash, '2027-03-20T14:59:59.000Z', 3)).rejects.toBeInstanceOf(TooManyRequestsError);
+    // A new hour starts a new counter.
+    await store.countLinkUse(hash, '2027-03-20T15:00:00.000Z', 3);
+    // The refused use is not counted in the link's total.
+    expect((await store.getLink(hash))?.uses).toBe(4);
+  });
+
+  it('sets an expiry on hour counters', async () => {
+    const hash = 'd'.repeat(64);
+    await store.countLinkUse(hash, '2027-03-20T14:10:00.000Z', 5);
+    const doc = DynamoDBDocumentClient.from(dynamo.client);
+    const { Item } = await doc.send(
+      new GetCommand({ TableName: dynamo.tableName, Key: keys.linkUses(hash, '2027-03-20T14') }),
+    );
+    expect(Item?.uses).toBe(1);
+    expect(Item?.expiresAt).toBe(Date.UTC(2027, 2, 20, 14) / 1000 + 2 * 24 * 3600);
+    // Counting a link that has no record does not create one.
+    expect(await store.getLink(hash)).toBeUndefined();
+  });
+
+  it('stores and reads an API key', async () => {
+    const key = { keyHash: 'e'.repeat(64), name: 'ERP production', createdAt: '2027-01-05T09:00:00.000Z' };
+    await store.putApiKey(key);
+    expect(await store.getApiKey(key.keyHash)).toEqual(key);
+    expect(await store.getApiKey('f'.repeat(64))).toBeUndefined();
+  });
+});
+
+describe('DynamoDbInvoiceStore: operator queues and evidence', () => {
+  it('lists invoices of a status, soonest next action first, those without one last', async () => {
+    const status = 'disputed' as const;
+    const late = invoiceRecord({ invoiceId: freshId(), status, nextActionAt: '2027-05-02T07:00:00.000Z' });
+    const none = invoiceRecord({ invoiceId: freshId(), status, nextActionAt: undefined });
+    const soon = invoiceRecord({ invoiceId: freshId(), status, nextActionAt: '2027-04-10T07:00:00.000Z' });
+    const other = invoiceRecord({ invoiceId: freshId(), status: 'promised', nextActionAt: '2027-04-01T07:00:00.000Z' });
+    await Promise.all([late, none, soon, other].map((r) => store.createInvoice(r)));
+
+    const listed = await store.listByStatus(status);
+    expect(listed.map((r) => r.invoiceId)).toEqual([soon.invoiceId, late.invoiceId, none.invoiceId]);
+    expect(listed[0]).toEqual(soon);
+    expect(listed[2]).not.toHaveProperty('nextActionAt');
+    expect((await store.listByStatus(status, 2)).map((r) => r.invoiceId)).toEqual([soon.invoiceId, late.invoiceId]);
+  });
+
+  it('moves an invoice between queues when its status changes', async () => {
+    const record = invoiceRecord({ invoiceId: freshId(), status: 'overdue' });
+    await store.createInvoice(record);
+    await store.putInvoice({ ...record, status: 'handed_off', nextActionAt: undefined, version: 2 });
+    expect((await store.listByStatus('overdue')).map((r) => r.invoiceId)).not.toContain(record.invoiceId);
+    expect((await store.listByStatus('handed_off')).map((r) => r.invoiceId)).toContain(record.invoiceId);
+  });
+
+  it('round-trips an evidence document', async () => {
+    const invoiceId = freshId();
+    const evidence = {
+      invoice: { invoiceId, amount: { value: 123456, currency: 'EUR' } },
+      timeline: [{ type: 'registered', at: '2027-02-01T10:15:00.000Z' }],
+      claim: { principal: 123456, indemnity: 4000, interestRatePercent: 12.15 },
+      notes: '',
+      optional: undefined,
+    };
+    expect(await store.getEvidence(invoiceId)).toBeUndefined();
+    await store.putEvidence(invoiceId, evidence);
+    const { optional: _dropped, ...stored } = evidence;
+    expect(await store.getEvidence(invoiceId)).toEqual(stored);
+  });
+
+  it('keeps its marshalling options when another document client wraps the same DynamoDBClient', async () => {
+    // lib-dynamodb stores options on the shared client config; this one would turn removeUndefinedValues off.
+    DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: false } });
+    const invoiceId = freshId();
+    await store.putEvidence(invoiceId, { nested: { gone: undefined, kept: 1 } });
+    expect(await store.getEvidence(invoiceId)).toEqual({ nested: { kept: 1 } });
+  });
+});
