@@ -51,10 +51,7 @@ const STEPS: Record<string, Step> = {
   },
   async dispute_notification(deps, config, record) {
     const key = `dispute@${record.dispute?.at}`;
-    const team = await sendTeamEmail(deps, config, record, 'dispute', key, {
-      message: record.dispute?.message,
-      facts: { reason: record.dispute?.reason ?? 'unknown' },
-    });
+    const team = await sendTeamEmail(deps, config, record, 'dispute', key, { message: record.dispute?.message });
     const customer = await sendCustomerEmail(deps, config, record, 'dispute_acknowledgement', key);
     return { timeline: [...team, ...customer], next: 'wait' };
   },
@@ -62,7 +59,6 @@ const STEPS: Record<string, Step> = {
     return {
       timeline: await sendTeamEmail(deps, config, record, 'dispute_follow_up', `dispute_follow_up@${state.step}`, {
         message: record.dispute?.message,
-        facts: { reason: record.dispute?.reason ?? 'unknown', openedAt: record.dispute?.at ?? '' },
       }),
       next: 'wait',
     };
@@ -83,10 +79,7 @@ const STEPS: Record<string, Step> = {
     if (rung?.action === 'reminder_email') timeline = await sendCustomerEmail(deps, config, record, 'reminder', key);
     if (rung?.action === 'penalty_reminder') timeline = await sendCustomerEmail(deps, config, record, 'penalty_reminder', key);
     if (rung?.action === 'formal_notice') timeline = await sendCustomerEmail(deps, config, record, 'formal_notice', key);
-    if (rung?.action === 'phone_call') {
-      const phones = record.customer.contacts.map((c) => `${c.name}: ${c.phone ?? 'no phone'} <${c.email}>`).join('; ');
-      timeline = await sendTeamEmail(deps, config, record, 'call_task', key, { facts: { contacts: phones } });
-    }
+    if (rung?.action === 'phone_call') timeline = await sendTeamEmail(deps, config, record, 'call_task', key);
     const at = deps.clock.now().toISOString();
     timeline.push({ type: rung?.action === 'phone_call' ? 'call_task' : 'escalation', at, step: rungIndex + 1, action: rung?.action });
     return {

@@ -317,7 +317,9 @@ export async function recordCustomerAnswer(
         if (record.promise?.date === answer.promisedDate && record.promise.method === answer.paymentMethod && record.status === 'promised') {
           return undefined; // the same answer twice
         }
-        return promiseChange(record, settings, now, { date: answer.promisedDate, method: answer.paymentMethod, source: 'customer' }, []);
+        const change = promiseChange(record, settings, now, { date: answer.promisedDate, method: answer.paymentMethod, source: 'customer' });
+        change.timeline = change.timeline!.map((t) => ({ ...t, ...by, ...(answer.message ? { message: answer.message } : {}) }));
+        return change;
       }
       case 'dispute': {
         if (record.dispute?.status === 'open' && record.dispute.reason === answer.reason && record.dispute.message === answer.message) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * The small JSON object the state machine carries from state to state. Every Lambda task receives
  * `{ state, ... }` and returns the next state; the record in DynamoDB stays the source of truth.
@@ -46,9 +47,14 @@ export function waitUntil(until: string, now: Date): { until: string; seconds: n
   return { until, seconds: Math.max(1, Math.ceil((Date.parse(until) - now.getTime()) / 1000)) };
 }
 
-/** Makes an invoice id safe as an execution name: [0-9A-Za-z_-], at most 80 characters with the revision suffix. */
+/**
+ * Makes an invoice id safe as an execution name: [0-9A-Za-z_-], at most 80 characters with the revision suffix, so an
+ * operator finds it by typing the invoice number. When characters had to be replaced (`F/1` and `F.1` would both
+ * read `F_1`), a short hash of the real id keeps the names distinct.
+ */
 export function executionName(invoiceId: string, revision: number): string {
-  const suffix = `-r${revision}`;
   const safe = invoiceId.replace(/[^0-9A-Za-z_-]/g, '_');
+  const disambiguation = safe === invoiceId ? '' : `-${createHash('sha256').update(invoiceId).digest('hex').slice(0, 6)}`;
+  const suffix = `${disambiguation}-r${revision}`;
   return `${safe.slice(0, 80 - suffix.length)}${suffix}`;
 }

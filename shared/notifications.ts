@@ -41,7 +41,9 @@ export async function sendCustomerEmail(
   if (isClosed(record)) return [];
   const now = deps.clock.now();
   const policy = invoicePolicy(record, config);
-  const needsPenalties = kind === 'penalty_reminder' || kind === 'formal_notice';
+  // Overdue emails state what is legally due; a broken promise made for a date before the due date is not late yet.
+  const needsPenalties = kind === 'penalty_reminder' || kind === 'formal_notice' || kind === 'reminder' ||
+    (kind === 'promise_broken' && localDate(now, config.calendar) > record.dueDate);
   const sent: TimelineEntry[] = [];
   for (const contact of record.customer.contacts) {
     if (record.suppressedEmails.includes(contact.email)) continue;

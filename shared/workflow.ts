@@ -99,7 +99,9 @@ export function planReminders(
     }
   }
   const next: Next = phase === 'overdue' ? 'overdue' : 'wait';
-  return { change: { record: { ...record, phase, status, nextActionAt } }, next };
+  // A due date moved into the future is a fresh start: the ladder begins again from its first rung.
+  const escalation = phase === 'before_pre_reminder' || phase === 'awaiting_reply' ? { done: 0 } : record.escalation;
+  return { change: { record: { ...record, phase, status, nextActionAt, escalation } }, next };
 }
 
 function closedOutcome(record: InvoiceRecord): Next | undefined {
@@ -146,7 +148,7 @@ export function checkWhatHappened(record: InvoiceRecord, settings: WorkflowSetti
     case 'promised':
       return {
         change: {
-          record: { ...base, phase: 'overdue', status: 'overdue' },
+          record: { ...base, phase: 'overdue', status: overdueStatus(record, settings, now) },
           timeline: [entry('promise_broken', now, { promisedDate: record.promise?.date })],
         },
         next: 'promise_broken',
@@ -201,7 +203,7 @@ export function planEscalation(record: InvoiceRecord, settings: WorkflowSettings
   const policy = invoicePolicy(record, settings);
   const rung = policy.ladder[record.escalation.done];
   if (!rung || rung.action === 'hand_off') {
-    return { change: { record: { ...record, phase: 'overdue', status: 'overdue', nextActionAt: undefined } }, next: 'hand_off' };
+    return { change: { record: { ...record, phase: 'overdue', status: overdueStatus(record, settings, now), nextActionAt: undefined } }, next: 'hand_off' };
   }
   const nowIso = now.toISOString();
   const earliest = record.escalation.lastAt
@@ -210,7 +212,12 @@ export function planEscalation(record: InvoiceRecord, settings: WorkflowSettings
   const onLadder = addDays(record.dueDate, rung.offsetDays);
   const date = onLadder > earliest ? onLadder : earliest;
   const nextActionAt = nextSendSlot(date, settings.calendar, nowIso);
-  return { change: { record: { ...record, phase: 'overdue', status: 'overdue', nextActionAt } }, next: 'wait' };
+  return { change: { record: { ...record, phase: 'overdue', status: overdueStatus(record, settings, now), nextActionAt } }, next: 'wait' };
+}
+
+/** On the ladder but not yet past the due date (a promise broken early) the invoice is not called overdue. */
+function overdueStatus(record: InvoiceRecord, settings: WorkflowSettings, now: Date): InvoiceRecord['status'] {
+  return now.toISOString() >= replyDeadline(record, settings.calendar) ? 'overdue' : 'awaiting_reply';
 }
 
 export function isClosed(record: InvoiceRecord): boolean {

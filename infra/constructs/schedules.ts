@@ -79,14 +79,14 @@ export class SchedulesConstruct extends Construct {
     props.email.grantSend(fn);
 
     const defaultGroupArn = Stack.of(this).formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' });
-    const role = new iam.Role(this, 'DailyDigestRole', {
+    const role = new iam.Role(this, 'DailyDigestScheduleRole', {
       description: 'Assumed by EventBridge Scheduler to run the daily digest',
       assumedBy: schedulerPrincipal(this, defaultGroupArn),
     });
     // The function itself, not `grantInvoke`'s extra `<arn>:*` (versions and aliases, which the schedule never calls).
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
 
-    new scheduler.Schedule(this, 'DailyDigest', {
+    new scheduler.Schedule(this, 'DailyDigestSchedule', {
       description: 'Daily digest for the credit team, business-day mornings',
       schedule: scheduler.ScheduleExpression.expression(DIGEST_CRON, TimeZone.of(props.timeZone)),
       target: {

@@ -251,6 +251,8 @@ export interface LocalEngineOptions {
   invoke: (functionName: string, payload: unknown) => Promise<unknown>;
   /** Log lines (warnings, failed executions); default console. */
   log?: (message: string) => void;
+  /** Another definition (already substituted) instead of statemachines/invoice-dunning.asl.json (engine tests). */
+  definition?: object;
 }
 
 const TOKEN_PATTERN = /^AQ[A-Za-z0-9+/]{100,2000}={0,2}$/;
@@ -273,7 +275,7 @@ export class LocalEngine {
 
   constructor(private readonly options: LocalEngineOptions) {
     this.log = options.log ?? ((message) => console.log(message));
-    this.adapted = adaptDefinitionForLocal(loadLocalDefinition(options.projectRoot));
+    this.adapted = adaptDefinitionForLocal(options.definition ?? loadLocalDefinition(options.projectRoot));
     for (const warning of this.adapted.warnings) this.log(`[engine] ${warning}`);
     this.machine = new StateMachine(this.adapted.definition, { validationOptions: { checkArn: true, checkPaths: true } });
     this.stateMachineName = options.stateMachineArn.split(':').pop() ?? 'state-machine';

@@ -1,0 +1,173 @@
+/**
+ * The HTTP API: billing and operator routes behind an API-key authorizer, customer pages and the OpenAPI document
+ * public, one function per handler of `ROUTES` (`infra/catalog.ts`).
+ *
+ * Defaults: one `$default` stage, auto-deployed; throttled at 50 requests/s with bursts of 100 (far above what
+ * billing systems and customers send; it caps the bill of a misbehaving client); access logs in JSON kept one month,
+ * with the route key rather than the path so that customer link tokens (`/r/{token}`) are never logged, and without
+ * the Authorization header; the authorizer's answers cached 5 minutes per Authorization header (a revoked key keeps
+ * working up to 5 minutes).
+ */
+import { Duration, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { AUTHORIZER_HANDLER, ROUTES } from '../catalog';
+import type { DataConstruct } from './data';
+import type { EmailConstruct } from './email';
+import { constructId, HandlerFunction } from './handler-function';
+import type { SchedulesConstruct } from './schedules';
+import { grantTaskResponse, type WorkflowConstruct } from './workflow';
+
+/**
+ * What each API handler may do, and nothing more:
+ * - `read` / `write`: the table (write includes read);
+ * - `start`: start executions, now or deferred through a one-time schedule;
+ * - `wake`: complete a parked task, so that an event reaches the execution at once;
+ * - `email`: send through the sender identity.
+ * A handler added to the catalog without an entry here fails the synth: its permissions must be decided.
+ */
+type Need = 'read' | 'write' | 'start' | 'wake' | 'email';
+export const API_HANDLER_NEEDS: Record<string, Need[]> = {
+  'register-invoice': ['write', 'start'],
+  // A new due date restarts the planning: the parked execution is woken, or a new revision started.
+  'update-invoice': ['write', 'start', 'wake'],
+  'record-payment': ['write', 'wake'],
+  'cancel-invoice': ['write', 'wake'],
+  'resolve-dispute': ['write', 'wake'],
+  'record-call-outcome': ['write', 'wake'],
+  // Answers wake the execution; a question may also be forwarded to the team at once.
+  'customer-page': ['write', 'wake', 'email'],
+  'get-invoice': ['read'],
+  'get-evidence': ['read'],
+  'get-openapi': [],
+  [AUTHORIZER_HANDLER]: ['read'],
+};
+
+export interface ApiRoutesProps {
+  environment: Record<string, string>;
+  data: DataConstruct;
+  email: EmailConstruct;
+  workflow: WorkflowConstruct;
+  schedules: SchedulesConstruct;
+}
+
+export class ApiConstruct extends Construct {
+  readonly httpApi: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  /** Handler name → function. */
+  readonly functions: Record<string, HandlerFunction> = {};
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
+      description: 'Preventive dunning: billing API, operator routes, customer answer pages',
+      // Created below with throttling and access logs, which the default stage cannot take.
+      createDefaultStage: false,
+    });
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            sourceIp: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+          }),
+        ),
+      },
+    });
+  }
+
+  /** The API's own base URL (no trailing slash): customer links use it unless a custom domain is configured. */
+  get endpoint(): string {
+    return this.httpApi.apiEndpoint;
+  }
+
+  /** The handlers of `ROUTES`, the authorizer, and the routes. */
+  addRoutes(props: ApiRoutesProps): void {
+    const handlerFor = (handler: string): HandlerFunction => {
+      const existing = this.functions[handler];
+      if (existing) return existing;
+      const needs = API_HANDLER_NEEDS[handler];
+      if (!needs) throw new Error(`No permissions decided for API handler ${handler}: add it to API_HANDLER_NEEDS`);
+      const fn = new HandlerFunction(this, constructId(handler), { handler, environment: props.environment });
+      grant(fn, needs, props);
+      this.functions[handler] = fn;
+      return fn;
+    };
+
+    const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', handlerFor(AUTHORIZER_HANDLER), {
+      authorizerName: 'api-key',
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: Duration.minutes(5),
+    });
+    const publicRoute = new apigw.HttpNoneAuthorizer();
+
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    for (const route of ROUTES) {
+      const fn = handlerFor(route.handler);
+      let integration = integrations.get(route.handler);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${constructId(route.handler)}Integration`, fn);
+        integrations.set(route.handler, integration);
+      }
+      const [httpRoute] = this.httpApi.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration,
+        authorizer: route.auth ? authorizer : publicRoute,
+      });
+      if (!route.auth) {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: route.path.startsWith('/r/')
+            ? 'Customer answer page: opened from an email with no login; the unguessable, expiring link token in the path ' +
+              'is the credential, checked by the handler (bound to one invoice and contact, rate-limited per link).'
+            : 'The OpenAPI description of the billing API is public on purpose: it documents the API, it holds no data.',
+        });
+      }
+    }
+  }
+}
+
+function grant(fn: HandlerFunction, needs: Need[], props: ApiRoutesProps): void {
+  for (const need of needs) {
+    switch (need) {
+      case 'read':
+        props.data.grantRead(fn);
+        break;
+      case 'write':
+        props.data.grantReadWrite(fn);
+        break;
+      case 'start':
+        props.workflow.stateMachine.grantStartExecution(fn);
+        props.schedules.grantCreateDeferredStart(fn);
+        break;
+      case 'wake':
+        grantTaskResponse(fn, fn);
+        break;
+      case 'email':
+        props.email.grantSend(fn);
+        break;
+    }
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The whole system in one stack, composed like the architecture diagram (DESIGN.md §2):
+ *
+ *   billing system / customer ──> HTTP API ──> handlers ──> DynamoDB
+ *                                                 │ StartExecution / SendTaskSuccess
+ *                                                 ▼
+ *                                Step Functions (one execution per invoice) ──> SES
+ *   EventBridge Scheduler: deferred starts, daily digest      SES events ──> EventBridge ──> handler
+ *
+ * Environment-agnostic (no account or region): `cdk synth` works offline, `cdk deploy` targets the current profile.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { ApiConstruct } from './constructs/api';
+import { DataConstruct } from './constructs/data';
+import { EmailConstruct } from './constructs/email';
+import { handlerEnvironment } from './constructs/handler-function';
+import { SchedulesConstruct } from './constructs/schedules';
+import { stateMachineArn, WorkflowConstruct } from './constructs/workflow';
+import type { DunningSettings } from './settings';
+
+export interface DunningStackProps extends StackProps {
+  settings: DunningSettings;
+}
+
+export class DunningStack extends Stack {
+  constructor(scope: Construct, id: string, props: DunningStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+
+    // Where things are kept and how mail leaves: every handler's environment names them.
+    const data = new DataConstruct(this, 'Data');
+    const email = new EmailConstruct(this, 'Email', {
+      senderEmail: settings.senderEmail,
+      senderDomain: settings.senderDomain,
+    });
+    // The front door first: its URL goes into the links of every email, unless a custom domain is configured.
+    const api = new ApiConstruct(this, 'Api');
+    // Deferred starts need the state machine's ARN before the state machine exists; its fixed name gives it.
+    const schedules = new SchedulesConstruct(this, 'Schedules', { stateMachineArn: stateMachineArn(this) });
+
+    const environment = handlerEnvironment({
+      settings,
+      tableName: data.table.tableName,
+      idempotencyTableName: data.idempotencyTable.tableName,
+      stateMachineArn: stateMachineArn(this),
+      configurationSetName: email.configurationSet.configurationSetName,
+      publicBaseUrl: settings.publicBaseUrl || api.endpoint,
+      schedulerRoleArn: schedules.startsRole.roleArn,
+      schedulerGroupName: schedules.startsGroup.scheduleGroupName,
+    });
+
+    const workflow = new WorkflowConstruct(this, 'Workflow', { environment, data, email });
+    api.addRoutes({ environment, data, email, workflow, schedules });
+    schedules.addDailyDigest({ environment, data, email, timeZone: settings.timeZone });
+    email.addEventHandler({ environment, data });
+
+    new CfnOutput(this, 'ApiUrl', { value: api.stage.url, description: 'Base URL of the billing API and customer pages' });
+    new CfnOutput(this, 'StateMachineArn', {
+      value: workflow.stateMachine.stateMachineArn,
+      description: 'One execution per invoice, named after the invoice id',
+    });
+    new CfnOutput(this, 'TableName', { value: data.table.tableName, description: 'Invoices, timelines, links, API keys' });
+  }
+}

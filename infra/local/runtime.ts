@@ -1,0 +1,410 @@
+/**
+ * The whole system on one machine, no AWS account: the HTTP API (every route of infra/catalog.ts, API key
+ * authorizer included), DynamoDB (dynalite), SES v2 (aws-ses-v2-local with its mail viewer), the state machine on a
+ * local engine, EventBridge Scheduler one-time schedules, and a virtual clock — all in one process, with the very
+ * handler modules Lambda runs and their real AWS SDK clients pointed at local endpoints.
+ *
+ * One runtime per process: it sets process.env (endpoints, table names) and the process-wide dependency overrides.
+ */
+import './polyfills';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DateTime, Duration } from 'luxon';
+import { EVENT_HANDLERS } from '../catalog';
+import { Activity } from './activity';
+import { LocalScheduler, handleStepFunctions } from './aws-endpoints';
+import { LocalEngine, StepFunctionsError } from './engine';
+import { LocalFunctions } from './functions';
+import { handleApiRequest } from './http-api';
+import { RecordingMailer, type OutboxEntry } from './outbox';
+import { VirtualClock } from './virtual-clock';
+
+export const TABLE_NAME = 'dunning';
+export const IDEMPOTENCY_TABLE_NAME = 'dunning-idempotency';
+export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-3:000000000000:stateMachine:invoice-dunning';
+export const SCHEDULER_ROLE_ARN = 'arn:aws:iam::000000000000:role/local-scheduler';
+export const SCHEDULER_GROUP_NAME = 'dunning-starts';
+export const DEFAULT_API_KEY = 'local-dev-key';
+const REGION = 'eu-west-3';
+/** Endpoint paths on the runtime's own server (the SDK keeps an endpoint URL's path prefix). */
+export const SFN_PATH = '/_aws/sfn';
+export const SCHEDULER_PATH = '/_aws/scheduler';
+
+export interface LocalRuntimeOptions {
+  /** HTTP port of the API and the local endpoints; 0 = a free port (default 3000). */
+  port?: number;
+  /** Bearer key accepted by the API (stored hashed, like a real key). Default `local-dev-key`. */
+  apiKey?: string;
+  /** Keep DynamoDB data on disk in this directory (default: in memory). */
+  persistDir?: string;
+  /** Virtual ms per real ms: 0 = the clock only moves when told to (tests), 1 = real pace (default). */
+  speed?: number;
+  /** Virtual time at start (default: now). */
+  startAt?: Date;
+  /** Port of the SES emulator and its mail viewer; 0 = a free port (default 0). */
+  sesPort?: number;
+  /** Run the daily operator digest at 08:00 creditor time on weekdays (default true, when the handler exists). */
+  dailyDigest?: boolean;
+  /** Repository root (default: two levels above this file). */
+  projectRoot?: string;
+  /** Log lines of the runtime itself (default console.log). */
+  log?: (message: string) => void;
+}
+
+export interface LocalRuntime {
+  url: string;
+  apiKey: string;
+  mailViewerUrl: string;
+  clock: VirtualClock;
+  engine: LocalEngine;
+  scheduler: LocalScheduler;
+  outbox: OutboxEntry[];
+  endpoints: { dynamodb: string; sesv2: string; sfn: string; scheduler: string };
+  /** Resolves once every due timer has fired and nothing is in flight. */
+  settle(): Promise<Date>;
+  stop(): Promise<void>;
+}
+
+const ENV_KEYS = [
+  'TABLE_NAME',
+  'IDEMPOTENCY_TABLE_NAME',
+  'STATE_MACHINE_ARN',
+  'SENDER_EMAIL',
+  'TEAM_EMAIL',
+  'PUBLIC_BASE_URL',
+  'SCHEDULER_ROLE_ARN',
+  'SCHEDULER_GROUP_NAME',
+  'AWS_ENDPOINT_URL_DYNAMODB',
+  'AWS_ENDPOINT_URL_SESV2',
+  'AWS_ENDPOINT_URL_SFN',
+  'AWS_ENDPOINT_URL_SCHEDULER',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+] as const;
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolvePort((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolveClose) => {
+    server.close(() => resolveClose());
+    server.closeAllConnections?.();
+  });
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolveBody(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body, null, 2);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** The next weekday 08:00 in `timeZone` strictly after `now`. */
+export function nextDigestTime(now: Date, timeZone: string, hour = 8): Date {
+  let candidate = DateTime.fromJSDate(now, { zone: timeZone }).set({ hour, minute: 0, second: 0, millisecond: 0 });
+  if (candidate.toMillis() <= now.getTime()) candidate = candidate.plus({ days: 1 });
+  while (candidate.weekday > 5) candidate = candidate.plus({ days: 1 });
+  return candidate.set({ hour, minute: 0, second: 0, millisecond: 0 }).toJSDate();
+}
+
+async function createTables(endpoint: string, log: (message: string) => void): Promise<void> {
+  const { tableCreateInput, idempotencyTableCreateInput } = await import('../../shared/adapters/dynamodb-table');
+  const client = new DynamoDBClient({
+    endpoint,
+    region: REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    for (const input of [tableCreateInput(TABLE_NAME), idempotencyTableCreateInput(IDEMPOTENCY_TABLE_NAME)]) {
+      try {
+        await client.send(new CreateTableCommand(input));
+      } catch (error) {
+        if ((error as Error).name !== 'ResourceInUseException') throw error;
+        log(`[dynamodb] table ${input.TableName} exists (kept from the data directory)`);
+      }
+      for (let i = 0; i < 100; i++) {
+        const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+        if (Table?.TableStatus === 'ACTIVE') break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const log = options.log ?? ((message: string) => console.log(message));
+  const projectRoot = options.projectRoot ?? resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+  const apiKey = options.apiKey ?? DEFAULT_API_KEY;
+  const activity = new Activity();
+  const clock = new VirtualClock({
+    startAt: options.startAt,
+    speed: options.speed ?? 1,
+    waitForIdle: () => activity.idle(),
+  });
+  const functions = new LocalFunctions(projectRoot, activity);
+  const savedEnv = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        log(`[runtime] stop: ${String(error)}`);
+      }
+    }
+    cleanups.length = 0;
+  };
+
+  try {
+    // DynamoDB emulator.
+    // dynalite ships no types.
+    const dynaliteModule: string = 'dynalite';
+    const { default: dynalite } = (await import(dynaliteModule)) as {
+      default: (options: Record<string, unknown>) => Server;
+    };
+    if (options.persistDir) mkdirSync(options.persistDir, { recursive: true });
+    const dynamoServer = dynalite({
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+      ...(options.persistDir ? { path: resolve(options.persistDir) } : {}),
+    });
+    const dynamoPort = await listen(dynamoServer, 0);
+    cleanups.push(
+      () =>
+        new Promise<void>((resolveClose) => {
+          dynamoServer.closeAllConnections?.();
+          dynamoServer.close(() => resolveClose());
+        }),
+    );
+
+    // SES v2 emulator (and its mail viewer).
+    const { default: sesServer } = (await import('aws-ses-v2-local')) as unknown as {
+      default: (config: { host: string; port: number }) => Promise<Server>;
+    };
+    const ses = await sesServer({ host: '127.0.0.1', port: options.sesPort ?? 0 });
+    const sesPort = (ses.address() as AddressInfo).port;
+    cleanups.push(() => close(ses));
+
+    // The API, the local Step Functions and Scheduler endpoints and the /_local routes, on one server.
+    let ready: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+    const server = createServer((req, res) => {
+      if (!ready) return sendJson(res, 503, { message: 'The local runtime is starting' });
+      ready(req, res).catch((error: unknown) => {
+        log(`[runtime] ${req.method} ${req.url} failed: ${String(error)}`);
+        if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
+        else res.end();
+      });
+    });
+    const port = await listen(server, options.port ?? 3000);
+    cleanups.push(() => close(server));
+    const url = `http://127.0.0.1:${port}`;
+    const endpoints = {
+      dynamodb: `http://127.0.0.1:${dynamoPort}`,
+      sesv2: `http://127.0.0.1:${sesPort}`,
+      sfn: `${url}${SFN_PATH}`,
+      scheduler: `${url}${SCHEDULER_PATH}`,
+    };
+
+    // The environment the handlers read (before any handler module or AWS client is created).
+    cleanups.push(() => {
+      for (const key of ENV_KEYS) {
+        if (savedEnv[key] === undefined) delete process.env[key];
+        else process.env[key] = savedEnv[key];
+      }
+    });
+    Object.assign(process.env, {
+      TABLE_NAME,
+      IDEMPOTENCY_TABLE_NAME,
+      STATE_MACHINE_ARN,
+      SENDER_EMAIL: process.env.SENDER_EMAIL || 'billing@example.com',
+      TEAM_EMAIL: process.env.TEAM_EMAIL || 'credit-team@example.com',
+      PUBLIC_BASE_URL: url,
+      SCHEDULER_ROLE_ARN,
+      SCHEDULER_GROUP_NAME,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+      AWS_ENDPOINT_URL_SESV2: endpoints.sesv2,
+      AWS_ENDPOINT_URL_SFN: endpoints.sfn,
+      AWS_ENDPOINT_URL_SCHEDULER: endpoints.scheduler,
+      AWS_REGION: REGION,
+      AWS_DEFAULT_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    });
+    delete process.env.AWS_SESSION_TOKEN;
+
+    await createTables(endpoints.dynamodb, log);
+
+    const { resetClients } = await import('../../shared/commons/aws-clients');
+    const { getConfig, getDependencies, overrideDependencies, resetDependencies } = await import(
+      '../../shared/commons/dependencies'
+    );
+    resetClients();
+    resetDependencies();
+    cleanups.push(() => {
+      resetDependencies();
+      resetClients();
+    });
+    const mailer = new RecordingMailer(getDependencies().mailer, clock);
+    overrideDependencies({ clock, mailer });
+    await getDependencies().store.putApiKey({
+      keyHash: createHash('sha256').update(apiKey).digest('hex'),
+      name: 'local',
+      createdAt: clock.now().toISOString(),
+    });
+
+    const engine = new LocalEngine({
+      projectRoot,
+      stateMachineArn: STATE_MACHINE_ARN,
+      clock,
+      activity,
+      invoke: (name, payload) => functions.invoke(name, payload),
+      log,
+    });
+    const scheduler = new LocalScheduler(engine, clock, log);
+    cleanups.push(() => {
+      clock.stop();
+      engine.stopAll();
+    });
+
+    // The daily operator digest (EventBridge Scheduler cron on AWS): weekdays 08:00, creditor time.
+    if (options.dailyDigest !== false && functions.exists(EVENT_HANDLERS.dailyDigest)) {
+      const timeZone = getConfig().calendar.timeZone;
+      const scheduleDigest = () => {
+        clock.at(
+          nextDigestTime(clock.now(), timeZone),
+          async () => {
+            scheduleDigest();
+            try {
+              await functions.invoke(EVENT_HANDLERS.dailyDigest, {});
+            } catch (error) {
+              log(`[digest] daily-digest failed: ${String(error)}`);
+            }
+          },
+          'daily digest',
+        );
+      };
+      scheduleDigest();
+    }
+
+    const handleClock = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+      if (req.method === 'GET') return sendJson(res, 200, { now: clock.now().toISOString(), speed: clock.speedFactor });
+      if (req.method !== 'POST') return sendJson(res, 405, { error: { code: 'method_not_allowed', message: 'GET or POST' } });
+      let request: { advance?: unknown; to?: unknown };
+      try {
+        request = JSON.parse(body.toString('utf8') || '{}') as typeof request;
+      } catch {
+        return sendJson(res, 400, { error: { code: 'validation_failed', message: 'The body must be JSON' } });
+      }
+      try {
+        if (typeof request.advance === 'string') {
+          const duration = Duration.fromISO(request.advance);
+          if (!duration.isValid || duration.toMillis() < 0) {
+            return sendJson(res, 400, {
+              error: { code: 'validation_failed', message: `advance must be an ISO 8601 duration such as P10D or PT36H` },
+            });
+          }
+          // Calendar units (P1M, P1Y) are added on the calendar in UTC, not as a fixed number of milliseconds.
+          const target = DateTime.fromJSDate(clock.now(), { zone: 'utc' }).plus(duration).toJSDate();
+          await clock.setTo(target);
+        } else if (typeof request.to === 'string' && !Number.isNaN(Date.parse(request.to))) {
+          await clock.setTo(new Date(request.to));
+        } else if (request.advance === undefined && request.to === undefined) {
+          await clock.settle();
+        } else {
+          return sendJson(res, 400, {
+            error: { code: 'validation_failed', message: 'Send {"advance": "P10D"} or {"to": "2025-01-31T09:00:00Z"}' },
+          });
+        }
+      } catch (error) {
+        if (error instanceof RangeError) return sendJson(res, 400, { error: { code: 'validation_failed', message: error.message } });
+        throw error;
+      }
+      return sendJson(res, 200, { now: clock.now().toISOString() });
+    };
+
+    ready = async (req, res) => {
+      const requestUrl = new URL(req.url ?? '/', url);
+      const path = requestUrl.pathname;
+      const body = await readBody(req);
+      if (path === SFN_PATH || path.startsWith(`${SFN_PATH}/`)) {
+        return handleStepFunctions(engine, req, res, body.toString('utf8'));
+      }
+      if (path === SCHEDULER_PATH || path.startsWith(`${SCHEDULER_PATH}/`)) {
+        return scheduler.handle(req, res, path.slice(SCHEDULER_PATH.length) || '/', requestUrl.searchParams, body.toString('utf8'));
+      }
+      if (path === '/_local/clock') return handleClock(req, res, body);
+      if (path === '/_local/outbox' && req.method === 'GET') return sendJson(res, 200, mailer.outbox);
+      if (path === '/_local/outbox' && req.method === 'DELETE') {
+        mailer.outbox.length = 0;
+        return sendJson(res, 200, mailer.outbox);
+      }
+      if (path === '/_local/executions' && req.method === 'GET') return sendJson(res, 200, engine.list());
+      if (path.startsWith('/_local/executions/') && req.method === 'GET') {
+        try {
+          return sendJson(res, 200, engine.history(decodeURIComponent(path.slice('/_local/executions/'.length))));
+        } catch (error) {
+          if (error instanceof StepFunctionsError) return sendJson(res, 404, { error: { code: 'not_found', message: error.message } });
+          throw error;
+        }
+      }
+      if (path === '/_local/schedules' && req.method === 'GET') {
+        return sendJson(res, 200, { schedules: scheduler.list(), timers: clock.pending() });
+      }
+      if (path === '/_local' || path === '/_local/') {
+        return sendJson(res, 200, {
+          api: url,
+          openapi: `${url}/openapi.json`,
+          mailViewer: `http://127.0.0.1:${sesPort}/`,
+          clock: `${url}/_local/clock`,
+          outbox: `${url}/_local/outbox`,
+          executions: `${url}/_local/executions`,
+          schedules: `${url}/_local/schedules`,
+        });
+      }
+      if (await handleApiRequest({ functions, clock }, req, res, requestUrl, body)) return;
+      return sendJson(res, 404, { message: 'Not Found' });
+    };
+
+    return {
+      url,
+      apiKey,
+      mailViewerUrl: `http://127.0.0.1:${sesPort}/`,
+      clock,
+      engine,
+      scheduler,
+      outbox: mailer.outbox,
+      endpoints,
+      settle: () => clock.settle(),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
