@@ -3,20 +3,21 @@
  * link); POST /r/{token} records the answer (promise, problem, question) and confirms it.
  */
 import { recordCustomerAnswer } from '../shared/billing';
+import { localDate } from '../shared/calendar';
 import { getConfig, getDependencies } from '../shared/commons/dependencies';
 import { bodyText, type HttpEvent, type HttpResult } from '../shared/commons/http';
 import { billingSettings } from '../shared/commons/settings';
 import { DomainError } from '../shared/errors';
 import { CLOSED_STATUSES } from '../shared/invoice';
 import { findLink } from '../shared/links';
-import { renderAnswerPage, renderConfirmationPage, renderErrorPage } from '../shared/pages/answer-pages';
+import { renderAnswerPage, renderConfirmationPage, renderErrorPage, type ErrorReason } from '../shared/pages/answer-pages';
 import { CustomerAnswer, describeIssues } from '../shared/schemas';
 
 /** Answers per link and hour: far above a person's needs, low enough to stop a script. */
 const ANSWERS_PER_HOUR = 20;
 const ACTIONS = new Set(['promise', 'dispute', 'question']);
 
-const REASONS: Record<number, 'not_found' | 'expired' | 'too_many' | 'closed' | 'invalid'> = {
+const REASONS: Record<number, ErrorReason> = {
   404: 'not_found',
   410: 'expired',
   429: 'too_many',
@@ -30,7 +31,7 @@ export async function handler(event: HttpEvent): Promise<HttpResult> {
   } catch (error) {
     if (error instanceof DomainError) return renderErrorPage({ statusCode: error.status, reason: REASONS[error.status] ?? 'invalid' });
     console.error(JSON.stringify({ level: 'ERROR', message: 'customer page failed', error: String(error) }));
-    return renderErrorPage({ statusCode: 500 as 400, reason: 'invalid' });
+    return renderErrorPage({ statusCode: 500, reason: 'server_error' });
   }
 }
 
@@ -43,7 +44,7 @@ async function answer(event: HttpEvent): Promise<HttpResult> {
   const invoice = await deps.store.getInvoice(link.invoiceId);
   if (!invoice) return renderErrorPage({ statusCode: 404, language: link.language, reason: 'not_found' });
   const formAction = `/r/${token}`;
-  const page = { creditor: config.creditor, invoice, link, formAction };
+  const page = { creditor: config.creditor, invoice, link, formAction, today: localDate(now, config.calendar) };
 
   if (event.requestContext.http.method !== 'POST') {
     const requested = event.queryStringParameters?.action;

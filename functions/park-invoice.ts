@@ -5,7 +5,7 @@
  */
 import { getDependencies } from '../shared/commons/dependencies';
 import type { WorkflowTaskInput } from '../shared/commons/workflow-step';
-import { isClosed } from '../shared/workflow';
+import { isClosed, reached } from '../shared/workflow';
 import { mutateInvoice } from '../shared/record-updates';
 
 export async function handler({ state, taskToken }: WorkflowTaskInput): Promise<void> {
@@ -13,7 +13,7 @@ export async function handler({ state, taskToken }: WorkflowTaskInput): Promise<
   const deps = getDependencies();
   let wakeNow = false;
   await mutateInvoice(deps, state.invoiceId, (record, now) => {
-    const due = record.nextActionAt !== undefined && now.toISOString() >= record.nextActionAt;
+    const due = record.nextActionAt !== undefined && reached(record.nextActionAt, now);
     wakeNow = record.pendingEvents.length > 0 || isClosed(record) || due;
     if (wakeNow || record.parkedToken === taskToken) return undefined;
     return { record: { ...record, parkedToken: taskToken } };

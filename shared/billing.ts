@@ -18,7 +18,7 @@ import type {
   RegisterInvoiceBody,
   ResolveDisputeBody,
 } from './schemas';
-import { computePreReminderAt, replyDeadline, type WorkflowSettings } from './workflow';
+import { computePreReminderAt, reached, replyDeadline, type WorkflowSettings } from './workflow';
 
 export interface BillingSettings extends WorkflowSettings {
   executionHorizonDays: number;
@@ -245,7 +245,7 @@ export async function resolveDispute(deps: Dependencies, settings: BillingSettin
 }
 
 function backOnTrackStatus(record: InvoiceRecord, settings: WorkflowSettings, now: Date): InvoiceStatus {
-  if (now.toISOString() >= replyDeadline(record, settings.calendar)) return 'overdue';
+  if (reached(replyDeadline(record, settings.calendar), now)) return 'overdue';
   return record.preReminderSentFor === record.dueDate ? 'awaiting_reply' : 'scheduled';
 }
 

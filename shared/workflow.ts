@@ -78,7 +78,7 @@ export function planReminders(
   } else if (record.status === 'promised' && record.promise) {
     phase = 'promised';
     nextActionAt = promiseDeadline(record.promise.date, policy, settings.calendar);
-  } else if (nowIso >= deadline) {
+  } else if (reached(deadline, now)) {
     phase = 'overdue';
     status = 'overdue';
     nextActionAt = nowIso;
@@ -135,7 +135,7 @@ export function checkWhatHappened(record: InvoiceRecord, settings: WorkflowSetti
   }
 
   const nowIso = now.toISOString();
-  if (!record.nextActionAt || nowIso < record.nextActionAt) return { change: { record: base }, next: 'wait' };
+  if (!record.nextActionAt || !reached(record.nextActionAt, now)) return { change: { record: base }, next: 'wait' };
 
   switch (record.phase) {
     case 'before_pre_reminder':
@@ -217,7 +217,15 @@ export function planEscalation(record: InvoiceRecord, settings: WorkflowSettings
 
 /** On the ladder but not yet past the due date (a promise broken early) the invoice is not called overdue. */
 function overdueStatus(record: InvoiceRecord, settings: WorkflowSettings, now: Date): InvoiceRecord['status'] {
-  return now.toISOString() >= replyDeadline(record, settings.calendar) ? 'overdue' : 'awaiting_reply';
+  return reached(replyDeadline(record, settings.calendar), now) ? 'overdue' : 'awaiting_reply';
+}
+
+/**
+ * True once `now` is at or after `instant`. Compares instants, not strings: computed instants read `...T08:00:00Z`
+ * while `toISOString()` reads `...T08:00:00.000Z`, and `'.' < 'Z'` would put the exact instant before itself.
+ */
+export function reached(instant: string, now: Date): boolean {
+  return now.getTime() >= Date.parse(instant);
 }
 
 export function isClosed(record: InvoiceRecord): boolean {

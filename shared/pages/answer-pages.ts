@@ -145,7 +145,7 @@ function invoiceFacts(invoice: InvoiceRecord, language: Language): SafeHtml {
   } else {
     rows.push([t(language, 'Montant à régler', 'Amount due'), formatMoney(invoice.outstanding, language)]);
   }
-  rows.push([t(language, "Date d'échéance", 'Due date'), formatDate(invoice.dueDate, language)]);
+  rows.push([t(language, 'Date d’échéance', 'Due date'), formatDate(invoice.dueDate, language)]);
   return html`<dl class="facts">${rows.map(([label, value]) => html`<dt>${label}</dt><dd>${value}</dd>`)}</dl>`;
 }
 
@@ -502,7 +502,7 @@ export function renderConfirmationPage(input: ConfirmationPageInput): PageRespon
 // The error page
 // ---------------------------------------------------------------------------------------------------------------
 
-export type ErrorReason = 'not_found' | 'expired' | 'too_many' | 'closed' | 'invalid';
+export type ErrorReason = 'not_found' | 'expired' | 'too_many' | 'closed' | 'invalid' | 'server_error';
 
 export interface ErrorPageInput {
   statusCode: number;
@@ -535,6 +535,10 @@ const ERROR_TEXTS: Record<ErrorReason, Record<Language, { title: string; text: s
   invalid: {
     fr: { title: 'Réponse incomplète', text: 'Nous n’avons pas pu lire votre réponse. Merci de revenir à la page précédente et de réessayer.' },
     en: { title: 'Incomplete answer', text: 'We could not read your answer. Please go back to the previous page and try again.' },
+  },
+  server_error: {
+    fr: { title: 'Erreur de notre côté', text: 'Un problème est survenu de notre côté ; rien n’a été perdu. Merci de réessayer dans quelques minutes.' },
+    en: { title: 'A problem on our side', text: 'Something went wrong on our side; nothing was lost. Please try again in a few minutes.' },
   },
 };
 

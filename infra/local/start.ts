@@ -1,0 +1,70 @@
+/**
+ * `npm start`: the whole system on this machine, no AWS account.
+ * Environment: PORT (default 3000), DUNNING_API_KEY (default local-dev-key), LOCAL_DATA_DIR (keep DynamoDB data on
+ * disk), CLOCK_SPEED (virtual ms per real ms: 1 = real pace, 0 = frozen, 86400 = a day per second), SES_PORT.
+ */
+import { createLocalRuntime, DEFAULT_API_KEY } from './runtime';
+
+function numberFromEnv(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) {
+    console.error(`${name} must be a non-negative number, got "${value}"`);
+    process.exit(2);
+  }
+  return parsed;
+}
+
+const runtime = await createLocalRuntime({
+  port: numberFromEnv('PORT', 3000),
+  apiKey: process.env.DUNNING_API_KEY || DEFAULT_API_KEY,
+  persistDir: process.env.LOCAL_DATA_DIR || undefined,
+  speed: numberFromEnv('CLOCK_SPEED', 1),
+  sesPort: numberFromEnv('SES_PORT', 0),
+});
+
+const { url, apiKey, mailViewerUrl, clock } = runtime;
+console.log(`
+Preventive dunning — local runtime
+  API              ${url}            (OpenAPI: ${url}/openapi.json)
+  API key          ${apiKey}         (Authorization: Bearer ${apiKey})
+  Mail viewer      ${mailViewerUrl}
+  Virtual clock    ${url}/_local/clock  now ${clock.now().toISOString()}, speed ${clock.speedFactor}x
+  Outbox (JSON)    ${url}/_local/outbox
+  Executions       ${url}/_local/executions
+  Data             ${process.env.LOCAL_DATA_DIR ? `DynamoDB on disk in ${process.env.LOCAL_DATA_DIR}` : 'in memory (set LOCAL_DATA_DIR to keep it)'}
+
+Try:
+  curl -s -X POST ${url}/invoices -H 'Authorization: Bearer ${apiKey}' -H 'content-type: application/json' -d '{
+    "invoiceId": "INV-001",
+    "customer": { "id": "C-1", "name": "Customer SA", "language": "en",
+                  "contacts": [{ "name": "Accounts payable", "email": "ap@customer.example" }] },
+    "amount": { "value": 120000, "currency": "EUR" },
+    "issueDate": "${clock.now().toISOString().slice(0, 10)}",
+    "dueDate": "${new Date(clock.now().getTime() + 30 * 86400_000).toISOString().slice(0, 10)}" }'
+  curl -s -X POST ${url}/_local/clock -H 'content-type: application/json' -d '{"advance":"P20D"}'
+  curl -s ${url}/_local/outbox
+  curl -s ${url}/invoices/INV-001 -H 'Authorization: Bearer ${apiKey}'
+  curl -s ${url}/_local/executions
+
+Ctrl-C to stop.
+`);
+
+let stopping = false;
+const shutdown = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping (executions aborted, servers closed)…`);
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  runtime.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));

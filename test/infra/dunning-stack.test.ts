@@ -1,0 +1,559 @@
+/**
+ * The CDK stack, synthesized without bundling and without CloudFormation's built-in validation (~0.5 s instead of
+ * ~20 s); `npx cdk synth` (and the last test here, through `infra/app.ts`) keeps the full path covered.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AUTHORIZER_HANDLER, EVENT_HANDLERS, ROUTES, WORKFLOW_FUNCTIONS } from '../../infra/catalog';
+import { PROJECT_ROOT } from '../../infra/constructs/handler-function';
+import { DunningStack } from '../../infra/dunning-stack';
+import { readSettings } from '../../infra/settings';
+
+type Resources = Record<string, { Type: string; Properties?: any; DependsOn?: string | string[]; DeletionPolicy?: string }>;
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+function build(context: Record<string, unknown> = {}) {
+  const app = new App({
+    context: { 'aws:cdk:bundling-stacks': [], ...context },
+    builtinCloudFormationValidation: false,
+  });
+  const stack = new DunningStack(app, 'DunningStack', { settings: readSettings(app.node) });
+  return { app, stack };
+}
+
+function synth(context: Record<string, unknown> = {}) {
+  const { stack } = build(context);
+  const template = Template.fromStack(stack);
+  return { template, resources: template.toJSON().Resources as Resources };
+}
+
+const ofType = (resources: Resources, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** The Lambda function of a handler, found by its description (the handler's name). */
+function functionOf(resources: Resources, handler: string): [string, Resources[string]] {
+  const found = ofType(resources, 'AWS::Lambda::Function').filter(([, r]) => r.Properties.Description === handler);
+  expect(found, handler).toHaveLength(1);
+  return found[0];
+}
+
+/** Every statement of the identity policies attached to a role. */
+function statementsOfRole(resources: Resources, roleLogicalId: string): Statement[] {
+  return ofType(resources, 'AWS::IAM::Policy')
+    .filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleLogicalId))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+}
+
+function statementsOf(resources: Resources, handler: string): Statement[] {
+  const [, fn] = functionOf(resources, handler);
+  return statementsOfRole(resources, fn.Properties.Role['Fn::GetAtt'][0]);
+}
+
+const actionsOf = (statements: Statement[]) => statements.flatMap((s) => asArray(s.Action));
+
+/**
+ * The state machine definition as Step Functions will see it: CloudFormation's `DefinitionSubstitutions` applied,
+ * each function ARN written `fn:<logical id>`.
+ */
+function definitionOf(resources: Resources): any {
+  const [[, machine]] = ofType(resources, 'AWS::StepFunctions::StateMachine');
+  const substitutions: Record<string, any> = machine.Properties.DefinitionSubstitutions ?? {};
+  const text = (machine.Properties.DefinitionString as string).replace(/\$\{(\w+)\}/g, (placeholder, key: string) => {
+    const value = substitutions[key];
+    if (!value) throw new Error(`no substitution for ${placeholder}`);
+    return `fn:${value['Fn::GetAtt'][0]}`;
+  });
+  return JSON.parse(text);
+}
+
+describe('DunningStack', () => {
+  let resources: Resources;
+  let template: Template;
+  beforeAll(() => {
+    ({ template, resources } = synth());
+  });
+
+  describe('workflow', () => {
+    it('loads the state machine definition with every placeholder replaced by its function', () => {
+      const definition = definitionOf(resources);
+      const tasks = Object.entries<any>(definition.States).filter(([, s]) => s.Type === 'Task');
+      const byHandler = new Map(
+        Object.values(WORKFLOW_FUNCTIONS).map((handler) => [handler, `fn:${functionOf(resources, handler)[0]}`]),
+      );
+      for (const [name, task] of tasks) {
+        expect(task.Parameters.FunctionName, name).toMatch(/^fn:/);
+        expect([...byHandler.values()], name).toContain(task.Parameters.FunctionName);
+      }
+      expect(JSON.stringify(definition)).not.toContain('${');
+      // Waits are the park function's; spot-check one substitution of each kind.
+      expect(definition.States['Wait until the pre-reminder date'].Parameters.FunctionName).toBe(byHandler.get('park-invoice'));
+      expect(definition.States['Send pre-reminder email'].Parameters.FunctionName).toBe(byHandler.get('send-email'));
+      expect(definition.States['Plan the reminders'].Parameters.FunctionName).toBe(byHandler.get('plan-reminders'));
+    });
+
+    it('parks on interruptible waits, branches, and ends in the terminal states operators expect', () => {
+      const states = Object.entries<any>(definitionOf(resources).States);
+      const parked = states.filter(([, s]) => s.Type === 'Task' && s.Resource.endsWith('.waitForTaskToken'));
+      expect(parked.length).toBeGreaterThanOrEqual(3);
+      for (const [name, s] of parked) {
+        expect(s.TimeoutSecondsPath, name).toBeTruthy();
+        expect(s.Parameters.Payload['taskToken.$'], name).toBe('$$.Task.Token');
+      }
+      expect(states.filter(([, s]) => s.Type === 'Choice').length).toBeGreaterThanOrEqual(2);
+      const succeed = states.filter(([, s]) => s.Type === 'Succeed').map(([name]) => name);
+      expect(succeed).toEqual(expect.arrayContaining(['Paid', 'Cancelled', 'Handed off to legal']));
+      for (const [name] of states) {
+        // Sentence case, words separated by spaces: no camelCase, snake_case or ids.
+        expect(name, name).toMatch(/^[A-Z][a-z]+( [A-Za-z-]+:?)*\??$/);
+        expect(name, name).not.toMatch(/[a-z][A-Z]|_/);
+      }
+    });
+
+    it('is a standard, traced state machine logging errors without execution data, with a readable name', () => {
+      template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        StateMachineName: 'DunningStack-invoice-dunning',
+        StateMachineType: 'STANDARD',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: Match.objectLike({ Level: 'ERROR', IncludeExecutionData: false }),
+      });
+    });
+
+    it('lets the state machine invoke exactly its six functions', () => {
+      const [[, machine]] = ofType(resources, 'AWS::StepFunctions::StateMachine');
+      const statements = statementsOfRole(resources, machine.Properties.RoleArn['Fn::GetAtt'][0]);
+      const invoke = statements.filter((s) => asArray(s.Action).includes('lambda:InvokeFunction'));
+      expect(invoke).toHaveLength(1);
+      const invoked = asArray(invoke[0].Resource as any[]).map((r) => r['Fn::GetAtt'][0]).sort();
+      const expected = Object.values(WORKFLOW_FUNCTIONS).map((h) => functionOf(resources, h)[0]).sort();
+      expect(invoked).toEqual(expected);
+    });
+
+    it('gives the email-sending workflow functions 30 s', () => {
+      expect(functionOf(resources, 'send-email')[1].Properties.Timeout).toBe(30);
+      expect(functionOf(resources, 'hand-off')[1].Properties.Timeout).toBe(30);
+      expect(functionOf(resources, 'plan-reminders')[1].Properties.Timeout).toBe(10);
+    });
+  });
+
+  describe('data', () => {
+    it('keeps the single table on demand, encrypted, recoverable, retained, with TTL and the status index', () => {
+      const tables = ofType(resources, 'AWS::DynamoDB::Table');
+      const main = tables.find(([, t]) => t.Properties.KeySchema.length === 2);
+      expect(main).toBeDefined();
+      expect(main![1].DeletionPolicy).toBe('Retain');
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byStatus',
+            KeySchema: [
+              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      });
+    });
+
+    it('has the Powertools idempotency table', () => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      });
+    });
+  });
+
+  describe('HTTP API', () => {
+    it('serves every route of the catalog, with the API-key authorizer on the billing and operator routes only', () => {
+      const [[authorizerId]] = ofType(resources, 'AWS::ApiGatewayV2::Authorizer');
+      const routes = new Map(ofType(resources, 'AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r.Properties]));
+      expect(routes.size).toBe(ROUTES.length);
+      for (const route of ROUTES) {
+        const found = routes.get(`${route.method} ${route.path}`);
+        expect(found, `${route.method} ${route.path}`).toBeDefined();
+        if (route.auth) {
+          expect(found!.AuthorizationType).toBe('CUSTOM');
+          expect(found!.AuthorizerId).toEqual({ Ref: authorizerId });
+        } else {
+          expect(found!.AuthorizationType).toBe('NONE');
+          expect(found!.AuthorizerId).toBeUndefined();
+        }
+      }
+    });
+
+    it('routes each path to its handler; both customer-page routes share one function', () => {
+      const integrations = Object.fromEntries(ofType(resources, 'AWS::ApiGatewayV2::Integration'));
+      for (const [, route] of ofType(resources, 'AWS::ApiGatewayV2::Route')) {
+        const handler = ROUTES.find((r) => `${r.method} ${r.path}` === route.Properties.RouteKey)!.handler;
+        const integrationId = route.Properties.Target['Fn::Join'][1][1].Ref;
+        expect(integrations[integrationId].Properties.IntegrationUri['Fn::GetAtt'][0]).toBe(functionOf(resources, handler)[0]);
+      }
+    });
+
+    it('authorizes with the authorize-api-key handler, simple responses, the Authorization header, a 5-minute cache', () => {
+      const [, authorizerFn] = functionOf(resources, AUTHORIZER_HANDLER);
+      expect(authorizerFn).toBeDefined();
+      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        AuthorizerType: 'REQUEST',
+        AuthorizerPayloadFormatVersion: '2.0',
+        EnableSimpleResponses: true,
+        IdentitySource: ['$request.header.Authorization'],
+        AuthorizerResultTtlInSeconds: 300,
+      });
+    });
+
+    it('throttles the stage and logs access without paths (link tokens) or the Authorization header', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      });
+      const [[, stage]] = ofType(resources, 'AWS::ApiGatewayV2::Stage');
+      const format: string = stage.Properties.AccessLogSettings.Format;
+      expect(JSON.parse(format)).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey' });
+      expect(format).not.toMatch(/\$context\.path|rawPath|header|authorization/i);
+    });
+  });
+
+  describe('functions', () => {
+    const allHandlers = [
+      ...new Set([
+        ...ROUTES.map((r) => r.handler),
+        AUTHORIZER_HANDLER,
+        ...Object.values(WORKFLOW_FUNCTIONS),
+        ...Object.values(EVENT_HANDLERS),
+      ]),
+    ];
+
+    it('has one ARM64, traced Node.js function per handler, each with its own log group kept a month', () => {
+      const functions = ofType(resources, 'AWS::Lambda::Function');
+      expect(functions.length).toBe(allHandlers.length);
+      for (const handler of allHandlers) {
+        const [, fn] = functionOf(resources, handler);
+        expect(fn.Properties.Architectures, handler).toEqual(['arm64']);
+        expect(fn.Properties.Runtime, handler).toMatch(/^nodejs2\d\.x$/);
+        expect(fn.Properties.MemorySize, handler).toBe(256);
+        expect(fn.Properties.TracingConfig, handler).toEqual({ Mode: 'Active' });
+        expect(fn.Properties.ReservedConcurrentExecutions, handler).toBeUndefined();
+        const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
+        expect(resources[logGroupId].Properties.RetentionInDays, handler).toBe(30);
+      }
+    });
+
+    it('gives every function the environment shared/config.ts reads', () => {
+      const required = [
+        'TABLE_NAME',
+        'IDEMPOTENCY_TABLE_NAME',
+        'STATE_MACHINE_ARN',
+        'SENDER_EMAIL',
+        'TEAM_EMAIL',
+        'SES_CONFIGURATION_SET',
+        'PUBLIC_BASE_URL',
+        'CREDITOR',
+        'CREDITOR_TIME_ZONE',
+        'CREDITOR_COUNTRY',
+        'SEND_TIME',
+        'SCHEDULER_ROLE_ARN',
+        'SCHEDULER_GROUP_NAME',
+        'POWERTOOLS_SERVICE_NAME',
+      ];
+      for (const [, fn] of ofType(resources, 'AWS::Lambda::Function')) {
+        const variables = fn.Properties.Environment.Variables;
+        expect(Object.keys(variables)).toEqual(expect.arrayContaining(required));
+        expect(JSON.parse(variables.CREDITOR)).toMatchObject({ name: expect.any(String), iban: expect.any(String), bic: expect.any(String) });
+        expect(variables.POWERTOOLS_SERVICE_NAME).toBe('dunning');
+        expect(variables.SCHEDULER_GROUP_NAME).toBe('dunning-starts');
+        expect(variables.DUNNING_POLICY).toBeUndefined();
+        // The workflow's own functions know the state machine without referencing it (no cycle).
+        expect(JSON.stringify(variables.STATE_MACHINE_ARN)).toContain(':stateMachine:DunningStack-invoice-dunning');
+      }
+    });
+
+    it('uses no managed policy: each role writes logs to its own log group only', () => {
+      for (const [, role] of ofType(resources, 'AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    });
+  });
+
+  describe('email', () => {
+    it('sends through a configuration set that publishes delivery events to the default event bus', () => {
+      template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+      template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'billing@example.com' });
+      template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+        EventDestination: Match.objectLike({
+          Enabled: true,
+          MatchingEventTypes: Match.arrayEquals(['delivery', 'bounce', 'complaint', 'reject', 'deliveryDelay']),
+          EventBridgeDestination: {
+            EventBusArn: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':event-bus/default'])]) }),
+          },
+        }),
+      });
+    });
+
+    it('routes the SES events of this configuration set to the ses-events handler', () => {
+      const [sesEventsId] = functionOf(resources, EVENT_HANDLERS.sesEvents);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.ses'],
+          'detail-type': Match.arrayEquals([
+            'Email Delivered',
+            'Email Bounced',
+            'Email Complaint Received',
+            'Email Rejected',
+            'Email Delivery Delayed',
+          ]),
+          detail: { mail: { tags: { 'ses:configuration-set': [{ Ref: Match.stringLikeRegexp('ConfigurationSet') }] } } },
+        },
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [sesEventsId, 'Arn'] } })],
+      });
+    });
+
+    it('lets senders send only from the sender identity through the configuration set', () => {
+      for (const handler of ['send-email', 'hand-off', 'customer-page', 'daily-digest', 'ses-events']) {
+        const send = statementsOf(resources, handler).filter((s) => asArray(s.Action).includes('ses:SendEmail'));
+        expect(send, handler).toHaveLength(1);
+        const targets = JSON.stringify(send[0].Resource);
+        expect(targets, handler).toContain('EmailSenderIdentity');
+        expect(targets, handler).toContain(':configuration-set/');
+      }
+      for (const handler of ['get-invoice', 'register-invoice', 'park-invoice', 'authorize-api-key']) {
+        expect(actionsOf(statementsOf(resources, handler)), handler).not.toContain('ses:SendEmail');
+      }
+    });
+  });
+
+  describe('schedules', () => {
+    it('has a role the scheduler may assume for this account only, to start this state machine', () => {
+      template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'dunning-starts' });
+      const roles = ofType(resources, 'AWS::IAM::Role').filter(([, r]) =>
+        r.Properties.AssumeRolePolicyDocument.Statement.some((s: any) => s.Principal?.Service === 'scheduler.amazonaws.com'),
+      );
+      expect(roles.length).toBe(2);
+      for (const [id, role] of roles) {
+        const [trust] = role.Properties.AssumeRolePolicyDocument.Statement;
+        expect(trust.Condition.StringEquals['aws:SourceAccount'], id).toEqual({ Ref: 'AWS::AccountId' });
+        expect(trust.Condition.ArnEquals['aws:SourceArn'], id).toBeDefined();
+      }
+      const starts = roles.find(([id]) => id.includes('DeferredStarts'))!;
+      const statements = statementsOfRole(resources, starts[0]);
+      expect(statements).toHaveLength(1);
+      expect(statements[0].Action).toBe('states:StartExecution');
+      expect(JSON.stringify(statements[0].Resource)).toContain(':stateMachine:DunningStack-invoice-dunning');
+    });
+
+    it('runs the daily digest on business-day mornings in the creditor time zone, invoking only the digest', () => {
+      const [digestId] = functionOf(resources, EVENT_HANDLERS.dailyDigest);
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(0 8 ? * MON-FRI *)',
+        ScheduleExpressionTimezone: 'Europe/Paris',
+        Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [digestId, 'Arn'] } }),
+      });
+      const [[, schedule]] = ofType(resources, 'AWS::Scheduler::Schedule');
+      const statements = statementsOfRole(resources, schedule.Properties.Target.RoleArn['Fn::GetAtt'][0]);
+      expect(statements).toEqual([
+        { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [digestId, 'Arn'] } },
+      ]);
+    });
+  });
+
+  describe('least privilege', () => {
+    const allStatements = () => ofType(resources, 'AWS::IAM::Policy').flatMap(([id, p]) => p.Properties.PolicyDocument.Statement.map((s: Statement) => [id, s] as const));
+
+    it('grants no wildcard action', () => {
+      for (const [id, statement] of allStatements()) {
+        for (const action of asArray(statement.Action)) expect(action, id).not.toMatch(/\*/);
+      }
+    });
+
+    it('uses Resource "*" only for actions that have no resource-level permissions', () => {
+      const noResourceLevel = /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
+      for (const [id, statement] of allStatements()) {
+        if (!asArray(statement.Resource).includes('*')) continue;
+        for (const action of asArray(statement.Action)) expect(action, id).toMatch(noResourceLevel);
+      }
+    });
+
+    it('lets park-invoice complete tasks of this state machine only, never of "*"', () => {
+      const wake = statementsOf(resources, 'park-invoice').filter((s) => asArray(s.Action).includes('states:SendTaskSuccess'));
+      expect(wake).toHaveLength(1);
+      expect(wake[0].Resource).not.toBe('*');
+      expect(JSON.stringify(wake[0].Resource)).toContain(':stateMachine:DunningStack-invoice-dunning');
+    });
+
+    it('gives read-only handlers no write action on the table', () => {
+      const writes = /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)$/;
+      for (const handler of ['get-invoice', 'get-evidence', 'authorize-api-key', 'daily-digest']) {
+        const actions = actionsOf(statementsOf(resources, handler));
+        expect(actions, handler).toContain('dynamodb:GetItem');
+        expect(actions.filter((a) => writes.test(a)), handler).toEqual([]);
+        expect(actions.filter((a) => a.startsWith('states:')), handler).toEqual([]);
+      }
+      expect(actionsOf(statementsOf(resources, 'get-openapi')).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
+    });
+
+    it('lets the handlers that act on invoices write the table and wake the execution', () => {
+      for (const handler of ['record-payment', 'cancel-invoice', 'resolve-dispute', 'record-call-outcome', 'customer-page', 'update-invoice']) {
+        const actions = actionsOf(statementsOf(resources, handler));
+        expect(actions, handler).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'states:SendTaskSuccess']));
+      }
+    });
+
+    it('lets register and update start executions now or later through the starts role', () => {
+      for (const handler of ['register-invoice', 'update-invoice']) {
+        const statements = statementsOf(resources, handler);
+        expect(actionsOf(statements), handler).toEqual(
+          expect.arrayContaining(['states:StartExecution', 'scheduler:CreateSchedule', 'iam:PassRole']),
+        );
+        const create = statements.find((s) => s.Action === 'scheduler:CreateSchedule')!;
+        expect(JSON.stringify(create.Resource), handler).toContain(':schedule/dunning-starts/*');
+        const pass = statements.find((s) => s.Action === 'iam:PassRole')!;
+        expect(pass.Resource, handler).toEqual({ 'Fn::GetAtt': [expect.stringContaining('DeferredStartsRole'), 'Arn'] });
+      }
+    });
+
+    it('names the table and its one index, not index/*', () => {
+      for (const [id, statement] of allStatements()) {
+        expect(JSON.stringify(statement.Resource), id).not.toContain('/index/*');
+      }
+    });
+
+    it('has no dependency cycle between resources', () => {
+      const edges = new Map<string, Set<string>>();
+      const collect = (value: unknown, into: Set<string>) => {
+        if (Array.isArray(value)) value.forEach((v) => collect(v, into));
+        else if (value && typeof value === 'object') {
+          for (const [key, v] of Object.entries(value)) {
+            if (key === 'Ref' && typeof v === 'string' && resources[v]) into.add(v);
+            else if (key === 'Fn::GetAtt') into.add((v as string[])[0]);
+            else collect(v, into);
+          }
+        }
+      };
+      for (const [id, r] of Object.entries(resources)) {
+        const deps = new Set<string>(asArray(r.DependsOn ?? []));
+        collect(r.Properties, deps);
+        edges.set(id, deps);
+      }
+      const state = new Map<string, 'visiting' | 'done'>();
+      const visit = (id: string, path: string[]) => {
+        if (state.get(id) === 'done') return;
+        if (state.get(id) === 'visiting') throw new Error(`cycle: ${[...path, id].join(' -> ')}`);
+        state.set(id, 'visiting');
+        for (const dep of edges.get(id) ?? []) visit(dep, [...path, id]);
+        state.set(id, 'done');
+      };
+      for (const id of edges.keys()) visit(id, []);
+    });
+  });
+
+  it('outputs the API URL, the state machine ARN and the table name', () => {
+    template.hasOutput('ApiUrl', {});
+    template.hasOutput('StateMachineArn', { Value: { Ref: Match.stringLikeRegexp('InvoiceDunning') } });
+    template.hasOutput('TableName', { Value: { Ref: Match.stringLikeRegexp('DataTable') } });
+  });
+});
+
+describe('settings', () => {
+  it('come from the dunning:* context values, JSON strings included', () => {
+    const { template, resources } = synth({
+      'dunning:timeZone': 'America/New_York',
+      'dunning:country': 'us',
+      'dunning:sendTime': '10:30',
+      'dunning:publicBaseUrl': 'https://pay.example.com/',
+      'dunning:creditor': JSON.stringify({ name: 'ACME Inc', iban: 'US00 0000', bic: 'ACMEUS33' }),
+      'dunning:policy': { daysBeforeDue: 12 },
+      'dunning:senderEmail': 'billing@acme.example',
+      'dunning:senderDomain': 'acme.example',
+    });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpressionTimezone: 'America/New_York' });
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'acme.example' });
+    const [, fn] = functionOf(resources, 'send-email');
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      CREDITOR_TIME_ZONE: 'America/New_York',
+      CREDITOR_COUNTRY: 'US',
+      SEND_TIME: '10:30',
+      PUBLIC_BASE_URL: 'https://pay.example.com',
+      SENDER_EMAIL: 'billing@acme.example',
+      DUNNING_POLICY: '{"daysBeforeDue":12}',
+    });
+    expect(JSON.parse(fn.Properties.Environment.Variables.CREDITOR)).toMatchObject({ name: 'ACME Inc', bic: 'ACMEUS33' });
+  });
+
+  it('default to the API URL for customer links when no public base URL is set', () => {
+    const { resources } = synth({ 'dunning:publicBaseUrl': '' });
+    const [, fn] = functionOf(resources, 'customer-page');
+    expect(fn.Properties.Environment.Variables.PUBLIC_BASE_URL).toEqual({
+      'Fn::GetAtt': [expect.stringContaining('HttpApi'), 'ApiEndpoint'],
+    });
+  });
+
+  it.each([
+    ['dunning:senderEmail', 'not-an-address'],
+    ['dunning:timeZone', 'Europe/Atlantis'],
+    ['dunning:sendTime', '9h'],
+    ['dunning:publicBaseUrl', 'http://insecure.example.com'],
+    ['dunning:creditor', '{"iban": ""}'],
+    ['dunning:policy', '[1, 2]'],
+    ['dunning:senderDomain', 'other.example'],
+  ])('reject %s = %s, naming the key', (key, value) => {
+    const app = new App({ context: { [key]: value } });
+    expect(() => readSettings(app.node)).toThrow(key.replace('dunning:', ''));
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('reports nothing unacknowledged', () => {
+    const { app } = build();
+    const report = new AwsSolutionsChecks().validateScope(app);
+    const findings = report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    expect(findings).toEqual([]);
+  });
+
+  it('lets a synth with the checks registered succeed (a finding would fail it)', () => {
+    const { app } = build();
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+});
+
+describe('infra/app.ts', () => {
+  it('synthesizes DunningStack with cdk.json context, cdk-nag and CloudFormation validation (no bundling)', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'dunning-cdk-'));
+    try {
+      const { context } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8'));
+      const run = spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'infra/app.ts')], {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          CDK_OUTDIR: outdir,
+          CDK_CONTEXT_JSON: JSON.stringify({ ...context, 'aws:cdk:bundling-stacks': [] }),
+        },
+      });
+      expect(run.stderr + run.stdout).not.toMatch(/Validation failed|Error/);
+      expect(run.status).toBe(0);
+      expect(existsSync(join(outdir, 'DunningStack.template.json'))).toBe(true);
+      const template = JSON.parse(readFileSync(join(outdir, 'DunningStack.template.json'), 'utf8'));
+      const identity = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::SES::EmailIdentity');
+      expect(identity.Properties.EmailIdentity).toBe(context['dunning:senderEmail']);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,344 @@
+/**
+ * The execution's decisions (shared/workflow.ts) as pure functions of a record and a fixed time, with the default
+ * calendar (Europe/Paris, France, 09:00) and the default policy.
+ *
+ * The fixture invoice is due Wednesday 31 March 2027. Paris is UTC+1 until Sunday 28 March 2027 and UTC+2 after, so
+ * 09:00 Paris is 08:00Z before the change and 07:00Z after it. Easter Monday, 29 March 2027, is a public holiday.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CALENDAR } from '../../../shared/calendar';
+import type { InvoiceRecord, WorkflowEvent, WorkflowEventType } from '../../../shared/invoice';
+import { DEFAULT_POLICY } from '../../../shared/policy';
+import { checkWhatHappened, planEscalation, planReminders, type WorkflowSettings } from '../../../shared/workflow';
+import { invoiceRecord } from '../../support/fixtures';
+
+const settings: WorkflowSettings = { calendar: DEFAULT_CALENDAR, policy: DEFAULT_POLICY };
+const at = (iso: string) => new Date(iso);
+
+/** The moment the due date (31 March) has passed: midnight at the start of 1 April, Paris time. */
+const REPLY_DEADLINE = '2027-03-31T22:00:00Z';
+
+function pending(seq: number, type: WorkflowEventType, detail?: Record<string, string>): WorkflowEvent {
+  return { seq, type, at: '2027-03-20T10:00:00.000Z', ...(detail ? { detail } : {}) };
+}
+
+const promise = (date: string): NonNullable<InvoiceRecord['promise']> => ({
+  date,
+  method: 'transfer',
+  afterDueDate: date > '2027-03-31',
+  at: '2027-03-22T10:00:00.000Z',
+  source: 'customer',
+});
+
+const openDispute: NonNullable<InvoiceRecord['dispute']> = {
+  reason: 'missing_purchase_order',
+  message: 'Nous attendons le bon de commande.',
+  at: '2027-03-22T10:00:00.000Z',
+  status: 'open',
+};
+
+describe('planReminders', () => {
+  it('waits until the pre-reminder time when it is still ahead, with the invoice scheduled', () => {
+    const { change, next } = planReminders(invoiceRecord(), settings, at('2027-03-01T10:00:00Z'));
+    expect(next).toBe('wait');
+    expect(change.record).toMatchObject({
+      phase: 'before_pre_reminder',
+      status: 'scheduled',
+      // Ten days before is Sunday 21 March: moved back to Friday 19 March, 09:00 Paris (UTC+1).
+      nextActionAt: '2027-03-19T08:00:00Z',
+    });
+  });
+
+  it('sends the pre-reminder at the next send slot when its time has passed but the due date is ahead', () => {
+    // Monday 22 March, 11:00 Paris: today's 09:00 slot is gone, so Tuesday 09:00.
+    const { change, next } = planReminders(invoiceRecord(), settings, at('2027-03-22T10:00:00Z'));
+    expect(next).toBe('wait');
+    expect(change.record).toMatchObject({ phase: 'before_pre_reminder', status: 'scheduled', nextActionAt: '2027-03-23T08:00:00Z' });
+  });
+
+  it('moves a late pre-reminder found on a weekend to Monday morning', () => {
+    const { change } = planReminders(invoiceRecord(), settings, at('2027-03-20T15:00:00Z'));
+    expect(change.record.nextActionAt).toBe('2027-03-22T08:00:00Z');
+  });
+
+  it('goes straight to overdue when the due date has passed', () => {
+    const now = at('2027-04-02T09:00:00Z');
+    const { change, next } = planReminders(invoiceRecord(), settings, now);
+    expect(next).toBe('overdue');
+    expect(change.record).toMatchObject({ phase: 'overdue', status: 'overdue', nextActionAt: now.toISOString() });
+  });
+
+  it('goes to overdue when the next send slot for a late pre-reminder would come after the due date', () => {
+    // Due day, 12:00 Paris: the next slot is tomorrow 09:00, when the invoice is already late.
+    const { change, next } = planReminders(invoiceRecord(), settings, at('2027-03-31T10:00:00Z'));
+    expect(next).toBe('overdue');
+    expect(change.record.status).toBe('overdue');
+  });
+
+  it('awaits the reply until local midnight after the due date once the pre-reminder went out for this due date', () => {
+    const record = invoiceRecord({ preReminderSentFor: '2027-03-31', status: 'awaiting_reply', phase: 'awaiting_reply' });
+    const { change, next } = planReminders(record, settings, at('2027-03-24T10:00:00Z'));
+    expect(next).toBe('wait');
+    expect(change.record).toMatchObject({ phase: 'awaiting_reply', status: 'awaiting_reply', nextActionAt: REPLY_DEADLINE });
+  });
+
+  it('plans a new pre-reminder after a due-date change when the one sent was for the old due date', () => {
+    const record = invoiceRecord({ preReminderSentFor: '2027-03-31', dueDate: '2027-04-30', status: 'awaiting_reply' });
+    const { change, next } = planReminders(record, settings, at('2027-03-24T10:00:00Z'));
+    expect(next).toBe('wait');
+    // Ten days before Friday 30 April is Tuesday 20 April, 09:00 Paris (UTC+2).
+    expect(change.record).toMatchObject({ phase: 'before_pre_reminder', status: 'scheduled', nextActionAt: '2027-04-20T07:00:00Z' });
+  });
+
+  it('keeps an open dispute across a replan, even after the due date, with a follow-up a week later', () => {
+    const record = invoiceRecord({ status: 'disputed', phase: 'disputed', dispute: openDispute, dueDate: '2027-03-25' });
+    const { change, next } = planReminders(record, settings, at('2027-03-29T10:00:00Z'));
+    expect(next).toBe('wait');
+    expect(change.record).toMatchObject({ phase: 'disputed', status: 'disputed', dispute: openDispute });
+    // Monday 29 March (Easter Monday) + 7 days = Monday 5 April, 09:00 Paris.
+    expect(change.record.nextActionAt).toBe('2027-04-05T07:00:00Z');
+  });
+
+  it('keeps an active promise across a replan and waits for its deadline', () => {
+    const record = invoiceRecord({ status: 'promised', phase: 'promised', promise: promise('2027-04-05'), dueDate: '2027-04-15' });
+    const { change, next } = planReminders(record, settings, at('2027-03-24T10:00:00Z'));
+    expect(next).toBe('wait');
+    // Promised Monday 5 April + 3 grace days: checked the morning after, Friday 9 April 09:00 Paris.
+    expect(change.record).toMatchObject({ phase: 'promised', status: 'promised', nextActionAt: '2027-04-09T07:00:00Z' });
+    expect(change.record.promise).toEqual(record.promise);
+  });
+
+  it('ends a paid invoice at once and forgets its parked token', () => {
+    const { change, next } = planReminders(invoiceRecord({ status: 'paid', parkedToken: 'token' }), settings, at('2027-03-01T10:00:00Z'));
+    expect(next).toBe('paid');
+    expect(change.record.phase).toBe('closed');
+    expect(change.record.parkedToken).toBeUndefined();
+  });
+
+  it('ends a cancelled invoice at once', () => {
+    const { change, next } = planReminders(invoiceRecord({ status: 'cancelled' }), settings, at('2027-03-01T10:00:00Z'));
+    expect(next).toBe('cancelled');
+    expect(change.record.phase).toBe('closed');
+  });
+});
+
+describe('checkWhatHappened', () => {
+  const now = at('2027-03-24T10:00:00Z');
+
+  it('ends the execution on payment even when other events are pending, and drops them', () => {
+    const record = invoiceRecord({
+      status: 'paid',
+      phase: 'awaiting_reply',
+      pendingEvents: [pending(1, 'promise'), pending(2, 'question', { message: 'IBAN ?' }), pending(3, 'payment')],
+      lastEventSeq: 3,
+    });
+    const { change, next } = checkWhatHappened(record, settings, now);
+    expect(next).toBe('paid');
+    expect(change.record).toMatchObject({ phase: 'closed', pendingEvents: [] });
+  });
+
+  it('ends the execution on cancellation', () => {
+    const record = invoiceRecord({ status: 'cancelled', pendingEvents: [pending(1, 'cancelled')], lastEventSeq: 1 });
+    expect(checkWhatHappened(record, settings, now).next).toBe('cancelled');
+  });
+
+  it('takes one event per check, the oldest first, and leaves the rest pending', () => {
+    const question = pending(2, 'question', { message: 'Quel IBAN ?' });
+    const record = invoiceRecord({
+      status: 'promised',
+      promise: promise('2027-04-05'),
+      phase: 'awaiting_reply',
+      pendingEvents: [pending(1, 'promise'), question],
+      lastEventSeq: 2,
+    });
+    const result = checkWhatHappened(record, settings, now);
+    expect(result.next).toBe('promise');
+    expect(result.event?.seq).toBe(1);
+    expect(result.change.record.pendingEvents).toEqual([question]);
+  });
+
+  it('replans after a due-date change', () => {
+    const record = invoiceRecord({ pendingEvents: [pending(1, 'due_date_changed')], lastEventSeq: 1 });
+    const { change, next } = checkWhatHappened(record, settings, now);
+    expect(next).toBe('replan');
+    expect(change.record.pendingEvents).toEqual([]);
+  });
+
+  it('replans after a dispute is resolved', () => {
+    const record = invoiceRecord({ status: 'awaiting_reply', pendingEvents: [pending(1, 'dispute_resolved')], lastEventSeq: 1 });
+    expect(checkWhatHappened(record, settings, now).next).toBe('replan');
+  });
+
+  it('enters the promised phase on a promise, with the deadline at the send slot after the promised date and grace days', () => {
+    const record = invoiceRecord({
+      status: 'promised',
+      phase: 'awaiting_reply',
+      promise: promise('2027-04-05'),
+      pendingEvents: [pending(1, 'promise')],
+      lastEventSeq: 1,
+    });
+    const { change, next } = checkWhatHappened(record, settings, now);
+    expect(next).toBe('promise');
+    expect(change.record.phase).toBe('promised');
+    // 5 April + 3 grace days = 8 April, the last day the payment may arrive; checked Friday 9 April, 09:00 Paris.
+    expect(change.record.nextActionAt).toBe('2027-04-09T07:00:00Z');
+  });
+
+  it('moves a promise deadline that falls on a weekend to the next business day', () => {
+    // 7 April + 3 grace days = Saturday 10 April: checked Monday 12 April.
+    const record = invoiceRecord({ status: 'promised', promise: promise('2027-04-07'), pendingEvents: [pending(1, 'promise')], lastEventSeq: 1 });
+    expect(checkWhatHappened(record, settings, now).change.record.nextActionAt).toBe('2027-04-12T07:00:00Z');
+  });
+
+  it('enters the disputed phase on a dispute, with a follow-up after the dispute follow-up delay', () => {
+    const record = invoiceRecord({
+      status: 'disputed',
+      phase: 'awaiting_reply',
+      dispute: openDispute,
+      pendingEvents: [pending(1, 'dispute')],
+      lastEventSeq: 1,
+    });
+    const { change, next } = checkWhatHappened(record, settings, now);
+    expect(next).toBe('dispute');
+    expect(change.record.phase).toBe('disputed');
+    // Wednesday 24 March + 7 days = Wednesday 31 March, 09:00 Paris.
+    expect(change.record.nextActionAt).toBe('2027-03-31T07:00:00Z');
+  });
+
+  it('passes a question on with its detail and leaves the phase and deadline as they were', () => {
+    const detail = { message: 'Pouvez-vous renvoyer la facture ?', from: 'compta@boulangerie-martin.fr' };
+    const record = invoiceRecord({
+      status: 'awaiting_reply',
+      phase: 'awaiting_reply',
+      nextActionAt: REPLY_DEADLINE,
+      pendingEvents: [pending(1, 'question', detail)],
+      lastEventSeq: 1,
+    });
+    const { change, next, event } = checkWhatHappened(record, settings, now);
+    expect(next).toBe('question');
+    expect(event?.detail).toEqual(detail);
+    expect(change.record).toMatchObject({ phase: 'awaiting_reply', status: 'awaiting_reply', nextActionAt: REPLY_DEADLINE, pendingEvents: [] });
+  });
+
+  it('keeps waiting when nothing happened and the deadline has not come', () => {
+    const record = invoiceRecord({ phase: 'awaiting_reply', status: 'awaiting_reply', nextActionAt: REPLY_DEADLINE });
+    const { change, next } = checkWhatHappened(record, settings, now);
+    expect(next).toBe('wait');
+    expect(change.record).toEqual({ ...record, parkedToken: undefined });
+  });
+
+  it('sends the pre-reminder when its time has come', () => {
+    const record = invoiceRecord({ nextActionAt: '2027-03-19T08:00:00Z' });
+    expect(checkWhatHappened(record, settings, at('2027-03-19T08:00:00Z')).next).toBe('send_pre_reminder');
+  });
+
+  it('starts the ladder when the due date passes without an answer', () => {
+    const record = invoiceRecord({ phase: 'awaiting_reply', status: 'awaiting_reply', nextActionAt: REPLY_DEADLINE });
+    const { change, next } = checkWhatHappened(record, settings, at(REPLY_DEADLINE));
+    expect(next).toBe('overdue');
+    expect(change.record).toMatchObject({ phase: 'overdue', status: 'overdue' });
+    expect(change.timeline).toEqual([{ type: 'escalation', at: '2027-03-31T22:00:00.000Z', step: 'due_date_passed' }]);
+  });
+
+  it('breaks the promise when its deadline comes without payment', () => {
+    const record = invoiceRecord({ phase: 'promised', status: 'promised', promise: promise('2027-04-05'), nextActionAt: '2027-04-09T07:00:00Z' });
+    const { change, next } = checkWhatHappened(record, settings, at('2027-04-09T07:00:00Z'));
+    expect(next).toBe('promise_broken');
+    expect(change.record).toMatchObject({ phase: 'overdue', status: 'overdue' });
+    expect(change.timeline).toEqual([{ type: 'promise_broken', at: '2027-04-09T07:00:00.000Z', promisedDate: '2027-04-05' }]);
+  });
+
+  it('follows up a lingering dispute and plans the next follow-up', () => {
+    const record = invoiceRecord({ phase: 'disputed', status: 'disputed', dispute: openDispute, nextActionAt: '2027-03-31T07:00:00Z' });
+    const { change, next } = checkWhatHappened(record, settings, at('2027-03-31T07:00:00Z'));
+    expect(next).toBe('dispute_follow_up');
+    expect(change.record).toMatchObject({ phase: 'disputed', status: 'disputed', nextActionAt: '2027-04-07T07:00:00Z' });
+  });
+
+  it('climbs the next rung of the ladder when an overdue wait ends', () => {
+    const record = invoiceRecord({ phase: 'overdue', status: 'overdue', nextActionAt: '2027-04-01T07:00:00Z' });
+    expect(checkWhatHappened(record, settings, at('2027-04-01T07:00:01Z')).next).toBe('escalate');
+  });
+
+  it('forgets the parked token, whatever it decides', () => {
+    const records = [
+      invoiceRecord({ parkedToken: 'token-1' }),
+      invoiceRecord({ parkedToken: 'token-2', pendingEvents: [pending(1, 'due_date_changed')], lastEventSeq: 1 }),
+      invoiceRecord({ parkedToken: 'token-3', status: 'paid' }),
+      invoiceRecord({ parkedToken: 'token-4', phase: 'overdue', status: 'overdue', nextActionAt: '2027-04-01T07:00:00Z' }),
+    ];
+    for (const record of records) {
+      expect(checkWhatHappened(record, settings, at('2027-04-02T07:00:00Z')).change.record.parkedToken).toBeUndefined();
+    }
+  });
+});
+
+describe('planEscalation', () => {
+  const overdue = (overrides: Partial<InvoiceRecord> = {}) => invoiceRecord({ phase: 'overdue', status: 'overdue', ...overrides });
+
+  it('plans the rungs in order at their offsets from the due date, on business days at 09:00 Paris', () => {
+    const rungs = [
+      { done: 0, lastAt: undefined, now: '2027-03-31T22:00:00Z', expected: '2027-04-01T07:00:00Z' }, // due + 1, Thursday
+      { done: 1, lastAt: '2027-04-01T07:00:00Z', now: '2027-04-01T07:00:05Z', expected: '2027-04-08T07:00:00Z' }, // + 8
+      { done: 2, lastAt: '2027-04-08T07:00:00Z', now: '2027-04-08T07:00:05Z', expected: '2027-04-15T07:00:00Z' }, // + 15
+      { done: 3, lastAt: '2027-04-15T07:00:00Z', now: '2027-04-15T07:00:05Z', expected: '2027-04-30T07:00:00Z' }, // + 30
+    ];
+    for (const rung of rungs) {
+      const record = overdue({ escalation: { done: rung.done, ...(rung.lastAt ? { lastAt: rung.lastAt } : {}) } });
+      const { change, next } = planEscalation(record, settings, at(rung.now));
+      expect(next, `rung ${rung.done + 1}`).toBe('wait');
+      expect(change.record, `rung ${rung.done + 1}`).toMatchObject({ phase: 'overdue', status: 'overdue', nextActionAt: rung.expected });
+    }
+  });
+
+  it('moves a rung that falls on a public holiday to the next business day', () => {
+    // Due Sunday 28 March: the first rung would be Easter Monday 29 March, so Tuesday 30 March.
+    const { change } = planEscalation(overdue({ dueDate: '2027-03-28' }), settings, at('2027-03-28T22:00:00Z'));
+    expect(change.record.nextActionAt).toBe('2027-03-30T07:00:00Z');
+  });
+
+  it('never plans a rung in the past: a late step goes at the next send slot', () => {
+    const record = overdue({ escalation: { done: 1, lastAt: '2027-04-01T07:00:00Z' } });
+    const { change } = planEscalation(record, settings, at('2027-04-12T10:00:00Z'));
+    expect(change.record.nextActionAt).toBe('2027-04-13T07:00:00Z');
+  });
+
+  it('keeps the minimum gap after a broken promise before the first rung', () => {
+    // The promise-broken email left Tuesday 20 April; the first rung (due + 1) is long past: 20 + 5 days = Sunday 25,
+    // so Monday 26 April.
+    const record = overdue({ escalation: { done: 0, lastAt: '2027-04-20T07:00:00Z' } });
+    const { change, next } = planEscalation(record, settings, at('2027-04-20T07:00:05Z'));
+    expect(next).toBe('wait');
+    expect(change.record.nextActionAt).toBe('2027-04-26T07:00:00Z');
+  });
+
+  it('hands off when the ladder reaches its hand-off rung', () => {
+    const record = overdue({ escalation: { done: 4, lastAt: '2027-04-30T07:00:00Z' }, nextActionAt: '2027-04-30T07:00:00Z' });
+    const { change, next } = planEscalation(record, settings, at('2027-04-30T07:00:05Z'));
+    expect(next).toBe('hand_off');
+    expect(change.record.nextActionAt).toBeUndefined();
+  });
+
+  it('hands off when the ladder has no rung left', () => {
+    const record = overdue({ policy: { ladder: [{ offsetDays: 1, action: 'reminder_email' }] }, escalation: { done: 1, lastAt: '2027-04-01T07:00:00Z' } });
+    expect(planEscalation(record, settings, at('2027-04-01T07:00:05Z')).next).toBe('hand_off');
+  });
+
+  it('follows an invoice ladder whose rung says hand_off early', () => {
+    const ladder = [
+      { offsetDays: 2, action: 'reminder_email' as const },
+      { offsetDays: 10, action: 'hand_off' as const },
+      { offsetDays: 20, action: 'formal_notice' as const },
+    ];
+    const first = planEscalation(overdue({ policy: { ladder } }), settings, at('2027-03-31T22:00:00Z'));
+    expect(first.change.record.nextActionAt).toBe('2027-04-02T07:00:00Z');
+    const second = planEscalation(overdue({ policy: { ladder }, escalation: { done: 1, lastAt: '2027-04-02T07:00:00Z' } }), settings, at('2027-04-02T07:00:05Z'));
+    expect(second.next).toBe('hand_off');
+  });
+
+  it('ends a paid invoice instead of escalating', () => {
+    const { change, next } = planEscalation(overdue({ status: 'paid' }), settings, at('2027-04-02T07:00:00Z'));
+    expect(next).toBe('paid');
+    expect(change.record.phase).toBe('closed');
+  });
+});
