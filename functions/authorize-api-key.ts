@@ -8,7 +8,7 @@ import { sha256 } from '../shared/hashing';
 
 export async function handler(event: APIGatewayRequestAuthorizerEventV2) {
   const header = event.headers?.authorization ?? event.identitySource?.[0] ?? '';
-  const match = /^Bearer\s+(\S{16,200})$/i.exec(header.trim());
+  const match = /^Bearer\s+(\S{8,200})$/i.exec(header.trim());
   if (!match) return { isAuthorized: false };
   const key = await getDependencies().store.getApiKey(sha256(match[1]));
   return key ? { isAuthorized: true, context: { keyName: key.name } } : { isAuthorized: false };

@@ -79,16 +79,24 @@ export function onOrAfterBusinessDay(date: string, calendar: BusinessCalendar): 
   return current;
 }
 
+/**
+ * Every instant the system stores has the form of Date#toISOString (UTC, milliseconds), so that instants compare
+ * correctly as strings: "08:00:00Z" would sort after "08:00:00.000Z" although it is the same moment.
+ */
+function canonicalInstant(at: DateTime): string {
+  return at.toUTC().toJSDate().toISOString();
+}
+
 /** The instant (UTC ISO) of the send time on that local date; a send time inside a DST gap moves forward. */
 export function sendInstant(date: string, calendar: BusinessCalendar): string {
   const local = DateTime.fromISO(`${date}T${calendar.sendTime}`, { zone: calendar.timeZone });
   if (!local.isValid) throw new RangeError(`Bad date, send time or time zone: ${date} ${calendar.sendTime} ${calendar.timeZone}`);
-  return local.toUTC().toISO({ suppressMilliseconds: true })!;
+  return canonicalInstant(local);
 }
 
 /** Midnight at the start of that local date, as a UTC ISO instant. */
 export function startOfLocalDay(date: string, calendar: BusinessCalendar): string {
-  return DateTime.fromISO(date, { zone: calendar.timeZone }).startOf('day').toUTC().toISO({ suppressMilliseconds: true })!;
+  return canonicalInstant(DateTime.fromISO(date, { zone: calendar.timeZone }).startOf('day'));
 }
 
 /** The creditor-local calendar date of an instant. */

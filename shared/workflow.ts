@@ -134,7 +134,6 @@ export function checkWhatHappened(record: InvoiceRecord, settings: WorkflowSetti
     return { ...takeEvent(taken, event, policy, settings, now), event };
   }
 
-  const nowIso = now.toISOString();
   if (!record.nextActionAt || !reached(record.nextActionAt, now)) return { change: { record: base }, next: 'wait' };
 
   switch (record.phase) {

@@ -98,7 +98,11 @@ export class EmailConstruct extends Construct {
     return fn;
   }
 
-  /** `ses:SendEmail` / `ses:SendRawEmail` from the sender identity through this configuration set, nothing else. */
+  /**
+   * `ses:SendEmail` / `ses:SendRawEmail` from the sender identity through this configuration set, nothing else.
+   * In the SES sandbox, SES also checks the permission against each recipient's (verified) identity: a trial there
+   * needs those identity ARNs added, or production access.
+   */
   grantSend(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,

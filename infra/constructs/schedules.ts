@@ -55,7 +55,13 @@ export class SchedulesConstruct extends Construct {
         ],
       }),
     );
-    this.startsRole.grantPassRole(grantee.grantPrincipal);
+    grantee.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [this.startsRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
     Validations.of(grantee.executionRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${DEFERRED_STARTS_GROUP}/*]`,
       reason:

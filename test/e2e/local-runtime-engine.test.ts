@@ -50,7 +50,7 @@ class NamedError extends Error {
 
 function setup(handlers: Record<string, (payload: any, engine: LocalEngine) => unknown>) {
   const activity = new Activity();
-  const clock = new VirtualClock({ startAt: new Date('2025-03-03T10:00:00Z'), speed: 0, waitForIdle: () => activity.idle() });
+  const clock = new VirtualClock({ startAt: new Date('2025-03-03T10:00:00.000Z'), speed: 0, waitForIdle: () => activity.idle() });
   const calls: { name: string; payload: any }[] = [];
   const engine: LocalEngine = new LocalEngine({
     projectRoot: resolve(__dirname, '../..'),
@@ -89,7 +89,7 @@ describe('LocalEngine', () => {
     const done = t.describeExecution('a-r1');
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output!).timeout).toEqual({ Error: 'States.Timeout', Cause: 'States.Timeout' });
-    expect(done.stopDate).toEqual(new Date('2025-03-03T11:00:00Z'));
+    expect(done.stopDate).toEqual(new Date('2025-03-03T11:00:00.000Z'));
     // A token whose wait timed out is gone.
     expect(() => t.engine.sendTaskSuccess({ taskToken: park.payload.taskToken, output: '{}' })).toThrow(/Task Timed Out/);
   });

@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUTHORIZER_HANDLER, EVENT_HANDLERS, ROUTES, WORKFLOW_FUNCTIONS } from '../../infra/catalog';
@@ -462,6 +463,12 @@ describe('DunningStack', () => {
     });
   });
 
+  it('leaves no CDK error or warning (deprecated APIs, unresolvable settings)', () => {
+    const { stack } = build();
+    expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
   it('outputs the API URL, the state machine ARN and the table name', () => {
     template.hasOutput('ApiUrl', {});
     template.hasOutput('StateMachineArn', { Value: { Ref: Match.stringLikeRegexp('InvoiceDunning') } });
@@ -518,11 +525,21 @@ describe('settings', () => {
 });
 
 describe('cdk-nag AwsSolutions', () => {
+  // cdk-nag 3 reports through CDK's validation-plugin API, not through annotations: `Annotations.findError` would
+  // be empty whatever the findings. The pack is asked directly, then through a synth as `cdk synth` does.
   it('reports nothing unacknowledged', () => {
     const { app } = build();
     const report = new AwsSolutionsChecks().validateScope(app);
     const findings = report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
     expect(findings).toEqual([]);
+  });
+
+  it('would catch a new wildcard: the check above is not vacuous', () => {
+    const { app, stack } = build();
+    const extra = new iam.Role(stack, 'Extra', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    extra.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:*'], resources: ['*'] }));
+    const rules = new AwsSolutionsChecks().validateScope(app).violations.map((v) => v.ruleName);
+    expect(rules).toContain('AwsSolutions-IAM5[Action::dynamodb:*]');
   });
 
   it('lets a synth with the checks registered succeed (a finding would fail it)', () => {

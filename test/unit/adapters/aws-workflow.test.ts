@@ -113,18 +113,18 @@ describe('AwsWorkflow.scheduleStart', () => {
 
   it('treats an existing schedule of that name as already scheduled', async () => {
     scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'Schedule already exists', Message: 'Schedule already exists', ...meta }));
-    await expect(workflow().scheduleStart('F-2027-0042-r1', '2027-11-19T08:00:00Z', {})).resolves.toBeUndefined();
+    await expect(workflow().scheduleStart('F-2027-0042-r1', '2027-11-19T08:00:00.000Z', {})).resolves.toBeUndefined();
   });
 
   it('rethrows other errors', async () => {
     scheduler.on(CreateScheduleCommand).rejects(Object.assign(new Error('bad'), { name: 'ValidationException' }));
-    await expect(workflow().scheduleStart('F-1-r1', '2027-11-19T08:00:00Z', {})).rejects.toMatchObject({
+    await expect(workflow().scheduleStart('F-1-r1', '2027-11-19T08:00:00.000Z', {})).rejects.toMatchObject({
       name: 'ValidationException',
     });
   });
 
   it('refuses clearly when no scheduler role is configured', async () => {
-    await expect(workflow({ schedulerRoleArn: undefined }).scheduleStart('F-1-r1', '2027-11-19T08:00:00Z', {})).rejects.toThrow(
+    await expect(workflow({ schedulerRoleArn: undefined }).scheduleStart('F-1-r1', '2027-11-19T08:00:00.000Z', {})).rejects.toThrow(
       /SCHEDULER_ROLE_ARN/,
     );
     expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);

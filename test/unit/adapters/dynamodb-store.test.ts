@@ -44,7 +44,7 @@ describe('DynamoDbInvoiceStore: invoice records', () => {
       pk: `INVOICE#${record.invoiceId}`,
       sk: 'INVOICE',
       gsi1pk: 'scheduled',
-      gsi1sk: `2027-03-19T08:00:00Z#${record.invoiceId}`,
+      gsi1sk: `2027-03-19T08:00:00.000Z#${record.invoiceId}`,
     });
   });
 

@@ -38,7 +38,7 @@ describe('real calendar dates', () => {
     expect(isRealCalendarDate(value)).toBe(true);
   });
 
-  it.each(['2027-1-05', '2027-01-5', '27-01-05', '2027/01/05', '2027-01-05T00:00:00Z', ' 2027-01-05', ''])(
+  it.each(['2027-1-05', '2027-01-5', '27-01-05', '2027/01/05', '2027-01-05T00:00:00.000Z', ' 2027-01-05', ''])(
     'refuses %j, which is not written YYYY-MM-DD',
     (value) => {
       expect(isRealCalendarDate(value)).toBe(false);
@@ -124,60 +124,60 @@ describe('French public holidays', () => {
 describe('the pre-reminder, ten days before the due date at 09:00 Paris', () => {
   it('leaves exactly ten days before when that is a business day (09:00 CET is 08:00Z)', () => {
     // 2027-03-22 - 10 = Friday 2027-03-12
-    expect(preReminder('2027-03-22')).toBe('2027-03-12T08:00:00Z');
+    expect(preReminder('2027-03-22')).toBe('2027-03-12T08:00:00.000Z');
   });
 
   it('moves a Saturday back to the Friday before', () => {
     // 2027-03-16 - 10 = Saturday 2027-03-06
-    expect(preReminder('2027-03-16')).toBe('2027-03-05T08:00:00Z');
+    expect(preReminder('2027-03-16')).toBe('2027-03-05T08:00:00.000Z');
   });
 
   it('moves a Sunday back to the Friday before', () => {
     // 2027-03-17 - 10 = Sunday 2027-03-07
-    expect(preReminder('2027-03-17')).toBe('2027-03-05T08:00:00Z');
+    expect(preReminder('2027-03-17')).toBe('2027-03-05T08:00:00.000Z');
   });
 
   it.each([
-    ['2027-05-16', 'Ascension, Thursday 2027-05-06', '2027-05-05T07:00:00Z'],
-    ['2027-05-11', 'Labour Day on Saturday 2027-05-01', '2027-04-30T07:00:00Z'],
-    ['2027-05-18', 'VE Day on Saturday 2027-05-08', '2027-05-07T07:00:00Z'],
-    ['2027-07-24', 'Bastille Day, Wednesday 2027-07-14', '2027-07-13T07:00:00Z'],
-    ['2027-08-25', 'Assumption on Sunday 2027-08-15', '2027-08-13T07:00:00Z'],
-    ['2027-11-21', 'Armistice Day, Thursday 2027-11-11', '2027-11-10T08:00:00Z'],
-    ['2028-01-04', 'Christmas on Saturday 2027-12-25', '2027-12-24T08:00:00Z'],
+    ['2027-05-16', 'Ascension, Thursday 2027-05-06', '2027-05-05T07:00:00.000Z'],
+    ['2027-05-11', 'Labour Day on Saturday 2027-05-01', '2027-04-30T07:00:00.000Z'],
+    ['2027-05-18', 'VE Day on Saturday 2027-05-08', '2027-05-07T07:00:00.000Z'],
+    ['2027-07-24', 'Bastille Day, Wednesday 2027-07-14', '2027-07-13T07:00:00.000Z'],
+    ['2027-08-25', 'Assumption on Sunday 2027-08-15', '2027-08-13T07:00:00.000Z'],
+    ['2027-11-21', 'Armistice Day, Thursday 2027-11-11', '2027-11-10T08:00:00.000Z'],
+    ['2028-01-04', 'Christmas on Saturday 2027-12-25', '2027-12-24T08:00:00.000Z'],
   ])('due %s: skips %s', (dueDate, _why, expected) => {
     expect(preReminder(dueDate)).toBe(expected);
   });
 
   it('skips a holiday Monday and the weekend before it: Whit Monday 2027-05-17 goes back to Friday 05-14', () => {
-    expect(preReminder('2027-05-27')).toBe('2027-05-14T07:00:00Z');
+    expect(preReminder('2027-05-27')).toBe('2027-05-14T07:00:00.000Z');
   });
 
   it('skips Easter Monday and the weekend, and sends on Friday 2027-03-26 at 09:00 CET, i.e. 08:00Z', () => {
-    expect(preReminder('2027-04-08')).toBe('2027-03-26T08:00:00Z');
+    expect(preReminder('2027-04-08')).toBe('2027-03-26T08:00:00.000Z');
   });
 
   it('skips All Saints on Monday 2027-11-01 and the DST weekend: Friday 10-29 is still summer time, 07:00Z', () => {
-    expect(preReminder('2027-11-11')).toBe('2027-10-29T07:00:00Z');
+    expect(preReminder('2027-11-11')).toBe('2027-10-29T07:00:00.000Z');
   });
 
   it('sends at 09:00 CET, 08:00Z, once summer time has ended on 2027-10-31', () => {
-    expect(preReminder('2027-11-12')).toBe('2027-11-02T08:00:00Z');
+    expect(preReminder('2027-11-12')).toBe('2027-11-02T08:00:00.000Z');
   });
 
   it('goes back into the previous year, before Christmas, when the due date is early January', () => {
     // 2027-01-05 - 10 = Saturday 2026-12-26; Friday 12-25 is Christmas; so Thursday 12-24.
-    expect(preReminder('2027-01-05')).toBe('2026-12-24T08:00:00Z');
+    expect(preReminder('2027-01-05')).toBe('2026-12-24T08:00:00.000Z');
   });
 
   it("uses the previous year's holidays when New Year's Day is skipped", () => {
     // 2027-01-11 - 10 = Friday 2027-01-01, a holiday; Thursday 2026-12-31 is a business day.
-    expect(preReminder('2027-01-11')).toBe('2026-12-31T08:00:00Z');
+    expect(preReminder('2027-01-11')).toBe('2026-12-31T08:00:00.000Z');
   });
 
   it('honours another number of days before due', () => {
     // 2027-04-15 - 15 = Tuesday 2027-03-31
-    expect(preReminderInstant('2027-04-15', 15, paris)).toBe('2027-03-31T07:00:00Z');
+    expect(preReminderInstant('2027-04-15', 15, paris)).toBe('2027-03-31T07:00:00.000Z');
   });
 
   it('over a whole year, always leaves on a business day at 09:00 Paris, keeping at least ten days and no more than needed', () => {
@@ -199,17 +199,17 @@ describe('the pre-reminder, ten days before the due date at 09:00 Paris', () => 
 describe('another country and another time zone', () => {
   it('skips German holidays, such as Good Friday, in Germany', () => {
     // 2027-04-05 - 10 = Good Friday 2027-03-26: a holiday in Germany, a business day in France.
-    expect(preReminder('2027-04-05', berlin)).toBe('2027-03-25T08:00:00Z');
-    expect(preReminder('2027-04-05', paris)).toBe('2027-03-26T08:00:00Z');
+    expect(preReminder('2027-04-05', berlin)).toBe('2027-03-25T08:00:00.000Z');
+    expect(preReminder('2027-04-05', paris)).toBe('2027-03-26T08:00:00.000Z');
   });
 
   it('skips British bank holidays, including substitute days, and sends at 09:00 London time', () => {
     // 2027-12-25/26 fall on a weekend, so 27 and 28 December are substitute bank holidays.
-    expect(preReminder('2028-01-07', london)).toBe('2027-12-24T09:00:00Z');
+    expect(preReminder('2028-01-07', london)).toBe('2027-12-24T09:00:00.000Z');
     // Early May bank holiday, Monday 2027-05-03; 09:00 BST is 08:00Z.
-    expect(preReminder('2027-05-13', london)).toBe('2027-04-30T08:00:00Z');
+    expect(preReminder('2027-05-13', london)).toBe('2027-04-30T08:00:00.000Z');
     // ...which is an ordinary Monday in France.
-    expect(preReminder('2027-05-13', paris)).toBe('2027-05-03T07:00:00Z');
+    expect(preReminder('2027-05-13', paris)).toBe('2027-05-03T07:00:00.000Z');
   });
 
   it('does not apply French holidays abroad', () => {
@@ -219,58 +219,58 @@ describe('another country and another time zone', () => {
 
   it('sends at 09:00 New York time, following the US DST change of 2027-03-14', () => {
     // Friday 2027-03-12, EST (UTC-5)
-    expect(preReminder('2027-03-22', newYork)).toBe('2027-03-12T14:00:00Z');
+    expect(preReminder('2027-03-22', newYork)).toBe('2027-03-12T14:00:00.000Z');
     // Monday 2027-03-15, EDT (UTC-4)
-    expect(preReminder('2027-03-25', newYork)).toBe('2027-03-15T13:00:00Z');
+    expect(preReminder('2027-03-25', newYork)).toBe('2027-03-15T13:00:00.000Z');
   });
 
   it('skips the observed US Independence Day (Monday 2027-07-05) in New York but not in Paris', () => {
-    expect(preReminder('2027-07-15', newYork)).toBe('2027-07-02T13:00:00Z');
-    expect(preReminder('2027-07-15', paris)).toBe('2027-07-05T07:00:00Z');
+    expect(preReminder('2027-07-15', newYork)).toBe('2027-07-02T13:00:00.000Z');
+    expect(preReminder('2027-07-15', paris)).toBe('2027-07-05T07:00:00.000Z');
   });
 });
 
 describe('send instants across DST', () => {
   it('09:00 Paris is 08:00Z in winter and 07:00Z in summer', () => {
-    expect(sendInstant('2027-03-26', paris)).toBe('2027-03-26T08:00:00Z');
-    expect(sendInstant('2027-03-29', paris)).toBe('2027-03-29T07:00:00Z');
-    expect(sendInstant('2027-10-29', paris)).toBe('2027-10-29T07:00:00Z');
-    expect(sendInstant('2027-11-02', paris)).toBe('2027-11-02T08:00:00Z');
+    expect(sendInstant('2027-03-26', paris)).toBe('2027-03-26T08:00:00.000Z');
+    expect(sendInstant('2027-03-29', paris)).toBe('2027-03-29T07:00:00.000Z');
+    expect(sendInstant('2027-10-29', paris)).toBe('2027-10-29T07:00:00.000Z');
+    expect(sendInstant('2027-11-02', paris)).toBe('2027-11-02T08:00:00.000Z');
   });
 
   it('moves a send time that does not exist (inside the spring-forward gap) forward, not backward', () => {
     const instant = sendInstant('2027-03-28', { ...paris, sendTime: '02:30' });
-    expect(instant).toBe('2027-03-28T01:30:00Z'); // 03:30 CEST
+    expect(instant).toBe('2027-03-28T01:30:00.000Z'); // 03:30 CEST
   });
 
   it('honours a send time other than 09:00', () => {
-    expect(sendInstant('2027-06-01', { ...paris, sendTime: '14:15' })).toBe('2027-06-01T12:15:00Z');
+    expect(sendInstant('2027-06-01', { ...paris, sendTime: '14:15' })).toBe('2027-06-01T12:15:00.000Z');
   });
 
   it('starts the local day at local midnight, 23:00Z or 22:00Z the day before', () => {
-    expect(startOfLocalDay('2027-01-15', paris)).toBe('2027-01-14T23:00:00Z');
-    expect(startOfLocalDay('2027-07-15', paris)).toBe('2027-07-14T22:00:00Z');
-    expect(startOfLocalDay('2027-03-28', paris)).toBe('2027-03-27T23:00:00Z');
-    expect(startOfLocalDay('2027-10-31', paris)).toBe('2027-10-30T22:00:00Z');
+    expect(startOfLocalDay('2027-01-15', paris)).toBe('2027-01-14T23:00:00.000Z');
+    expect(startOfLocalDay('2027-07-15', paris)).toBe('2027-07-14T22:00:00.000Z');
+    expect(startOfLocalDay('2027-03-28', paris)).toBe('2027-03-27T23:00:00.000Z');
+    expect(startOfLocalDay('2027-10-31', paris)).toBe('2027-10-30T22:00:00.000Z');
   });
 });
 
 describe('localDate', () => {
   it('gives the Paris date of an instant late in the UTC evening', () => {
-    expect(localDate('2027-03-31T22:30:00Z', paris)).toBe('2027-04-01');
-    expect(localDate('2027-12-31T23:30:00Z', paris)).toBe('2028-01-01');
-    expect(localDate('2027-01-15T22:59:59Z', paris)).toBe('2027-01-15');
-    expect(localDate('2027-01-15T23:00:00Z', paris)).toBe('2027-01-16');
+    expect(localDate('2027-03-31T22:30:00.000Z', paris)).toBe('2027-04-01');
+    expect(localDate('2027-12-31T23:30:00.000Z', paris)).toBe('2028-01-01');
+    expect(localDate('2027-01-15T22:59:59.000Z', paris)).toBe('2027-01-15');
+    expect(localDate('2027-01-15T23:00:00.000Z', paris)).toBe('2027-01-16');
   });
 
   it('accepts a Date and an instant written with another offset', () => {
-    expect(localDate(new Date('2027-07-14T22:00:00Z'), paris)).toBe('2027-07-15');
+    expect(localDate(new Date('2027-07-14T22:00:00.000Z'), paris)).toBe('2027-07-15');
     expect(localDate('2027-06-30T23:30:00-04:00', paris)).toBe('2027-07-01');
   });
 
   it('gives the New York date for a New York creditor', () => {
-    expect(localDate('2027-03-15T03:00:00Z', newYork)).toBe('2027-03-14');
-    expect(localDate('2027-03-15T03:00:00Z', paris)).toBe('2027-03-15');
+    expect(localDate('2027-03-15T03:00:00.000Z', newYork)).toBe('2027-03-14');
+    expect(localDate('2027-03-15T03:00:00.000Z', paris)).toBe('2027-03-15');
   });
 });
 
@@ -286,36 +286,36 @@ describe('nearest business days', () => {
 
 describe('nextSendSlot', () => {
   it('sends at 09:00 on the date itself when it is a business day', () => {
-    expect(nextSendSlot('2027-03-30', paris)).toBe('2027-03-30T07:00:00Z');
+    expect(nextSendSlot('2027-03-30', paris)).toBe('2027-03-30T07:00:00.000Z');
   });
 
   it('moves a weekend and a holiday Monday to the next business day', () => {
-    expect(nextSendSlot('2027-03-27', paris)).toBe('2027-03-30T07:00:00Z');
+    expect(nextSendSlot('2027-03-27', paris)).toBe('2027-03-30T07:00:00.000Z');
     // Saturday 10-30, Sunday 10-31 (DST ends), All Saints Monday 11-01
-    expect(nextSendSlot('2027-10-30', paris)).toBe('2027-11-02T08:00:00Z');
+    expect(nextSendSlot('2027-10-30', paris)).toBe('2027-11-02T08:00:00.000Z');
   });
 
   it('returns the slot itself when notBefore is exactly that instant', () => {
-    expect(nextSendSlot('2027-03-30', paris, '2027-03-30T07:00:00Z')).toBe('2027-03-30T07:00:00Z');
+    expect(nextSendSlot('2027-03-30', paris, '2027-03-30T07:00:00.000Z')).toBe('2027-03-30T07:00:00.000Z');
   });
 
   it('keeps the same day when notBefore is earlier that morning', () => {
-    expect(nextSendSlot('2027-03-30', paris, '2027-03-30T05:12:00Z')).toBe('2027-03-30T07:00:00Z');
-    expect(nextSendSlot('2027-03-30', paris, '2027-03-30T08:30:00+02:00')).toBe('2027-03-30T07:00:00Z');
+    expect(nextSendSlot('2027-03-30', paris, '2027-03-30T05:12:00.000Z')).toBe('2027-03-30T07:00:00.000Z');
+    expect(nextSendSlot('2027-03-30', paris, '2027-03-30T08:30:00+02:00')).toBe('2027-03-30T07:00:00.000Z');
   });
 
   it('moves to the next business day when the send time has already passed', () => {
-    expect(nextSendSlot('2027-03-30', paris, '2027-03-30T07:00:01Z')).toBe('2027-03-31T07:00:00Z');
-    expect(nextSendSlot('2027-04-01', paris, '2027-04-02T10:00:00+02:00')).toBe('2027-04-05T07:00:00Z');
+    expect(nextSendSlot('2027-03-30', paris, '2027-03-30T07:00:01.000Z')).toBe('2027-03-31T07:00:00.000Z');
+    expect(nextSendSlot('2027-04-01', paris, '2027-04-02T10:00:00+02:00')).toBe('2027-04-05T07:00:00.000Z');
   });
 
   it('is never before notBefore, even by milliseconds (as in new Date().toISOString())', () => {
-    expect(nextSendSlot('2027-03-30', paris, '2027-03-30T07:00:00.500Z')).toBe('2027-03-31T07:00:00Z');
+    expect(nextSendSlot('2027-03-30', paris, '2027-03-30T07:00:00.500Z')).toBe('2027-03-31T07:00:00.000Z');
   });
 
   it('is never before a notBefore written with a negative offset', () => {
     // 03:30-04:00 is 07:30Z, after the 07:00Z slot.
-    expect(nextSendSlot('2027-03-30', paris, '2027-03-30T03:30:00-04:00')).toBe('2027-03-31T07:00:00Z');
+    expect(nextSendSlot('2027-03-30', paris, '2027-03-30T03:30:00-04:00')).toBe('2027-03-31T07:00:00.000Z');
   });
 
   it('refuses a notBefore that is not an instant rather than ignoring it', () => {
@@ -323,7 +323,7 @@ describe('nextSendSlot', () => {
   });
 
   it('over a week of notBefore values every 37 minutes, always lands on a business-day 09:00 at or after notBefore', () => {
-    const start = Date.parse('2027-12-22T00:00:00Z');
+    const start = Date.parse('2027-12-22T00:00:00.000Z');
     for (let t = start; t < start + 9 * 86_400_000; t += 37 * 60_000) {
       const notBefore = new Date(t + 123).toISOString();
       const slot = nextSendSlot('2027-12-22', paris, notBefore);

@@ -70,8 +70,8 @@ describe('waitUntil', () => {
   const now = new Date('2027-03-12T08:00:00.000Z');
 
   it('waits the whole seconds until the wake-up time', () => {
-    expect(waitUntil('2027-03-12T08:00:10Z', now)).toEqual({ until: '2027-03-12T08:00:10Z', seconds: 10 });
-    expect(waitUntil('2027-03-22T08:00:00Z', now).seconds).toBe(10 * 86_400);
+    expect(waitUntil('2027-03-12T08:00:10.000Z', now)).toEqual({ until: '2027-03-12T08:00:10.000Z', seconds: 10 });
+    expect(waitUntil('2027-03-22T08:00:00.000Z', now).seconds).toBe(10 * 86_400);
   });
 
   it('rounds a fraction of a second up, so the task never wakes early', () => {
@@ -80,9 +80,9 @@ describe('waitUntil', () => {
   });
 
   it('waits at least one second for a wake-up time that is now or past (Step Functions needs a positive timeout)', () => {
-    expect(waitUntil('2027-03-12T08:00:00Z', now).seconds).toBe(1);
+    expect(waitUntil('2027-03-12T08:00:00.000Z', now).seconds).toBe(1);
     expect(waitUntil('2027-03-12T07:59:59.999Z', now).seconds).toBe(1);
-    expect(waitUntil('2026-01-01T00:00:00Z', now).seconds).toBe(1);
+    expect(waitUntil('2026-01-01T00:00:00.000Z', now).seconds).toBe(1);
   });
 
   it('reads a wake-up time written with an offset as the same instant', () => {

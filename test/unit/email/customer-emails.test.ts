@@ -39,8 +39,8 @@ function context(overrides: Partial<CustomerEmailContext> = {}, invoice: Partial
   return {
     creditor,
     invoice: invoiceRecord({
-      promise: { date: '2027-03-29', method: 'transfer', afterDueDate: false, at: '2027-03-20T10:00:00Z', source: 'customer' },
-      dispute: { reason: 'missing_purchase_order', message: 'Merci de joindre le bon de commande.', at: '2027-03-20T10:00:00Z', status: 'open' },
+      promise: { date: '2027-03-29', method: 'transfer', afterDueDate: false, at: '2027-03-20T10:00:00.000Z', source: 'customer' },
+      dispute: { reason: 'missing_purchase_order', message: 'Merci de joindre le bon de commande.', at: '2027-03-20T10:00:00.000Z', status: 'open' },
       ...invoice,
     }),
     language: 'fr',
@@ -203,7 +203,7 @@ describe('promise_acknowledgement', () => {
   });
 
   it('notes politely that a date after the due date still counts but penalties accrue', () => {
-    const promise = { date: '2027-04-15', method: 'cheque' as const, afterDueDate: true, at: '2027-03-20T10:00:00Z', source: 'customer' as const };
+    const promise = { date: '2027-04-15', method: 'cheque' as const, afterDueDate: true, at: '2027-03-20T10:00:00.000Z', source: 'customer' as const };
     const fr = render('promise_acknowledgement', {}, { promise });
     expect(fr.text).toContain("Cette date est postérieure à l'échéance du 31 mars 2027");
     expect(fr.text).toContain('Votre engagement est bien enregistré');
@@ -226,7 +226,7 @@ describe('dispute_acknowledgement', () => {
   } as const;
 
   it.each(Object.entries(reasons))('words the reason %s in both languages', (reason, [fr, en]) => {
-    const dispute = { reason: reason as keyof typeof reasons, at: '2027-03-20T10:00:00Z', status: 'open' as const };
+    const dispute = { reason: reason as keyof typeof reasons, at: '2027-03-20T10:00:00.000Z', status: 'open' as const };
     expect(render('dispute_acknowledgement', {}, { dispute }).text).toContain(fr);
     expect(render('dispute_acknowledgement', { language: 'en' }, { dispute }).text).toContain(en);
   });

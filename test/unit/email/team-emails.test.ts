@@ -62,7 +62,7 @@ describe.each(INVOICE_KINDS)('%s', (kind) => {
 
 describe('calls to action', () => {
   it('dispute: resolve via the dispute-resolution route, with the reason in words', () => {
-    const invoice = overdue({ status: 'disputed', dispute: { reason: 'wrong_amount', at: '2027-03-22T09:00:00Z', status: 'open' } });
+    const invoice = overdue({ status: 'disputed', dispute: { reason: 'wrong_amount', at: '2027-03-22T09:00:00.000Z', status: 'open' } });
     const { text } = render('dispute', { invoice });
     expect(text).toContain('wrong amount');
     expect(text).toContain('POST /invoices/F-2027-0042/dispute-resolution');
@@ -70,9 +70,9 @@ describe('calls to action', () => {
   });
 
   it('dispute follow-up: says since when it is open', () => {
-    const invoice = overdue({ dispute: { reason: 'defective', at: '2027-03-22T09:00:00Z', status: 'open' } });
+    const invoice = overdue({ dispute: { reason: 'defective', at: '2027-03-22T09:00:00.000Z', status: 'open' } });
     const { text } = render('dispute_follow_up', { invoice });
-    expect(text).toContain('open since 2027-03-22T09:00:00Z');
+    expect(text).toContain('open since 2027-03-22T09:00:00.000Z');
     expect(text).toContain('POST /invoices/F-2027-0042/dispute-resolution');
   });
 

@@ -315,7 +315,7 @@ describe('renderAnswerPage', () => {
   it('recalls a recorded promise and still offers the forms', () => {
     const invoice = invoiceRecord({
       status: 'promised',
-      promise: { date: '2027-04-05', method: 'transfer', afterDueDate: true, at: '2027-03-20T10:00:00Z', source: 'customer' },
+      promise: { date: '2027-04-05', method: 'transfer', afterDueDate: true, at: '2027-03-20T10:00:00.000Z', source: 'customer' },
     });
     const en = answerPage({ invoice, link: link({ language: 'en' }) }).body;
     expect(en).toContain('You told us you would pay on 5 April 2027 by bank transfer.');
@@ -325,7 +325,7 @@ describe('renderAnswerPage', () => {
   });
 
   it('recalls an open dispute, not a resolved one', () => {
-    const dispute = { reason: 'wrong_amount' as const, at: '2027-03-22T09:30:00Z', status: 'open' as const };
+    const dispute = { reason: 'wrong_amount' as const, at: '2027-03-22T09:30:00.000Z', status: 'open' as const };
     const open = answerPage({ invoice: invoiceRecord({ status: 'disputed', dispute }), link: link({ language: 'en' }) }).body;
     expect(open).toContain('You reported a problem on 22 March 2027 (wrong amount).');
     expect(forms(open)).toHaveLength(3);

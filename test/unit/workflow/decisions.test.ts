@@ -16,7 +16,7 @@ const settings: WorkflowSettings = { calendar: DEFAULT_CALENDAR, policy: DEFAULT
 const at = (iso: string) => new Date(iso);
 
 /** The moment the due date (31 March) has passed: midnight at the start of 1 April, Paris time. */
-const REPLY_DEADLINE = '2027-03-31T22:00:00Z';
+const REPLY_DEADLINE = '2027-03-31T22:00:00.000Z';
 
 function pending(seq: number, type: WorkflowEventType, detail?: Record<string, string>): WorkflowEvent {
   return { seq, type, at: '2027-03-20T10:00:00.000Z', ...(detail ? { detail } : {}) };
@@ -39,30 +39,30 @@ const openDispute: NonNullable<InvoiceRecord['dispute']> = {
 
 describe('planReminders', () => {
   it('waits until the pre-reminder time when it is still ahead, with the invoice scheduled', () => {
-    const { change, next } = planReminders(invoiceRecord(), settings, at('2027-03-01T10:00:00Z'));
+    const { change, next } = planReminders(invoiceRecord(), settings, at('2027-03-01T10:00:00.000Z'));
     expect(next).toBe('wait');
     expect(change.record).toMatchObject({
       phase: 'before_pre_reminder',
       status: 'scheduled',
       // Ten days before is Sunday 21 March: moved back to Friday 19 March, 09:00 Paris (UTC+1).
-      nextActionAt: '2027-03-19T08:00:00Z',
+      nextActionAt: '2027-03-19T08:00:00.000Z',
     });
   });
 
   it('sends the pre-reminder at the next send slot when its time has passed but the due date is ahead', () => {
     // Monday 22 March, 11:00 Paris: today's 09:00 slot is gone, so Tuesday 09:00.
-    const { change, next } = planReminders(invoiceRecord(), settings, at('2027-03-22T10:00:00Z'));
+    const { change, next } = planReminders(invoiceRecord(), settings, at('2027-03-22T10:00:00.000Z'));
     expect(next).toBe('wait');
-    expect(change.record).toMatchObject({ phase: 'before_pre_reminder', status: 'scheduled', nextActionAt: '2027-03-23T08:00:00Z' });
+    expect(change.record).toMatchObject({ phase: 'before_pre_reminder', status: 'scheduled', nextActionAt: '2027-03-23T08:00:00.000Z' });
   });
 
   it('moves a late pre-reminder found on a weekend to Monday morning', () => {
-    const { change } = planReminders(invoiceRecord(), settings, at('2027-03-20T15:00:00Z'));
-    expect(change.record.nextActionAt).toBe('2027-03-22T08:00:00Z');
+    const { change } = planReminders(invoiceRecord(), settings, at('2027-03-20T15:00:00.000Z'));
+    expect(change.record.nextActionAt).toBe('2027-03-22T08:00:00.000Z');
   });
 
   it('goes straight to overdue when the due date has passed', () => {
-    const now = at('2027-04-02T09:00:00Z');
+    const now = at('2027-04-02T09:00:00.000Z');
     const { change, next } = planReminders(invoiceRecord(), settings, now);
     expect(next).toBe('overdue');
     expect(change.record).toMatchObject({ phase: 'overdue', status: 'overdue', nextActionAt: now.toISOString() });
@@ -70,60 +70,73 @@ describe('planReminders', () => {
 
   it('goes to overdue when the next send slot for a late pre-reminder would come after the due date', () => {
     // Due day, 12:00 Paris: the next slot is tomorrow 09:00, when the invoice is already late.
-    const { change, next } = planReminders(invoiceRecord(), settings, at('2027-03-31T10:00:00Z'));
+    const { change, next } = planReminders(invoiceRecord(), settings, at('2027-03-31T10:00:00.000Z'));
     expect(next).toBe('overdue');
     expect(change.record.status).toBe('overdue');
   });
 
   it('awaits the reply until local midnight after the due date once the pre-reminder went out for this due date', () => {
     const record = invoiceRecord({ preReminderSentFor: '2027-03-31', status: 'awaiting_reply', phase: 'awaiting_reply' });
-    const { change, next } = planReminders(record, settings, at('2027-03-24T10:00:00Z'));
+    const { change, next } = planReminders(record, settings, at('2027-03-24T10:00:00.000Z'));
     expect(next).toBe('wait');
     expect(change.record).toMatchObject({ phase: 'awaiting_reply', status: 'awaiting_reply', nextActionAt: REPLY_DEADLINE });
   });
 
   it('plans a new pre-reminder after a due-date change when the one sent was for the old due date', () => {
     const record = invoiceRecord({ preReminderSentFor: '2027-03-31', dueDate: '2027-04-30', status: 'awaiting_reply' });
-    const { change, next } = planReminders(record, settings, at('2027-03-24T10:00:00Z'));
+    const { change, next } = planReminders(record, settings, at('2027-03-24T10:00:00.000Z'));
     expect(next).toBe('wait');
     // Ten days before Friday 30 April is Tuesday 20 April, 09:00 Paris (UTC+2).
-    expect(change.record).toMatchObject({ phase: 'before_pre_reminder', status: 'scheduled', nextActionAt: '2027-04-20T07:00:00Z' });
+    expect(change.record).toMatchObject({ phase: 'before_pre_reminder', status: 'scheduled', nextActionAt: '2027-04-20T07:00:00.000Z' });
+  });
+
+  it('restarts the ladder from its first rung when the due date moves into the future', () => {
+    const record = invoiceRecord({ status: 'overdue', phase: 'overdue', dueDate: '2027-05-31', escalation: { done: 2, lastAt: '2027-04-08T07:00:00.000Z' } });
+    const { change, next } = planReminders(record, settings, at('2027-04-10T10:00:00.000Z'));
+    expect(next).toBe('wait');
+    expect(change.record).toMatchObject({ phase: 'before_pre_reminder', status: 'scheduled', escalation: { done: 0 } });
+  });
+
+  it('goes overdue at the very instant the due date has passed', () => {
+    const record = invoiceRecord({ preReminderSentFor: '2027-03-31', status: 'awaiting_reply', phase: 'awaiting_reply' });
+    expect(planReminders(record, settings, at('2027-03-31T22:00:00.000Z')).next).toBe('overdue');
+    expect(planReminders(record, settings, at('2027-03-31T21:59:59.999Z')).change.record.status).toBe('awaiting_reply');
   });
 
   it('keeps an open dispute across a replan, even after the due date, with a follow-up a week later', () => {
     const record = invoiceRecord({ status: 'disputed', phase: 'disputed', dispute: openDispute, dueDate: '2027-03-25' });
-    const { change, next } = planReminders(record, settings, at('2027-03-29T10:00:00Z'));
+    const { change, next } = planReminders(record, settings, at('2027-03-29T10:00:00.000Z'));
     expect(next).toBe('wait');
     expect(change.record).toMatchObject({ phase: 'disputed', status: 'disputed', dispute: openDispute });
     // Monday 29 March (Easter Monday) + 7 days = Monday 5 April, 09:00 Paris.
-    expect(change.record.nextActionAt).toBe('2027-04-05T07:00:00Z');
+    expect(change.record.nextActionAt).toBe('2027-04-05T07:00:00.000Z');
   });
 
   it('keeps an active promise across a replan and waits for its deadline', () => {
     const record = invoiceRecord({ status: 'promised', phase: 'promised', promise: promise('2027-04-05'), dueDate: '2027-04-15' });
-    const { change, next } = planReminders(record, settings, at('2027-03-24T10:00:00Z'));
+    const { change, next } = planReminders(record, settings, at('2027-03-24T10:00:00.000Z'));
     expect(next).toBe('wait');
     // Promised Monday 5 April + 3 grace days: checked the morning after, Friday 9 April 09:00 Paris.
-    expect(change.record).toMatchObject({ phase: 'promised', status: 'promised', nextActionAt: '2027-04-09T07:00:00Z' });
+    expect(change.record).toMatchObject({ phase: 'promised', status: 'promised', nextActionAt: '2027-04-09T07:00:00.000Z' });
     expect(change.record.promise).toEqual(record.promise);
   });
 
   it('ends a paid invoice at once and forgets its parked token', () => {
-    const { change, next } = planReminders(invoiceRecord({ status: 'paid', parkedToken: 'token' }), settings, at('2027-03-01T10:00:00Z'));
+    const { change, next } = planReminders(invoiceRecord({ status: 'paid', parkedToken: 'token' }), settings, at('2027-03-01T10:00:00.000Z'));
     expect(next).toBe('paid');
     expect(change.record.phase).toBe('closed');
     expect(change.record.parkedToken).toBeUndefined();
   });
 
   it('ends a cancelled invoice at once', () => {
-    const { change, next } = planReminders(invoiceRecord({ status: 'cancelled' }), settings, at('2027-03-01T10:00:00Z'));
+    const { change, next } = planReminders(invoiceRecord({ status: 'cancelled' }), settings, at('2027-03-01T10:00:00.000Z'));
     expect(next).toBe('cancelled');
     expect(change.record.phase).toBe('closed');
   });
 });
 
 describe('checkWhatHappened', () => {
-  const now = at('2027-03-24T10:00:00Z');
+  const now = at('2027-03-24T10:00:00.000Z');
 
   it('ends the execution on payment even when other events are pending, and drops them', () => {
     const record = invoiceRecord({
@@ -181,13 +194,13 @@ describe('checkWhatHappened', () => {
     expect(next).toBe('promise');
     expect(change.record.phase).toBe('promised');
     // 5 April + 3 grace days = 8 April, the last day the payment may arrive; checked Friday 9 April, 09:00 Paris.
-    expect(change.record.nextActionAt).toBe('2027-04-09T07:00:00Z');
+    expect(change.record.nextActionAt).toBe('2027-04-09T07:00:00.000Z');
   });
 
   it('moves a promise deadline that falls on a weekend to the next business day', () => {
     // 7 April + 3 grace days = Saturday 10 April: checked Monday 12 April.
     const record = invoiceRecord({ status: 'promised', promise: promise('2027-04-07'), pendingEvents: [pending(1, 'promise')], lastEventSeq: 1 });
-    expect(checkWhatHappened(record, settings, now).change.record.nextActionAt).toBe('2027-04-12T07:00:00Z');
+    expect(checkWhatHappened(record, settings, now).change.record.nextActionAt).toBe('2027-04-12T07:00:00.000Z');
   });
 
   it('enters the disputed phase on a dispute, with a follow-up after the dispute follow-up delay', () => {
@@ -202,7 +215,7 @@ describe('checkWhatHappened', () => {
     expect(next).toBe('dispute');
     expect(change.record.phase).toBe('disputed');
     // Wednesday 24 March + 7 days = Wednesday 31 March, 09:00 Paris.
-    expect(change.record.nextActionAt).toBe('2027-03-31T07:00:00Z');
+    expect(change.record.nextActionAt).toBe('2027-03-31T07:00:00.000Z');
   });
 
   it('passes a question on with its detail and leaves the phase and deadline as they were', () => {
@@ -227,9 +240,11 @@ describe('checkWhatHappened', () => {
     expect(change.record).toEqual({ ...record, parkedToken: undefined });
   });
 
-  it('sends the pre-reminder when its time has come', () => {
+  it('sends the pre-reminder at the very instant its time comes, not a second later', () => {
+    // Written without milliseconds (an older record), the instant is still the clock's 08:00:00.000Z.
     const record = invoiceRecord({ nextActionAt: '2027-03-19T08:00:00Z' });
-    expect(checkWhatHappened(record, settings, at('2027-03-19T08:00:00Z')).next).toBe('send_pre_reminder');
+    expect(checkWhatHappened(record, settings, at('2027-03-19T08:00:00.000Z')).next).toBe('send_pre_reminder');
+    expect(checkWhatHappened(record, settings, at('2027-03-19T07:59:59.999Z')).next).toBe('wait');
   });
 
   it('starts the ladder when the due date passes without an answer', () => {
@@ -240,24 +255,31 @@ describe('checkWhatHappened', () => {
     expect(change.timeline).toEqual([{ type: 'escalation', at: '2027-03-31T22:00:00.000Z', step: 'due_date_passed' }]);
   });
 
+  it('does not call an invoice overdue when a promise made for a date before the due date is broken', () => {
+    const record = invoiceRecord({ phase: 'promised', status: 'promised', promise: promise('2027-03-22'), nextActionAt: '2027-03-26T08:00:00.000Z' });
+    const { change, next } = checkWhatHappened(record, settings, at('2027-03-26T08:00:00.000Z'));
+    expect(next).toBe('promise_broken');
+    expect(change.record).toMatchObject({ phase: 'overdue', status: 'awaiting_reply' });
+  });
+
   it('breaks the promise when its deadline comes without payment', () => {
-    const record = invoiceRecord({ phase: 'promised', status: 'promised', promise: promise('2027-04-05'), nextActionAt: '2027-04-09T07:00:00Z' });
-    const { change, next } = checkWhatHappened(record, settings, at('2027-04-09T07:00:00Z'));
+    const record = invoiceRecord({ phase: 'promised', status: 'promised', promise: promise('2027-04-05'), nextActionAt: '2027-04-09T07:00:00.000Z' });
+    const { change, next } = checkWhatHappened(record, settings, at('2027-04-09T07:00:00.000Z'));
     expect(next).toBe('promise_broken');
     expect(change.record).toMatchObject({ phase: 'overdue', status: 'overdue' });
     expect(change.timeline).toEqual([{ type: 'promise_broken', at: '2027-04-09T07:00:00.000Z', promisedDate: '2027-04-05' }]);
   });
 
   it('follows up a lingering dispute and plans the next follow-up', () => {
-    const record = invoiceRecord({ phase: 'disputed', status: 'disputed', dispute: openDispute, nextActionAt: '2027-03-31T07:00:00Z' });
-    const { change, next } = checkWhatHappened(record, settings, at('2027-03-31T07:00:00Z'));
+    const record = invoiceRecord({ phase: 'disputed', status: 'disputed', dispute: openDispute, nextActionAt: '2027-03-31T07:00:00.000Z' });
+    const { change, next } = checkWhatHappened(record, settings, at('2027-03-31T07:00:00.000Z'));
     expect(next).toBe('dispute_follow_up');
-    expect(change.record).toMatchObject({ phase: 'disputed', status: 'disputed', nextActionAt: '2027-04-07T07:00:00Z' });
+    expect(change.record).toMatchObject({ phase: 'disputed', status: 'disputed', nextActionAt: '2027-04-07T07:00:00.000Z' });
   });
 
   it('climbs the next rung of the ladder when an overdue wait ends', () => {
-    const record = invoiceRecord({ phase: 'overdue', status: 'overdue', nextActionAt: '2027-04-01T07:00:00Z' });
-    expect(checkWhatHappened(record, settings, at('2027-04-01T07:00:01Z')).next).toBe('escalate');
+    const record = invoiceRecord({ phase: 'overdue', status: 'overdue', nextActionAt: '2027-04-01T07:00:00.000Z' });
+    expect(checkWhatHappened(record, settings, at('2027-04-01T07:00:01.000Z')).next).toBe('escalate');
   });
 
   it('forgets the parked token, whatever it decides', () => {
@@ -265,10 +287,10 @@ describe('checkWhatHappened', () => {
       invoiceRecord({ parkedToken: 'token-1' }),
       invoiceRecord({ parkedToken: 'token-2', pendingEvents: [pending(1, 'due_date_changed')], lastEventSeq: 1 }),
       invoiceRecord({ parkedToken: 'token-3', status: 'paid' }),
-      invoiceRecord({ parkedToken: 'token-4', phase: 'overdue', status: 'overdue', nextActionAt: '2027-04-01T07:00:00Z' }),
+      invoiceRecord({ parkedToken: 'token-4', phase: 'overdue', status: 'overdue', nextActionAt: '2027-04-01T07:00:00.000Z' }),
     ];
     for (const record of records) {
-      expect(checkWhatHappened(record, settings, at('2027-04-02T07:00:00Z')).change.record.parkedToken).toBeUndefined();
+      expect(checkWhatHappened(record, settings, at('2027-04-02T07:00:00.000Z')).change.record.parkedToken).toBeUndefined();
     }
   });
 });
@@ -278,10 +300,10 @@ describe('planEscalation', () => {
 
   it('plans the rungs in order at their offsets from the due date, on business days at 09:00 Paris', () => {
     const rungs = [
-      { done: 0, lastAt: undefined, now: '2027-03-31T22:00:00Z', expected: '2027-04-01T07:00:00Z' }, // due + 1, Thursday
-      { done: 1, lastAt: '2027-04-01T07:00:00Z', now: '2027-04-01T07:00:05Z', expected: '2027-04-08T07:00:00Z' }, // + 8
-      { done: 2, lastAt: '2027-04-08T07:00:00Z', now: '2027-04-08T07:00:05Z', expected: '2027-04-15T07:00:00Z' }, // + 15
-      { done: 3, lastAt: '2027-04-15T07:00:00Z', now: '2027-04-15T07:00:05Z', expected: '2027-04-30T07:00:00Z' }, // + 30
+      { done: 0, lastAt: undefined, now: '2027-03-31T22:00:00.000Z', expected: '2027-04-01T07:00:00.000Z' }, // due + 1, Thursday
+      { done: 1, lastAt: '2027-04-01T07:00:00.000Z', now: '2027-04-01T07:00:05.000Z', expected: '2027-04-08T07:00:00.000Z' }, // + 8
+      { done: 2, lastAt: '2027-04-08T07:00:00.000Z', now: '2027-04-08T07:00:05.000Z', expected: '2027-04-15T07:00:00.000Z' }, // + 15
+      { done: 3, lastAt: '2027-04-15T07:00:00.000Z', now: '2027-04-15T07:00:05.000Z', expected: '2027-04-30T07:00:00.000Z' }, // + 30
     ];
     for (const rung of rungs) {
       const record = overdue({ escalation: { done: rung.done, ...(rung.lastAt ? { lastAt: rung.lastAt } : {}) } });
@@ -293,35 +315,35 @@ describe('planEscalation', () => {
 
   it('moves a rung that falls on a public holiday to the next business day', () => {
     // Due Sunday 28 March: the first rung would be Easter Monday 29 March, so Tuesday 30 March.
-    const { change } = planEscalation(overdue({ dueDate: '2027-03-28' }), settings, at('2027-03-28T22:00:00Z'));
-    expect(change.record.nextActionAt).toBe('2027-03-30T07:00:00Z');
+    const { change } = planEscalation(overdue({ dueDate: '2027-03-28' }), settings, at('2027-03-28T22:00:00.000Z'));
+    expect(change.record.nextActionAt).toBe('2027-03-30T07:00:00.000Z');
   });
 
   it('never plans a rung in the past: a late step goes at the next send slot', () => {
-    const record = overdue({ escalation: { done: 1, lastAt: '2027-04-01T07:00:00Z' } });
-    const { change } = planEscalation(record, settings, at('2027-04-12T10:00:00Z'));
-    expect(change.record.nextActionAt).toBe('2027-04-13T07:00:00Z');
+    const record = overdue({ escalation: { done: 1, lastAt: '2027-04-01T07:00:00.000Z' } });
+    const { change } = planEscalation(record, settings, at('2027-04-12T10:00:00.000Z'));
+    expect(change.record.nextActionAt).toBe('2027-04-13T07:00:00.000Z');
   });
 
   it('keeps the minimum gap after a broken promise before the first rung', () => {
     // The promise-broken email left Tuesday 20 April; the first rung (due + 1) is long past: 20 + 5 days = Sunday 25,
     // so Monday 26 April.
-    const record = overdue({ escalation: { done: 0, lastAt: '2027-04-20T07:00:00Z' } });
-    const { change, next } = planEscalation(record, settings, at('2027-04-20T07:00:05Z'));
+    const record = overdue({ escalation: { done: 0, lastAt: '2027-04-20T07:00:00.000Z' } });
+    const { change, next } = planEscalation(record, settings, at('2027-04-20T07:00:05.000Z'));
     expect(next).toBe('wait');
-    expect(change.record.nextActionAt).toBe('2027-04-26T07:00:00Z');
+    expect(change.record.nextActionAt).toBe('2027-04-26T07:00:00.000Z');
   });
 
   it('hands off when the ladder reaches its hand-off rung', () => {
-    const record = overdue({ escalation: { done: 4, lastAt: '2027-04-30T07:00:00Z' }, nextActionAt: '2027-04-30T07:00:00Z' });
-    const { change, next } = planEscalation(record, settings, at('2027-04-30T07:00:05Z'));
+    const record = overdue({ escalation: { done: 4, lastAt: '2027-04-30T07:00:00.000Z' }, nextActionAt: '2027-04-30T07:00:00.000Z' });
+    const { change, next } = planEscalation(record, settings, at('2027-04-30T07:00:05.000Z'));
     expect(next).toBe('hand_off');
     expect(change.record.nextActionAt).toBeUndefined();
   });
 
   it('hands off when the ladder has no rung left', () => {
-    const record = overdue({ policy: { ladder: [{ offsetDays: 1, action: 'reminder_email' }] }, escalation: { done: 1, lastAt: '2027-04-01T07:00:00Z' } });
-    expect(planEscalation(record, settings, at('2027-04-01T07:00:05Z')).next).toBe('hand_off');
+    const record = overdue({ policy: { ladder: [{ offsetDays: 1, action: 'reminder_email' }] }, escalation: { done: 1, lastAt: '2027-04-01T07:00:00.000Z' } });
+    expect(planEscalation(record, settings, at('2027-04-01T07:00:05.000Z')).next).toBe('hand_off');
   });
 
   it('follows an invoice ladder whose rung says hand_off early', () => {
@@ -330,14 +352,14 @@ describe('planEscalation', () => {
       { offsetDays: 10, action: 'hand_off' as const },
       { offsetDays: 20, action: 'formal_notice' as const },
     ];
-    const first = planEscalation(overdue({ policy: { ladder } }), settings, at('2027-03-31T22:00:00Z'));
-    expect(first.change.record.nextActionAt).toBe('2027-04-02T07:00:00Z');
-    const second = planEscalation(overdue({ policy: { ladder }, escalation: { done: 1, lastAt: '2027-04-02T07:00:00Z' } }), settings, at('2027-04-02T07:00:05Z'));
+    const first = planEscalation(overdue({ policy: { ladder } }), settings, at('2027-03-31T22:00:00.000Z'));
+    expect(first.change.record.nextActionAt).toBe('2027-04-02T07:00:00.000Z');
+    const second = planEscalation(overdue({ policy: { ladder }, escalation: { done: 1, lastAt: '2027-04-02T07:00:00.000Z' } }), settings, at('2027-04-02T07:00:05.000Z'));
     expect(second.next).toBe('hand_off');
   });
 
   it('ends a paid invoice instead of escalating', () => {
-    const { change, next } = planEscalation(overdue({ status: 'paid' }), settings, at('2027-04-02T07:00:00Z'));
+    const { change, next } = planEscalation(overdue({ status: 'paid' }), settings, at('2027-04-02T07:00:00.000Z'));
     expect(next).toBe('paid');
     expect(change.record.phase).toBe('closed');
   });

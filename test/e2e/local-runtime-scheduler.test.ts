@@ -1,0 +1,77 @@
+/**
+ * EventBridge Scheduler on the virtual clock: a deferred start (invoice whose pre-reminder lies beyond the execution
+ * horizon) goes through the AWS SDK to the local Scheduler endpoint, fires on the clock and deletes itself; the daily
+ * digest fires on weekdays at 08:00 creditor time.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalRuntime, nextDigestTime, type LocalRuntime } from '../../infra/local/runtime';
+
+const START = new Date('2025-03-07T10:00:00.000Z'); // a Friday
+const API_KEY = 'local-test-key-0123456789';
+let runtime: LocalRuntime;
+
+const get = async (path: string) => (await fetch(`${runtime.url}${path}`)).json() as Promise<any>;
+const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+  const response = await fetch(`${runtime.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as any };
+};
+
+beforeAll(async () => {
+  runtime = await createLocalRuntime({ port: 0, apiKey: API_KEY, speed: 0, startAt: START, log: () => undefined });
+});
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+describe('nextDigestTime', () => {
+  it('is the next weekday at 08:00 in the time zone, DST included', () => {
+    expect(nextDigestTime(START, 'Europe/Paris').toISOString()).toBe('2025-03-10T07:00:00.000Z'); // Fri → Mon
+    expect(nextDigestTime(new Date('2025-03-31T05:00:00.000Z'), 'Europe/Paris').toISOString()).toBe('2025-03-31T06:00:00.000Z');
+    expect(nextDigestTime(new Date('2025-03-31T06:00:00.000Z'), 'Europe/Paris').toISOString()).toBe('2025-04-01T06:00:00.000Z');
+  });
+});
+
+describe('local runtime: Scheduler and digest', () => {
+  it('schedules a far invoice start, fires it on the clock and deletes the schedule', async () => {
+    const day = (offset: number) => new Date(START.getTime() + offset * 86400_000).toISOString().slice(0, 10);
+    const registered = await post(
+      '/invoices',
+      {
+        invoiceId: 'FAR-1',
+        customer: { id: 'C-9', name: 'Far SA', language: 'fr', contacts: [{ name: 'Compta', email: 'compta@far.example' }] },
+        amount: { value: 50_000, currency: 'EUR' },
+        issueDate: day(0),
+        dueDate: day(300),
+      },
+      { authorization: `Bearer ${API_KEY}` },
+    );
+    expect(registered.status).toBe(201);
+    expect(registered.json.scheduledStartAt).toBeTruthy();
+    await runtime.settle();
+    expect(await get('/_local/executions')).toEqual([]);
+    const { schedules } = await get('/_local/schedules');
+    expect(schedules).toHaveLength(1);
+    expect(schedules[0]).toMatchObject({ GroupName: 'dunning-starts', ActionAfterCompletion: 'DELETE' });
+
+    await post('/_local/clock', { to: registered.json.scheduledStartAt });
+    const executions = await get('/_local/executions');
+    expect(executions).toHaveLength(1);
+    expect(executions[0]).toMatchObject({ invoiceId: 'FAR-1', status: 'RUNNING', name: registered.json.executionName });
+    expect(executions[0].startedAt).toBe(new Date(registered.json.scheduledStartAt).toISOString());
+    expect((await get('/_local/schedules')).schedules).toEqual([]);
+  });
+
+  it('ran the daily digest on weekdays at 08:00 Paris time only', async () => {
+    const digests = ((await get('/_local/outbox')) as any[]).filter((m) => m.tags?.email === 'daily_digest');
+    expect(digests.length).toBeGreaterThan(0);
+    for (const digest of digests) {
+      const at = new Date(digest.sentAt);
+      expect([1, 2, 3, 4, 5]).toContain(at.getUTCDay());
+      expect(['06:00', '07:00']).toContain(digest.sentAt.slice(11, 16));
+    }
+  });
+});

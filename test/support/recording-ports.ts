@@ -1,0 +1,57 @@
+/**
+ * Small fakes for the ports a test does not exercise: a Workflow that records what it was asked, a clock the test
+ * sets, and a mailer that refuses to be used where no email may leave.
+ */
+import type { Clock, Mailer, Workflow } from '../../shared/ports';
+
+export type WorkflowCall =
+  | { op: 'start'; executionName: string; input: object }
+  | { op: 'wake'; taskToken: string; output: object }
+  | { op: 'scheduleStart'; executionName: string; at: string; input: object };
+
+export class RecordingWorkflow implements Workflow {
+  readonly calls: WorkflowCall[] = [];
+
+  async start(executionName: string, input: object): Promise<void> {
+    this.calls.push({ op: 'start', executionName, input });
+  }
+
+  async wake(taskToken: string, output: object): Promise<boolean> {
+    this.calls.push({ op: 'wake', taskToken, output });
+    return true;
+  }
+
+  async scheduleStart(executionName: string, at: string, input: object): Promise<void> {
+    this.calls.push({ op: 'scheduleStart', executionName, at, input });
+  }
+
+  of<K extends WorkflowCall['op']>(op: K): Extract<WorkflowCall, { op: K }>[] {
+    return this.calls.filter((call): call is Extract<WorkflowCall, { op: K }> => call.op === op);
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+  }
+}
+
+export class FixedClock implements Clock {
+  private current: Date;
+
+  constructor(iso: string) {
+    this.current = new Date(iso);
+  }
+
+  now(): Date {
+    return new Date(this.current.getTime());
+  }
+
+  set(iso: string): void {
+    this.current = new Date(iso);
+  }
+}
+
+export const refusingMailer: Mailer = {
+  async send() {
+    throw new Error('No email may leave in this test');
+  },
+};
