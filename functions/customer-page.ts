@@ -5,6 +5,7 @@
 import { recordCustomerAnswer } from '../shared/billing';
 import { localDate } from '../shared/calendar';
 import { getConfig, getDependencies } from '../shared/commons/dependencies';
+import { awsWorkflow } from '../shared/commons/aws-workflow';
 import { bodyText, type HttpEvent, type HttpResult } from '../shared/commons/http';
 import { billingSettings } from '../shared/commons/settings';
 import { DomainError } from '../shared/errors';
@@ -36,7 +37,7 @@ export async function handler(event: HttpEvent): Promise<HttpResult> {
 }
 
 async function answer(event: HttpEvent): Promise<HttpResult> {
-  const deps = getDependencies();
+  const deps = getDependencies({ workflow: awsWorkflow });
   const config = getConfig();
   const token = event.pathParameters?.token ?? '';
   const now = deps.clock.now();

@@ -4,6 +4,7 @@
  */
 import { localDate } from '../shared/calendar';
 import { getConfig, getDependencies } from '../shared/commons/dependencies';
+import { sesMailer } from '../shared/commons/ses-mailer';
 import type { InvoiceRecord, InvoiceStatus } from '../shared/invoice';
 import { formatMoney } from '../shared/money';
 import { sendTeamEmail } from '../shared/notifications';
@@ -20,10 +21,10 @@ const line = (r: InvoiceRecord) =>
   (r.nextActionAt ? ` — next step ${r.nextActionAt}` : '');
 
 export async function handler(): Promise<{ sent: boolean; invoices: number }> {
-  const deps = getDependencies();
+  const deps = getDependencies({ mailer: sesMailer });
   const config = getConfig();
   const lists = await Promise.all(SECTIONS.map((s) => deps.store.listByStatus(s.status, 200)));
-  const digest = SECTIONS.map((s, i) => ({ title: `${s.title} (${lists[i].length})`, lines: lists[i].map(line) }));
+  const digest = SECTIONS.map((s, i) => ({ title: s.title, lines: lists[i].map(line) }));
   const today = localDate(deps.clock.now(), config.calendar);
   const sent = await sendTeamEmail(deps, config, undefined, 'daily_digest', `digest@${today}`, { digest });
   return { sent: sent.length > 0, invoices: lists.reduce((n, l) => n + l.length, 0) };

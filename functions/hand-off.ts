@@ -3,6 +3,7 @@
  * from the timeline, the penalties due) and notifies the team. Runs once: a retry finds the invoice handed off.
  */
 import { getConfig, getDependencies } from '../shared/commons/dependencies';
+import { sesMailer } from '../shared/commons/ses-mailer';
 import type { WorkflowTaskInput } from '../shared/commons/workflow-step';
 import type { ExecutionState } from '../shared/execution-state';
 import { NotFoundError } from '../shared/errors';
@@ -12,7 +13,7 @@ import { mutateInvoice } from '../shared/record-updates';
 import { nextState } from '../shared/workflow';
 
 export async function handler({ state }: WorkflowTaskInput): Promise<ExecutionState> {
-  const deps = getDependencies();
+  const deps = getDependencies({ mailer: sesMailer });
   const config = getConfig();
   const record = await deps.store.getInvoice(state.invoiceId);
   if (!record) throw new NotFoundError(`No invoice ${state.invoiceId}`);

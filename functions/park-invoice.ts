@@ -4,13 +4,14 @@
  * written before the park is missed.
  */
 import { getDependencies } from '../shared/commons/dependencies';
+import { awsWorkflow } from '../shared/commons/aws-workflow';
 import type { WorkflowTaskInput } from '../shared/commons/workflow-step';
 import { isClosed, reached } from '../shared/workflow';
 import { mutateInvoice } from '../shared/record-updates';
 
 export async function handler({ state, taskToken }: WorkflowTaskInput): Promise<void> {
   if (!taskToken) throw new Error('park-invoice needs a task token (.waitForTaskToken)');
-  const deps = getDependencies();
+  const deps = getDependencies({ workflow: awsWorkflow });
   let wakeNow = false;
   await mutateInvoice(deps, state.invoiceId, (record, now) => {
     const due = record.nextActionAt !== undefined && reached(record.nextActionAt, now);

@@ -3,6 +3,7 @@
  * overdue ladder steps and team notifications. Each leaves at most once (see shared/notifications.ts).
  */
 import { getConfig, getDependencies } from '../shared/commons/dependencies';
+import { sesMailer } from '../shared/commons/ses-mailer';
 import { type WorkflowTaskInput } from '../shared/commons/workflow-step';
 import type { ExecutionState, Next } from '../shared/execution-state';
 import type { InvoiceRecord, TimelineEntry } from '../shared/invoice';
@@ -110,7 +111,7 @@ const STEPS: Record<string, Step> = {
 export async function handler({ state, email }: WorkflowTaskInput): Promise<ExecutionState> {
   const step = email ? STEPS[email] : undefined;
   if (!step) throw new Error(`Unknown email step: ${email}`);
-  const deps = getDependencies();
+  const deps = getDependencies({ mailer: sesMailer });
   const config = getConfig();
   const record = await deps.store.getInvoice(state.invoiceId);
   if (!record) throw new NotFoundError(`No invoice ${state.invoiceId}`);

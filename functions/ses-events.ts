@@ -9,6 +9,7 @@ import * as z from 'zod';
 import { suppressContact } from '../shared/billing';
 import { dynamoDbClient } from '../shared/commons/aws-clients';
 import { getConfig, getDependencies } from '../shared/commons/dependencies';
+import { sesMailer } from '../shared/commons/ses-mailer';
 import { sendTeamEmail } from '../shared/notifications';
 
 const Recipients = z.array(z.object({ emailAddress: z.string() }).loose()).default([]);
@@ -31,7 +32,7 @@ const SesEvent = z
 
 async function processEvent(raw: unknown): Promise<{ handled: string }> {
   const event = SesEvent.parse(raw);
-  const deps = getDependencies();
+  const deps = getDependencies({ mailer: sesMailer });
   const { eventType, mail, bounce, complaint } = event.detail;
   const sent = await deps.store.findEmailByMessageId(mail.messageId);
   if (!sent || sent.invoiceId === '_team') return { handled: 'unknown_message' };

@@ -6,40 +6,11 @@
 import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
 
-export interface BusinessCalendar {
-  /** IANA time zone, e.g. Europe/Paris. */
-  timeZone: string;
-  /** ISO 3166 country (optionally `FR-67` style with a region) whose public holidays are skipped. */
-  country: string;
-  /** Local send time, HH:mm. */
-  sendTime: string;
-}
+export { DEFAULT_CALENDAR, type BusinessCalendar } from './dates';
+import type { BusinessCalendar } from './dates';
 
-export const DEFAULT_CALENDAR: BusinessCalendar = { timeZone: 'Europe/Paris', country: 'FR', sendTime: '09:00' };
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** True for a YYYY-MM-DD string that names a day that exists (2027-02-30 does not). */
-export function isRealCalendarDate(value: string): boolean {
-  if (!DATE.test(value)) return false;
-  const parsed = DateTime.fromISO(value, { zone: 'UTC' });
-  return parsed.isValid && parsed.toISODate() === value;
-}
-
-function day(date: string): DateTime {
-  const parsed = DateTime.fromISO(date, { zone: 'UTC' });
-  if (!parsed.isValid || !DATE.test(date)) throw new RangeError(`Not a calendar date: ${date}`);
-  return parsed;
-}
-
-export function addDays(date: string, days: number): string {
-  return day(date).plus({ days }).toISODate()!;
-}
-
-/** Whole days from `from` to `to` (negative when `to` is earlier). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round(day(to).diff(day(from), 'days').days);
-}
+export { addDays, daysBetween, isRealCalendarDate } from './dates';
+import { addDays, day } from './dates';
 
 const holidayCache = new Map<string, Set<string>>();
 

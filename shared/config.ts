@@ -2,7 +2,7 @@
  * Deployment configuration, read once from the environment. CDK sets these variables from its context values;
  * the local runtime sets them from its own defaults. Documented in the README.
  */
-import { DEFAULT_CALENDAR, type BusinessCalendar } from './calendar';
+import { DEFAULT_CALENDAR, type BusinessCalendar } from './dates';
 import { resolvePolicy, type DunningPolicy } from './policy';
 
 export interface Creditor {

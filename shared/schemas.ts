@@ -3,7 +3,7 @@
  * from them, so the documentation cannot drift from what is enforced.
  */
 import * as z from 'zod';
-import { isRealCalendarDate } from './calendar';
+import { isRealCalendarDate } from './dates';
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 

@@ -18,18 +18,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { HANDLER_BUNDLING } from '../bundling';
 import type { DunningSettings } from '../settings';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The Lambda runtime; cdk-nag's "latest runtime" rule is acknowledged below with the reason. */
 export const HANDLER_RUNTIME = lambda.Runtime.NODEJS_22_X;
-
-/**
- * esbuild output is ESM; some bundled CommonJS dependencies still call `require()` for Node built-ins,
- * which ESM does not define: this banner gives them one.
- */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 export interface HandlerFunctionProps {
   /** A file in `functions/`, without the extension (see `infra/catalog.ts`). */
@@ -71,16 +66,8 @@ export class HandlerFunction extends NodejsFunction {
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
       environment: props.environment,
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node20',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: false,
-        externalModules: [],
-      },
+      // The same options `npm run bench` bundles with (infra/bundling.ts).
+      bundling: { ...HANDLER_BUNDLING, mainFields: [...HANDLER_BUNDLING.mainFields], format: OutputFormat.ESM },
     });
     this.executionRole = role;
 

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { STATE_MACHINE_FILE, WORKFLOW_FUNCTIONS } from '../catalog';
 import type { Activity } from './activity';
+import { localMetrics } from './metrics';
 import type { TimerHandle, VirtualClock } from './virtual-clock';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -390,6 +391,8 @@ export class LocalEngine {
       entry.input = state?.input;
       execution.currentState = state?.name;
     }
+    // Billed transitions: every state entered, and every retry (test/bench counts them).
+    if ((event.type === 'StateEntered' || event.type === 'StateRetried') && state?.name) localMetrics.stateEntered(state.name);
     if (event.type === 'StateExited') {
       entry.input = state?.input;
       entry.output = state?.output;

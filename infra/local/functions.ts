@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { Activity } from './activity';
+import { localMetrics } from './metrics';
 
 export type LambdaHandler = (event: unknown, context: Context) => unknown;
 
@@ -76,8 +77,15 @@ export class LocalFunctions {
   invoke(name: string, event: unknown): Promise<unknown> {
     return this.activity.track(async () => {
       const handler = await this.load(name);
-      const result = await handler(jsonRoundTrip(event), lambdaContext(name));
-      return jsonRoundTrip(result);
+      const started = performance.now();
+      let failed = true;
+      try {
+        const result = await handler(jsonRoundTrip(event), lambdaContext(name));
+        failed = false;
+        return jsonRoundTrip(result);
+      } finally {
+        localMetrics.lambdaInvoked(name, performance.now() - started, failed);
+      }
     });
   }
 }

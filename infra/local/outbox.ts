@@ -36,12 +36,14 @@ export class RecordingMailer implements Mailer {
   constructor(
     private readonly inner: Mailer,
     private readonly clock: Clock,
+    /** Called after each email left (the runtime delivers its SES events from here). */
+    private readonly onSent?: (entry: OutboxEntry) => void,
   ) {}
 
   async send(email: OutgoingEmail): Promise<string> {
     const sentAt = this.clock.now().toISOString();
     const messageId = await this.inner.send(email);
-    this.outbox.push({
+    const entry: OutboxEntry = {
       messageId,
       ...(email.tags?.invoiceId ? { invoiceId: email.tags.invoiceId } : {}),
       to: [...email.to],
@@ -51,7 +53,9 @@ export class RecordingMailer implements Mailer {
       links: extractLinks(email.html),
       tags: { ...(email.tags ?? {}) },
       sentAt,
-    });
+    };
+    this.outbox.push(entry);
+    this.onSent?.(entry);
     return messageId;
   }
 }

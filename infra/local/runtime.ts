@@ -20,8 +20,10 @@ import { Activity } from './activity';
 import { LocalScheduler, handleStepFunctions } from './aws-endpoints';
 import { LocalEngine, StepFunctionsError } from './engine';
 import { LocalFunctions } from './functions';
+import { instrumentDynamoDbClient } from './metrics';
 import { handleApiRequest } from './http-api';
 import { RecordingMailer, type OutboxEntry } from './outbox';
+import { LocalSesEvents } from './ses-events';
 import { VirtualClock } from './virtual-clock';
 
 export const TABLE_NAME = 'dunning';
@@ -260,17 +262,33 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
 
     await createTables(endpoints.dynamodb, log);
 
-    const { resetClients } = await import('../../shared/commons/aws-clients');
+    const { dynamoDbClient, resetClients } = await import('../../shared/commons/aws-clients');
     const { getConfig, getDependencies, overrideDependencies, resetDependencies } = await import(
       '../../shared/commons/dependencies'
     );
+    const { sesMailer } = await import('../../shared/commons/ses-mailer');
     resetClients();
     resetDependencies();
+    // DynamoDB request units for test/bench (the handlers' client; document clients share its middleware).
+    instrumentDynamoDbClient(dynamoDbClient());
     cleanups.push(() => {
       resetDependencies();
       resetClients();
     });
-    const mailer = new RecordingMailer(getDependencies().mailer, clock);
+    // SES configuration-set events (EventBridge → functions/ses-events.ts on AWS), following the mailbox simulator.
+    const sesEvents = functions.exists(EVENT_HANDLERS.sesEvents)
+      ? new LocalSesEvents({
+          activity,
+          clock,
+          invoke: (event) => functions.invoke(EVENT_HANDLERS.sesEvents, event),
+          isRecorded: async (messageId) => (await getDependencies().store.findEmailByMessageId(messageId)) !== undefined,
+          log,
+        })
+      : undefined;
+    if (sesEvents) cleanups.push(() => sesEvents.stop());
+    const mailer = new RecordingMailer(getDependencies({ mailer: sesMailer }).mailer, clock, (entry) =>
+      sesEvents?.emailSent({ messageId: entry.messageId, from: process.env.SENDER_EMAIL, to: entry.to, subject: entry.subject, tags: entry.tags }),
+    );
     overrideDependencies({ clock, mailer });
     await getDependencies().store.putApiKey({
       keyHash: createHash('sha256').update(apiKey).digest('hex'),

@@ -71,10 +71,11 @@ function t(language: Language, fr: string, en: string): string {
 /**
  * The whole document. The stylesheet is a literal part of the template (never interpolated) so the `html` tag leaves
  * it alone; it is written mobile first: one fluid column, long IBANs and addresses wrap instead of scrolling sideways
- * on a 360 px phone, and every focusable element shows a thick outline for keyboard users.
+ * on a 360 px phone, and every focusable element shows a thick outline for keyboard users. The empty data: icon
+ * stops browsers asking for /favicon.ico, a route the API does not have (a 404 and a console error on every view).
  */
 function documentHtml(lang: string, title: string, header: string | undefined, content: SafeHtml, footer?: SafeHtml): string {
-  return `<!DOCTYPE html>\n${html`<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light"><meta name="robots" content="noindex, nofollow"><meta name="referrer" content="no-referrer"><title>${title}</title><style>
+  return `<!DOCTYPE html>\n${html`<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light"><meta name="robots" content="noindex, nofollow"><meta name="referrer" content="no-referrer"><link rel="icon" href="data:,"><title>${title}</title><style>
 *,*::before,*::after{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0;background:#f3f4f6;color:#1f2937;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;overflow-wrap:anywhere}
@@ -86,11 +87,12 @@ h2{font-size:1.2rem;line-height:1.3;margin:0 0 .75rem}
 p{margin:0 0 .75rem}
 a{color:#1d4ed8;text-decoration:underline}
 .card{background:#fff;border:1px solid #d1d5db;border-radius:8px;padding:1rem;margin:0 0 1rem;min-width:0}
+.card>:last-child,.facts>dd:last-child{margin-bottom:0}
 .facts{margin:0 0 .75rem;display:grid;grid-template-columns:minmax(0,1fr);column-gap:1rem}
 .facts dt{color:#4b5563;font-size:.9rem}
 .facts dd{margin:0 0 .6rem;font-weight:600;min-width:0}
 @media (min-width:32rem){.facts{grid-template-columns:minmax(0,12rem) minmax(0,1fr)}.facts dt{font-size:1rem}.facts dd{margin:0 0 .4rem}}
-.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;letter-spacing:.02em}
+.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;letter-spacing:.02em;text-wrap:balance}
 .notice{border-left:4px solid #1d4ed8;background:#eff6ff;padding:.75rem 1rem;margin:0 0 1rem;border-radius:0 6px 6px 0}
 .notice.warn{border-left-color:#b45309;background:#fef3c7}
 .notice p:last-child{margin:0}

@@ -114,7 +114,9 @@ describe('renderAnswerPage', () => {
     // The only absolute URL is the invoice PDF: no fonts, images or stylesheets from elsewhere.
     const urls = [...body.matchAll(/(?:href|src)="(https?:[^"]+)"/g)].map((m) => m[1]);
     expect(urls).toEqual([registration.pdfUrl]);
-    expect(body).not.toMatch(/<link\b|<img\b|@import|url\(/);
+    // The one <link> is the empty data: icon that stops browsers fetching /favicon.ico (a 404 on the API).
+    expect(body.match(/<link\b[^>]*>/g)).toEqual(['<link rel="icon" href="data:,">']);
+    expect(body).not.toMatch(/<img\b|@import|url\(/);
   });
 
   it('shows the invoice in French: creditor, number, purchase order, "1 234,56 €", the due date and the PDF', () => {

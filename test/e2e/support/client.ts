@@ -1,0 +1,320 @@
+/**
+ * A small HTTP client for the end-to-end scenarios: the billing system's API calls, the operator's calls, the local
+ * runtime's clock / outbox / executions views, and a customer (or a mail scanner) following the links of an email.
+ * Everything goes over HTTP to a runtime started in-process; nothing reaches into its internals.
+ */
+import { afterAll, beforeAll } from 'vitest';
+import { createLocalRuntime, type LocalRuntime } from '../../../infra/local/runtime';
+import type { OutboxEntry } from '../../../infra/local/outbox';
+
+export interface Reply<T = any> {
+  status: number;
+  json: T;
+  text: string;
+  headers: Headers;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Sent as is (no JSON encoding), for malformed-body tests. */
+  raw?: string;
+  headers?: Record<string, string>;
+  /** false = no Authorization header; a string = that bearer key. Default: the runtime's key. */
+  auth?: boolean | string;
+}
+
+export interface ExecutionSummary {
+  name: string;
+  invoiceId?: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+  currentState?: string;
+  parked: boolean;
+  startedAt: string;
+  stoppedAt?: string;
+}
+
+export interface ExecutionHistory extends ExecutionSummary {
+  input: unknown;
+  output?: any;
+  error?: string;
+  events: { type: string; state?: string; at?: string; [key: string]: unknown }[];
+}
+
+export type Email = OutboxEntry;
+
+export class DunningClient {
+  constructor(
+    readonly url: string,
+    readonly apiKey: string,
+  ) {}
+
+  async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<Reply<T>> {
+    const headers: Record<string, string> = {};
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const auth = options.auth ?? true;
+    if (auth === true) headers.authorization = `Bearer ${this.apiKey}`;
+    else if (typeof auth === 'string') headers.authorization = `Bearer ${auth}`;
+    Object.assign(headers, options.headers);
+    const body = options.raw ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
+    const response = await fetch(`${this.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await response.text();
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, json, text, headers: response.headers };
+  }
+
+  // ── Billing system ────────────────────────────────────────────────────────────────────────────────────────────
+  register(body: unknown, options: Omit<RequestOptions, 'body'> = {}) {
+    return this.request('POST', '/invoices', { ...options, body });
+  }
+
+  get(invoiceId: string) {
+    return this.request('GET', `/invoices/${encodeURIComponent(invoiceId)}`);
+  }
+
+  /** The invoice as GET returns it; fails the test when it is not 200. */
+  async invoice(invoiceId: string): Promise<InvoiceView> {
+    const reply = await this.get(invoiceId);
+    if (reply.status !== 200) throw new Error(`GET ${invoiceId} answered ${reply.status}: ${reply.text}`);
+    return reply.json as InvoiceView;
+  }
+
+  pay(invoiceId: string, amount: { value: number; currency: string }, reference: string, paidAt?: string) {
+    return this.request('POST', `/invoices/${encodeURIComponent(invoiceId)}/payments`, {
+      body: { amount, reference, paidAt: paidAt ?? new Date().toISOString().slice(0, 10) },
+    });
+  }
+
+  cancel(invoiceId: string, reason = 'Credit note issued') {
+    return this.request('POST', `/invoices/${encodeURIComponent(invoiceId)}/cancel`, { body: { reason } });
+  }
+
+  patch(invoiceId: string, body: { dueDate?: string; contacts?: unknown[] }) {
+    return this.request('PATCH', `/invoices/${encodeURIComponent(invoiceId)}`, { body });
+  }
+
+  // ── Operator ──────────────────────────────────────────────────────────────────────────────────────────────────
+  resolve(invoiceId: string, body: { outcome: 'rejected' | 'corrected_amount' | 'credit_note'; correctedAmount?: unknown; note?: string }) {
+    return this.request('POST', `/invoices/${encodeURIComponent(invoiceId)}/dispute-resolution`, { body });
+  }
+
+  callOutcome(invoiceId: string, body: { outcome: string; promisedDate?: string; paymentMethod?: string; note?: string }) {
+    return this.request('POST', `/invoices/${encodeURIComponent(invoiceId)}/call-outcomes`, { body });
+  }
+
+  evidence(invoiceId: string) {
+    return this.request('GET', `/invoices/${encodeURIComponent(invoiceId)}/evidence`);
+  }
+
+  // ── Local runtime ─────────────────────────────────────────────────────────────────────────────────────────────
+  async now(): Promise<Date> {
+    return new Date((await this.request('GET', '/_local/clock', { auth: false })).json.now);
+  }
+
+  /** Today's date in the creditor's time zone (Europe/Paris). */
+  async today(): Promise<string> {
+    return parisDate(await this.now());
+  }
+
+  /** Moves the virtual clock by an ISO 8601 duration; resolves once everything due has happened. */
+  async advance(duration: string): Promise<Date> {
+    const reply = await this.request('POST', '/_local/clock', { body: { advance: duration }, auth: false });
+    if (reply.status !== 200) throw new Error(`advance ${duration}: ${reply.status} ${reply.text}`);
+    return new Date(reply.json.now);
+  }
+
+  /** Moves the virtual clock to an instant (never backwards); resolves once everything due has happened. */
+  async clockTo(instant: string | Date): Promise<Date> {
+    const to = typeof instant === 'string' ? instant : instant.toISOString();
+    const reply = await this.request('POST', '/_local/clock', { body: { to }, auth: false });
+    if (reply.status !== 200) throw new Error(`clock to ${to}: ${reply.status} ${reply.text}`);
+    return new Date(reply.json.now);
+  }
+
+  /** Fires what is due at the current virtual time and waits until the system is idle (the clock does not move). */
+  async settle(): Promise<Date> {
+    const reply = await this.request('POST', '/_local/clock', { body: {}, auth: false });
+    if (reply.status !== 200) throw new Error(`settle: ${reply.status} ${reply.text}`);
+    return new Date(reply.json.now);
+  }
+
+  /** Sent emails, optionally only those of one invoice (customer and team emails alike). */
+  async outbox(invoiceId?: string): Promise<Email[]> {
+    const all = (await this.request<Email[]>('GET', '/_local/outbox', { auth: false })).json;
+    return invoiceId === undefined ? all : all.filter((email) => email.invoiceId === invoiceId);
+  }
+
+  async executions(): Promise<ExecutionSummary[]> {
+    return (await this.request<ExecutionSummary[]>('GET', '/_local/executions', { auth: false })).json;
+  }
+
+  async execution(name: string): Promise<ExecutionHistory> {
+    const reply = await this.request<ExecutionHistory>('GET', `/_local/executions/${encodeURIComponent(name)}`, { auth: false });
+    if (reply.status !== 200) throw new Error(`execution ${name}: ${reply.status} ${reply.text}`);
+    return reply.json;
+  }
+
+  /** The executions of one invoice (normally exactly one). */
+  async executionsOf(invoiceId: string): Promise<ExecutionSummary[]> {
+    return (await this.executions()).filter((e) => e.invoiceId === invoiceId);
+  }
+
+  // ── Customer (or a mail scanner) ──────────────────────────────────────────────────────────────────────────────
+  /** GET of a link as a browser or a scanner does it (absolute URL from an email). */
+  async open(link: string): Promise<Reply<string>> {
+    const response = await fetch(link, { redirect: 'manual' });
+    const text = await response.text();
+    return { status: response.status, json: text, text, headers: response.headers };
+  }
+
+  /** POST of the answer form behind a link (application/x-www-form-urlencoded). */
+  async answer(link: string, form: Record<string, string>): Promise<Reply<string>> {
+    const target = new URL(link);
+    target.search = '';
+    const response = await fetch(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+      redirect: 'manual',
+    });
+    const text = await response.text();
+    return { status: response.status, json: text, text, headers: response.headers };
+  }
+}
+
+export interface InvoiceView {
+  invoiceId: string;
+  status: string;
+  partiallyPaid: boolean;
+  customer: { id: string; name: string; language: 'fr' | 'en'; contacts: { name: string; email: string }[] };
+  amount: { value: number; currency: string };
+  outstanding: { value: number; currency: string };
+  issueDate: string;
+  dueDate: string;
+  executionName: string;
+  preReminderAt: string;
+  nextActionAt?: string;
+  promise?: { date: string; method?: string; afterDueDate: boolean; source: string };
+  dispute?: { reason: string; status: string; outcome?: string };
+  warnings: string[];
+  timeline: { type: string; at: string; [key: string]: unknown }[];
+}
+
+/** The customer's personal answer link in an email (the page itself, without `?action=`). */
+export function answerLink(email: Email): string {
+  const link = email.links.find((l) => /\/r\/[A-Za-z0-9_-]+$/.test(l)) ?? email.links.find((l) => /\/r\//.test(l));
+  if (!link) throw new Error(`No answer link in "${email.subject}"`);
+  return link.replace(/\?.*$/, '');
+}
+
+/** Every link of an email that leads to the customer pages (with and without `?action=`). */
+export function customerLinks(email: Email): string[] {
+  return email.links.filter((l) => /\/r\//.test(l));
+}
+
+/**
+ * What an email is, from its subject (English and French): the customer emails by template, the team emails by title.
+ */
+export type EmailKind =
+  | 'pre_reminder'
+  | 'promise_acknowledgement'
+  | 'dispute_acknowledgement'
+  | 'promise_broken'
+  | 'reminder'
+  | 'penalty_reminder'
+  | 'formal_notice'
+  | 'team_dispute'
+  | 'team_dispute_follow_up'
+  | 'team_question'
+  | 'team_call_task'
+  | 'team_hand_off'
+  | 'team_needs_attention'
+  | 'team_contact_bounced'
+  | 'team_daily_digest'
+  | 'unknown';
+
+const TEAM_TITLES: [RegExp, EmailKind][] = [
+  [/^\[Dunning\] Dispute reported/, 'team_dispute'],
+  [/^\[Dunning\] Dispute still open/, 'team_dispute_follow_up'],
+  [/^\[Dunning\] Customer question/, 'team_question'],
+  [/^\[Dunning\] Phone call to make/, 'team_call_task'],
+  [/^\[Dunning\] Handed off/, 'team_hand_off'],
+  [/^\[Dunning\] Needs attention/, 'team_needs_attention'],
+  [/^\[Dunning\] Contact address bounced/, 'team_contact_bounced'],
+  [/^\[Dunning\] Daily digest/, 'team_daily_digest'],
+];
+
+const CUSTOMER_SUBJECTS: [RegExp, EmailKind][] = [
+  [/is everything in order\?|tout est-il en ordre/, 'pre_reminder'],
+  [/^(Thank you|Merci) ?:/, 'promise_acknowledgement'],
+  [/we have received your report|nous avons bien reçu votre signalement/, 'dispute_acknowledgement'],
+  [/not received$|non reçu$/, 'promise_broken'],
+  [/^(Second reminder|Deuxième rappel)/, 'penalty_reminder'],
+  [/^(Reminder|Rappel) ?:/, 'reminder'],
+  [/^(Formal notice|Mise en demeure)/, 'formal_notice'],
+];
+
+export function kindOf(email: Pick<Email, 'subject'>): EmailKind {
+  for (const [pattern, kind] of [...TEAM_TITLES, ...CUSTOMER_SUBJECTS]) if (pattern.test(email.subject)) return kind;
+  return 'unknown';
+}
+
+export function kinds(emails: Email[]): EmailKind[] {
+  return emails.map(kindOf);
+}
+
+/** How many emails of each kind. */
+export function countKinds(emails: Email[]): Partial<Record<EmailKind, number>> {
+  const counts: Partial<Record<EmailKind, number>> = {};
+  for (const kind of kinds(emails)) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
+}
+
+export const TEAM_EMAIL = 'credit-team@example.com';
+
+export function isTeamEmail(email: Email): boolean {
+  return email.to.includes(TEAM_EMAIL);
+}
+
+/** The creditor-local (Europe/Paris) calendar date of an instant. */
+export function parisDate(instant: Date | string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(instant),
+  );
+}
+
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** 1 = Monday … 7 = Sunday, for a YYYY-MM-DD date. */
+export function weekday(date: string): number {
+  const day = new Date(`${date}T12:00:00Z`).getUTCDay();
+  return day === 0 ? 7 : day;
+}
+
+/**
+ * One runtime for the whole test file (one per worker process), frozen virtual clock at `startAt`. Returns a getter:
+ * the client exists once `beforeAll` has run.
+ */
+export function useRuntime(startAt: string, apiKey = 'e2e-scenarios-key-0123456789'): () => DunningClient {
+  let runtime: LocalRuntime | undefined;
+  let client: DunningClient | undefined;
+  beforeAll(async () => {
+    runtime = await createLocalRuntime({ port: 0, apiKey, speed: 0, startAt: new Date(startAt), dailyDigest: false, log: () => undefined });
+    client = new DunningClient(runtime.url, runtime.apiKey);
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+  return () => {
+    if (!client) throw new Error('The runtime is not started (use the client inside tests)');
+    return client;
+  };
+}

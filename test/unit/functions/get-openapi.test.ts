@@ -1,0 +1,44 @@
+/** GET /openapi.json describes the API that the catalog deploys. */
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handler } from '../../../functions/get-openapi';
+import { ROUTES } from '../../../infra/catalog';
+import { freshHandlerWorld, mockAws } from '../../support/aws-mocks';
+import { apiEvent } from '../../support/http-events';
+
+const aws = mockAws();
+
+beforeEach(() => {
+  freshHandlerWorld(aws, '2027-03-25T10:00:00.000Z');
+});
+
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('get-openapi', () => {
+  it('answers an OpenAPI 3.1 JSON document describing every route of the catalog', async () => {
+    const result = await handler(apiEvent({ method: 'GET', path: '/openapi.json' }));
+    expect(result.statusCode).toBe(200);
+    expect(result.headers?.['content-type']).toMatch(/^application\/json/);
+    const document = JSON.parse(result.body!);
+    expect(document.openapi).toBe('3.1.0');
+    // The document does not describe itself.
+    for (const route of ROUTES.filter((r) => r.path !== '/openapi.json')) {
+      expect(document.paths[route.path]?.[route.method.toLowerCase()], `${route.method} ${route.path}`).toBeDefined();
+    }
+  });
+
+  it('asks for the API key on billing routes and not on customer pages', async () => {
+    const document = JSON.parse((await handler(apiEvent({ method: 'GET', path: '/openapi.json' }))).body!);
+    expect(document.security).toEqual([{ bearer: [] }]);
+    for (const route of ROUTES.filter((r) => r.path !== '/openapi.json')) {
+      const operation = document.paths[route.path][route.method.toLowerCase()];
+      expect(operation.security === undefined ? 'bearer' : 'none', `${route.method} ${route.path}`).toBe(route.auth ? 'bearer' : 'none');
+    }
+  });
+
+  it('names the server it was called on', async () => {
+    const document = JSON.parse((await handler(apiEvent({ method: 'GET', path: '/openapi.json', headers: { host: 'api.example.com' } }))).body!);
+    expect(document.servers).toEqual([{ url: 'https://api.example.com' }]);
+  });
+});
