@@ -5,6 +5,7 @@
  */
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { suppressContact } from '../shared/billing';
 import { dynamoDbClient } from '../shared/commons/aws-clients';
@@ -59,13 +60,17 @@ async function processEvent(raw: unknown): Promise<{ handled: string }> {
 }
 
 let processOnce: ((event: unknown) => Promise<{ handled: string }>) | undefined;
+let idempotency: IdempotencyConfig | undefined;
 
-export async function handler(event: unknown) {
+export async function handler(event: unknown, context?: Context) {
   const tableName = process.env.IDEMPOTENCY_TABLE_NAME;
   if (!tableName) return processEvent(event);
+  idempotency ??= new IdempotencyConfig({ eventKeyJmesPath: 'id', expiresAfterSeconds: 7 * 86_400 });
   processOnce ??= makeIdempotent(processEvent, {
     persistenceStore: new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamoDbClient() }),
-    config: new IdempotencyConfig({ eventKeyJmesPath: 'id', expiresAfterSeconds: 7 * 86_400 }),
+    config: idempotency,
   });
+  // Lets Powertools expire an in-progress record when this invocation times out, so a retry is not blocked.
+  if (context) idempotency.registerLambdaContext(context);
   return processOnce(event);
 }

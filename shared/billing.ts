@@ -1,7 +1,7 @@
 /**
  * What the billing API and the customer pages do to an invoice, independent of HTTP and AWS.
  */
-import { addDays, daysBetween, type BusinessCalendar } from './calendar';
+import { addDays, daysBetween } from './calendar';
 import { ConflictError, ValidationError } from './errors';
 import { executionName, initialState } from './execution-state';
 import { canonicalJson, sha256 } from './hashing';
@@ -44,7 +44,7 @@ export function newInvoiceRecord(body: RegisterInvoiceBody, settings: BillingSet
   const policy = { ...settings.policy, ...body.policy };
   const at = now.toISOString();
   const preReminderAt = computePreReminderAt(body.dueDate, policy, settings.calendar);
-  const horizon = new Date(now.getTime() + settings.executionHorizonDays * 86_400_000).toISOString();
+  const scheduledStartAt = deferredStart(preReminderAt, settings, now);
   const warnings = paymentTermWarnings(body, policy);
   if (preReminderAt < at) warnings.push('The pre-reminder date has passed: the pre-reminder leaves at the next send slot.');
   return {
@@ -64,7 +64,7 @@ export function newInvoiceRecord(body: RegisterInvoiceBody, settings: BillingSet
     executionName: executionName(body.invoiceId, 1),
     revision: 1,
     preReminderAt,
-    ...(preReminderAt > horizon ? { scheduledStartAt: startBefore(preReminderAt, settings.calendar) } : {}),
+    ...(scheduledStartAt ? { scheduledStartAt } : {}),
     nextActionAt: preReminderAt,
     paymentReferences: [],
     suppressedEmails: [],
@@ -77,9 +77,14 @@ export function newInvoiceRecord(body: RegisterInvoiceBody, settings: BillingSet
   };
 }
 
-/** A deferred execution starts a week before its pre-reminder, so the wait inside it stays short. */
-function startBefore(preReminderAt: string, _calendar: BusinessCalendar): string {
-  return `${addDays(preReminderAt.slice(0, 10), -7)}T00:00:00Z`;
+/**
+ * When an execution whose pre-reminder lies beyond the horizon starts: a week before the pre-reminder, so the execution
+ * stays well within Step Functions' one-year limit. Undefined when it can start now.
+ */
+function deferredStart(preReminderAt: string, settings: BillingSettings, now: Date): string | undefined {
+  const horizon = now.getTime() + settings.executionHorizonDays * 86_400_000;
+  if (Date.parse(preReminderAt) <= horizon) return undefined;
+  return new Date(`${addDays(preReminderAt.slice(0, 10), -7)}T00:00:00.000Z`).toISOString();
 }
 
 /** Starts the execution now, or schedules its start; safe to repeat (the execution name is the idempotency key). */
@@ -196,21 +201,23 @@ export async function updateInvoice(deps: Dependencies, settings: BillingSetting
       next.dueDate = body.dueDate!;
       next.preReminderAt = computePreReminderAt(body.dueDate!, policy, settings.calendar);
       timeline.push(entry('due_date_changed', now, { from: record.dueDate, to: body.dueDate }));
-      if (next.scheduledStartAt && next.preReminderAt <= addIsoDays(now, settings.executionHorizonDays)) {
-        // Now within the horizon: start at once rather than on the old schedule (which then finds it running).
-        next.scheduledStartAt = undefined;
+      if (next.scheduledStartAt) {
+        // Not started yet: start now if the new date is within the horizon (the old schedule then finds it running),
+        // else move the scheduled start with the pre-reminder.
+        next.scheduledStartAt = deferredStart(next.preReminderAt, settings, now);
       }
     }
     return { record: next, timeline, ...(dueChanged ? { event: { type: 'due_date_changed' as const } } : {}) };
   });
-  if (result.changed && !result.record.scheduledStartAt && !CLOSED_STATUSES.has(result.record.status)) {
-    await ensureStarted(deps, result.record);
+  const { record } = result;
+  if (result.changed && !CLOSED_STATUSES.has(record.status)) {
+    if (!record.scheduledStartAt) await ensureStarted(deps, record);
+    else if (!(await deps.workflow.rescheduleStart(record.executionName, record.scheduledStartAt, initialState(record.invoiceId, record.revision)))) {
+      // The schedule fired in the meantime: the execution runs and takes the due_date_changed event.
+      await ensureStarted(deps, { ...record, scheduledStartAt: undefined });
+    }
   }
   return result;
-}
-
-function addIsoDays(now: Date, days: number): string {
-  return new Date(now.getTime() + days * 86_400_000).toISOString();
 }
 
 /** The operator's decision on an open dispute. */

@@ -76,6 +76,11 @@ export interface Workflow {
   wake(taskToken: string, output: object): Promise<boolean>;
   /** Creates a one-time schedule that starts the execution at `at` and then deletes itself. */
   scheduleStart(executionName: string, at: string, input: object): Promise<void>;
+  /**
+   * Moves a scheduled start to `at`. Resolves `false` when the schedule no longer exists (it has fired: the execution
+   * runs and re-plans on its own).
+   */
+  rescheduleStart(executionName: string, at: string, input: object): Promise<boolean>;
 }
 
 export interface Clock {

@@ -157,8 +157,11 @@ export function checkWhatHappened(record: InvoiceRecord, settings: WorkflowSetti
         change: { record: { ...base, nextActionAt: disputeFollowUpAt(now, policy, settings.calendar) } },
         next: 'dispute_follow_up',
       };
-    case 'overdue':
-      return { change: { record: base }, next: 'escalate' };
+    case 'overdue': {
+      // The hand-off rung sends nothing: back to "Next escalation step", which hands off now that its time has come.
+      const rung = policy.ladder[record.escalation.done];
+      return { change: { record: base }, next: !rung || rung.action === 'hand_off' ? 'overdue' : 'escalate' };
+    }
     default:
       return { change: { record: base }, next: 'wait' };
   }
@@ -201,15 +204,20 @@ export function planEscalation(record: InvoiceRecord, settings: WorkflowSettings
   if (closed) return { change: { record: { ...record, phase: 'closed' } }, next: closed };
   const policy = invoicePolicy(record, settings);
   const rung = policy.ladder[record.escalation.done];
-  if (!rung || rung.action === 'hand_off') {
-    return { change: { record: { ...record, phase: 'overdue', status: overdueStatus(record, settings, now), nextActionAt: undefined } }, next: 'hand_off' };
-  }
+  const handOff = { change: { record: { ...record, phase: 'overdue' as const, status: overdueStatus(record, settings, now), nextActionAt: undefined } }, next: 'hand_off' as const };
+  if (!rung) return handOff;
   const nowIso = now.toISOString();
   const earliest = record.escalation.lastAt
     ? addDays(record.escalation.lastAt.slice(0, 10), policy.minimumGapDays)
     : record.dueDate;
   const onLadder = addDays(record.dueDate, rung.offsetDays);
   const date = onLadder > earliest ? onLadder : earliest;
+  if (rung.action === 'hand_off') {
+    // The hand-off rung has its own offset too (+45 by default): wait for its send slot, then hand off.
+    const handOffAt = nextSendSlot(date, settings.calendar);
+    if (reached(handOffAt, now)) return handOff;
+    return { change: { record: { ...record, phase: 'overdue', status: overdueStatus(record, settings, now), nextActionAt: handOffAt } }, next: 'wait' };
+  }
   const nextActionAt = nextSendSlot(date, settings.calendar, nowIso);
   return { change: { record: { ...record, phase: 'overdue', status: overdueStatus(record, settings, now), nextActionAt } }, next: 'wait' };
 }

@@ -45,11 +45,12 @@ export class SchedulesConstruct extends Construct {
     );
   }
 
-  /** Lets a handler create deferred starts: create schedules in the group and pass them the starts role. */
+  /** Lets a handler create and move deferred starts: schedules in the group, and pass them the starts role. */
   grantCreateDeferredStart(grantee: HandlerFunction): void {
     grantee.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['scheduler:CreateSchedule'],
+        // UpdateSchedule moves a deferred start when the billing system changes the due date.
+        actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule'],
         resources: [
           Stack.of(this).formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${DEFERRED_STARTS_GROUP}/*` }),
         ],

@@ -159,6 +159,13 @@ export class LocalScheduler {
         case 'DELETE':
           this.delete(name, group);
           return this.send(res, 200, {});
+        case 'PUT': {
+          // UpdateSchedule replaces the whole definition of an existing schedule.
+          const input = JSON.parse(body || '{}');
+          const existing = this.get(name, typeof input.GroupName === 'string' ? input.GroupName : 'default');
+          this.delete(existing.Name, existing.GroupName);
+          return this.send(res, 200, { ScheduleArn: this.create(name, input).Arn });
+        }
         default:
           throw new SchedulerError('ValidationException', 400, `The local Scheduler does not implement ${req.method} ${path}`);
       }

@@ -2,7 +2,7 @@
  * Workflow on Step Functions (executions, task tokens) and EventBridge Scheduler (deferred starts).
  * Every call is safe to repeat: Lambda retries and duplicate events must not fail or start anything twice.
  */
-import { CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import { CreateScheduleCommand, UpdateScheduleCommand, type CreateScheduleCommandInput, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { createHash } from 'node:crypto';
 import type { Workflow } from '../ports';
@@ -66,33 +66,47 @@ export class AwsWorkflow implements Workflow {
   }
 
   async scheduleStart(executionName: string, at: string, input: object): Promise<void> {
-    if (!this.options.schedulerRoleArn) {
-      throw new Error('Cannot schedule a deferred start: SCHEDULER_ROLE_ARN (the role Scheduler assumes) is not set');
-    }
     try {
-      await this.scheduler.send(
-        new CreateScheduleCommand({
-          Name: scheduleName(executionName),
-          ...(this.options.schedulerGroupName ? { GroupName: this.options.schedulerGroupName } : {}),
-          ScheduleExpression: atExpression(at),
-          ScheduleExpressionTimezone: 'UTC',
-          FlexibleTimeWindow: { Mode: 'OFF' },
-          ActionAfterCompletion: 'DELETE',
-          Target: {
-            Arn: START_EXECUTION_TARGET_ARN,
-            RoleArn: this.options.schedulerRoleArn,
-            Input: JSON.stringify({
-              StateMachineArn: this.options.stateMachineArn,
-              Name: executionName,
-              Input: JSON.stringify(input),
-            }),
-          },
-        }),
-      );
+      await this.scheduler.send(new CreateScheduleCommand(this.startSchedule(executionName, at, input)));
     } catch (error) {
       // A schedule with this name exists: this start was scheduled before.
       if (errorName(error) === 'ConflictException') return;
       throw error;
     }
+  }
+
+  async rescheduleStart(executionName: string, at: string, input: object): Promise<boolean> {
+    try {
+      await this.scheduler.send(new UpdateScheduleCommand(this.startSchedule(executionName, at, input)));
+      return true;
+    } catch (error) {
+      // Fired and deleted already: the execution is running and re-plans from the record.
+      if (errorName(error) === 'ResourceNotFoundException') return false;
+      throw error;
+    }
+  }
+
+  /** The one-time schedule that starts an execution at `at` and then deletes itself (create and update alike). */
+  private startSchedule(executionName: string, at: string, input: object): CreateScheduleCommandInput {
+    if (!this.options.schedulerRoleArn) {
+      throw new Error('Cannot schedule a deferred start: SCHEDULER_ROLE_ARN (the role Scheduler assumes) is not set');
+    }
+    return {
+      Name: scheduleName(executionName),
+      ...(this.options.schedulerGroupName ? { GroupName: this.options.schedulerGroupName } : {}),
+      ScheduleExpression: atExpression(at),
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      ActionAfterCompletion: 'DELETE',
+      Target: {
+        Arn: START_EXECUTION_TARGET_ARN,
+        RoleArn: this.options.schedulerRoleArn,
+        Input: JSON.stringify({
+          StateMachineArn: this.options.stateMachineArn,
+          Name: executionName,
+          Input: JSON.stringify(input),
+        }),
+      },
+    };
   }
 }

@@ -17,12 +17,14 @@ const DATE_LOCALES: Record<Language, string> = { fr: 'fr-FR', en: 'en-GB' };
 export function formatDate(date: string, language: Language): string {
   const instant = /^\d{4}-\d{2}-\d{2}$/.test(date) ? new Date(`${date}T00:00:00Z`) : new Date(date);
   if (Number.isNaN(instant.getTime())) return date;
-  return new Intl.DateTimeFormat(DATE_LOCALES[language], {
+  const formatted = new Intl.DateTimeFormat(DATE_LOCALES[language], {
     day: 'numeric',
     month: 'long',
     year: 'numeric',
     timeZone: 'UTC',
   }).format(instant);
+  // French writes the first of the month as an ordinal: « 1er avril », which Intl does not do.
+  return language === 'fr' ? formatted.replace(/^1 /, '1er ') : formatted;
 }
 
 function formatPercent(ratePercent: number, language: Language): string {

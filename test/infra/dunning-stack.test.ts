@@ -419,9 +419,9 @@ describe('DunningStack', () => {
       for (const handler of ['register-invoice', 'update-invoice']) {
         const statements = statementsOf(resources, handler);
         expect(actionsOf(statements), handler).toEqual(
-          expect.arrayContaining(['states:StartExecution', 'scheduler:CreateSchedule', 'iam:PassRole']),
+          expect.arrayContaining(['states:StartExecution', 'scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'iam:PassRole']),
         );
-        const create = statements.find((s) => s.Action === 'scheduler:CreateSchedule')!;
+        const create = statements.find((s) => Array.isArray(s.Action) && s.Action.includes('scheduler:CreateSchedule'))!;
         expect(JSON.stringify(create.Resource), handler).toContain(':schedule/dunning-starts/*');
         const pass = statements.find((s) => s.Action === 'iam:PassRole')!;
         expect(pass.Resource, handler).toEqual({ 'Fn::GetAtt': [expect.stringContaining('DeferredStartsRole'), 'Arn'] });

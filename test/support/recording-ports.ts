@@ -7,7 +7,8 @@ import type { Clock, Mailer, Workflow } from '../../shared/ports';
 export type WorkflowCall =
   | { op: 'start'; executionName: string; input: object }
   | { op: 'wake'; taskToken: string; output: object }
-  | { op: 'scheduleStart'; executionName: string; at: string; input: object };
+  | { op: 'scheduleStart'; executionName: string; at: string; input: object }
+  | { op: 'rescheduleStart'; executionName: string; at: string; input: object };
 
 export class RecordingWorkflow implements Workflow {
   readonly calls: WorkflowCall[] = [];
@@ -23,6 +24,14 @@ export class RecordingWorkflow implements Workflow {
 
   async scheduleStart(executionName: string, at: string, input: object): Promise<void> {
     this.calls.push({ op: 'scheduleStart', executionName, at, input });
+  }
+
+  /** Answers like a schedule that has not fired yet, unless `scheduleFired` says otherwise. */
+  scheduleFired = false;
+
+  async rescheduleStart(executionName: string, at: string, input: object): Promise<boolean> {
+    this.calls.push({ op: 'rescheduleStart', executionName, at, input });
+    return !this.scheduleFired;
   }
 
   of<K extends WorkflowCall['op']>(op: K): Extract<WorkflowCall, { op: K }>[] {

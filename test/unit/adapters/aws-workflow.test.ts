@@ -1,4 +1,10 @@
-import { ConflictException, CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  ResourceNotFoundException,
+  SchedulerClient,
+  UpdateScheduleCommand,
+} from '@aws-sdk/client-scheduler';
 import {
   ExecutionAlreadyExists,
   InvalidToken,
@@ -132,6 +138,31 @@ describe('AwsWorkflow.scheduleStart', () => {
 
   it('rejects a time that is not a timestamp', async () => {
     await expect(workflow().scheduleStart('F-1-r1', 'tomorrow', {})).rejects.toThrow(/Not a timestamp/);
+  });
+});
+
+describe('AwsWorkflow.rescheduleStart', () => {
+  it('replaces the schedule with the same one-time start at the new time', async () => {
+    scheduler.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    const moved = await workflow().rescheduleStart('F-2027-0042-r1', '2027-10-01T00:00:00.000Z', { invoiceId: 'F-2027-0042' });
+    expect(moved).toBe(true);
+    expect(scheduler.commandCalls(UpdateScheduleCommand)[0].args[0].input).toMatchObject({
+      Name: 'start-F-2027-0042-r1',
+      GroupName: 'dunning',
+      ScheduleExpression: 'at(2027-10-01T00:00:00)',
+      ActionAfterCompletion: 'DELETE',
+      Target: { Arn: 'arn:aws:scheduler:::aws-sdk:sfn:startExecution', RoleArn: ROLE_ARN },
+    });
+  });
+
+  it('answers false when the schedule has already fired and deleted itself', async () => {
+    scheduler.on(UpdateScheduleCommand).rejects(new ResourceNotFoundException({ message: 'gone', Message: 'gone', ...meta }));
+    expect(await workflow().rescheduleStart('F-2027-0042-r1', '2027-10-01T00:00:00.000Z', {})).toBe(false);
+  });
+
+  it('rethrows other errors', async () => {
+    scheduler.on(UpdateScheduleCommand).rejects(new Error('throttled'));
+    await expect(workflow().rescheduleStart('F-2027-0042-r1', '2027-10-01T00:00:00.000Z', {})).rejects.toThrow('throttled');
   });
 });
 

@@ -192,6 +192,44 @@ describe('registerInvoice', () => {
     expect(workflow.of('start')).toEqual([]);
     expect(await timelineTypes(request.invoiceId)).toEqual(['registered', 'start_scheduled']);
   });
+
+  it('moves a scheduled start earlier with the due date, so the new pre-reminder is not missed', async () => {
+    const request = body({ issueDate: '2027-12-15', dueDate: '2028-03-31' });
+    await registerInvoice(deps, settings, request);
+    workflow.reset();
+
+    const { record } = await updateInvoice(deps, settings, request.invoiceId, { dueDate: '2027-12-31' });
+
+    // 2027-12-21 is still beyond the 240-day horizon from 2027-02-01: the start moves to a week before it.
+    expect(record.preReminderAt).toBe('2027-12-21T08:00:00.000Z');
+    expect(record.scheduledStartAt).toBe('2027-12-14T00:00:00.000Z');
+    expect(workflow.calls).toEqual([
+      { op: 'rescheduleStart', executionName: record.executionName, at: record.scheduledStartAt, input: initialState(request.invoiceId, 1) },
+    ]);
+  });
+
+  it('starts at once when a moved due date brings the pre-reminder within the horizon', async () => {
+    const request = body({ issueDate: '2027-02-01', dueDate: '2028-03-31' });
+    await registerInvoice(deps, settings, request);
+    workflow.reset();
+
+    const { record } = await updateInvoice(deps, settings, request.invoiceId, { dueDate: '2027-05-31' });
+
+    expect(record.scheduledStartAt).toBeUndefined();
+    expect(workflow.calls).toEqual([{ op: 'start', executionName: record.executionName, input: initialState(request.invoiceId, 1) }]);
+  });
+
+  it('starts the execution itself when the schedule to move has already fired', async () => {
+    const request = body({ issueDate: '2027-12-15', dueDate: '2028-03-31' });
+    await registerInvoice(deps, settings, request);
+    workflow.reset();
+    workflow.scheduleFired = true;
+
+    const { record } = await updateInvoice(deps, settings, request.invoiceId, { dueDate: '2028-02-29' });
+
+    expect(workflow.of('rescheduleStart')).toHaveLength(1);
+    expect(workflow.of('start')).toEqual([{ op: 'start', executionName: record.executionName, input: initialState(request.invoiceId, 1) }]);
+  });
 });
 
 describe('recordPayment', () => {

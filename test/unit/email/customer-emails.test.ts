@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Creditor } from '../../../shared/config';
-import { renderCustomerEmail, type CustomerEmailContext, type CustomerEmailKind } from '../../../shared/email';
+import { formatDate, renderCustomerEmail, type CustomerEmailContext, type CustomerEmailKind } from '../../../shared/email';
 import type { InvoiceRecord } from '../../../shared/invoice';
 import { invoiceRecord, registration } from '../../support/fixtures';
 
@@ -183,11 +183,17 @@ describe('pre_reminder', () => {
     process.env.TZ = 'America/Los_Angeles';
     try {
       const { text } = render('pre_reminder', {}, { dueDate: '2027-01-01', issueDate: '2026-12-01' });
-      expect(text).toContain('1 janvier 2027');
-      expect(text).toContain('1 décembre 2026');
+      expect(text).toContain('1er janvier 2027');
+      expect(text).toContain('1er décembre 2026');
     } finally {
       process.env.TZ = before;
     }
+  });
+
+  it('writes the first of the month as an ordinal in French, as French usage wants', () => {
+    expect(formatDate('2027-04-01', 'fr')).toBe('1er avril 2027');
+    expect(formatDate('2027-04-11', 'fr')).toBe('11 avril 2027');
+    expect(formatDate('2027-04-01', 'en')).toBe('1 April 2027');
   });
 });
 

@@ -334,9 +334,13 @@ describe('planEscalation', () => {
     expect(change.record.nextActionAt).toBe('2027-04-26T07:00:00.000Z');
   });
 
-  it('hands off when the ladder reaches its hand-off rung', () => {
+  it('hands off at the hand-off rung\'s own offset (+ 45), not right after the formal notice', () => {
     const record = overdue({ escalation: { done: 4, lastAt: '2027-04-30T07:00:00.000Z' }, nextActionAt: '2027-04-30T07:00:00.000Z' });
-    const { change, next } = planEscalation(record, settings, at('2027-04-30T07:00:05.000Z'));
+    // Due 31 March + 45 = Saturday 15 May; Monday 17 May is Whit Monday: Tuesday 18 May, 09:00 Paris.
+    const waiting = planEscalation(record, settings, at('2027-04-30T07:00:05.000Z'));
+    expect(waiting.next).toBe('wait');
+    expect(waiting.change.record.nextActionAt).toBe('2027-05-18T07:00:00.000Z');
+    const { change, next } = planEscalation(record, settings, at('2027-05-18T07:00:00.000Z'));
     expect(next).toBe('hand_off');
     expect(change.record.nextActionAt).toBeUndefined();
   });
@@ -354,8 +358,12 @@ describe('planEscalation', () => {
     ];
     const first = planEscalation(overdue({ policy: { ladder } }), settings, at('2027-03-31T22:00:00.000Z'));
     expect(first.change.record.nextActionAt).toBe('2027-04-02T07:00:00.000Z');
-    const second = planEscalation(overdue({ policy: { ladder }, escalation: { done: 1, lastAt: '2027-04-02T07:00:00.000Z' } }), settings, at('2027-04-02T07:00:05.000Z'));
-    expect(second.next).toBe('hand_off');
+    const early = overdue({ policy: { ladder }, escalation: { done: 1, lastAt: '2027-04-02T07:00:00.000Z' } });
+    const second = planEscalation(early, settings, at('2027-04-02T07:00:05.000Z'));
+    // Due + 10 = Saturday 10 April: Monday 12 April.
+    expect(second.next).toBe('wait');
+    expect(second.change.record.nextActionAt).toBe('2027-04-12T07:00:00.000Z');
+    expect(planEscalation(early, settings, at('2027-04-12T07:00:00.000Z')).next).toBe('hand_off');
   });
 
   it('ends a paid invoice instead of escalating', () => {
