@@ -49,6 +49,8 @@ export async function sendCustomerEmail(
     if (record.suppressedEmails.includes(contact.email)) continue;
     const claimKey = `${key}:${contact.email}`;
     if ((await deps.store.claimEmail(record.invoiceId, claimKey, now.toISOString())) === 'already_claimed') continue;
+    // A payment or cancellation may have landed since the record was read: look again right before sending.
+    if (await closedSince(deps, record.invoiceId)) break;
     const token = await issueLink(deps.store, record, contact, policy, config.calendar, now);
     const rendered = renderCustomerEmail(kind, {
       creditor: config.creditor,
@@ -63,6 +65,11 @@ export async function sendCustomerEmail(
     sent.push({ type: 'email_sent', at: deps.clock.now().toISOString(), email: kind, to: contact.email, subject: rendered.subject, messageId });
   }
   return sent;
+}
+
+async function closedSince(deps: Pick<Dependencies, 'store'>, invoiceId: string): Promise<boolean> {
+  const current = await deps.store.getInvoice(invoiceId);
+  return !current || isClosed(current);
 }
 
 /** Sends a notification to the creditor's team, once per key. */
