@@ -152,7 +152,7 @@ export function instrumentDynamoDbClient(client: DynamoDBClient, metrics: LocalM
           request.body = JSON.stringify(body);
           if (request.headers) {
             for (const name of Object.keys(request.headers)) {
-              if (name.toLowerCase() === 'content-length') request.headers[name] = String(Buffer.byteLength(request.body));
+              if (name.toLowerCase() === 'content-length') request.headers[name] = String(Buffer.byteLength(request.body as string));
             }
           }
         }

@@ -3,6 +3,8 @@
  * runtime's clock / outbox / executions views, and a customer (or a mail scanner) following the links of an email.
  * Everything goes over HTTP to a runtime started in-process; nothing reaches into its internals.
  */
+import Holidays from 'date-holidays';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll } from 'vitest';
 import { createLocalRuntime, type LocalRuntime } from '../../../infra/local/runtime';
 import type { OutboxEntry } from '../../../infra/local/outbox';
@@ -287,10 +289,46 @@ export function parisDate(instant: Date | string): string {
   );
 }
 
+/** The instant of a Paris wall-clock time on a date, as `toISOString()` writes it. */
+export function parisInstant(date: string, time = '09:00'): string {
+  return DateTime.fromISO(`${date}T${time}`, { zone: 'Europe/Paris' }).toUTC().toJSDate().toISOString();
+}
+
+/** The Paris wall-clock time (HH:mm) of an instant. */
+export function parisTime(instant: string | Date): string {
+  return DateTime.fromJSDate(new Date(instant)).setZone('Europe/Paris').toFormat('HH:mm');
+}
+
 export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T12:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
+}
+
+const frenchHolidays = new Holidays('FR');
+
+/** A French business day (no weekend, no public holiday): the tests' own oracle, independent of shared/calendar. */
+export function isFrenchBusinessDay(date: string): boolean {
+  if (weekday(date) > 5) return false;
+  const holidays = frenchHolidays.isHoliday(new Date(`${date}T12:00:00`)) || [];
+  return !holidays.some((h) => h.type === 'public');
+}
+
+/** The date itself if it is a business day, else the next one. */
+export function onOrAfterBusinessDay(date: string): string {
+  let current = date;
+  while (!isFrenchBusinessDay(current)) current = addDays(current, 1);
+  return current;
+}
+
+/** 09:00 Paris on the first business day at or after `date`. */
+export function sendSlot(date: string): string {
+  return parisInstant(onOrAfterBusinessDay(date), '09:00');
+}
+
+/** Formats an amount as the emails do (fr-FR / en-GB). */
+export function money(amount: { value: number; currency: string }, language: 'fr' | 'en'): string {
+  return new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: amount.currency }).format(amount.value / 100);
 }
 
 /** 1 = Monday … 7 = Sunday, for a YYYY-MM-DD date. */

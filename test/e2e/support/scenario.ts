@@ -22,6 +22,7 @@ export function scenarioHelpers(client: () => DunningClient) {
       const reply = await client().register(body);
       expect(reply.status, reply.text).toBe(201);
       opened.push(body.invoiceId);
+      await client().settle();
       return reply.json as { invoiceId: string; status: string; executionName: string; preReminderAt: string; warnings: string[] };
     },
 

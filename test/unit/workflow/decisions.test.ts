@@ -282,6 +282,11 @@ describe('checkWhatHappened', () => {
     expect(checkWhatHappened(record, settings, at('2027-04-01T07:00:01.000Z')).next).toBe('escalate');
   });
 
+  it('goes back to the ladder (which hands off) when the wait for the hand-off rung ends', () => {
+    const record = invoiceRecord({ phase: 'overdue', status: 'overdue', escalation: { done: 4, lastAt: '2027-04-30T07:00:00.000Z' }, nextActionAt: '2027-05-18T07:00:00.000Z' });
+    expect(checkWhatHappened(record, settings, at('2027-05-18T07:00:00.000Z')).next).toBe('overdue');
+  });
+
   it('forgets the parked token, whatever it decides', () => {
     const records = [
       invoiceRecord({ parkedToken: 'token-1' }),

@@ -1,0 +1,172 @@
+/**
+ * `paths`: four typical lives of an invoice, each run for real on the local runtime, one invoice at a time, with the
+ * runtime's counters (infra/local/metrics.ts) read before and after: state transitions (every state entered, as
+ * Step Functions standard bills them), Lambda invocations and billed milliseconds (API handlers and the authorizer
+ * included), emails (per recipient), DynamoDB read/write request units, API Gateway requests. Priced with the list
+ * prices below.
+ */
+import { localMetrics, metricsDelta, type MetricsSnapshot } from '../../infra/local/metrics';
+import type { LocalRuntime } from '../../infra/local/runtime';
+import { DAY_MS, Driver, isoDate } from './driver';
+
+/** List prices, USD, us-east-1 and eu-west-1 (the same there). */
+export const PRICES = {
+  region: 'us-east-1 / eu-west-1 list prices, USD',
+  stepFunctionsStandardPerStateTransition: 0.000025,
+  lambdaArmPerMillionRequests: 0.2,
+  lambdaArmPerGbSecond: 0.0000133334,
+  sesPer1000Emails: 0.1,
+  dynamoDbOnDemandPerMillionWriteRequestUnits: 0.625,
+  dynamoDbOnDemandPerMillionReadRequestUnits: 0.125,
+  apiGatewayHttpApiPerMillionRequests: 1.0,
+} as const;
+
+/** Every function's configured memory (HandlerFunction's default; infra/dunning-stack.ts overrides none), ARM64. */
+export const LAMBDA_MEMORY_MB = 256;
+
+export const PATH_NAMES = ['paid-before-pre-reminder', 'promise-kept', 'dispute-resolved', 'full-ladder-to-legal'] as const;
+export type PathName = (typeof PATH_NAMES)[number];
+
+export interface PathResult {
+  name: PathName;
+  /** What the invoice went through. */
+  scenario: string;
+  terminalState: string;
+  stateTransitions: number;
+  lambdaInvocations: number;
+  lambdaGbSeconds: number;
+  emails: number;
+  dynamoWrites: number;
+  dynamoReads: number;
+  apiRequests: number;
+  usdPer1000: number;
+  usdPer1000ByService: Record<string, number>;
+  /** Per invoice: transitions by state, invocations by function, request units by DynamoDB operation. */
+  transitionsByState: Record<string, number>;
+  invocationsByFunction: Record<string, number>;
+  dynamoByOperation: Record<string, { requests: number; units: number }>;
+}
+
+const SCENARIOS: Record<PathName, string> = {
+  'paid-before-pre-reminder': 'registered 30 days before due; paid 5 days later, before the pre-reminder',
+  'promise-kept': 'pre-reminder; the customer opens the link and promises the due date; paid on the promised date',
+  'dispute-resolved':
+    'pre-reminder; the customer opens the link and disputes the amount; the operator corrects the amount 2 days later; paid 3 days after that',
+  'full-ladder-to-legal': 'pre-reminder, no answer, no payment: the whole overdue ladder, then hand-off to legal',
+};
+
+export function price(delta: { stateTransitions: number; lambdaInvocations: number; lambdaGbSeconds: number; emails: number; dynamoWriteUnits: number; dynamoReadUnits: number; apiRequests: number }) {
+  const perInvoice = {
+    stepFunctions: delta.stateTransitions * PRICES.stepFunctionsStandardPerStateTransition,
+    lambdaRequests: (delta.lambdaInvocations * PRICES.lambdaArmPerMillionRequests) / 1e6,
+    lambdaDuration: delta.lambdaGbSeconds * PRICES.lambdaArmPerGbSecond,
+    ses: (delta.emails * PRICES.sesPer1000Emails) / 1000,
+    dynamoDbWrites: (delta.dynamoWriteUnits * PRICES.dynamoDbOnDemandPerMillionWriteRequestUnits) / 1e6,
+    dynamoDbReads: (delta.dynamoReadUnits * PRICES.dynamoDbOnDemandPerMillionReadRequestUnits) / 1e6,
+    apiGateway: (delta.apiRequests * PRICES.apiGatewayHttpApiPerMillionRequests) / 1e6,
+  };
+  const byService = Object.fromEntries(Object.entries(perInvoice).map(([k, v]) => [k, round4(v * 1000)]));
+  const total = Object.values(perInvoice).reduce((a, b) => a + b, 0) * 1000;
+  return { usdPer1000: round4(total), byService };
+}
+
+function round4(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}
+
+async function runPath(driver: Driver, name: PathName, invoiceId: string): Promise<string> {
+  const start = driver.now();
+  const due = start + 30 * DAY_MS;
+  const { preReminderAt, executionName } = await driver.register(invoiceId, isoDate(start), isoDate(due));
+  await driver.runtime.settle();
+  const afterPreReminder = Date.parse(preReminderAt) + 3600_000;
+  switch (name) {
+    case 'paid-before-pre-reminder':
+      await driver.advanceTo(start + 5 * DAY_MS);
+      await driver.pay(invoiceId);
+      break;
+    case 'promise-kept': {
+      await driver.advanceTo(afterPreReminder);
+      const link = driver.linkFor(invoiceId);
+      if (!link) throw new Error(`${invoiceId}: no pre-reminder link`);
+      await driver.answer(link, { action: 'promise', promisedDate: isoDate(due), paymentMethod: 'transfer' });
+      await driver.runtime.settle();
+      await driver.advanceTo(due + 10 * 3600_000);
+      await driver.pay(invoiceId);
+      break;
+    }
+    case 'dispute-resolved': {
+      await driver.advanceTo(afterPreReminder);
+      const link = driver.linkFor(invoiceId);
+      if (!link) throw new Error(`${invoiceId}: no pre-reminder link`);
+      await driver.answer(link, { action: 'dispute', reason: 'wrong_amount', message: 'The quantity is wrong.' });
+      await driver.runtime.settle();
+      await driver.advanceTo(driver.now() + 2 * DAY_MS);
+      await driver.resolveDispute(invoiceId, 100_000);
+      await driver.runtime.settle();
+      await driver.advanceTo(driver.now() + 3 * DAY_MS);
+      await driver.pay(invoiceId, 100_000);
+      break;
+    }
+    case 'full-ladder-to-legal':
+      await driver.advanceTo(due + 80 * DAY_MS);
+      break;
+  }
+  await driver.runtime.settle();
+  // Let any straggling timer of this invoice fire (a wake-up already cancelled, a follow-up).
+  await driver.advanceTo(driver.now() + DAY_MS);
+  return driver.outcome(executionName);
+}
+
+export async function benchPaths(options: { runtime: LocalRuntime; repetitions: number; log: (line: string) => void }): Promise<PathResult[]> {
+  const driver = new Driver(options.runtime);
+  const results: PathResult[] = [];
+  let serial = 0;
+  for (const name of PATH_NAMES) {
+    const n = options.repetitions;
+    let before: MetricsSnapshot = localMetrics.snapshot();
+    let delta: MetricsSnapshot | undefined;
+    const emailsBefore = driver.emailCount();
+    const apiBefore = driver.apiRequests;
+    let terminalState = '';
+    for (let i = 0; i < n; i++) {
+      terminalState = await runPath(driver, name, `PATH-${String(++serial).padStart(4, '0')}`);
+      if (!terminalState.startsWith('SUCCEEDED')) options.log(`  warning: ${name} ended ${terminalState}`);
+    }
+    delta = metricsDelta(localMetrics.snapshot(), before);
+    before = localMetrics.snapshot();
+    const per = (value: number) => value / n;
+    const lambdaGbSeconds = per(delta.lambdaBilledMs / 1000) * (LAMBDA_MEMORY_MB / 1024);
+    const counts = {
+      stateTransitions: per(delta.stateTransitions),
+      lambdaInvocations: per(delta.lambdaInvocations),
+      lambdaGbSeconds,
+      emails: per(driver.emailCount() - emailsBefore),
+      dynamoWriteUnits: per(delta.dynamoWriteUnits),
+      dynamoReadUnits: per(delta.dynamoReadUnits),
+      apiRequests: per(driver.apiRequests - apiBefore),
+    };
+    const { usdPer1000, byService } = price(counts);
+    results.push({
+      name,
+      scenario: SCENARIOS[name],
+      terminalState: terminalState.replace(/^SUCCEEDED:/, ''),
+      stateTransitions: counts.stateTransitions,
+      lambdaInvocations: counts.lambdaInvocations,
+      lambdaGbSeconds: Math.round(lambdaGbSeconds * 1e5) / 1e5,
+      emails: counts.emails,
+      dynamoWrites: counts.dynamoWriteUnits,
+      dynamoReads: counts.dynamoReadUnits,
+      apiRequests: counts.apiRequests,
+      usdPer1000,
+      usdPer1000ByService: byService,
+      transitionsByState: Object.fromEntries(Object.entries(delta.byState).map(([k, v]) => [k, per(v)])),
+      invocationsByFunction: Object.fromEntries(Object.entries(delta.byFunction).map(([k, v]) => [k, per(v.invocations)])),
+      dynamoByOperation: Object.fromEntries(
+        Object.entries(delta.byOperation).map(([k, v]) => [k, { requests: per(v.requests), units: per(v.units) }]),
+      ),
+    });
+    options.log(`  ${name}: ${counts.stateTransitions} transitions, ${counts.lambdaInvocations} invocations, USD ${usdPer1000} per 1,000`);
+  }
+  return results;
+}
