@@ -18,15 +18,10 @@
  * Object values may be given as JSON strings, which is what `-c key=value` on the command line produces.
  */
 import type { Node } from 'constructs';
+import type { Creditor } from '../shared/config';
 
-export interface CreditorSettings {
-  name: string;
-  legalId?: string;
-  address?: string;
-  iban: string;
-  bic: string;
-  bankName?: string;
-}
+/** The creditor as the handlers read it (shared/config.ts), so that what CDK passes is what they expect. */
+export type CreditorSettings = Creditor;
 
 export interface DunningSettings {
   senderEmail: string;

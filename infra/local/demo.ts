@@ -12,6 +12,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { DateTime } from 'luxon';
+import { requestJson } from './http-client';
 import { createLocalRuntime, DEFAULT_API_KEY } from './runtime';
 
 export interface DemoOptions {
@@ -75,22 +76,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const { url, apiKey } = runtime;
 
   const call = async (method: string, path: string, body?: unknown, auth = true): Promise<Reply> => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(auth ? { authorization: `Bearer ${apiKey}` } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = text;
-    }
-    return { status: response.status, json };
+    const reply = await requestJson(method, `${url}${path}`, { body, ...(auth ? { apiKey } : {}) });
+    return { status: reply.status, json: reply.json ?? reply.text };
   };
   const expectOk = (reply: Reply, what: string) => {
     if (reply.status >= 400) throw new Error(`${what} answered ${reply.status}: ${JSON.stringify(reply.json)}`);

@@ -3,26 +3,15 @@
  * executions view, API Gateway's authorizer behaviour, and an invoice going to its pre-reminder on the virtual clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestJson } from '../../infra/local/http-client';
 import { createLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
 
 const START = new Date('2025-03-03T10:00:00.000Z'); // a Monday
 const API_KEY = 'local-test-key-0123456789';
 let runtime: LocalRuntime;
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${runtime.url}${path}`, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, text, headers: response.headers };
+function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  return requestJson(method, `${runtime.url}${path}`, { body, headers });
 }
 
 const auth = { authorization: `Bearer ${API_KEY}` };

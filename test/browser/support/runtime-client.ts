@@ -1,10 +1,6 @@
+import { requestJson, type JsonReply } from '../../../infra/local/http-client';
 /** A small HTTP client for the local runtime (`infra/local/runtime.ts`), used the way a billing system would. */
-export interface CallResult {
-  status: number;
-  json: any;
-  text: string;
-  headers: Headers;
-}
+export type CallResult = JsonReply;
 
 export interface OutboxEmail {
   invoiceId?: string;
@@ -19,18 +15,7 @@ export interface OutboxEmail {
 
 export function runtimeClient(baseUrl: () => string, apiKey: string) {
   async function call(method: string, path: string, body?: unknown, authorized = true): Promise<CallResult> {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (authorized) headers.authorization = `Bearer ${apiKey}`;
-    const response = await fetch(`${baseUrl()}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const text = await response.text();
-    let json: any;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, json, text, headers: response.headers };
+    return requestJson(method, `${baseUrl()}${path}`, { body, ...(authorized ? { apiKey } : {}) });
   }
 
   return {

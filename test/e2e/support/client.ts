@@ -8,13 +8,9 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll } from 'vitest';
 import { createLocalRuntime, type LocalRuntime } from '../../../infra/local/runtime';
 import type { OutboxEntry } from '../../../infra/local/outbox';
+import { requestJson, type JsonReply } from '../../../infra/local/http-client';
 
-export interface Reply<T = any> {
-  status: number;
-  json: T;
-  text: string;
-  headers: Headers;
-}
+export type Reply<T = any> = JsonReply<T>;
 
 export interface RequestOptions {
   body?: unknown;
@@ -51,22 +47,9 @@ export class DunningClient {
   ) {}
 
   async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<Reply<T>> {
-    const headers: Record<string, string> = {};
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
     const auth = options.auth ?? true;
-    if (auth === true) headers.authorization = `Bearer ${this.apiKey}`;
-    else if (typeof auth === 'string') headers.authorization = `Bearer ${auth}`;
-    Object.assign(headers, options.headers);
-    const body = options.raw ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
-    const response = await fetch(`${this.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-    const text = await response.text();
-    let json: any;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, json, text, headers: response.headers };
+    const apiKey = auth === true ? this.apiKey : typeof auth === 'string' ? auth : undefined;
+    return requestJson<T>(method, `${this.url}${path}`, { body: options.body, raw: options.raw, headers: options.headers, apiKey });
   }
 
   // ── Billing system ────────────────────────────────────────────────────────────────────────────────────────────
