@@ -1,7 +1,8 @@
 /**
  * The creditor's business calendar: dates are calendar dates in the creditor's time zone, emails leave at the send
  * time on business days (weekends and the country's public holidays skipped). Time zones come from luxon (IANA data),
- * holidays from date-holidays: no hand-written DST or holiday arithmetic here.
+ * holidays from date-holidays: no hand-written DST or holiday arithmetic here. (Lambda bundles carry date-holidays'
+ * answers for the configured country instead of the library itself: see shared/precomputed-holidays.ts.)
  */
 import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
@@ -14,7 +15,8 @@ import { addDays, day } from './dates';
 
 const holidayCache = new Map<string, Set<string>>();
 
-function publicHolidays(country: string, year: number): Set<string> {
+/** The public holidays of a country (`FR`, or `FR-67` for a region) in a year, as YYYY-MM-DD dates. */
+export function publicHolidays(country: string, year: number): Set<string> {
   const key = `${country}:${year}`;
   let dates = holidayCache.get(key);
   if (!dates) {

@@ -18,7 +18,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { HANDLER_BUNDLING } from '../bundling';
+import { handlerBundling } from '../bundling';
 import type { DunningSettings } from '../settings';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -35,6 +35,17 @@ export interface HandlerFunctionProps {
   timeout?: Duration;
   /** @default 256 */
   memorySize?: number;
+}
+
+const bundlingByCountry = new Map<string, ReturnType<typeof handlerBundling>>();
+
+function bundlingFor(country: string) {
+  let bundling = bundlingByCountry.get(country);
+  if (!bundling) {
+    bundling = handlerBundling(country);
+    bundlingByCountry.set(country, bundling);
+  }
+  return { ...bundling, mainFields: [...bundling.mainFields], format: OutputFormat.ESM, esbuildArgs: { ...bundling.esbuildArgs } };
 }
 
 export class HandlerFunction extends NodejsFunction {
@@ -66,8 +77,9 @@ export class HandlerFunction extends NodejsFunction {
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
       environment: props.environment,
-      // The same options `npm run bench` bundles with (infra/bundling.ts).
-      bundling: { ...HANDLER_BUNDLING, mainFields: [...HANDLER_BUNDLING.mainFields], format: OutputFormat.ESM },
+      // The same options `npm run bench` bundles with (infra/bundling.ts). The holidays a bundle carries are those of
+      // the country the handler will read from its environment.
+      bundling: bundlingFor(props.environment.CREDITOR_COUNTRY ?? 'FR'),
     });
     this.executionRole = role;
 
