@@ -9,8 +9,8 @@ import type { ExecutionState, Next } from '../shared/execution-state';
 import type { InvoiceRecord, TimelineEntry } from '../shared/invoice';
 import { NotFoundError } from '../shared/errors';
 import { sendCustomerEmail, sendTeamEmail } from '../shared/notifications';
-import { mutateInvoice } from '../shared/record-updates';
-import { invoicePolicy, nextState, replyDeadline } from '../shared/workflow';
+import { mutateInvoice, type Change } from '../shared/record-updates';
+import { breakPromise, followUpDispute, invoicePolicy, isClosed, nextState, replyDeadline } from '../shared/workflow';
 
 type Deps = ReturnType<typeof getDependencies>;
 type Config = ReturnType<typeof getConfig>;
@@ -18,7 +18,7 @@ type Config = ReturnType<typeof getConfig>;
 /** What one kind of step sends and how it leaves the record; `next` is where "Decide the next step" goes after. */
 type Step = (deps: Deps, config: Config, record: InvoiceRecord, state: ExecutionState) => Promise<{
   timeline: TimelineEntry[];
-  update?: (record: InvoiceRecord, now: Date) => InvoiceRecord;
+  update?: (record: InvoiceRecord, now: Date) => Change;
   next: Next;
 }>;
 
@@ -28,11 +28,13 @@ const STEPS: Record<string, Step> = {
     return {
       timeline,
       update: (current) => ({
-        ...current,
-        preReminderSentFor: record.dueDate,
-        phase: 'awaiting_reply',
-        status: current.status === 'scheduled' ? 'awaiting_reply' : current.status,
-        nextActionAt: replyDeadline(current, config.calendar),
+        record: {
+          ...current,
+          preReminderSentFor: record.dueDate,
+          phase: 'awaiting_reply',
+          status: current.status === 'scheduled' ? 'awaiting_reply' : current.status,
+          nextActionAt: replyDeadline(current, config.calendar),
+        },
       }),
       next: 'wait',
     };
@@ -46,7 +48,7 @@ const STEPS: Record<string, Step> = {
   async promise_broken(deps, config, record) {
     return {
       timeline: await sendCustomerEmail(deps, config, record, 'promise_broken', `promise_broken@${record.promise?.at}`),
-      update: (current, now) => ({ ...current, escalation: { ...current.escalation, lastAt: now.toISOString() } }),
+      update: (current, now) => breakPromise(current, config, now),
       next: 'overdue',
     };
   },
@@ -58,9 +60,10 @@ const STEPS: Record<string, Step> = {
   },
   async dispute_follow_up(deps, config, record, state) {
     return {
-      timeline: await sendTeamEmail(deps, config, record, 'dispute_follow_up', `dispute_follow_up@${state.step}`, {
+      timeline: await sendTeamEmail(deps, config, record, 'dispute_follow_up', `dispute_follow_up@${record.nextActionAt}`, {
         message: record.dispute?.message,
       }),
+      update: (current, now) => followUpDispute(current, config, now),
       next: 'wait',
     };
   },
@@ -75,21 +78,25 @@ const STEPS: Record<string, Step> = {
   async escalation(deps, config, record) {
     const rungIndex = record.escalation.done;
     const rung = invoicePolicy(record, config).ladder[rungIndex];
+    // The hand-off is no email: "Next escalation step" hands off once its time has come.
+    if (!rung || rung.action === 'hand_off' || isClosed(record)) return { timeline: [], next: 'overdue' };
     const key = `ladder@${rungIndex}`;
     let timeline: TimelineEntry[] = [];
-    if (rung?.action === 'reminder_email') timeline = await sendCustomerEmail(deps, config, record, 'reminder', key);
-    if (rung?.action === 'penalty_reminder') timeline = await sendCustomerEmail(deps, config, record, 'penalty_reminder', key);
-    if (rung?.action === 'formal_notice') timeline = await sendCustomerEmail(deps, config, record, 'formal_notice', key);
-    if (rung?.action === 'phone_call') timeline = await sendTeamEmail(deps, config, record, 'call_task', key);
+    if (rung.action === 'reminder_email') timeline = await sendCustomerEmail(deps, config, record, 'reminder', key);
+    if (rung.action === 'penalty_reminder') timeline = await sendCustomerEmail(deps, config, record, 'penalty_reminder', key);
+    if (rung.action === 'formal_notice') timeline = await sendCustomerEmail(deps, config, record, 'formal_notice', key);
+    if (rung.action === 'phone_call') timeline = await sendTeamEmail(deps, config, record, 'call_task', key);
     const at = deps.clock.now().toISOString();
-    timeline.push({ type: rung?.action === 'phone_call' ? 'call_task' : 'escalation', at, step: rungIndex + 1, action: rung?.action });
+    timeline.push({ type: rung.action === 'phone_call' ? 'call_task' : 'escalation', at, step: rungIndex + 1, action: rung.action });
     return {
       timeline,
       // Counted once even if this step is retried: only the attempt that finds the rung still undone advances it.
-      update: (current, now) =>
-        current.escalation.done === rungIndex
-          ? { ...current, escalation: { done: rungIndex + 1, lastAt: now.toISOString() } }
-          : current,
+      update: (current, now) => ({
+        record:
+          current.escalation.done === rungIndex
+            ? { ...current, escalation: { done: rungIndex + 1, lastAt: now.toISOString() } }
+            : current,
+      }),
       next: 'overdue',
     };
   },
@@ -116,9 +123,9 @@ export async function handler({ state, email }: WorkflowTaskInput): Promise<Exec
   const record = await deps.store.getInvoice(state.invoiceId);
   if (!record) throw new NotFoundError(`No invoice ${state.invoiceId}`);
   const { timeline, update, next } = await step(deps, config, record, state);
-  const { record: written } = await mutateInvoice(deps, state.invoiceId, (current, now) => ({
-    record: update ? update(current, now) : current,
-    timeline,
-  }));
+  const { record: written } = await mutateInvoice(deps, state.invoiceId, (current, now) => {
+    const change = update ? update(current, now) : { record: current };
+    return { record: change.record, timeline: [...timeline, ...(change.timeline ?? [])] };
+  });
   return nextState(state, written, next, deps.clock.now());
 }

@@ -136,35 +136,39 @@ export function checkWhatHappened(record: InvoiceRecord, settings: WorkflowSetti
 
   if (!record.nextActionAt || !reached(record.nextActionAt, now)) return { change: { record: base }, next: 'wait' };
 
-  switch (record.phase) {
-    case 'before_pre_reminder':
-      return { change: { record: base }, next: 'send_pre_reminder' };
-    case 'awaiting_reply':
-      return {
-        change: { record: { ...base, phase: 'overdue', status: 'overdue' }, timeline: [entry('escalation', now, { step: 'due_date_passed' })] },
-        next: 'overdue',
-      };
-    case 'promised':
-      return {
-        change: {
-          record: { ...base, phase: 'overdue', status: overdueStatus(record, settings, now) },
-          timeline: [entry('promise_broken', now, { promisedDate: record.promise?.date })],
-        },
-        next: 'promise_broken',
-      };
-    case 'disputed':
-      return {
-        change: { record: { ...base, nextActionAt: disputeFollowUpAt(now, policy, settings.calendar) } },
-        next: 'dispute_follow_up',
-      };
-    case 'overdue': {
-      // The hand-off rung sends nothing: back to "Next escalation step", which hands off now that its time has come.
-      const rung = policy.ladder[record.escalation.done];
-      return { change: { record: base }, next: !rung || rung.action === 'hand_off' ? 'overdue' : 'escalate' };
-    }
-    default:
-      return { change: { record: base }, next: 'wait' };
-  }
+  // The deadline of the phase has come (a park that woke itself, or a wake that found it due): the step for that
+  // deadline makes the change, exactly as when the wait times out and goes to it directly.
+  return { change: { record: base }, next: DEADLINE_STEP[record.phase] };
+}
+
+/** The step each phase's wait leads to when its deadline comes (the definition's `States.Timeout` catches agree). */
+const DEADLINE_STEP: Record<Phase, Next> = {
+  before_pre_reminder: 'send_pre_reminder',
+  awaiting_reply: 'overdue',
+  promised: 'promise_broken',
+  disputed: 'dispute_follow_up',
+  overdue: 'escalate',
+  closed: 'wait',
+};
+
+/** "Promise broken": no payment by the promised date plus grace; the ladder goes on from now. */
+export function breakPromise(record: InvoiceRecord, settings: WorkflowSettings, now: Date): Change {
+  if (isClosed(record) || record.phase !== 'promised') return { record };
+  return {
+    record: {
+      ...record,
+      phase: 'overdue',
+      status: overdueStatus(record, settings, now),
+      escalation: { ...record.escalation, lastAt: now.toISOString() },
+    },
+    timeline: [entry('promise_broken', now, { promisedDate: record.promise?.date })],
+  };
+}
+
+/** "Remind team of open dispute": the next reminder comes after another follow-up delay. */
+export function followUpDispute(record: InvoiceRecord, settings: WorkflowSettings, now: Date): Change {
+  if (isClosed(record) || record.phase !== 'disputed') return { record };
+  return { record: { ...record, nextActionAt: disputeFollowUpAt(now, invoicePolicy(record, settings), settings.calendar) } };
 }
 
 function takeEvent(
@@ -202,6 +206,15 @@ function takeEvent(
 export function planEscalation(record: InvoiceRecord, settings: WorkflowSettings, now: Date): { change: Change; next: Next } {
   const closed = closedOutcome(record);
   if (closed) return { change: { record: { ...record, phase: 'closed' } }, next: closed };
+  const decision = planRung(record, settings, now);
+  // Coming straight from "Await customer reply": the due date has passed in silence.
+  if (record.phase === 'awaiting_reply') {
+    decision.change.timeline = [entry('escalation', now, { step: 'due_date_passed' }), ...(decision.change.timeline ?? [])];
+  }
+  return decision;
+}
+
+function planRung(record: InvoiceRecord, settings: WorkflowSettings, now: Date): { change: Change; next: Next } {
   const policy = invoicePolicy(record, settings);
   const rung = policy.ladder[record.escalation.done];
   const handOff = { change: { record: { ...record, phase: 'overdue' as const, status: overdueStatus(record, settings, now), nextActionAt: undefined } }, next: 'hand_off' as const };

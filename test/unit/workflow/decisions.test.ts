@@ -5,11 +5,19 @@
  * The fixture invoice is due Wednesday 31 March 2027. Paris is UTC+1 until Sunday 28 March 2027 and UTC+2 after, so
  * 09:00 Paris is 08:00Z before the change and 07:00Z after it. Easter Monday, 29 March 2027, is a public holiday.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALENDAR } from '../../../shared/calendar';
 import type { InvoiceRecord, WorkflowEvent, WorkflowEventType } from '../../../shared/invoice';
 import { DEFAULT_POLICY } from '../../../shared/policy';
-import { checkWhatHappened, planEscalation, planReminders, type WorkflowSettings } from '../../../shared/workflow';
+import {
+  breakPromise,
+  checkWhatHappened,
+  followUpDispute,
+  planEscalation,
+  planReminders,
+  type WorkflowSettings,
+} from '../../../shared/workflow';
 import { invoiceRecord } from '../../support/fixtures';
 
 const settings: WorkflowSettings = { calendar: DEFAULT_CALENDAR, policy: DEFAULT_POLICY };
@@ -247,44 +255,40 @@ describe('checkWhatHappened', () => {
     expect(checkWhatHappened(record, settings, at('2027-03-19T07:59:59.999Z')).next).toBe('wait');
   });
 
-  it('starts the ladder when the due date passes without an answer', () => {
-    const record = invoiceRecord({ phase: 'awaiting_reply', status: 'awaiting_reply', nextActionAt: REPLY_DEADLINE });
-    const { change, next } = checkWhatHappened(record, settings, at(REPLY_DEADLINE));
-    expect(next).toBe('overdue');
-    expect(change.record).toMatchObject({ phase: 'overdue', status: 'overdue' });
-    expect(change.timeline).toEqual([{ type: 'escalation', at: '2027-03-31T22:00:00.000Z', step: 'due_date_passed' }]);
+  it('goes to the step of each phase\'s deadline when it has come, exactly where a timed-out wait goes', () => {
+    const cases: [Partial<InvoiceRecord>, string][] = [
+      [{ phase: 'before_pre_reminder', nextActionAt: '2027-03-19T08:00:00.000Z' }, 'send_pre_reminder'],
+      [{ phase: 'awaiting_reply', status: 'awaiting_reply', nextActionAt: REPLY_DEADLINE }, 'overdue'],
+      [{ phase: 'promised', status: 'promised', promise: promise('2027-04-05'), nextActionAt: REPLY_DEADLINE }, 'promise_broken'],
+      [{ phase: 'disputed', status: 'disputed', dispute: openDispute, nextActionAt: REPLY_DEADLINE }, 'dispute_follow_up'],
+      [{ phase: 'overdue', status: 'overdue', nextActionAt: REPLY_DEADLINE }, 'escalate'],
+    ];
+    for (const [fields, step] of cases) {
+      const record = invoiceRecord(fields);
+      const { change, next } = checkWhatHappened(record, settings, at('2027-04-01T07:00:00.000Z'));
+      expect(next, fields.phase).toBe(step);
+      // The step makes the change, not the check: a timed-out wait reaches it without a check.
+      expect(change.record, fields.phase).toEqual({ ...record, parkedToken: undefined });
+    }
   });
 
-  it('does not call an invoice overdue when a promise made for a date before the due date is broken', () => {
-    const record = invoiceRecord({ phase: 'promised', status: 'promised', promise: promise('2027-03-22'), nextActionAt: '2027-03-26T08:00:00.000Z' });
-    const { change, next } = checkWhatHappened(record, settings, at('2027-03-26T08:00:00.000Z'));
-    expect(next).toBe('promise_broken');
-    expect(change.record).toMatchObject({ phase: 'overdue', status: 'awaiting_reply' });
-  });
-
-  it('breaks the promise when its deadline comes without payment', () => {
-    const record = invoiceRecord({ phase: 'promised', status: 'promised', promise: promise('2027-04-05'), nextActionAt: '2027-04-09T07:00:00.000Z' });
-    const { change, next } = checkWhatHappened(record, settings, at('2027-04-09T07:00:00.000Z'));
-    expect(next).toBe('promise_broken');
-    expect(change.record).toMatchObject({ phase: 'overdue', status: 'overdue' });
-    expect(change.timeline).toEqual([{ type: 'promise_broken', at: '2027-04-09T07:00:00.000Z', promisedDate: '2027-04-05' }]);
-  });
-
-  it('follows up a lingering dispute and plans the next follow-up', () => {
-    const record = invoiceRecord({ phase: 'disputed', status: 'disputed', dispute: openDispute, nextActionAt: '2027-03-31T07:00:00.000Z' });
-    const { change, next } = checkWhatHappened(record, settings, at('2027-03-31T07:00:00.000Z'));
-    expect(next).toBe('dispute_follow_up');
-    expect(change.record).toMatchObject({ phase: 'disputed', status: 'disputed', nextActionAt: '2027-04-07T07:00:00.000Z' });
-  });
-
-  it('climbs the next rung of the ladder when an overdue wait ends', () => {
-    const record = invoiceRecord({ phase: 'overdue', status: 'overdue', nextActionAt: '2027-04-01T07:00:00.000Z' });
-    expect(checkWhatHappened(record, settings, at('2027-04-01T07:00:01.000Z')).next).toBe('escalate');
-  });
-
-  it('goes back to the ladder (which hands off) when the wait for the hand-off rung ends', () => {
-    const record = invoiceRecord({ phase: 'overdue', status: 'overdue', escalation: { done: 4, lastAt: '2027-04-30T07:00:00.000Z' }, nextActionAt: '2027-05-18T07:00:00.000Z' });
-    expect(checkWhatHappened(record, settings, at('2027-05-18T07:00:00.000Z')).next).toBe('overdue');
+  it('points each deadline at the step the state machine\'s timeout catches name', () => {
+    const definition = JSON.parse(readFileSync('statemachines/invoice-dunning.asl.json', 'utf8'));
+    const onTimeout = (state: string) =>
+      definition.States[state].Catch.find((c: { ErrorEquals: string[] }) => c.ErrorEquals.includes('States.Timeout')).Next;
+    const decide = definition.States['Decide the next step'].Choices as { Variable: string; StringEquals: string; Next: string }[];
+    const stepOf = (next: string) => decide.find((c) => c.Variable === '$.next' && c.StringEquals === next)!.Next;
+    const waits: [InvoiceRecord['phase'], string][] = [
+      ['before_pre_reminder', 'Wait until the pre-reminder date'],
+      ['awaiting_reply', 'Await customer reply'],
+      ['promised', 'Wait for promised payment'],
+      ['disputed', 'Wait for dispute resolution'],
+      ['overdue', 'Wait for next escalation step'],
+    ];
+    for (const [phase, wait] of waits) {
+      const record = invoiceRecord({ phase, promise: promise('2027-04-05'), dispute: openDispute, nextActionAt: REPLY_DEADLINE });
+      expect(stepOf(checkWhatHappened(record, settings, at(REPLY_DEADLINE)).next), wait).toBe(onTimeout(wait));
+    }
   });
 
   it('forgets the parked token, whatever it decides', () => {
@@ -375,5 +379,44 @@ describe('planEscalation', () => {
     const { change, next } = planEscalation(overdue({ status: 'paid' }), settings, at('2027-04-02T07:00:00.000Z'));
     expect(next).toBe('paid');
     expect(change.record.phase).toBe('closed');
+  });
+});
+
+describe('the deadline steps', () => {
+  it('start the ladder when the due date passes without an answer, saying so on the timeline', () => {
+    const record = invoiceRecord({ phase: 'awaiting_reply', status: 'awaiting_reply', nextActionAt: REPLY_DEADLINE });
+    const { change, next } = planEscalation(record, settings, at(REPLY_DEADLINE));
+    expect(next).toBe('wait');
+    expect(change.record).toMatchObject({ phase: 'overdue', status: 'overdue', nextActionAt: '2027-04-01T07:00:00.000Z' });
+    expect(change.timeline).toEqual([{ type: 'escalation', at: REPLY_DEADLINE, step: 'due_date_passed' }]);
+  });
+
+  it('break a promise when its deadline comes without payment, and the ladder counts its gap from then', () => {
+    const record = invoiceRecord({ phase: 'promised', status: 'promised', promise: promise('2027-04-05'), nextActionAt: '2027-04-09T07:00:00.000Z' });
+    const change = breakPromise(record, settings, at('2027-04-09T07:00:00.000Z'));
+    expect(change.record).toMatchObject({ phase: 'overdue', status: 'overdue', escalation: { done: 0, lastAt: '2027-04-09T07:00:00.000Z' } });
+    expect(change.timeline).toEqual([{ type: 'promise_broken', at: '2027-04-09T07:00:00.000Z', promisedDate: '2027-04-05' }]);
+  });
+
+  it('do not call an invoice overdue when a promise made for a date before the due date is broken', () => {
+    const record = invoiceRecord({ phase: 'promised', status: 'promised', promise: promise('2027-03-22'), nextActionAt: '2027-03-26T08:00:00.000Z' });
+    expect(breakPromise(record, settings, at('2027-03-26T08:00:00.000Z')).record).toMatchObject({ phase: 'overdue', status: 'awaiting_reply' });
+  });
+
+  it('leave a paid invoice alone when its promise deadline comes', () => {
+    const record = invoiceRecord({ phase: 'closed', status: 'paid', promise: promise('2027-04-05') });
+    expect(breakPromise(record, settings, at('2027-04-09T07:00:00.000Z'))).toEqual({ record });
+  });
+
+  it('follow up a lingering dispute and plan the next follow-up a delay later', () => {
+    const record = invoiceRecord({ phase: 'disputed', status: 'disputed', dispute: openDispute, nextActionAt: '2027-03-31T07:00:00.000Z' });
+    const change = followUpDispute(record, settings, at('2027-03-31T07:00:00.000Z'));
+    expect(change.record).toMatchObject({ phase: 'disputed', status: 'disputed', nextActionAt: '2027-04-07T07:00:00.000Z' });
+  });
+
+  it('hand off once the hand-off rung\'s own time has come', () => {
+    const record = invoiceRecord({ phase: 'overdue', status: 'overdue', escalation: { done: 4, lastAt: '2027-04-30T07:00:00.000Z' }, nextActionAt: '2027-05-18T07:00:00.000Z' });
+    expect(planEscalation(record, settings, at('2027-05-17T07:00:00.000Z')).next).toBe('wait');
+    expect(planEscalation(record, settings, at('2027-05-18T07:00:00.000Z')).next).toBe('hand_off');
   });
 });
