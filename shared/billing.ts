@@ -3,7 +3,7 @@
  */
 import { addDays, daysBetween } from './calendar';
 import { ConflictError, ValidationError } from './errors';
-import { executionName, initialState } from './execution-state';
+import { executionName, initialState, type ExecutionState } from './execution-state';
 import { canonicalJson, sha256 } from './hashing';
 import { CLOSED_STATUSES, type InvoiceRecord, type InvoiceStatus, type TimelineEntry } from './invoice';
 import { subtractMoney } from './money';
@@ -18,7 +18,7 @@ import type {
   RegisterInvoiceBody,
   ResolveDisputeBody,
 } from './schemas';
-import { computePreReminderAt, reached, replyDeadline, type WorkflowSettings } from './workflow';
+import { computePreReminderAt, nextState, planReminders, reached, replyDeadline, type WorkflowSettings } from './workflow';
 
 export interface BillingSettings extends WorkflowSettings {
   executionHorizonDays: number;
@@ -47,7 +47,7 @@ export function newInvoiceRecord(body: RegisterInvoiceBody, settings: BillingSet
   const scheduledStartAt = deferredStart(preReminderAt, settings, now);
   const warnings = paymentTermWarnings(body, policy);
   if (preReminderAt < at) warnings.push('The pre-reminder date has passed: the pre-reminder leaves at the next send slot.');
-  return {
+  const record: InvoiceRecord = {
     invoiceId: body.invoiceId,
     registration: body,
     registrationHash: sha256(canonicalJson(body)),
@@ -75,6 +75,18 @@ export function newInvoiceRecord(body: RegisterInvoiceBody, settings: BillingSet
     updatedAt: at,
     version: 1,
   };
+  // Planned now, with the very function "Plan the reminders" runs, so that the execution can start at its first wait.
+  return scheduledStartAt ? record : planReminders(record, settings, now).change.record;
+}
+
+/**
+ * The input of an execution that starts now: already planned, so it begins at "Decide the next step" and goes
+ * straight to its first wait (one state transition fewer per invoice). Later starts plan when they start.
+ */
+export function startState(record: InvoiceRecord, now: Date): ExecutionState {
+  const start = initialState(record.invoiceId, record.revision);
+  if (record.scheduledStartAt || !record.nextActionAt) return start;
+  return nextState(start, record, record.phase === 'overdue' ? 'overdue' : 'wait', now);
 }
 
 /**
@@ -88,8 +100,7 @@ function deferredStart(preReminderAt: string, settings: BillingSettings, now: Da
 }
 
 /** Starts the execution now, or schedules its start; safe to repeat (the execution name is the idempotency key). */
-async function ensureStarted(deps: Dependencies, record: InvoiceRecord): Promise<void> {
-  const input = initialState(record.invoiceId, record.revision);
+async function ensureStarted(deps: Dependencies, record: InvoiceRecord, input: ExecutionState = initialState(record.invoiceId, record.revision)): Promise<void> {
   if (record.scheduledStartAt) await deps.workflow.scheduleStart(record.executionName, record.scheduledStartAt, input);
   else await deps.workflow.start(record.executionName, input);
 }
@@ -118,7 +129,7 @@ export async function registerInvoice(
       ? entry('start_scheduled', now, { startAt: record.scheduledStartAt, executionName: record.executionName })
       : entry('execution_started', now, { executionName: record.executionName }),
   ]);
-  await ensureStarted(deps, record);
+  await ensureStarted(deps, record, startState(record, now));
   return { created: true, record };
 }
 

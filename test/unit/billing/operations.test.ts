@@ -130,7 +130,15 @@ describe('registerInvoice', () => {
       version: 1,
     });
     expect(await stored(request.invoiceId)).toEqual(record);
-    expect(workflow.calls).toEqual([{ op: 'start', executionName: `${request.invoiceId}-r1`, input: initialState(request.invoiceId, 1) }]);
+    // Started already planned: straight to its first wait, until the pre-reminder time.
+    const seconds = (Date.parse('2027-03-19T08:00:00.000Z') - Date.parse(REGISTERED_AT)) / 1000;
+    expect(workflow.calls).toEqual([
+      {
+        op: 'start',
+        executionName: `${request.invoiceId}-r1`,
+        input: { ...initialState(request.invoiceId, 1), next: 'wait', wait: { until: '2027-03-19T08:00:00.000Z', seconds } },
+      },
+    ]);
     expect(await timelineTypes(request.invoiceId)).toEqual(['registered', 'execution_started']);
   });
 

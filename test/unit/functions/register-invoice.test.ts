@@ -114,7 +114,12 @@ describe('POST /invoices with a good body', () => {
     expect(starts[0].args[0].input).toEqual({
       stateMachineArn: HANDLER_ENV.STATE_MACHINE_ARN,
       name: 'F-2027-0042-r1',
-      input: JSON.stringify(initialState('F-2027-0042', 1)),
+      // Already planned: the execution goes straight to its first wait, until the pre-reminder time.
+      input: JSON.stringify({
+        ...initialState('F-2027-0042', 1),
+        next: 'wait',
+        wait: { until: '2027-03-19T08:00:00.000Z', seconds: (Date.parse('2027-03-19T08:00:00.000Z') - Date.parse('2027-02-01T10:15:00.000Z')) / 1000 },
+      }),
     });
   });
 
