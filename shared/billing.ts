@@ -116,8 +116,7 @@ export async function registerInvoice(
 ): Promise<{ created: boolean; record: InvoiceRecord }> {
   const now = deps.clock.now();
   const record = newInvoiceRecord(body, settings, now);
-  const existing = await deps.store.getInvoice(body.invoiceId);
-  if (existing) return replay(deps, existing, record);
+  // The conditional create decides; the existing record is read only when it loses (a replay or a conflict).
   if (!(await deps.store.createInvoice(record))) {
     const winner = await deps.store.getInvoice(body.invoiceId);
     if (!winner) throw new Error(`Invoice ${body.invoiceId} vanished during registration`);

@@ -8,7 +8,7 @@ import { PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../functions/register-invoice';
 import { initialState } from '../../../shared/execution-state';
-import { freshHandlerWorld, HANDLER_ENV, mockAws, serveItems } from '../../support/aws-mocks';
+import { conditionalCheckFailed, freshHandlerWorld, HANDLER_ENV, mockAws, serveItems } from '../../support/aws-mocks';
 import { registration } from '../../support/fixtures';
 import { apiEvent, lambdaContext } from '../../support/http-events';
 
@@ -27,8 +27,11 @@ const post = (body: unknown, headers: Record<string, string> = {}) =>
 
 const parsed = (result: { body?: string }) => JSON.parse(result.body ?? 'null');
 
+/** Nothing written: at most a conditional create that DynamoDB refused because the invoice exists. */
 function expectNothingWritten() {
-  expect(aws.doc.commandCalls(PutCommand)).toEqual([]);
+  for (const call of aws.doc.commandCalls(PutCommand)) {
+    expect(call.args[0].input.ConditionExpression).toBe('attribute_not_exists(#pk)');
+  }
   expect(aws.ddb.commandCalls(PutItemCommand)).toEqual([]);
   expect(aws.sfn.commandCalls(StartExecutionCommand)).toEqual([]);
 }
@@ -131,12 +134,17 @@ describe('POST /invoices with a good body', () => {
     const stored = aws.doc.commandCalls(PutCommand).map((call) => call.args[0].input as PutCommandInput).find((input) => input.Item?.sk === 'INVOICE')!.Item!;
 
     aws.doc.resetHistory();
+    aws.doc.on(PutCommand).rejects(conditionalCheckFailed());
     serveItems(aws, [stored]);
     const again = await post(registration);
 
     expect(again.statusCode).toBe(200);
     expect(parsed(again)).toMatchObject({ invoiceId: 'F-2027-0042', status: 'scheduled', executionName: 'F-2027-0042-r1' });
-    expect(aws.doc.commandCalls(PutCommand)).toEqual([]);
+    // Only the conditional create, refused; the start is asked again, harmlessly (the name already runs).
+    const puts = aws.doc.commandCalls(PutCommand);
+    expect(puts).toHaveLength(1);
+    expect(puts[0].args[0].input.ConditionExpression).toBe('attribute_not_exists(#pk)');
+    expect(aws.ddb.commandCalls(PutItemCommand)).toEqual([]);
   });
 
   it('answers 409 for another body under a registered id', async () => {
@@ -148,6 +156,7 @@ describe('POST /invoices with a good body', () => {
 
     aws.doc.resetHistory();
     aws.sfn.resetHistory();
+    aws.doc.on(PutCommand).rejects(conditionalCheckFailed());
     serveItems(aws, [stored]);
     const result = await post({ ...registration, amount: { value: 99_900, currency: 'EUR' } });
 
