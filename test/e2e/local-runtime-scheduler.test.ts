@@ -65,9 +65,31 @@ describe('local runtime: Scheduler and digest', () => {
     expect((await get('/_local/schedules')).schedules).toEqual([]);
   });
 
-  it('ran the daily digest on weekdays at 08:00 Paris time only', async () => {
+  it('sent no daily digest while nothing needed the team', async () => {
     const digests = ((await get('/_local/outbox')) as any[]).filter((m) => m.tags?.email === 'daily_digest');
-    expect(digests.length).toBeGreaterThan(0);
+    expect(digests).toEqual([]);
+  });
+
+  it('sends the daily digest on weekdays at 08:00 Paris time only, listing what needs the team', async () => {
+    const now = new Date((await get('/_local/clock')).now);
+    const day = (offset: number) => new Date(now.getTime() + offset * 86400_000).toISOString().slice(0, 10);
+    const overdue = await post(
+      '/invoices',
+      {
+        invoiceId: 'LATE-1',
+        customer: { id: 'C-7', name: 'Late SARL', language: 'fr', contacts: [{ name: 'Compta', email: 'compta@late.example' }] },
+        amount: { value: 80_000, currency: 'EUR' },
+        issueDate: day(-40),
+        dueDate: day(-5),
+      },
+      { authorization: `Bearer ${API_KEY}` },
+    );
+    expect(overdue.status).toBe(201);
+    await post('/_local/clock', { advance: 'P7D' });
+
+    const digests = ((await get('/_local/outbox')) as any[]).filter((m) => m.tags?.email === 'daily_digest');
+    expect(digests.length).toBeGreaterThanOrEqual(4);
+    expect(digests.every((d) => d.text.includes('LATE-1'))).toBe(true);
     for (const digest of digests) {
       const at = new Date(digest.sentAt);
       expect([1, 2, 3, 4, 5]).toContain(at.getUTCDay());
