@@ -5,7 +5,7 @@ import { addDays, daysBetween } from './calendar';
 import { ConflictError, ValidationError } from './errors';
 import { executionName, initialState, type ExecutionState } from './execution-state';
 import { canonicalJson, sha256 } from './hashing';
-import { CLOSED_STATUSES, type InvoiceRecord, type InvoiceStatus, type TimelineEntry } from './invoice';
+import { CLOSED_STATUSES, timelineEntry, type InvoiceRecord, type InvoiceStatus, type TimelineEntry } from './invoice';
 import { subtractMoney } from './money';
 import type { DunningPolicy } from './policy';
 import type { Dependencies } from './ports';
@@ -32,12 +32,6 @@ function paymentTermWarnings(body: RegisterInvoiceBody, policy: DunningPolicy): 
     `Payment term of ${days} days exceeds ${policy.maxPaymentTermDays} days from the issue date (Code de commerce L441-10 I).`,
   ];
 }
-
-const entry = (type: TimelineEntry['type'], now: Date, detail: Record<string, unknown> = {}): TimelineEntry => ({
-  type,
-  at: now.toISOString(),
-  ...detail,
-});
 
 /** A new invoice record, as registration makes it. */
 export function newInvoiceRecord(body: RegisterInvoiceBody, settings: BillingSettings, now: Date): InvoiceRecord {
@@ -123,10 +117,10 @@ export async function registerInvoice(
     return replay(deps, winner, record);
   }
   await deps.store.appendTimeline(record.invoiceId, [
-    entry('registered', now, { amount: record.amount, dueDate: record.dueDate, warnings: record.warnings }),
+    timelineEntry('registered', now, { amount: record.amount, dueDate: record.dueDate, warnings: record.warnings }),
     record.scheduledStartAt
-      ? entry('start_scheduled', now, { startAt: record.scheduledStartAt, executionName: record.executionName })
-      : entry('execution_started', now, { executionName: record.executionName }),
+      ? timelineEntry('start_scheduled', now, { startAt: record.scheduledStartAt, executionName: record.executionName })
+      : timelineEntry('execution_started', now, { executionName: record.executionName }),
   ]);
   await ensureStarted(deps, record, startState(record, now));
   return { created: true, record };
@@ -165,7 +159,7 @@ export async function recordPayment(deps: Dependencies, invoiceId: string, body:
       ...(paid ? { status: 'paid' as InvoiceStatus, phase: 'closed' as const, nextActionAt: undefined } : {}),
     };
     const timeline = [
-      entry('payment', now, {
+      timelineEntry('payment', now, {
         amount: body.amount,
         paidAt: body.paidAt,
         reference: body.reference,
@@ -184,7 +178,7 @@ export async function cancelInvoice(deps: Dependencies, invoiceId: string, reaso
     openRecord(record);
     return {
       record: { ...record, status: 'cancelled', phase: 'closed', nextActionAt: undefined },
-      timeline: [entry('cancelled', now, { reason })],
+      timeline: [timelineEntry('cancelled', now, { reason })],
       event: { type: 'cancelled' },
     };
   });
@@ -205,12 +199,12 @@ export async function updateInvoice(deps: Dependencies, settings: BillingSetting
     const timeline: TimelineEntry[] = [];
     if (contactsChanged) {
       next.customer = { ...record.customer, contacts: body.contacts! };
-      timeline.push(entry('contacts_changed', now, { contacts: body.contacts!.map((c) => c.email) }));
+      timeline.push(timelineEntry('contacts_changed', now, { contacts: body.contacts!.map((c) => c.email) }));
     }
     if (dueChanged) {
       next.dueDate = body.dueDate!;
       next.preReminderAt = computePreReminderAt(body.dueDate!, policy, settings.calendar);
-      timeline.push(entry('due_date_changed', now, { from: record.dueDate, to: body.dueDate }));
+      timeline.push(timelineEntry('due_date_changed', now, { from: record.dueDate, to: body.dueDate }));
       if (next.scheduledStartAt) {
         // Not started yet: start now if the new date is within the horizon (the old schedule then finds it running),
         // else move the scheduled start with the pre-reminder.
@@ -238,11 +232,11 @@ export async function resolveDispute(deps: Dependencies, settings: BillingSettin
       throw new ConflictError('no_open_dispute', `Invoice ${invoiceId} has no open dispute.`);
     }
     const dispute = { ...record.dispute, status: 'resolved' as const, outcome: body.outcome };
-    const timeline = [entry('dispute_resolved', now, { outcome: body.outcome, note: body.note, correctedAmount: body.correctedAmount })];
+    const timeline = [timelineEntry('dispute_resolved', now, { outcome: body.outcome, note: body.note, correctedAmount: body.correctedAmount })];
     if (body.outcome === 'credit_note') {
       return {
         record: { ...record, dispute, status: 'cancelled', phase: 'closed', nextActionAt: undefined },
-        timeline: [...timeline, entry('cancelled', now, { reason: 'credit note after dispute' })],
+        timeline: [...timeline, timelineEntry('cancelled', now, { reason: 'credit note after dispute' })],
         event: { type: 'cancelled' },
       };
     }
@@ -270,7 +264,7 @@ function backOnTrackStatus(record: InvoiceRecord, settings: WorkflowSettings, no
 export async function recordCallOutcome(deps: Dependencies, settings: BillingSettings, invoiceId: string, body: CallOutcomeBody) {
   return recordEvent(deps, invoiceId, (record, now) => {
     openRecord(record);
-    const timeline = [entry('call_outcome', now, { outcome: body.outcome, note: body.note, promisedDate: body.promisedDate })];
+    const timeline = [timelineEntry('call_outcome', now, { outcome: body.outcome, note: body.note, promisedDate: body.promisedDate })];
     if (body.outcome === 'promised') {
       return promiseChange(record, settings, now, { date: body.promisedDate!, method: body.paymentMethod, source: 'call' }, timeline);
     }
@@ -296,7 +290,7 @@ function promiseChange(
       status: 'promised',
       promise: { date: promise.date, ...(promise.method ? { method: promise.method } : {}), afterDueDate, at: now.toISOString(), source: promise.source },
     },
-    timeline: [...timeline, entry('promise', now, { promisedDate: promise.date, method: promise.method, afterDueDate, source: promise.source })],
+    timeline: [...timeline, timelineEntry('promise', now, { promisedDate: promise.date, method: promise.method, afterDueDate, source: promise.source })],
     event: { type: 'promise' },
   };
 }
@@ -313,7 +307,7 @@ function disputeChange(
       status: 'disputed',
       dispute: { reason: dispute.reason, ...(dispute.message ? { message: dispute.message } : {}), at: now.toISOString(), status: 'open' },
     },
-    timeline: [...timeline, entry('dispute', now, { reason: dispute.reason, message: dispute.message })],
+    timeline: [...timeline, timelineEntry('dispute', now, { reason: dispute.reason, message: dispute.message })],
     event: { type: 'dispute' },
   };
 }
@@ -352,7 +346,7 @@ export async function recordCustomerAnswer(
         if (answer.contactEmail) detail.contactEmail = answer.contactEmail;
         return {
           record,
-          timeline: [entry('question', now, { ...detail })],
+          timeline: [timelineEntry('question', now, { ...detail })],
           event: { type: 'question', detail },
         };
       }
@@ -363,10 +357,10 @@ export async function recordCustomerAnswer(
 /** Marks addresses that bounced or complained so that no more email goes to them. */
 export async function suppressContact(deps: Dependencies, invoiceId: string, email: string, type: 'email_bounced' | 'email_complaint', detail: Record<string, unknown>) {
   return mutateInvoice(deps, invoiceId, (record, now) => {
-    if (record.suppressedEmails.includes(email)) return { record, timeline: [entry(type, now, { to: email, ...detail })] };
+    if (record.suppressedEmails.includes(email)) return { record, timeline: [timelineEntry(type, now, { to: email, ...detail })] };
     return {
       record: { ...record, suppressedEmails: [...record.suppressedEmails, email] },
-      timeline: [entry(type, now, { to: email, ...detail })],
+      timeline: [timelineEntry(type, now, { to: email, ...detail })],
     };
   });
 }

@@ -142,6 +142,11 @@ export interface TimelineEntry {
   [detail: string]: unknown;
 }
 
+/** A timeline entry of `type` at `now`, with its details. */
+export function timelineEntry(type: TimelineType, now: Date, detail: Record<string, unknown> = {}): TimelineEntry {
+  return { type, at: now.toISOString(), ...detail };
+}
+
 /** What the API returns for an invoice. */
 export function invoiceView(record: InvoiceRecord, timeline?: TimelineEntry[]) {
   return {

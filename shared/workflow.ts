@@ -5,7 +5,7 @@
 import { addDays, nextSendSlot, preReminderInstant, startOfLocalDay, type BusinessCalendar } from './calendar';
 import type { ExecutionState, Next } from './execution-state';
 import { waitUntil } from './execution-state';
-import { CLOSED_STATUSES, type InvoiceRecord, type Phase, type TimelineEntry, type WorkflowEvent } from './invoice';
+import { CLOSED_STATUSES, timelineEntry, type InvoiceRecord, type Phase, type WorkflowEvent } from './invoice';
 import { resolvePolicy, type DunningPolicy } from './policy';
 import type { Change } from './record-updates';
 
@@ -48,12 +48,6 @@ export function nextState(state: ExecutionState, record: InvoiceRecord, next: Ne
     ...(record.nextActionAt ? { wait: waitUntil(record.nextActionAt, now) } : {}),
   };
 }
-
-const entry = (type: TimelineEntry['type'], now: Date, detail: Record<string, unknown> = {}): TimelineEntry => ({
-  type,
-  at: now.toISOString(),
-  ...detail,
-});
 
 /**
  * "Plan the reminders": where the invoice stands for its current due date. Also runs after a due-date change, which
@@ -161,7 +155,7 @@ export function breakPromise(record: InvoiceRecord, settings: WorkflowSettings, 
       status: overdueStatus(record, settings, now),
       escalation: { ...record.escalation, lastAt: now.toISOString() },
     },
-    timeline: [entry('promise_broken', now, { promisedDate: record.promise?.date })],
+    timeline: [timelineEntry('promise_broken', now, { promisedDate: record.promise?.date })],
   };
 }
 
@@ -209,7 +203,7 @@ export function planEscalation(record: InvoiceRecord, settings: WorkflowSettings
   const decision = planRung(record, settings, now);
   // Coming straight from "Await customer reply": the due date has passed in silence.
   if (record.phase === 'awaiting_reply') {
-    decision.change.timeline = [entry('escalation', now, { step: 'due_date_passed' }), ...(decision.change.timeline ?? [])];
+    decision.change.timeline = [timelineEntry('escalation', now, { step: 'due_date_passed' }), ...(decision.change.timeline ?? [])];
   }
   return decision;
 }
