@@ -11,7 +11,7 @@ import { isClosed, invoicePolicy } from './workflow';
 import type { InvoiceRecord, TimelineEntry } from './invoice';
 import { issueLink } from './links';
 import { lateInterest } from './money';
-import type { Dependencies } from './ports';
+import type { Dependencies, OutgoingEmail } from './ports';
 
 /** Late-payment interest so far and the fixed indemnity, for the reminders that must state them. */
 export function penaltiesFor(record: InvoiceRecord, config: AppConfig, now: Date): Penalties {
@@ -60,11 +60,31 @@ export async function sendCustomerEmail(
       answerUrl: `${config.publicBaseUrl}/r/${token}`,
       ...(needsPenalties ? { penalties: penaltiesFor(record, config, now) } : {}),
     });
-    const messageId = await deps.mailer.send({ to: [contact.email], ...rendered, tags: tagsFor(record, key) });
-    await deps.store.recordEmailSent(record.invoiceId, claimKey, messageId, [contact.email]);
+    const messageId = await sendClaimed(deps, record.invoiceId, claimKey, { to: [contact.email], ...rendered, tags: tagsFor(record, key) });
     sent.push({ type: 'email_sent', at: deps.clock.now().toISOString(), email: kind, to: contact.email, subject: rendered.subject, messageId });
   }
   return sent;
+}
+
+/**
+ * Sends an email whose claim is held. If the provider refuses it (throttling, an outage), the email did not leave: the
+ * claim is given back so that the step's retry sends it, instead of finding the claim and skipping it for good.
+ */
+async function sendClaimed(
+  deps: Pick<Dependencies, 'store' | 'mailer'>,
+  invoiceId: string,
+  claimKey: string,
+  email: OutgoingEmail,
+): Promise<string> {
+  let messageId: string;
+  try {
+    messageId = await deps.mailer.send(email);
+  } catch (error) {
+    await deps.store.releaseEmailClaim(invoiceId, claimKey);
+    throw error;
+  }
+  await deps.store.recordEmailSent(invoiceId, claimKey, messageId, email.to);
+  return messageId;
 }
 
 async function closedSince(deps: Pick<Dependencies, 'store'>, invoiceId: string): Promise<boolean> {
@@ -85,11 +105,10 @@ export async function sendTeamEmail(
   const claimKey = `${key}:team`;
   if ((await deps.store.claimEmail(invoiceId, claimKey, deps.clock.now().toISOString())) === 'already_claimed') return [];
   const rendered = renderTeamEmail(kind, { creditor: config.creditor, ...(record ? { invoice: record } : {}), ...context });
-  const messageId = await deps.mailer.send({
+  const messageId = await sendClaimed(deps, invoiceId, claimKey, {
     to: [config.teamEmail],
     ...rendered,
     tags: record ? tagsFor(record, key) : { email: kind },
   });
-  await deps.store.recordEmailSent(invoiceId, claimKey, messageId, [config.teamEmail]);
   return [{ type: 'team_notified', at: deps.clock.now().toISOString(), email: kind, messageId }];
 }

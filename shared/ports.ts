@@ -40,6 +40,8 @@ export interface InvoiceStore {
   claimEmail(invoiceId: string, key: string, at: string): Promise<EmailClaim>;
   /** Marks the claimed email as sent and indexes its SES message id; `to` lets bounce events name the address. */
   recordEmailSent(invoiceId: string, key: string, messageId: string, to?: string[]): Promise<void>;
+  /** Gives a claim back after the provider refused the email, so that a retry sends it; a sent email keeps its claim. */
+  releaseEmailClaim(invoiceId: string, key: string): Promise<void>;
   /** Maps an SES message id back to the invoice and email key (for delivery and bounce events). */
   findEmailByMessageId(messageId: string): Promise<{ invoiceId: string; key: string; to: string[] } | undefined>;
   putLink(link: LinkRecord): Promise<void>;

@@ -4,6 +4,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -133,6 +134,21 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
     } catch (error) {
       if (isConditionFailure(error)) return 'already_claimed';
       throw error;
+    }
+  }
+
+  async releaseEmailClaim(invoiceId: string, key: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.emailClaim(invoiceId, key),
+          // Never forget a claim whose email is known to have left.
+          ConditionExpression: 'attribute_not_exists(messageId)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
     }
   }
 

@@ -151,6 +151,21 @@ describe('DynamoDbInvoiceStore: emails', () => {
     expect(await store.claimEmail(invoiceId, 'reminder_1', '2027-04-01T07:00:00.000Z')).toBe('claimed');
   });
 
+  it('gives back a claim whose email did not leave, so that it can be claimed again', async () => {
+    const invoiceId = freshId();
+    await store.claimEmail(invoiceId, 'reminder_1', '2027-04-01T07:00:00.000Z');
+    await store.releaseEmailClaim(invoiceId, 'reminder_1');
+    expect(await store.claimEmail(invoiceId, 'reminder_1', '2027-04-01T07:00:05.000Z')).toBe('claimed');
+  });
+
+  it('keeps the claim of an email that left, even when asked to release it', async () => {
+    const invoiceId = freshId();
+    await store.claimEmail(invoiceId, 'reminder_1', '2027-04-01T07:00:00.000Z');
+    await store.recordEmailSent(invoiceId, 'reminder_1', 'ses-sent-1', ['compta@boulangerie-martin.fr']);
+    await store.releaseEmailClaim(invoiceId, 'reminder_1');
+    expect(await store.claimEmail(invoiceId, 'reminder_1', '2027-04-01T07:00:05.000Z')).toBe('already_claimed');
+  });
+
   it('finds the invoice, key and recipients of a sent message by its SES message id', async () => {
     const invoiceId = freshId();
     await store.claimEmail(invoiceId, 'pre_reminder', '2027-03-19T08:00:00.000Z');

@@ -81,6 +81,23 @@ describe('sendCustomerEmail', () => {
     expect(timeline).toEqual([]);
   });
 
+  it('sends the email on the retry when SES refused it the first time, and only once', async () => {
+    const record = await stored();
+    const { deps, sent } = world();
+    let refusals = 1;
+    const flaky = { send: async (email: OutgoingEmail) => {
+      if (refusals-- > 0) throw Object.assign(new Error('Maximum sending rate exceeded'), { name: 'TooManyRequestsException' });
+      return deps.mailer.send(email);
+    } };
+    const flakyDeps = { ...deps, mailer: flaky };
+
+    await expect(sendCustomerEmail(flakyDeps, config, record, 'reminder', 'ladder@0')).rejects.toThrow('Maximum sending rate');
+    expect(sent).toEqual([]);
+    await sendCustomerEmail(flakyDeps, config, record, 'reminder', 'ladder@0');
+    await sendCustomerEmail(flakyDeps, config, record, 'reminder', 'ladder@0');
+    expect(sent).toHaveLength(1);
+  });
+
   it('sends nothing for a cancelled invoice', async () => {
     const record = await stored({ status: 'cancelled', phase: 'closed' });
     const { deps, sent } = world();

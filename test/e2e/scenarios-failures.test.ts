@@ -1,0 +1,72 @@
+/**
+ * When AWS misbehaves, over HTTP on the virtual clock: SES refusing an email is retried and the email leaves once;
+ * SES refusing it for good ends in "Needs attention" with the team told which invoice and why.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { getDependencies, overrideDependencies } from '../../shared/commons/dependencies';
+import type { Mailer, OutgoingEmail } from '../../shared/ports';
+import { TEAM_EMAIL, addDays, kindOf, useRuntime } from './support/client';
+import { frenchInvoice, invoiceNumber } from './support/invoices';
+import { scenarioHelpers } from './support/scenario';
+
+const START = '2027-01-04T07:00:00.000Z';
+const client = useRuntime(START);
+const s = scenarioHelpers(client);
+
+/** Puts a mailer in front of the runtime's that SES-refuses mail to `address` (`times` times, or always). */
+function refuseMailTo(address: string, times = Infinity): { attempts: () => number } {
+  const real = getDependencies().mailer;
+  let attempts = 0;
+  const refusing: Mailer = {
+    async send(email: OutgoingEmail) {
+      if (email.to.includes(address) && attempts++ < times) {
+        throw Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' });
+      }
+      return real.send(email);
+    },
+  };
+  overrideDependencies({ mailer: refusing });
+  restore = () => overrideDependencies({ mailer: real });
+  return { attempts: () => attempts };
+}
+let restore: (() => void) | undefined;
+afterEach(() => {
+  restore?.();
+  restore = undefined;
+});
+
+describe('SES refusing emails', () => {
+  it('retries a refused pre-reminder and sends it exactly once', async () => {
+    const c = client();
+    const today = await c.today();
+    const body = frenchInvoice(invoiceNumber('FLAKY'), today, { dueDate: addDays(today, 30) });
+    const address = body.customer.contacts[0].email;
+    const refusals = refuseMailTo(address, 2);
+    const registered = await s.register(body);
+
+    await c.clockTo(registered.preReminderAt);
+
+    expect(refusals.attempts()).toBe(3);
+    expect((await s.emails(body.invoiceId)).map(kindOf)).toEqual(['pre_reminder']);
+    expect((await s.execution(body.invoiceId)).currentState).toBe('Await customer reply');
+  });
+
+  it('ends in "Needs attention" and tells the team when SES keeps refusing', async () => {
+    const c = client();
+    const today = await c.today();
+    const body = frenchInvoice(invoiceNumber('DOWN'), today, { dueDate: addDays(today, 30) });
+    refuseMailTo(body.customer.contacts[0].email);
+    const registered = await s.register(body);
+
+    await c.clockTo(registered.preReminderAt);
+
+    const execution = await s.execution(body.invoiceId);
+    expect(execution).toMatchObject({ status: 'FAILED', currentState: 'Needs attention' });
+    const emails = await s.emails(body.invoiceId);
+    expect(emails.map(kindOf)).toEqual(['team_needs_attention']);
+    expect(emails[0].to).toEqual([TEAM_EMAIL]);
+    expect(emails[0].text).toContain(body.invoiceId);
+    expect(emails[0].text).toContain('TooManyRequestsException');
+    expect(await s.timelineTypes(body.invoiceId)).toContain('needs_attention');
+  });
+});
