@@ -2,7 +2,7 @@
  * What the billing API and the customer pages do to an invoice, independent of HTTP and AWS.
  */
 import { addDays, daysBetween } from './calendar';
-import { ConflictError, ValidationError } from './errors';
+import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { executionName, initialState, type ExecutionState } from './execution-state';
 import { canonicalJson, sha256 } from './hashing';
 import { CLOSED_STATUSES, timelineEntry, type InvoiceRecord, type InvoiceStatus, type TimelineEntry } from './invoice';
@@ -139,6 +139,37 @@ function openRecord(record: InvoiceRecord): void {
   if (CLOSED_STATUSES.has(record.status)) {
     throw new ConflictError('invoice_closed', `Invoice ${record.invoiceId} is ${record.status}; nothing more can change it.`);
   }
+}
+
+/**
+ * The operator's restart of an invoice whose execution ended without closing it ("Needs attention"): a new revision
+ * (`-r2`, ...) starts by planning from the record, so nothing recorded meanwhile is lost. Refused while the current
+ * execution runs, so an invoice never has two.
+ */
+export async function restartExecution(deps: Dependencies, invoiceId: string) {
+  const current = await deps.store.getInvoice(invoiceId);
+  if (!current) throw new NotFoundError(`No invoice ${invoiceId}.`);
+  openRecord(current);
+  const status = await deps.workflow.status(current.executionName);
+  if (status === 'RUNNING') {
+    throw new ConflictError('execution_running', `Execution ${current.executionName} is running; only an ended one can be restarted.`);
+  }
+  if (status === undefined) {
+    throw new ConflictError('execution_not_started', `Execution ${current.executionName} has not started yet${current.scheduledStartAt ? ` (scheduled for ${current.scheduledStartAt})` : ''}.`);
+  }
+  const result = await mutateInvoice(deps, invoiceId, (record, now) => {
+    // Another restart got there first: this one changes nothing.
+    if (record.revision !== current.revision) return undefined;
+    const revision = record.revision + 1;
+    const name = executionName(record.invoiceId, revision);
+    return {
+      record: { ...record, revision, executionName: name, parkedToken: undefined, lastCheck: undefined },
+      timeline: [timelineEntry('execution_restarted', now, { executionName: name, previous: { executionName: record.executionName, status } })],
+    };
+  });
+  if (!result.changed) throw new ConflictError('execution_restarted', `Invoice ${invoiceId} was restarted meanwhile.`);
+  await deps.workflow.start(result.record.executionName, initialState(invoiceId, result.record.revision));
+  return result;
 }
 
 /** Records a payment; the same reference twice counts once. A full payment ends the execution at once. */

@@ -113,6 +113,7 @@ export interface InvoiceRecord {
 export type TimelineType =
   | 'registered'
   | 'execution_started'
+  | 'execution_restarted'
   | 'start_scheduled'
   | 'email_sent'
   | 'email_skipped'

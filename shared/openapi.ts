@@ -120,6 +120,14 @@ export function openApiDocument(serverUrl?: string) {
       '/invoices/{invoiceId}/cancel': { post: invoiceAction('Cancel the invoice (credit note, mistake)', CancelBody) },
       '/invoices/{invoiceId}/dispute-resolution': { post: invoiceAction('Resolve an open dispute (operator)', ResolveDisputeBody) },
       '/invoices/{invoiceId}/call-outcomes': { post: invoiceAction('Record a phone call outcome (operator)', CallOutcomeBody) },
+      '/invoices/{invoiceId}/restart': {
+        post: {
+          summary: 'Restart the invoice\'s execution after it ended in "Needs attention" (operator)',
+          description: 'Starts a new revision (`-r2`, ...) that plans from the invoice as it stands. 409 while the current execution runs.',
+          parameters: [invoiceIdParameter],
+          responses: { '200': invoiceResponse('The invoice with its new execution name.'), ...commonErrors },
+        },
+      },
       '/invoices/{invoiceId}/evidence': {
         get: {
           summary: 'The evidence file written at hand-off to legal',

@@ -74,6 +74,8 @@ export interface Mailer {
 export interface Workflow {
   /** Starts the invoice's execution; starting a name that already runs with the same input is not an error. */
   start(executionName: string, input: object): Promise<void>;
+  /** The execution's status (`RUNNING`, `SUCCEEDED`, `FAILED`, ...), or undefined when it was never started. */
+  status(executionName: string): Promise<string | undefined>;
   /** Wakes a parked wait. Resolves `false` when the token is no longer waiting (timed out, already woken). */
   wake(taskToken: string, output: object): Promise<boolean>;
   /** Creates a one-time schedule that starts the execution at `at` and then deletes itself. */

@@ -20,17 +20,18 @@ import type { DataConstruct } from './data';
 import type { EmailConstruct } from './email';
 import { constructId, HandlerFunction } from './handler-function';
 import type { SchedulesConstruct } from './schedules';
-import { grantTaskResponse, type WorkflowConstruct } from './workflow';
+import { grantDescribeExecutions, grantTaskResponse, type WorkflowConstruct } from './workflow';
 
 /**
  * What each API handler may do, and nothing more:
  * - `read` / `write`: the table (write includes read);
  * - `start`: start executions, now or deferred through a one-time schedule;
  * - `wake`: complete a parked task, so that an event reaches the execution at once;
- * - `email`: send through the sender identity.
+ * - `email`: send through the sender identity;
+ * - `describe`: read the status of this state machine's executions.
  * A handler added to the catalog without an entry here fails the synth: its permissions must be decided.
  */
-type Need = 'read' | 'write' | 'start' | 'wake' | 'email';
+type Need = 'read' | 'write' | 'start' | 'wake' | 'email' | 'describe';
 export const API_HANDLER_NEEDS: Record<string, Need[]> = {
   'register-invoice': ['write', 'start'],
   // A new due date restarts the planning: the parked execution is woken, or a new revision started.
@@ -41,6 +42,8 @@ export const API_HANDLER_NEEDS: Record<string, Need[]> = {
   'record-call-outcome': ['write', 'wake'],
   // Answers wake the execution; a question may also be forwarded to the team at once.
   'customer-page': ['write', 'wake', 'email'],
+  // Starts a new revision once the current execution has ended; reads the execution's status first.
+  'restart-execution': ['write', 'start', 'describe'],
   'get-invoice': ['read'],
   'get-evidence': ['read'],
   'get-openapi': [],
@@ -167,6 +170,9 @@ function grant(fn: HandlerFunction, needs: Need[], props: ApiRoutesProps): void 
         break;
       case 'email':
         props.email.grantSend(fn);
+        break;
+      case 'describe':
+        grantDescribeExecutions(fn, fn);
         break;
     }
   }

@@ -53,6 +53,24 @@ export function grantTaskResponse(scope: Construct, grantee: iam.IGrantable): ia
   return iam.Grant.addToPrincipal({ grantee, actions: TASK_RESPONSE_ACTIONS, resourceArns: [stateMachineArn(scope)] });
 }
 
+/**
+ * Lets a handler read the status of this state machine's executions. Execution names are per invoice, made at run
+ * time: the grant covers the executions of this one state machine.
+ */
+export function grantDescribeExecutions(scope: Construct, grantee: HandlerFunction): void {
+  const executions = Stack.of(scope).formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${stateMachineName(scope)}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  grantee.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] }));
+  Validations.of(grantee.executionRole).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName(scope)}:*]`,
+    reason: 'One execution per invoice, named at run time: the grant is limited to the executions of this state machine.',
+  });
+}
+
 export interface WorkflowConstructProps {
   environment: Record<string, string>;
   data: DataConstruct;

@@ -3,7 +3,7 @@
  * Every call is safe to repeat: Lambda retries and duplicate events must not fail or start anything twice.
  */
 import { CreateScheduleCommand, UpdateScheduleCommand, type CreateScheduleCommandInput, type SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { createHash } from 'node:crypto';
 import type { Workflow } from '../ports';
 
@@ -75,6 +75,16 @@ export class AwsWorkflow implements Workflow {
     }
   }
 
+  async status(executionName: string): Promise<string | undefined> {
+    try {
+      const { status } = await this.sfn.send(new DescribeExecutionCommand({ executionArn: executionArn(this.options.stateMachineArn, executionName) }));
+      return status;
+    } catch (error) {
+      if (errorName(error) === 'ExecutionDoesNotExist') return undefined;
+      throw error;
+    }
+  }
+
   async rescheduleStart(executionName: string, at: string, input: object): Promise<boolean> {
     try {
       await this.scheduler.send(new UpdateScheduleCommand(this.startSchedule(executionName, at, input)));
@@ -109,4 +119,9 @@ export class AwsWorkflow implements Workflow {
       },
     };
   }
+}
+
+/** arn:aws:states:eu-west-3:1234:stateMachine:NAME → arn:aws:states:eu-west-3:1234:execution:NAME:EXECUTION */
+export function executionArn(stateMachineArn: string, executionName: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
 }

@@ -69,4 +69,36 @@ describe('SES refusing emails', () => {
     expect(emails[0].text).toContain('TooManyRequestsException');
     expect(await s.timelineTypes(body.invoiceId)).toContain('needs_attention');
   });
+
+  it('lets the operator restart the invoice once SES is back, and the pre-reminder leaves then', async () => {
+    const c = client();
+    const today = await c.today();
+    const body = frenchInvoice(invoiceNumber('RESTART'), today, { dueDate: addDays(today, 30) });
+    refuseMailTo(body.customer.contacts[0].email);
+    const registered = await s.register(body);
+    await c.clockTo(registered.preReminderAt);
+    expect(await s.execution(body.invoiceId)).toMatchObject({ status: 'FAILED', currentState: 'Needs attention' });
+
+    // Refused while it runs: only an ended execution can be restarted.
+    const other = frenchInvoice(invoiceNumber('RUNNING'), today, { dueDate: addDays(today, 60) });
+    await s.register(other);
+    const refused = await c.request('POST', `/invoices/${other.invoiceId}/restart`);
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.code).toBe('execution_running');
+
+    restore!();
+    const restarted = await c.request('POST', `/invoices/${body.invoiceId}/restart`);
+    expect(restarted.status).toBe(200);
+    expect(restarted.json.executionName).toBe(`${body.invoiceId}-r2`);
+    await c.settle();
+
+    const executions = await c.executionsOf(body.invoiceId);
+    expect(executions.map((e) => [e.name, e.status])).toEqual([
+      [`${body.invoiceId}-r1`, 'FAILED'],
+      [`${body.invoiceId}-r2`, 'RUNNING'],
+    ]);
+    expect(executions[1].currentState).toBe('Await customer reply');
+    expect((await s.emails(body.invoiceId)).map(kindOf)).toEqual(['team_needs_attention', 'pre_reminder']);
+    expect(await s.timelineTypes(body.invoiceId)).toContain('execution_restarted');
+  });
 });

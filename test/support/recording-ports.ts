@@ -26,6 +26,13 @@ export class RecordingWorkflow implements Workflow {
     this.calls.push({ op: 'scheduleStart', executionName, at, input });
   }
 
+  /** What `status` answers: the current execution's status. */
+  executionStatus: string | undefined = 'RUNNING';
+
+  async status(_executionName: string): Promise<string | undefined> {
+    return this.executionStatus;
+  }
+
   /** Answers like a schedule that has not fired yet, unless `scheduleFired` says otherwise. */
   scheduleFired = false;
 

@@ -6,7 +6,9 @@ import {
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
 import {
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   InvalidToken,
   SendTaskSuccessCommand,
   SFNClient,
@@ -58,6 +60,21 @@ describe('AwsWorkflow.start', () => {
   it('rethrows other errors', async () => {
     sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     await expect(workflow().start('F-2027-0042-r1', {})).rejects.toMatchObject({ name: 'ThrottlingException' });
+  });
+});
+
+describe('AwsWorkflow.status', () => {
+  it('describes the execution of that name on this state machine', async () => {
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', ...meta } as never);
+    expect(await workflow().status('F-2027-0042-r1')).toBe('FAILED');
+    expect(sfn.commandCalls(DescribeExecutionCommand)[0].args[0].input).toEqual({
+      executionArn: 'arn:aws:states:eu-west-3:123456789012:execution:invoice-dunning:F-2027-0042-r1',
+    });
+  });
+
+  it('answers undefined for an execution that was never started', async () => {
+    sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'no such execution', ...meta }));
+    expect(await workflow().status('F-2027-0042-r1')).toBeUndefined();
   });
 });
 

@@ -12,6 +12,7 @@ import {
   recordPayment,
   registerInvoice,
   resolveDispute,
+  restartExecution,
   updateInvoice,
   type BillingSettings,
 } from '../../../shared/billing';
@@ -578,5 +579,50 @@ describe('recordCustomerAnswer', () => {
       409,
       'invoice_closed',
     );
+  });
+});
+
+describe('restartExecution', () => {
+  it('starts a new revision that plans from the record once the execution has failed', async () => {
+    const id = await registered();
+    await arrange(id, () => ({ parkedToken: 'stale-token', lastCheck: { step: 3, result: {} } }));
+    workflow.executionStatus = 'FAILED';
+
+    const { record } = await restartExecution(deps, id);
+
+    expect(record).toMatchObject({ revision: 2, executionName: `${id}-r2` });
+    expect(record.parkedToken).toBeUndefined();
+    expect(record.lastCheck).toBeUndefined();
+    expect(workflow.calls).toEqual([{ op: 'start', executionName: `${id}-r2`, input: initialState(id, 2) }]);
+    expect(await timelineTypes(id)).toContain('execution_restarted');
+  });
+
+  it('refuses while the execution runs, so an invoice never has two, and changes nothing', async () => {
+    const id = await registered();
+    workflow.executionStatus = 'RUNNING';
+    await expectRefusedUnchanged(id, () => restartExecution(deps, id), 409, 'execution_running');
+    expect(workflow.of('start')).toEqual([]);
+  });
+
+  it('refuses an execution that has not started yet', async () => {
+    const id = await registered();
+    workflow.executionStatus = undefined;
+    await expectRefusedUnchanged(id, () => restartExecution(deps, id), 409, 'execution_not_started');
+  });
+
+  it('refuses a closed invoice', async () => {
+    const id = await registered();
+    await arrange(id, () => ({ status: 'paid', phase: 'closed' }));
+    workflow.executionStatus = 'SUCCEEDED';
+    await expectRefusedUnchanged(id, () => restartExecution(deps, id), 409, 'invoice_closed');
+  });
+
+  it('starts one new execution when two operators restart at the same moment', async () => {
+    const id = await registered();
+    workflow.executionStatus = 'FAILED';
+    const results = await Promise.allSettled([restartExecution(deps, id), restartExecution(deps, id)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(workflow.of('start')).toEqual([{ op: 'start', executionName: `${id}-r2`, input: initialState(id, 2) }]);
+    expect((await stored(id)).revision).toBe(2);
   });
 });
