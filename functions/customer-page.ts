@@ -9,7 +9,7 @@ import { awsWorkflow } from '../shared/commons/aws-workflow';
 import { bodyText, type HttpEvent, type HttpResult } from '../shared/commons/http';
 import { billingSettings } from '../shared/commons/settings';
 import { DomainError } from '../shared/errors';
-import { CLOSED_STATUSES } from '../shared/invoice';
+import { CLOSED_STATUSES, timelineEntry } from '../shared/invoice';
 import { findLink } from '../shared/links';
 import { renderAnswerPage, renderConfirmationPage, renderErrorPage, type ErrorReason } from '../shared/pages/answer-pages';
 import { CustomerAnswer, describeIssues } from '../shared/schemas';
@@ -49,7 +49,7 @@ async function answer(event: HttpEvent): Promise<HttpResult> {
 
   if (event.requestContext.http.method !== 'POST') {
     const requested = event.queryStringParameters?.action;
-    await deps.store.appendTimeline(invoice.invoiceId, [{ type: 'page_viewed', at: now.toISOString(), contact: link.contactEmail }]);
+    await deps.store.appendTimeline(invoice.invoiceId, [timelineEntry('page_viewed', now, { contact: link.contactEmail })]);
     return renderAnswerPage({ ...page, ...(requested && ACTIONS.has(requested) ? { action: requested as 'promise' } : {}) });
   }
 

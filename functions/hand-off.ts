@@ -7,7 +7,7 @@ import { sesMailer } from '../shared/commons/ses-mailer';
 import type { WorkflowTaskInput } from '../shared/commons/workflow-step';
 import type { ExecutionState } from '../shared/execution-state';
 import { NotFoundError } from '../shared/errors';
-import { invoiceView } from '../shared/invoice';
+import { invoiceView, timelineEntry } from '../shared/invoice';
 import { penaltiesFor, sendTeamEmail } from '../shared/notifications';
 import { mutateInvoice } from '../shared/record-updates';
 import { nextState } from '../shared/workflow';
@@ -34,7 +34,7 @@ export async function handler({ state }: WorkflowTaskInput): Promise<ExecutionSt
   const notified = await sendTeamEmail(deps, config, record, 'hand_off', 'hand_off');
   const { record: written } = await mutateInvoice(deps, record.invoiceId, (current, at) => ({
     record: { ...current, status: 'handed_off', phase: 'closed', nextActionAt: undefined, parkedToken: undefined },
-    timeline: current.status === 'handed_off' ? notified : [...notified, { type: 'handed_off', at: at.toISOString(), evidence: `/invoices/${record.invoiceId}/evidence` }],
+    timeline: current.status === 'handed_off' ? notified : [...notified, timelineEntry('handed_off', at, { evidence: `/invoices/${record.invoiceId}/evidence` })],
   }));
   return nextState(state, written, 'hand_off', deps.clock.now());
 }

@@ -6,7 +6,7 @@ import { getConfig, getDependencies } from '../shared/commons/dependencies';
 import { sesMailer } from '../shared/commons/ses-mailer';
 import { type WorkflowTaskInput } from '../shared/commons/workflow-step';
 import type { ExecutionState, Next } from '../shared/execution-state';
-import type { InvoiceRecord, TimelineEntry } from '../shared/invoice';
+import { timelineEntry, type InvoiceRecord, type TimelineEntry } from '../shared/invoice';
 import { NotFoundError } from '../shared/errors';
 import { sendCustomerEmail, sendTeamEmail } from '../shared/notifications';
 import { mutateInvoice, type Change } from '../shared/record-updates';
@@ -86,8 +86,7 @@ const STEPS: Record<string, Step> = {
     if (rung.action === 'penalty_reminder') timeline = await sendCustomerEmail(deps, config, record, 'penalty_reminder', key);
     if (rung.action === 'formal_notice') timeline = await sendCustomerEmail(deps, config, record, 'formal_notice', key);
     if (rung.action === 'phone_call') timeline = await sendTeamEmail(deps, config, record, 'call_task', key);
-    const at = deps.clock.now().toISOString();
-    timeline.push({ type: rung.action === 'phone_call' ? 'call_task' : 'escalation', at, step: rungIndex + 1, action: rung.action });
+    timeline.push(timelineEntry(rung.action === 'phone_call' ? 'call_task' : 'escalation', deps.clock.now(), { step: rungIndex + 1, action: rung.action }));
     return {
       timeline,
       // Counted once even if this step is retried: only the attempt that finds the rung still undone advances it.
@@ -108,7 +107,7 @@ const STEPS: Record<string, Step> = {
           facts: { execution: record.executionName, error: String(error.Error ?? 'unknown') },
           message: String(error.Cause ?? '').slice(0, 2000),
         })),
-        { type: 'needs_attention', at: deps.clock.now().toISOString(), error: error.Error },
+        timelineEntry('needs_attention', deps.clock.now(), { error: error.Error }),
       ],
       next: 'wait',
     };

@@ -11,6 +11,7 @@ import { suppressContact } from '../shared/billing';
 import { dynamoDbClient } from '../shared/commons/aws-clients';
 import { getConfig, getDependencies } from '../shared/commons/dependencies';
 import { sesMailer } from '../shared/commons/ses-mailer';
+import { timelineEntry } from '../shared/invoice';
 import { sendTeamEmail } from '../shared/notifications';
 
 const Recipients = z.array(z.object({ emailAddress: z.string() }).loose()).default([]);
@@ -37,15 +38,15 @@ async function processEvent(raw: unknown): Promise<{ handled: string }> {
   const { eventType, mail, bounce, complaint } = event.detail;
   const sent = await deps.store.findEmailByMessageId(mail.messageId);
   if (!sent || sent.invoiceId === '_team') return { handled: 'unknown_message' };
-  const at = deps.clock.now().toISOString();
+  const now = deps.clock.now();
   if (eventType === 'Delivery') {
-    await deps.store.appendTimeline(sent.invoiceId, [{ type: 'email_delivered', at, to: mail.destination, messageId: mail.messageId }]);
+    await deps.store.appendTimeline(sent.invoiceId, [timelineEntry('email_delivered', now, { to: mail.destination, messageId: mail.messageId })]);
     return { handled: 'delivery' };
   }
   const permanent = eventType === 'Complaint' || (eventType === 'Bounce' && bounce?.bounceType === 'Permanent');
   const addresses = (bounce?.bouncedRecipients ?? complaint?.complainedRecipients ?? []).map((r) => r.emailAddress);
   if (!permanent) {
-    await deps.store.appendTimeline(sent.invoiceId, [{ type: 'email_bounced', at, to: addresses, bounceType: bounce?.bounceType ?? eventType, permanent: false }]);
+    await deps.store.appendTimeline(sent.invoiceId, [timelineEntry('email_bounced', now, { to: addresses, bounceType: bounce?.bounceType ?? eventType, permanent: false })]);
     return { handled: 'transient' };
   }
   const type = eventType === 'Complaint' ? 'email_complaint' : 'email_bounced';

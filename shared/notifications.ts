@@ -8,7 +8,7 @@ import { daysBetween, localDate } from './calendar';
 import { renderCustomerEmail, renderTeamEmail } from './email';
 import type { CustomerEmailKind, Penalties, TeamEmailContext, TeamEmailKind } from './email/kinds';
 import { isClosed, invoicePolicy } from './workflow';
-import type { InvoiceRecord, TimelineEntry } from './invoice';
+import { timelineEntry, type InvoiceRecord, type TimelineEntry } from './invoice';
 import { issueLink } from './links';
 import { lateInterest } from './money';
 import type { Dependencies, OutgoingEmail } from './ports';
@@ -61,7 +61,7 @@ export async function sendCustomerEmail(
       ...(needsPenalties ? { penalties: penaltiesFor(record, config, now) } : {}),
     });
     const messageId = await sendClaimed(deps, record.invoiceId, claimKey, { to: [contact.email], ...rendered, tags: tagsFor(record, key) });
-    sent.push({ type: 'email_sent', at: deps.clock.now().toISOString(), email: kind, to: contact.email, subject: rendered.subject, messageId });
+    sent.push(timelineEntry('email_sent', deps.clock.now(), { email: kind, to: contact.email, subject: rendered.subject, messageId }));
   }
   return sent;
 }
@@ -110,5 +110,5 @@ export async function sendTeamEmail(
     ...rendered,
     tags: record ? tagsFor(record, key) : { email: kind },
   });
-  return [{ type: 'team_notified', at: deps.clock.now().toISOString(), email: kind, messageId }];
+  return [timelineEntry('team_notified', deps.clock.now(), { email: kind, messageId })];
 }
