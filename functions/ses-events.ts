@@ -6,31 +6,28 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { suppressContact } from '../shared/billing';
 import { dynamoDbClient } from '../shared/commons/aws-clients';
 import { getConfig, getDependencies } from '../shared/commons/dependencies';
 import { sesMailer } from '../shared/commons/ses-mailer';
+import '../shared/commons/zod-locale';
 import { timelineEntry } from '../shared/invoice';
 import { sendTeamEmail } from '../shared/notifications';
 
-const Recipients = z.array(z.object({ emailAddress: z.string() }).loose()).default([]);
+const Recipients = z._default(z.array(z.looseObject({ emailAddress: z.string() })), []);
 
 /** The parts of an SES event we use; everything else passes through untouched. */
-const SesEvent = z
-  .object({
-    id: z.string(),
-    detail: z
-      .object({
-        eventType: z.string(),
-        mail: z.object({ messageId: z.string(), destination: z.array(z.string()).default([]) }).loose(),
-        bounce: z.object({ bounceType: z.string(), bouncedRecipients: Recipients }).loose().optional(),
-        complaint: z.object({ complainedRecipients: Recipients }).loose().optional(),
-        delivery: z.object({ recipients: z.array(z.string()).default([]) }).loose().optional(),
-      })
-      .loose(),
-  })
-  .loose();
+const SesEvent = z.looseObject({
+  id: z.string(),
+  detail: z.looseObject({
+    eventType: z.string(),
+    mail: z.looseObject({ messageId: z.string(), destination: z._default(z.array(z.string()), []) }),
+    bounce: z.optional(z.looseObject({ bounceType: z.string(), bouncedRecipients: Recipients })),
+    complaint: z.optional(z.looseObject({ complainedRecipients: Recipients })),
+    delivery: z.optional(z.looseObject({ recipients: z._default(z.array(z.string()), []) })),
+  }),
+});
 
 async function processEvent(raw: unknown): Promise<{ handled: string }> {
   const event = SesEvent.parse(raw);

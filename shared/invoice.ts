@@ -2,7 +2,7 @@
 import type { Money } from './money';
 import type { PolicyOverrides } from './policy';
 import type { DisputeReason, RegisterInvoiceBody } from './schemas';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { Contact, PaymentMethod } from './schemas';
 
 export type Contact = z.infer<typeof Contact>;

@@ -1,5 +1,5 @@
 /** The OpenAPI 3.1 description of the billing API, generated from the zod schemas the handlers parse with. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   CallOutcomeBody,
   CancelBody,
@@ -10,7 +10,7 @@ import {
   ResolveDisputeBody,
 } from './schemas';
 
-const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
+const schema = (s: z.ZodMiniType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
 
 const errorResponse = (description: string) => ({
   description,
@@ -36,7 +36,7 @@ const invoiceResponse = (description: string) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Invoice' } } },
 });
 
-const jsonBody = (s: z.ZodType) => ({ required: true, content: { 'application/json': { schema: schema(s) } } });
+const jsonBody = (s: z.ZodMiniType) => ({ required: true, content: { 'application/json': { schema: schema(s) } } });
 
 const invoiceIdParameter = {
   name: 'invoiceId',
@@ -53,7 +53,7 @@ const commonErrors = {
   '409': errorResponse('The invoice is closed, or the request conflicts with its state.'),
 };
 
-function invoiceAction(summary: string, body: z.ZodType) {
+function invoiceAction(summary: string, body: z.ZodMiniType) {
   return {
     summary,
     parameters: [invoiceIdParameter],

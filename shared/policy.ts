@@ -2,7 +2,7 @@
  * The dunning policy is data: defaults here, overridable per creditor (deployment configuration) and per invoice
  * (the `policy` field of a registration). Later sources win, field by field.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { LadderStep, PolicyOverrides } from './schemas';
 
 export type LadderStep = z.infer<typeof LadderStep>;

@@ -4,7 +4,7 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { DomainError, ValidationError } from '../errors';
 import { describeIssues, InvoiceId } from '../schemas';
 
@@ -32,7 +32,7 @@ export function bodyText(event: HttpEvent): string {
 }
 
 /** Parses a JSON body against a schema, or throws a 400 that says where and what. */
-export function parseJsonBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.infer<S> {
+export function parseJsonBody<S extends z.ZodMiniType>(event: HttpEvent, schema: S): z.infer<S> {
   const contentType = event.headers?.['content-type'] ?? '';
   if (contentType && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
     throw new DomainError(415, 'unsupported_media_type', 'Send the body as application/json.');
@@ -46,7 +46,7 @@ export function parseJsonBody<S extends z.ZodType>(event: HttpEvent, schema: S):
   return parseWith(schema, raw);
 }
 
-export function parseWith<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
+export function parseWith<S extends z.ZodMiniType>(schema: S, raw: unknown): z.infer<S> {
   const result = schema.safeParse(raw);
   if (!result.success) throw new ValidationError('The request is not valid.', describeIssues(result.error));
   return result.data;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import {
   CallOutcomeBody,
   CustomerAnswer,
@@ -11,13 +11,13 @@ import {
 } from '../../../shared/schemas';
 
 /** The `details` a caller would get back for this body, or [] when it is accepted. */
-function issues(schema: z.ZodType, body: unknown): { path: string; message: string }[] {
+function issues(schema: z.ZodMiniType, body: unknown): { path: string; message: string }[] {
   const result = schema.safeParse(body);
   return result.success ? [] : describeIssues(result.error);
 }
 
 /** Asserts the body is refused with (at least) one issue at `path` whose message matches. */
-function expectRefused(schema: z.ZodType, body: unknown, path: string, message?: RegExp) {
+function expectRefused(schema: z.ZodMiniType, body: unknown, path: string, message?: RegExp) {
   const found = issues(schema, body);
   expect(found, JSON.stringify(body)).not.toEqual([]);
   const atPath = found.filter((issue) => issue.path === path);
