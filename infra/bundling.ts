@@ -1,15 +1,23 @@
 /**
- * How every Lambda handler is bundled, in one place: `HandlerFunction` (CDK's NodejsFunction, local esbuild) takes
- * `handlerBundling(country)`, and `npm run bench` builds the very same bundles with esbuild's API through
- * `handlerBuildOptions` (the arguments CDK's local bundling gives the esbuild CLI for these options).
+ * How every Lambda handler is bundled, in one place: `HandlerFunction` (CDK) and `npm run bench` both go through
+ * `handlerBuildOptions`, so the bench measures exactly what is deployed.
  *
- * ESM, minified, no source map, syntax for node20 (the oldest Node the project supports), the AWS SDK bundled too
- * (no externals): one file per handler, which gave faster cold starts than the runtime's SDK.
- * The holidays library is replaced by its own answers for the creditor's country (shared/precomputed-holidays.ts).
+ * ESM, minified, no source map, syntax for node20 (the oldest Node the project supports), the AWS SDK bundled too:
+ * one file per handler, which gave faster cold starts than the runtime's SDK. What is left out or rewritten:
+ * - the SDK parts that load lazily on paths a Lambda function never takes (`SDK_PARTS_NEVER_LOADED_IN_LAMBDA`);
+ * - the descriptions of SDK operations no handler calls, and most of the SDK's package.json files (`leanAwsSdk`);
+ * - the holidays library, replaced by its own answers for the creditor's country (shared/precomputed-holidays.ts).
+ * CDK's NodejsFunction runs the esbuild CLI, which takes no plugins; so CDK bundles through `bundleHandlerSync`.
  * No aws-cdk-lib import here, so that tools can read it without loading CDK.
  */
-import type { BuildOptions } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type BuildOptions, type BuildResult, type Plugin } from 'esbuild';
 import { publicHolidays } from '../shared/calendar';
+
+const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * esbuild output is ESM; some bundled CommonJS dependencies still call `require()` for Node built-ins,
@@ -17,8 +25,27 @@ import { publicHolidays } from '../shared/calendar';
  */
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
-/** Resolved from the project root, where CDK and the bench run esbuild. */
-const HOLIDAYS_STAND_IN = './shared/precomputed-holidays.ts';
+/**
+ * Packages the bundled AWS SDK loads with a dynamic `import()` only on paths a Lambda function never takes; left out,
+ * they would otherwise be ~150 KB of each bundle.
+ * - The credential providers after the first link of the SDK's default chain, which reads the environment: Lambda
+ *   always gives a function its role's credentials in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN,
+ *   so SSO, ini files, credential processes, web identity, container and instance metadata are never consulted.
+ * - Event-stream serialization: none of the operations the handlers call streams events.
+ * Were one of them reached all the same, its import would fail loudly ("Cannot find package"), not silently.
+ * test/infra/bundling.test.ts loads a bundle where these packages cannot be found, with Lambda's environment.
+ */
+export const SDK_PARTS_NEVER_LOADED_IN_LAMBDA = [
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@smithy/credential-provider-imds',
+  '@smithy/core/event-streams',
+];
+
+const HOLIDAYS_STAND_IN = join(PROJECT_ROOT, 'shared', 'precomputed-holidays.ts');
 
 /** Years of holidays a bundle carries: last year (late invoices) to ten years ahead (long terms, deferred starts). */
 export function holidayYears(now = new Date()): number[] {
@@ -31,43 +58,73 @@ export function holidayTable(country: string, years = holidayYears()): Record<st
   return { [country]: Object.fromEntries(years.map((year) => [String(year), [...publicHolidays(country, year)].sort()])) };
 }
 
-/** NodejsFunction `bundling` props for a handler whose creditor is in `country` (CDK's `OutputFormat.ESM` is `esm`). */
-export function handlerBundling(country: string) {
-  return {
-    forceDockerBundling: false,
-    format: 'esm',
-    target: 'node20',
-    mainFields: ['module', 'main'],
-    banner: ESM_REQUIRE_BANNER,
-    minify: true,
-    sourceMap: false,
-    externalModules: [] as string[],
-    define: { __PUBLIC_HOLIDAYS__: JSON.stringify(holidayTable(country)) },
-    esbuildArgs: { [`--alias:date-holidays`]: HOLIDAYS_STAND_IN },
-  } as const;
-}
+const SDK_SCHEMA_FILE = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/;
+const SDK_PACKAGE_JSON = /[\\/]@aws-sdk[\\/][^\\/]+[\\/]package\.json$/;
+const STRING_CONSTANT = /^const (_\w+) = ("[^"\\\n]*");$/gm;
+const COMPUTED_KEY = /\[(_\w+)\]:/g;
 
 /**
- * The esbuild build CDK runs for `handlerBundling(country)`: `esbuild --bundle <entry> --target=node20
- * --platform=node --format=esm --outfile=<dir>/index.mjs --minify --banner:js=... --main-fields=module,main
- * --define:__PUBLIC_HOLIDAYS__=... --alias:date-holidays=...` (no externals).
+ * Two rewrites of AWS SDK files that change no behaviour and let esbuild leave out what a handler never uses.
+ * - Each SDK client describes every operation of its service as data (`export var SendEmail$ = [...]`), and a bundle
+ *   should keep only the operations it calls. But some of those descriptions hold objects whose keys are computed
+ *   from the file's string constants (`{ [_hH]: _CT }`), which esbuild cannot prove free of side effects, so it keeps
+ *   them all: 49 KB of SES v2's 61 KB. The keys are written as the string literals they are
+ *   (`{ "httpHeader": "Content-Type" }`), and esbuild drops the operations no handler calls.
+ * - Each client imports its whole package.json for one field, the version it puts in the User-Agent header: the
+ *   bundle gets `{ name, version }` instead of the scripts, dependencies and file lists (about 2 KB per package).
+ * test/infra/bundling.test.ts checks that bundled clients put the same requests on the wire as the published SDK.
  */
+export const leanAwsSdk: Plugin = {
+  name: 'lean-aws-sdk',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: SDK_SCHEMA_FILE }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const constants = new Map([...source.matchAll(STRING_CONSTANT)].map(([, name, literal]) => [name, literal]));
+      const contents = source.replace(COMPUTED_KEY, (key, name: string) => (constants.has(name) ? `${constants.get(name)}:` : key));
+      return { contents, loader: 'js' };
+    });
+    esbuild.onLoad({ filter: SDK_PACKAGE_JSON }, (args) => {
+      const { name, version } = JSON.parse(readFileSync(args.path, 'utf8')) as { name: string; version: string };
+      return { contents: JSON.stringify({ name, version }), loader: 'json' };
+    });
+  },
+};
+
+/** The esbuild build of one handler (`entry`, a .ts file) into `outfile`, for a creditor in `country`. */
 export function handlerBuildOptions(entry: string, outfile: string, country = 'FR'): BuildOptions {
-  const bundling = handlerBundling(country);
   return {
     entryPoints: [entry],
     bundle: true,
-    target: bundling.target,
     platform: 'node',
-    format: bundling.format,
+    format: 'esm',
+    target: 'node20',
     outfile,
-    minify: bundling.minify,
-    sourcemap: bundling.sourceMap,
-    external: [...bundling.externalModules],
-    banner: { js: bundling.banner },
-    mainFields: [...bundling.mainFields],
-    define: { ...bundling.define },
+    minify: true,
+    sourcemap: false,
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    external: [...SDK_PARTS_NEVER_LOADED_IN_LAMBDA],
+    define: { __PUBLIC_HOLIDAYS__: JSON.stringify(holidayTable(country)) },
     alias: { 'date-holidays': HOLIDAYS_STAND_IN },
+    plugins: [leanAwsSdk],
+    absWorkingDir: PROJECT_ROOT,
     logLevel: 'warning',
   };
+}
+
+/** Bundles one handler; resolves with esbuild's metafile (what the bench reads sizes from). */
+export async function bundleHandler(entry: string, outfile: string, country = 'FR'): Promise<BuildResult<{ metafile: true }>> {
+  return build({ ...handlerBuildOptions(entry, outfile, country), metafile: true });
+}
+
+/**
+ * `bundleHandler`, synchronously: CDK's local bundling hook cannot wait for a promise, and esbuild runs plugins only
+ * in asynchronous builds, so a child node process (infra/bundle-handler.ts) does the build.
+ */
+export function bundleHandlerSync(entry: string, outfile: string, country = 'FR'): void {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'infra', 'bundle-handler.ts'), entry, outfile, country], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`Bundling ${entry} failed:\n${run.stderr || run.error}`);
 }

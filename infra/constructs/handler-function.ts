@@ -1,9 +1,8 @@
 /**
  * One Lambda function per file in `functions/`, all built the same way. The defaults, in one place:
  *
- * - code: `functions/<handler>.ts`, bundled by the local esbuild (no Docker), ESM, minified, no source map, syntax
- *   for node20 (the oldest Node the project supports), the AWS SDK bundled too: one file per handler, which gave
- *   faster cold starts than the runtime's SDK;
+ * - code: `functions/<handler>.ts`, bundled at synth by the local esbuild (no Docker) as `index.mjs`, exactly as
+ *   `npm run bench` measures it (infra/bundling.ts says how and why);
  * - runtime Node.js 22 on ARM64 (Graviton: cheaper per ms, same speed for this I/O-bound code);
  * - 256 MB, 10 s timeout (API Gateway gives up at 30 s anyway), no reserved concurrency;
  * - its own log group kept one month, and a role that may write only there (no managed policy);
@@ -12,13 +11,12 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { handlerBundling } from '../bundling';
+import { bundleHandlerSync } from '../bundling';
 import type { DunningSettings } from '../settings';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -37,18 +35,28 @@ export interface HandlerFunctionProps {
   memorySize?: number;
 }
 
-const bundlingByCountry = new Map<string, ReturnType<typeof handlerBundling>>();
-
-function bundlingFor(country: string) {
-  let bundling = bundlingByCountry.get(country);
-  if (!bundling) {
-    bundling = handlerBundling(country);
-    bundlingByCountry.set(country, bundling);
-  }
-  return { ...bundling, mainFields: [...bundling.mainFields], format: OutputFormat.ESM, esbuildArgs: { ...bundling.esbuildArgs } };
+/** The handler's bundle as a Lambda asset; CDK hashes the bundle, so an unchanged handler is not redeployed. */
+function handlerCode(handler: string, country: string): lambda.Code {
+  const entry = join(PROJECT_ROOT, 'functions', `${handler}.ts`);
+  return lambda.Code.fromAsset(PROJECT_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never pulled: local bundling always answers (a failed build throws with esbuild's message).
+      image: DockerImage.fromRegistry('dummy'),
+      // What `tryBundle` runs. CDK also keys its asset cache on these options (the `local` hook is not part of the
+      // key), so without them every function would get the first function's bundle.
+      command: ['tsx', 'infra/bundle-handler.ts', `functions/${handler}.ts`, 'index.mjs', country],
+      local: {
+        tryBundle(outputDir) {
+          bundleHandlerSync(entry, join(outputDir, 'index.mjs'), country);
+          return true;
+        },
+      },
+    },
+  });
 }
 
-export class HandlerFunction extends NodejsFunction {
+export class HandlerFunction extends lambda.Function {
   /** The function's role, beside it in the tree: acknowledge findings about its policy here. */
   readonly executionRole: iam.Role;
 
@@ -63,10 +71,9 @@ export class HandlerFunction extends NodejsFunction {
     logGroup.grantWrite(role);
 
     super(scope, id, {
-      entry: join(PROJECT_ROOT, 'functions', `${props.handler}.ts`),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      // The holidays a bundle carries are those of the country the handler will read from its environment.
+      code: handlerCode(props.handler, props.environment.CREDITOR_COUNTRY ?? 'FR'),
+      handler: 'index.handler',
       // The handler's name: what the console lists, and how tests find a function.
       description: props.handler,
       runtime: HANDLER_RUNTIME,
@@ -77,9 +84,6 @@ export class HandlerFunction extends NodejsFunction {
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
       environment: props.environment,
-      // The same options `npm run bench` bundles with (infra/bundling.ts). The holidays a bundle carries are those of
-      // the country the handler will read from its environment.
-      bundling: bundlingFor(props.environment.CREDITOR_COUNTRY ?? 'FR'),
     });
     this.executionRole = role;
 

@@ -8,8 +8,8 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Metafile } from 'esbuild';
-import { handlerBuildOptions } from '../../infra/bundling';
+import type { Metafile } from 'esbuild';
+import { bundleHandler } from '../../infra/bundling';
 
 export interface BundleResult {
   handler: string;
@@ -89,11 +89,7 @@ export async function benchBundles(options: { projectRoot: string; runs: number;
     // Built one after the other (esbuild uses every core for each build anyway).
     for (const handler of handlers) {
       const file = join(outDir, handler, 'index.mjs');
-      const result = await build({
-        ...handlerBuildOptions(join(projectRoot, 'functions', `${handler}.ts`), file),
-        absWorkingDir: projectRoot,
-        metafile: true,
-      });
+      const result = await bundleHandler(join(projectRoot, 'functions', `${handler}.ts`), file);
       const output = Object.values(result.metafile!.outputs)[0];
       built.push({ handler, file, bytes: output.bytes, metafile: result.metafile! });
     }

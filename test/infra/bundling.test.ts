@@ -1,12 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handlerBuildOptions, holidayYears } from '../../infra/bundling';
+import { handlerBuildOptions, holidayYears, SDK_PARTS_NEVER_LOADED_IN_LAMBDA } from '../../infra/bundling';
 import * as library from '../../shared/calendar';
 import { addDays } from '../../shared/dates';
+import { callEveryOperation } from './support/sdk-calls';
 
 /** The calendar module as a Lambda bundle carries it: with the precomputed holidays instead of the library. */
 let bundled: typeof library;
@@ -45,5 +50,184 @@ describe('handler bundles', () => {
   it('refuse a year they do not carry, saying that a redeploy extends the table', () => {
     const beyond = `${holidayYears().at(-1)! + 1}-06-15`;
     expect(() => bundled.isBusinessDay(beyond, library.DEFAULT_CALENDAR)).toThrow(/redeploy/);
+  });
+});
+
+/** Runs `code` (an ES module) in a fresh node, in a folder with no node_modules, with Lambda's credential variables. */
+function runInLambdaLikeFolder(folder: string, code: string) {
+  const script = join(folder, 'probe.mjs');
+  writeFileSync(script, code);
+  return spawnSync(process.execPath, [script], {
+    cwd: folder,
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH ?? '',
+      AWS_REGION: 'eu-west-3',
+      AWS_ACCESS_KEY_ID: 'AKIDLAMBDA',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_SESSION_TOKEN: 'session',
+      TABLE_NAME: 'dunning',
+      STATE_MACHINE_ARN: 'arn:aws:states:eu-west-3:000000000000:stateMachine:invoice-dunning',
+    },
+  });
+}
+
+describe('handler bundles without the SDK parts Lambda never loads', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'dunning-lambda-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('load, and sign with the credentials Lambda puts in the environment, where those parts cannot be found', async () => {
+    const entry = join(folder, 'entry.ts');
+    writeFileSync(
+      entry,
+      `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+       import { SESv2Client } from '@aws-sdk/client-sesv2';
+       import { SFNClient } from '@aws-sdk/client-sfn';
+       import { SchedulerClient } from '@aws-sdk/client-scheduler';
+       export const clients = [DynamoDBClient, SESv2Client, SFNClient, SchedulerClient].map((Client) => new Client({}));`,
+    );
+    await build({ ...handlerBuildOptions(entry, join(folder, 'clients.mjs')), absWorkingDir: process.cwd(), nodePaths: [join(process.cwd(), 'node_modules')] });
+    const bundle = readFileSync(join(folder, 'clients.mjs'), 'utf8');
+    for (const part of SDK_PARTS_NEVER_LOADED_IN_LAMBDA) expect(bundle).toContain(`import("${part}")`);
+
+    const run = runInLambdaLikeFolder(
+      folder,
+      `import { clients } from './clients.mjs';
+       const keys = await Promise.all(clients.map((client) => client.config.credentials()));
+       console.log(JSON.stringify(keys.map((k) => [k.accessKeyId, k.sessionToken])));`,
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(Array(4).fill(['AKIDLAMBDA', 'session']));
+  });
+
+  it('fail loudly, not silently, if the credential chain ever had to go past the environment', async () => {
+    const run = runInLambdaLikeFolder(
+      folder,
+      `import { clients } from './clients.mjs';
+       delete process.env.AWS_ACCESS_KEY_ID;
+       process.env.AWS_PROFILE = 'someone';
+       try { await clients[0].config.credentials(); } catch (error) { console.log(String(error)); }`,
+    );
+    expect(run.stdout).toMatch(/Cannot find package '@aws-sdk\/credential-provider-/);
+  });
+
+  it('load a real handler with no package to find beside it', async () => {
+    await build(handlerBuildOptions('functions/register-invoice.ts', join(folder, 'register-invoice.mjs')));
+    const run = runInLambdaLikeFolder(folder, `const { handler } = await import('./register-invoice.mjs'); console.log(typeof handler);`);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe('function');
+  });
+});
+
+interface WireRequest {
+  method: string;
+  url: string;
+  contentType?: string;
+  target?: string;
+  body: string;
+}
+
+/** AWS's answers to sdk-calls.ts, in each service's wire protocol; they depend on the request only, not on order. */
+function cannedAnswer(request: WireRequest): { status: number; headers: Record<string, string>; body: object } {
+  const json = (status: number, body: object, headers: Record<string, string> = {}) => ({ status, headers, body });
+  const awsJson = { 'content-type': 'application/x-amz-json-1.0' };
+  switch (request.target) {
+    case 'DynamoDB_20120810.PutItem':
+      return json(400, { __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException', message: 'The conditional request failed' }, awsJson);
+    case 'DynamoDB_20120810.GetItem':
+      return json(200, { Item: { pk: { S: 'F/1' }, n: { N: '3' }, list: { L: [{ N: '1' }, { S: 'a' }] } } }, awsJson);
+    case 'DynamoDB_20120810.UpdateItem':
+      return json(200, {}, awsJson);
+    case 'DynamoDB_20120810.Query':
+      return json(200, { Items: [{ pk: { S: 'F/1' } }], Count: 1, ScannedCount: 1 }, awsJson);
+    case 'AWSStepFunctions.StartExecution':
+      return json(200, { executionArn: 'arn:aws:states:eu-west-3:1:execution:m:F-1-r1', startDate: 1800000000.5 }, awsJson);
+    case 'AWSStepFunctions.DescribeExecution':
+      return json(400, { __type: 'com.amazonaws.states#ExecutionDoesNotExist', message: 'no such execution' }, awsJson);
+    case 'AWSStepFunctions.SendTaskSuccess':
+      return json(400, { __type: 'com.amazonaws.states#TaskTimedOut', message: 'too late' }, awsJson);
+  }
+  if (request.url.startsWith('/schedules/')) {
+    return request.method === 'POST'
+      ? json(200, { ScheduleArn: 'arn:aws:scheduler:eu-west-3:1:schedule/dunning/start-F-1-r1' })
+      : json(404, { Message: 'Schedule not found' }, { 'x-amzn-errortype': 'ResourceNotFoundException' });
+  }
+  if (request.url === '/v2/email/outbound-emails') {
+    return request.body.includes('"x"')
+      ? json(400, { message: 'Email address is not verified.' }, { 'x-amzn-errortype': 'MessageRejected' })
+      : json(200, { MessageId: 'm-1' });
+  }
+  return json(400, { message: `unexpected ${request.method} ${request.url}` });
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe('bundled AWS clients', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'dunning-wire-'));
+  let server: Server;
+  let endpoint: string;
+  let recorded: WireRequest[] = [];
+
+  beforeAll(async () => {
+    server = createServer(async (incoming, outgoing) => {
+      const request: WireRequest = {
+        method: incoming.method ?? '',
+        url: incoming.url ?? '',
+        contentType: incoming.headers['content-type'],
+        target: incoming.headers['x-amz-target'] as string | undefined,
+        // The SDK fills Scheduler's idempotency token with a fresh UUID on each call.
+        body: (await readBody(incoming)).replace(/"ClientToken":"[0-9a-f-]{36}"/, '"ClientToken":"<uuid>"'),
+      };
+      recorded.push(request);
+      const answer = cannedAnswer(request);
+      outgoing.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(answer.body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('send the same requests as the published SDK and read the answers the same way', async () => {
+    recorded = [];
+    const published = await callEveryOperation(endpoint);
+    const publishedRequests = recorded;
+
+    recorded = [];
+    const bundle = join(folder, 'sdk-calls.mjs');
+    await build(handlerBuildOptions('test/infra/support/sdk-calls-main.ts', bundle));
+    const { stdout } = await promisify(execFile)(process.execPath, [bundle, endpoint], { env: { PATH: process.env.PATH ?? '' } });
+
+    expect(JSON.parse(stdout)).toEqual(JSON.parse(JSON.stringify(published)));
+    expect(recorded).toEqual(publishedRequests);
+    // The answers were read, not merely survived: results and the errors the adapters branch on.
+    expect(published).toMatchObject({
+      put: { error: expect.stringMatching(/^ConditionalCheckFailedException/) },
+      get: { result: { Item: { pk: 'F/1', n: 3, list: [1, 'a'] } } },
+      startExecution: { result: { executionArn: expect.stringContaining('F-1-r1') } },
+      describeExecution: { error: expect.stringMatching(/^ExecutionDoesNotExist/) },
+      sendTaskSuccess: { error: expect.stringMatching(/^TaskTimedOut/) },
+      createSchedule: { result: { ScheduleArn: expect.stringContaining('start-F-1-r1') } },
+      updateSchedule: { error: expect.stringMatching(/^ResourceNotFoundException/) },
+      sendEmail: { result: { MessageId: 'm-1' } },
+      sendEmailRejected: { error: expect.stringMatching(/^MessageRejected/) },
+    });
+    expect(publishedRequests).toHaveLength(Object.keys(published).length);
+  });
+
+  it('carry only the operations that are called, not the rest of each service, nor its package.json', () => {
+    const bundle = readFileSync(join(folder, 'sdk-calls.mjs'), 'utf8');
+    expect(bundle).toContain('SendEmail');
+    expect(bundle).toMatch(/name:"@aws-sdk\/client-sesv2",version:"\d+\.\d+\.\d+"/);
+    expect(bundle).not.toContain('api-extractor');
+    for (const uncalled of ['BatchGetMetricData', 'CreateContactList', 'ListStateMachines', 'DeleteScheduleGroup']) {
+      expect(bundle).not.toContain(uncalled);
+    }
   });
 });
