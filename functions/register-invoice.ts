@@ -1,7 +1,7 @@
 /** POST /invoices — registers an invoice and starts (or schedules) its execution. Idempotent on the body. */
 import { registerInvoice } from '../shared/billing';
 import { getDependencies } from '../shared/commons/dependencies';
-import { awsWorkflow } from '../shared/commons/aws-workflow';
+import { awsWorkflowWithScheduler } from '../shared/commons/aws-workflow';
 import { httpHandler, json, parseJsonBody } from '../shared/commons/http';
 import { billingSettings } from '../shared/commons/settings';
 import { invoiceView } from '../shared/invoice';
@@ -9,6 +9,6 @@ import { RegisterInvoiceBody } from '../shared/schemas';
 
 export const handler = httpHandler(async (event) => {
   const body = parseJsonBody(event, RegisterInvoiceBody);
-  const { created, record } = await registerInvoice(getDependencies({ workflow: awsWorkflow }), billingSettings(), body);
+  const { created, record } = await registerInvoice(getDependencies({ workflow: awsWorkflowWithScheduler }), billingSettings(), body);
   return json(created ? 201 : 200, invoiceView(record), { location: `/invoices/${encodeURIComponent(record.invoiceId)}` });
 });

@@ -1,7 +1,7 @@
 /** PATCH /invoices/{invoiceId} — a new due date (the execution re-plans) and/or new contacts. */
 import { updateInvoice } from '../shared/billing';
 import { getDependencies } from '../shared/commons/dependencies';
-import { awsWorkflow } from '../shared/commons/aws-workflow';
+import { awsWorkflowWithScheduler } from '../shared/commons/aws-workflow';
 import { httpHandler, invoiceIdParam, json, parseJsonBody } from '../shared/commons/http';
 import { billingSettings } from '../shared/commons/settings';
 import { invoiceView } from '../shared/invoice';
@@ -10,6 +10,6 @@ import { PatchInvoiceBody } from '../shared/schemas';
 export const handler = httpHandler(async (event) => {
   const invoiceId = invoiceIdParam(event);
   const body = parseJsonBody(event, PatchInvoiceBody);
-  const { record } = await updateInvoice(getDependencies({ workflow: awsWorkflow }), billingSettings(), invoiceId, body);
+  const { record } = await updateInvoice(getDependencies({ workflow: awsWorkflowWithScheduler }), billingSettings(), invoiceId, body);
   return json(200, invoiceView(record));
 });

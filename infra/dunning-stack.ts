@@ -51,7 +51,7 @@ export class DunningStack extends Stack {
     });
 
     const workflow = new WorkflowConstruct(this, 'Workflow', { environment, data, email });
-    api.addRoutes({ environment, data, email, workflow, schedules });
+    api.addRoutes({ environment, data, workflow, schedules });
     schedules.addDailyDigest({ environment, data, email, timeZone: settings.timeZone });
     email.addEventHandler({ environment, data });
 

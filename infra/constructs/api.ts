@@ -17,7 +17,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { AUTHORIZER_HANDLER, ROUTES } from '../catalog';
 import type { DataConstruct } from './data';
-import type { EmailConstruct } from './email';
 import { constructId, HandlerFunction } from './handler-function';
 import type { SchedulesConstruct } from './schedules';
 import { grantDescribeExecutions, grantTaskResponse, type WorkflowConstruct } from './workflow';
@@ -25,23 +24,24 @@ import { grantDescribeExecutions, grantTaskResponse, type WorkflowConstruct } fr
 /**
  * What each API handler may do, and nothing more:
  * - `read` / `write`: the table (write includes read);
- * - `start`: start executions, now or deferred through a one-time schedule;
+ * - `start`: start executions now;
+ * - `schedule`: start them later, through a one-time schedule (create it, move it);
  * - `wake`: complete a parked task, so that an event reaches the execution at once;
- * - `email`: send through the sender identity;
  * - `describe`: read the status of this state machine's executions.
  * A handler added to the catalog without an entry here fails the synth: its permissions must be decided.
  */
-type Need = 'read' | 'write' | 'start' | 'wake' | 'email' | 'describe';
+type Need = 'read' | 'write' | 'start' | 'schedule' | 'wake' | 'describe';
 export const API_HANDLER_NEEDS: Record<string, Need[]> = {
-  'register-invoice': ['write', 'start'],
+  // Starts the execution, or schedules its start when the pre-reminder lies beyond the execution horizon.
+  'register-invoice': ['write', 'start', 'schedule'],
   // A new due date restarts the planning: the parked execution is woken, or a new revision started.
-  'update-invoice': ['write', 'start', 'wake'],
+  'update-invoice': ['write', 'start', 'schedule', 'wake'],
   'record-payment': ['write', 'wake'],
   'cancel-invoice': ['write', 'wake'],
   'resolve-dispute': ['write', 'wake'],
   'record-call-outcome': ['write', 'wake'],
-  // Answers wake the execution; a question may also be forwarded to the team at once.
-  'customer-page': ['write', 'wake', 'email'],
+  // Answers wake the execution, which tells the team (the page itself sends no email).
+  'customer-page': ['write', 'wake'],
   // Starts a new revision once the current execution has ended; reads the execution's status first.
   'restart-execution': ['write', 'start', 'describe'],
   'get-invoice': ['read'],
@@ -53,7 +53,6 @@ export const API_HANDLER_NEEDS: Record<string, Need[]> = {
 export interface ApiRoutesProps {
   environment: Record<string, string>;
   data: DataConstruct;
-  email: EmailConstruct;
   workflow: WorkflowConstruct;
   schedules: SchedulesConstruct;
 }
@@ -163,13 +162,12 @@ function grant(fn: HandlerFunction, needs: Need[], props: ApiRoutesProps): void 
         break;
       case 'start':
         props.workflow.stateMachine.grantStartExecution(fn);
+        break;
+      case 'schedule':
         props.schedules.grantCreateDeferredStart(fn);
         break;
       case 'wake':
         grantTaskResponse(fn, fn);
-        break;
-      case 'email':
-        props.email.grantSend(fn);
         break;
       case 'describe':
         grantDescribeExecutions(fn, fn);

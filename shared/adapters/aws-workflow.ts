@@ -32,11 +32,21 @@ export function atExpression(at: string): string {
   return `at(${new Date(ms).toISOString().slice(0, 19)})`;
 }
 
+export interface AwsWorkflowOptions {
+  stateMachineArn: string;
+  schedulerRoleArn?: string;
+  schedulerGroupName?: string;
+}
+
 export class AwsWorkflow implements Workflow {
+  /**
+   * `scheduler` only for the handlers that defer starts: the others leave its client out of their bundle, and
+   * asking them to schedule is a programming error that says so.
+   */
   constructor(
     private readonly sfn: SFNClient,
-    private readonly scheduler: SchedulerClient,
-    private readonly options: { stateMachineArn: string; schedulerRoleArn?: string; schedulerGroupName?: string },
+    private readonly scheduler: SchedulerClient | undefined,
+    private readonly options: AwsWorkflowOptions,
   ) {}
 
   async start(executionName: string, input: object): Promise<void> {
@@ -67,7 +77,7 @@ export class AwsWorkflow implements Workflow {
 
   async scheduleStart(executionName: string, at: string, input: object): Promise<void> {
     try {
-      await this.scheduler.send(new CreateScheduleCommand(this.startSchedule(executionName, at, input)));
+      await this.schedulerClient().send(new CreateScheduleCommand(this.startSchedule(executionName, at, input)));
     } catch (error) {
       // A schedule with this name exists: this start was scheduled before.
       if (errorName(error) === 'ConflictException') return;
@@ -87,13 +97,18 @@ export class AwsWorkflow implements Workflow {
 
   async rescheduleStart(executionName: string, at: string, input: object): Promise<boolean> {
     try {
-      await this.scheduler.send(new UpdateScheduleCommand(this.startSchedule(executionName, at, input)));
+      await this.schedulerClient().send(new UpdateScheduleCommand(this.startSchedule(executionName, at, input)));
       return true;
     } catch (error) {
       // Fired and deleted already: the execution is running and re-plans from the record.
       if (errorName(error) === 'ResourceNotFoundException') return false;
       throw error;
     }
+  }
+
+  private schedulerClient(): SchedulerClient {
+    if (!this.scheduler) throw new Error('This handler has no Scheduler client: build its workflow with awsWorkflowWithScheduler');
+    return this.scheduler;
   }
 
   /** The one-time schedule that starts an execution at `at` and then deletes itself (create and update alike). */

@@ -12,6 +12,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUTHORIZER_HANDLER, EVENT_HANDLERS, ROUTES, WORKFLOW_FUNCTIONS } from '../../infra/catalog';
+import { API_HANDLER_NEEDS } from '../../infra/constructs/api';
 import { PROJECT_ROOT } from '../../infra/constructs/handler-function';
 import { DunningStack } from '../../infra/dunning-stack';
 import { readSettings } from '../../infra/settings';
@@ -326,7 +327,7 @@ describe('DunningStack', () => {
     });
 
     it('lets senders send only from the sender identity through the configuration set', () => {
-      for (const handler of ['send-email', 'hand-off', 'customer-page', 'daily-digest', 'ses-events']) {
+      for (const handler of ['send-email', 'hand-off', 'daily-digest', 'ses-events']) {
         const send = statementsOf(resources, handler).filter((s) => asArray(s.Action).includes('ses:SendEmail'));
         expect(send, handler).toHaveLength(1);
         const targets = JSON.stringify(send[0].Resource);
@@ -415,6 +416,13 @@ describe('DunningStack', () => {
       }
     });
 
+    it('lets no API handler but register and update create schedules, and none but the senders send email', () => {
+      for (const handler of Object.keys(API_HANDLER_NEEDS).filter((h) => h !== 'register-invoice' && h !== 'update-invoice')) {
+        const actions = actionsOf(statementsOf(resources, handler));
+        expect(actions.filter((a) => a.startsWith('scheduler:') || a === 'iam:PassRole' || a.startsWith('ses:')), handler).toEqual([]);
+      }
+    });
+
     it('lets register and update start executions now or later through the starts role', () => {
       for (const handler of ['register-invoice', 'update-invoice']) {
         const statements = statementsOf(resources, handler);
@@ -461,6 +469,14 @@ describe('DunningStack', () => {
       };
       for (const id of edges.keys()) visit(id, []);
     });
+  });
+
+  it('gives every function its own code asset, an index.mjs bundle', () => {
+    const functions = ofType(resources, 'AWS::Lambda::Function').filter(([, r]) => r.Properties.Description);
+    expect(functions.length).toBeGreaterThan(15);
+    const codeKeys = functions.map(([, r]) => JSON.stringify(r.Properties.Code));
+    expect(new Set(codeKeys).size).toBe(functions.length);
+    for (const [, r] of functions) expect(r.Properties.Handler).toBe('index.handler');
   });
 
   it('leaves no CDK error or warning (deprecated APIs, unresolvable settings)', () => {

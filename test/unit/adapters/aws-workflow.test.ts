@@ -156,6 +156,13 @@ describe('AwsWorkflow.scheduleStart', () => {
   it('rejects a time that is not a timestamp', async () => {
     await expect(workflow().scheduleStart('F-1-r1', 'tomorrow', {})).rejects.toThrow(/Not a timestamp/);
   });
+
+  it('refuses, naming the factory to use, in a handler built without a Scheduler client', async () => {
+    const withoutScheduler = new AwsWorkflow(new SFNClient({}), undefined, { stateMachineArn: STATE_MACHINE_ARN, schedulerRoleArn: ROLE_ARN });
+    await expect(withoutScheduler.scheduleStart('F-1-r1', '2027-11-19T08:00:00.000Z', {})).rejects.toThrow(/awsWorkflowWithScheduler/);
+    await expect(withoutScheduler.rescheduleStart('F-1-r1', '2027-11-19T08:00:00.000Z', {})).rejects.toThrow(/awsWorkflowWithScheduler/);
+    expect(scheduler.calls()).toHaveLength(0);
+  });
 });
 
 describe('AwsWorkflow.rescheduleStart', () => {
