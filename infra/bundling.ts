@@ -4,7 +4,8 @@
  *
  * ESM, minified, no source map, syntax for node20 (the oldest Node the project supports), the AWS SDK bundled too:
  * one file per handler, which gave faster cold starts than the runtime's SDK. What is left out or rewritten:
- * - the SDK parts that load lazily on paths a Lambda function never takes (`SDK_PARTS_NEVER_LOADED_IN_LAMBDA`);
+ * - the SDK's credential providers beyond the environment (shared/commons/lambda-credentials.ts), and its
+ *   event-stream code, which loads lazily on paths a Lambda function never takes (`SDK_PARTS_NEVER_LOADED_IN_LAMBDA`);
  * - the descriptions of SDK operations no handler calls, and most of the SDK's package.json files (`leanAwsSdk`);
  * - the holidays library, replaced by its own answers for the creditor's country (shared/precomputed-holidays.ts).
  * CDK's NodejsFunction runs the esbuild CLI, which takes no plugins; so CDK bundles through `bundleHandlerSync`.
@@ -26,24 +27,14 @@ const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /**
- * Packages the bundled AWS SDK loads with a dynamic `import()` only on paths a Lambda function never takes; left out,
- * they would otherwise be ~150 KB of each bundle.
- * - The credential providers after the first link of the SDK's default chain, which reads the environment: Lambda
- *   always gives a function its role's credentials in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN,
- *   so SSO, ini files, credential processes, web identity, container and instance metadata are never consulted.
- * - Event-stream serialization: none of the operations the handlers call streams events.
- * Were one of them reached all the same, its import would fail loudly ("Cannot find package"), not silently.
- * test/infra/bundling.test.ts loads a bundle where these packages cannot be found, with Lambda's environment.
+ * Packages the bundled AWS SDK loads with a dynamic `import()` only on paths a Lambda function never takes:
+ * event-stream serialization, which none of the operations the handlers call uses. Were it reached all the same,
+ * its import would fail loudly ("Cannot find package"), not silently.
  */
-export const SDK_PARTS_NEVER_LOADED_IN_LAMBDA = [
-  '@aws-sdk/credential-provider-sso',
-  '@aws-sdk/credential-provider-ini',
-  '@aws-sdk/credential-provider-process',
-  '@aws-sdk/credential-provider-web-identity',
-  '@aws-sdk/credential-provider-http',
-  '@smithy/credential-provider-imds',
-  '@smithy/core/event-streams',
-];
+export const SDK_PARTS_NEVER_LOADED_IN_LAMBDA = ['@smithy/core/event-streams'];
+
+/** The SDK's default credential chain, reduced to the environment where Lambda puts the function's credentials. */
+const CREDENTIALS_STAND_IN = join(PROJECT_ROOT, 'shared', 'commons', 'lambda-credentials.ts');
 
 const HOLIDAYS_STAND_IN = join(PROJECT_ROOT, 'shared', 'precomputed-holidays.ts');
 
@@ -105,7 +96,7 @@ export function handlerBuildOptions(entry: string, outfile: string, country = 'F
     banner: { js: ESM_REQUIRE_BANNER },
     external: [...SDK_PARTS_NEVER_LOADED_IN_LAMBDA],
     define: { __PUBLIC_HOLIDAYS__: JSON.stringify(holidayTable(country)) },
-    alias: { 'date-holidays': HOLIDAYS_STAND_IN },
+    alias: { 'date-holidays': HOLIDAYS_STAND_IN, '@aws-sdk/credential-provider-node': CREDENTIALS_STAND_IN },
     plugins: [leanAwsSdk],
     absWorkingDir: PROJECT_ROOT,
     logLevel: 'warning',
