@@ -1,17 +1,19 @@
 /**
  * The creditor's business calendar: dates are calendar dates in the creditor's time zone, emails leave at the send
- * time on business days (weekends and the country's public holidays skipped). Time zones come from luxon (IANA data),
- * holidays from date-holidays: no hand-written DST or holiday arithmetic here. (Lambda bundles carry date-holidays'
- * answers for the configured country instead of the library itself: see shared/precomputed-holidays.ts.)
+ * time on business days (weekends and the country's public holidays skipped). Time zones come from @date-fns/tz (the
+ * runtime's IANA data through Intl), holidays from date-holidays: no hand-written DST or holiday arithmetic here.
+ * (Lambda bundles carry date-holidays' answers for the configured country instead of the library itself: see
+ * shared/precomputed-holidays.ts.)
  */
+import { TZDateMini } from '@date-fns/tz/date/mini';
+import { tzOffset } from '@date-fns/tz/tzOffset';
 import Holidays from 'date-holidays';
-import { DateTime } from 'luxon';
 
 export { DEFAULT_CALENDAR, type BusinessCalendar } from './dates';
 import type { BusinessCalendar } from './dates';
 
 export { addDays, daysBetween, isRealCalendarDate } from './dates';
-import { addDays, day } from './dates';
+import { addDays, dateParts, weekday } from './dates';
 
 const holidayCache = new Map<string, Set<string>>();
 
@@ -31,11 +33,11 @@ export function publicHolidays(country: string, year: number): Set<string> {
 }
 
 export function isPublicHoliday(date: string, calendar: BusinessCalendar): boolean {
-  return publicHolidays(calendar.country, day(date).year).has(date);
+  return publicHolidays(calendar.country, dateParts(date).year).has(date);
 }
 
 export function isBusinessDay(date: string, calendar: BusinessCalendar): boolean {
-  return day(date).weekday <= 5 && !isPublicHoliday(date, calendar);
+  return weekday(date) <= 5 && !isPublicHoliday(date, calendar);
 }
 
 /** The date itself when it is a business day, else the closest earlier one. */
@@ -56,26 +58,72 @@ export function onOrAfterBusinessDay(date: string, calendar: BusinessCalendar): 
  * Every instant the system stores has the form of Date#toISOString (UTC, milliseconds), so that instants compare
  * correctly as strings: "08:00:00Z" would sort after "08:00:00.000Z" although it is the same moment.
  */
-function canonicalInstant(at: DateTime): string {
-  return at.toUTC().toJSDate().toISOString();
+function canonicalInstant(at: Date): string {
+  return at.toISOString();
 }
+
+const knownZones = new Set<string>();
+
+/**
+ * The time zone itself once the runtime knows it, else a RangeError. TZDate gives an Invalid Date for most unknown
+ * names but reads anything containing "+hh" or "-hh" ("Foo-05") as a fixed offset; Intl, as luxon did, accepts only
+ * the IANA names (and, from Node 22, offsets written "+01:00").
+ */
+function knownZone(timeZone: string): string {
+  if (!knownZones.has(timeZone)) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone });
+    } catch {
+      throw new RangeError(`Not a time zone: ${timeZone}`);
+    }
+    knownZones.add(timeZone);
+  }
+  return timeZone;
+}
+
+/**
+ * The instant at which the clock on the wall in `timeZone` shows `hour:minute` on `date`, asking @date-fns/tz which
+ * offsets the zone uses that day rather than hard-coding any. On most days there is one, and one answer. In the
+ * fall-back overlap the time exists twice: the first occurrence (summer time) wins. In the spring-forward gap it does
+ * not exist: the earlier offset then reads it moved forward by the gap (02:30 becomes 03:30 summer time). That is
+ * Temporal's default "compatible" disambiguation (and RFC 5545's); luxon's choice in the overlap depended on today's
+ * date. TZDate's own date-and-time constructor is not used: near the *host's* DST changes its answer can be an hour
+ * off (with TZ=Europe/Paris, 02:30 in Dublin on 2027-10-31 came out 01:30), and the local runtime runs in the
+ * developer's time zone, where Lambda runs in UTC.
+ */
+function wallClockInstant(date: string, hour: number, minute: number, timeZone: string): Date {
+  const { year, month, day } = dateParts(date);
+  const zone = knownZone(timeZone);
+  const wall = new Date(0).setUTCFullYear(year, month - 1, day) + (hour * 60 + minute) * 60_000;
+  // The offsets in force a day before and a day after: the same but across a DST change.
+  const offsets = [tzOffset(zone, new Date(wall - 86_400_000)), tzOffset(zone, new Date(wall + 86_400_000))];
+  const candidates = offsets.map((offset) => new TZDateMini(wall - offset * 60_000, zone));
+  const showsTheTime = (at: Date) =>
+    at.getFullYear() === year && at.getMonth() === month - 1 && at.getDate() === day && at.getHours() === hour && at.getMinutes() === minute;
+  return candidates.find(showsTheTime) ?? candidates[0];
+}
+
+const SEND_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 /** The instant (UTC ISO) of the send time on that local date; a send time inside a DST gap moves forward. */
 export function sendInstant(date: string, calendar: BusinessCalendar): string {
-  const local = DateTime.fromISO(`${date}T${calendar.sendTime}`, { zone: calendar.timeZone });
-  if (!local.isValid) throw new RangeError(`Bad date, send time or time zone: ${date} ${calendar.sendTime} ${calendar.timeZone}`);
-  return canonicalInstant(local);
+  const time = SEND_TIME.exec(calendar.sendTime);
+  if (!time) throw new RangeError(`Bad send time, HH:mm expected: ${calendar.sendTime}`);
+  return canonicalInstant(wallClockInstant(date, Number(time[1]), Number(time[2]), calendar.timeZone));
 }
 
-/** Midnight at the start of that local date, as a UTC ISO instant. */
+/** Midnight at the start of that local date, as a UTC ISO instant (01:00 where the day starts with a DST gap). */
 export function startOfLocalDay(date: string, calendar: BusinessCalendar): string {
-  return canonicalInstant(DateTime.fromISO(date, { zone: calendar.timeZone }).startOf('day'));
+  return canonicalInstant(wallClockInstant(date, 0, 0, calendar.timeZone));
 }
 
-/** The creditor-local calendar date of an instant. */
+/** The creditor-local calendar date of an instant (an ISO string with an offset or Z, or a Date). */
 export function localDate(instant: string | Date, calendar: BusinessCalendar): string {
-  const at = typeof instant === 'string' ? DateTime.fromISO(instant) : DateTime.fromJSDate(instant);
-  return at.setZone(calendar.timeZone).toISODate()!;
+  const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
+  if (Number.isNaN(ms)) throw new RangeError(`Not an instant: ${String(instant)}`);
+  const at = new TZDateMini(ms, knownZone(calendar.timeZone));
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  return `${pad(at.getFullYear(), 4)}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
 }
 
 /**
