@@ -42,7 +42,6 @@ export class DunningStack extends Stack {
     const environment = handlerEnvironment({
       settings,
       tableName: data.table.tableName,
-      idempotencyTableName: data.idempotencyTable.tableName,
       stateMachineArn: stateMachineArn(this),
       configurationSetName: email.configurationSet.configurationSetName,
       publicBaseUrl: settings.publicBaseUrl || api.endpoint,

@@ -385,13 +385,26 @@ export async function recordCustomerAnswer(
   });
 }
 
-/** Marks addresses that bounced or complained so that no more email goes to them. */
-export async function suppressContact(deps: Dependencies, invoiceId: string, email: string, type: 'email_bounced' | 'email_complaint', detail: Record<string, unknown>) {
-  return mutateInvoice(deps, invoiceId, (record, now) => {
-    if (record.suppressedEmails.includes(email)) return { record, timeline: [timelineEntry(type, now, { to: email, ...detail })] };
-    return {
-      record: { ...record, suppressedEmails: [...record.suppressedEmails, email] },
-      timeline: [timelineEntry(type, now, { to: email, ...detail })],
-    };
+/**
+ * Marks an address that bounced or complained so that no more email goes to it, and notes it on the timeline.
+ * `occurrence` is the external event reporting it (its id and time): the entry then carries the event's id and time,
+ * so the same event delivered again adds no second entry. An address already suppressed leaves the record as it is;
+ * the event still goes on the timeline (once per event id), also when an earlier delivery stopped before writing it.
+ */
+export async function suppressContact(
+  deps: Dependencies,
+  invoiceId: string,
+  email: string,
+  type: 'email_bounced' | 'email_complaint',
+  detail: Record<string, unknown>,
+  occurrence?: { eventId: string; at: Date },
+) {
+  const entry = (now: Date) =>
+    timelineEntry(type, occurrence?.at ?? now, { to: email, ...detail }, occurrence ? { eventId: occurrence.eventId } : {});
+  const result = await mutateInvoice(deps, invoiceId, (record, now) => {
+    if (record.suppressedEmails.includes(email)) return undefined;
+    return { record: { ...record, suppressedEmails: [...record.suppressedEmails, email] }, timeline: [entry(now)] };
   });
+  if (!result.changed) await deps.store.appendTimeline(invoiceId, [entry(deps.clock.now())]);
+  return result;
 }

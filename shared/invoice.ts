@@ -140,12 +140,22 @@ export type TimelineType =
 export interface TimelineEntry {
   type: TimelineType;
   at: string;
+  /**
+   * The id of the external event the entry records (an SES event delivered at least once): the store writes such an
+   * entry under a key derived from it, so the same event delivered again adds nothing.
+   */
+  eventId?: string;
   [detail: string]: unknown;
 }
 
-/** A timeline entry of `type` at `now`, with its details. */
-export function timelineEntry(type: TimelineType, now: Date, detail: Record<string, unknown> = {}): TimelineEntry {
-  return { type, at: now.toISOString(), ...detail };
+/** A timeline entry of `type` at `now`, with its details; `eventId` when it records an external event. */
+export function timelineEntry(
+  type: TimelineType,
+  now: Date,
+  detail: Record<string, unknown> = {},
+  options: { eventId?: string } = {},
+): TimelineEntry {
+  return { type, at: now.toISOString(), ...detail, ...(options.eventId === undefined ? {} : { eventId: options.eventId }) };
 }
 
 /** What the API returns for an invoice. */

@@ -1,24 +1,15 @@
 /**
  * DynamoDB: the single table (invoices, timelines, email claims, links, API keys; layout in
- * `shared/adapters/dynamodb-table.ts`) and the Powertools idempotency table.
+ * `shared/adapters/dynamodb-table.ts`).
  *
- * Defaults for both: on-demand billing, point-in-time recovery, AWS-managed encryption, TTL, kept when the stack is
- * deleted (they hold the evidence of every reminder sent).
+ * On-demand billing, point-in-time recovery, AWS-managed encryption, TTL, kept when the stack is deleted (it holds
+ * the evidence of every reminder sent).
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import {
-  GSI1_NAME,
-  GSI1_PK,
-  GSI1_SK,
-  IDEMPOTENCY_PK,
-  IDEMPOTENCY_TTL_ATTRIBUTE,
-  PK,
-  SK,
-  TTL_ATTRIBUTE,
-} from '../../shared/adapters/dynamodb-table';
+import { GSI1_NAME, GSI1_PK, GSI1_SK, PK, SK, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb-table';
 
 /**
  * The table's grants name the one index instead of `<table>/index/*` (what `grantReadWriteData` writes), so no
@@ -36,20 +27,15 @@ const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Dele
 
 export class DataConstruct extends Construct {
   readonly table: dynamodb.Table;
-  readonly idempotencyTable: dynamodb.Table;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
 
-    const durable = {
+    this.table = new dynamodb.Table(this, 'Table', {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       removalPolicy: RemovalPolicy.RETAIN,
-    };
-
-    this.table = new dynamodb.Table(this, 'Table', {
-      ...durable,
       partitionKey: { name: PK, type: dynamodb.AttributeType.STRING },
       sortKey: { name: SK, type: dynamodb.AttributeType.STRING },
       // Link use counters expire; invoice records and timelines never carry the attribute.
@@ -62,13 +48,6 @@ export class DataConstruct extends Construct {
       sortKey: { name: GSI1_SK, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
-
-    // Layout fixed by @aws-lambda-powertools/idempotency.
-    this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
-      ...durable,
-      partitionKey: { name: IDEMPOTENCY_PK, type: dynamodb.AttributeType.STRING },
-      timeToLiveAttribute: IDEMPOTENCY_TTL_ATTRIBUTE,
-    });
   }
 
   /** Read the table and its index. */
@@ -79,11 +58,6 @@ export class DataConstruct extends Construct {
   /** Read and write the table and read its index. */
   grantReadWrite(grantee: iam.IGrantable): iam.Grant {
     return this.grantTable(grantee, [...READ_ACTIONS, ...WRITE_ACTIONS]);
-  }
-
-  /** Powertools idempotency records (get, put, update, delete). */
-  grantIdempotency(grantee: iam.IGrantable): iam.Grant {
-    return this.idempotencyTable.grantReadWriteData(grantee);
   }
 
   private grantTable(grantee: iam.IGrantable, actions: string[]): iam.Grant {

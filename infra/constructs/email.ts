@@ -82,7 +82,6 @@ export class EmailConstruct extends Construct {
       timeout: Duration.seconds(30),
     });
     props.data.grantReadWrite(fn);
-    props.data.grantIdempotency(fn);
     this.grantSend(fn);
 
     new events.Rule(this, 'DeliveryEvents', {
@@ -92,7 +91,8 @@ export class EmailConstruct extends Construct {
         detailType: SES_EVENT_DETAIL_TYPES,
         detail: { mail: { tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName] } } },
       },
-      // EventBridge retries for up to a day; the handler is idempotent, so a retry never doubles a timeline entry.
+      // EventBridge retries for up to a day (and may deliver twice anyway): the handler's timeline entries are keyed
+      // by the event's id and time, so a redelivery never doubles one; the team alert is claimed once per address.
       targets: [new targets.LambdaFunction(fn, { retryAttempts: 10, maxEventAge: Duration.hours(24) })],
     });
     return fn;

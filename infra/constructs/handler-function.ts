@@ -105,7 +105,6 @@ export class HandlerFunction extends lambda.Function {
 export interface HandlerEnvironmentProps {
   settings: DunningSettings;
   tableName: string;
-  idempotencyTableName: string;
   stateMachineArn: string;
   configurationSetName: string;
   publicBaseUrl: string;
@@ -122,7 +121,6 @@ export function handlerEnvironment(props: HandlerEnvironmentProps): Record<strin
   const { settings } = props;
   return {
     TABLE_NAME: props.tableName,
-    IDEMPOTENCY_TABLE_NAME: props.idempotencyTableName,
     STATE_MACHINE_ARN: props.stateMachineArn,
     SENDER_EMAIL: settings.senderEmail,
     TEAM_EMAIL: settings.teamEmail,

@@ -27,7 +27,6 @@ import { LocalSesEvents } from './ses-events';
 import { VirtualClock } from './virtual-clock';
 
 export const TABLE_NAME = 'dunning';
-export const IDEMPOTENCY_TABLE_NAME = 'dunning-idempotency';
 export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-3:000000000000:stateMachine:invoice-dunning';
 export const SCHEDULER_ROLE_ARN = 'arn:aws:iam::000000000000:role/local-scheduler';
 export const SCHEDULER_GROUP_NAME = 'dunning-starts';
@@ -50,6 +49,8 @@ export interface LocalRuntimeOptions {
   startAt?: Date;
   /** Port of the SES emulator and its mail viewer; 0 = a free port (default 0). */
   sesPort?: number;
+  /** How many times each simulated SES event is delivered (default 1; EventBridge delivers at least once). */
+  sesEventDeliveries?: number;
   /** Run the daily operator digest at 08:00 creditor time on weekdays (default true, when the handler exists). */
   dailyDigest?: boolean;
   /** Repository root (default: two levels above this file). */
@@ -74,7 +75,6 @@ export interface LocalRuntime {
 
 const ENV_KEYS = [
   'TABLE_NAME',
-  'IDEMPOTENCY_TABLE_NAME',
   'STATE_MACHINE_ARN',
   'SENDER_EMAIL',
   'TEAM_EMAIL',
@@ -132,26 +132,25 @@ export function nextDigestTime(now: Date, timeZone: string, hour = 8): Date {
   return candidate.set({ hour, minute: 0, second: 0, millisecond: 0 }).toJSDate();
 }
 
-async function createTables(endpoint: string, log: (message: string) => void): Promise<void> {
-  const { tableCreateInput, idempotencyTableCreateInput } = await import('../../shared/adapters/dynamodb-table');
+async function createTable(endpoint: string, log: (message: string) => void): Promise<void> {
+  const { tableCreateInput } = await import('../../shared/adapters/dynamodb-table');
   const client = new DynamoDBClient({
     endpoint,
     region: REGION,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   try {
-    for (const input of [tableCreateInput(TABLE_NAME), idempotencyTableCreateInput(IDEMPOTENCY_TABLE_NAME)]) {
-      try {
-        await client.send(new CreateTableCommand(input));
-      } catch (error) {
-        if ((error as Error).name !== 'ResourceInUseException') throw error;
-        log(`[dynamodb] table ${input.TableName} exists (kept from the data directory)`);
-      }
-      for (let i = 0; i < 100; i++) {
-        const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
-        if (Table?.TableStatus === 'ACTIVE') break;
-        await new Promise((r) => setTimeout(r, 10));
-      }
+    const input = tableCreateInput(TABLE_NAME);
+    try {
+      await client.send(new CreateTableCommand(input));
+    } catch (error) {
+      if ((error as Error).name !== 'ResourceInUseException') throw error;
+      log(`[dynamodb] table ${input.TableName} exists (kept from the data directory)`);
+    }
+    for (let i = 0; i < 100; i++) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+      if (Table?.TableStatus === 'ACTIVE') break;
+      await new Promise((r) => setTimeout(r, 10));
     }
   } finally {
     client.destroy();
@@ -242,7 +241,6 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
     });
     Object.assign(process.env, {
       TABLE_NAME,
-      IDEMPOTENCY_TABLE_NAME,
       STATE_MACHINE_ARN,
       SENDER_EMAIL: process.env.SENDER_EMAIL || 'billing@example.com',
       TEAM_EMAIL: process.env.TEAM_EMAIL || 'credit-team@example.com',
@@ -260,7 +258,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
     });
     delete process.env.AWS_SESSION_TOKEN;
 
-    await createTables(endpoints.dynamodb, log);
+    await createTable(endpoints.dynamodb, log);
 
     const { dynamoDbClient, resetClients } = await import('../../shared/commons/aws-clients');
     const { getConfig, getDependencies, overrideDependencies, resetDependencies } = await import(
@@ -283,6 +281,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
           invoke: (event) => functions.invoke(EVENT_HANDLERS.sesEvents, event),
           isRecorded: async (messageId) => (await getDependencies().store.findEmailByMessageId(messageId)) !== undefined,
           log,
+          deliveries: options.sesEventDeliveries,
         })
       : undefined;
     if (sesEvents) cleanups.push(() => sesEvents.stop());

@@ -7,7 +7,8 @@
  *
  * Delivery is asynchronous (the sending handler goes on, as with SES) but counted as activity, so that
  * `POST /_local/clock` answers only once the events are processed. An event is delivered once the send is recorded
- * (the message id can be looked up), as SES events come seconds after the send on AWS.
+ * (the message id can be looked up), as SES events come seconds after the send on AWS. EventBridge delivers at least
+ * once: `deliveries: 2` delivers every event twice in a row, to show that a redelivery changes nothing.
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../shared/ports';
@@ -149,6 +150,8 @@ export interface LocalSesEventsOptions {
   /** True once the send of this message id is recorded (the handler can find the invoice). */
   isRecorded: (messageId: string) => Promise<boolean>;
   log: (message: string) => void;
+  /** How many times each event is delivered (default 1). */
+  deliveries?: number;
 }
 
 /** How long (real time) to wait for the sender to record a message id before delivering its events anyway. */
@@ -180,12 +183,14 @@ export class LocalSesEvents {
         await new Promise((resolve) => setTimeout(resolve, RECORD_POLL_MS));
       }
       for (const event of sesEventsFor(email, this.options.clock.now())) {
-        if (this.stopped) return;
-        try {
-          await this.options.invoke(event);
-        } catch (error) {
-          // EventBridge would retry, then drop; locally the failure is logged and dropped.
-          this.options.log(`[ses] ${event.detail.eventType} event for ${email.messageId} failed: ${String(error)}`);
+        for (let delivery = 0; delivery < (this.options.deliveries ?? 1); delivery++) {
+          if (this.stopped) return;
+          try {
+            await this.options.invoke(event);
+          } catch (error) {
+            // EventBridge would retry, then drop; locally the failure is logged and dropped.
+            this.options.log(`[ses] ${event.detail.eventType} event for ${email.messageId} failed: ${String(error)}`);
+          }
         }
       }
     } catch (error) {

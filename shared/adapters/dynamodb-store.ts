@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { TooManyRequestsError, VersionConflict } from '../errors';
+import { sha256 } from '../hashing';
 import type { InvoiceRecord, InvoiceStatus, TimelineEntry } from '../invoice';
 import type { ApiKeyRecord, EmailClaim, InvoiceStore, LinkRecord } from '../ports';
 import { GSI1_NAME, GSI1_PK, KEY_ATTRIBUTES, keys, PK, SK, statusIndexKeys, TTL_ATTRIBUTE } from './dynamodb-table';
@@ -280,21 +281,27 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
   private async putTimelineEntry(invoiceId: string, entry: TimelineEntry, index: number): Promise<void> {
     const at = isoInstant(entry.at);
     // Two hex digits of position keep one call's same-instant entries in the order given; four random ones keep
-    // parallel writers apart.
+    // parallel writers apart. An entry that records an external event takes hex digits of its event id's hash
+    // instead (16, so that two events of one invoice in the same second do not meet by chance): the same event
+    // delivered again maps to the same key, finds it taken, and adds nothing.
     const position = Math.min(index, 255).toString(16).padStart(2, '0');
+    const eventKey = entry.eventId === undefined ? undefined : sha256(entry.eventId).slice(0, 16);
     for (let attempt = 1; ; attempt++) {
+      const suffix = eventKey ?? randomBytes(2).toString('hex');
       try {
         await this.doc.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...entry, ...keys.timeline(invoiceId, at, position + randomBytes(2).toString('hex')) },
+            Item: { ...entry, ...keys.timeline(invoiceId, at, position + suffix) },
             ConditionExpression: 'attribute_not_exists(#pk)',
             ExpressionAttributeNames: { '#pk': PK },
           }),
         );
         return;
       } catch (error) {
-        if (!isConditionFailure(error) || attempt >= TIMELINE_PUT_ATTEMPTS) throw error;
+        if (!isConditionFailure(error)) throw error;
+        if (eventKey) return; // written by an earlier delivery of the same event
+        if (attempt >= TIMELINE_PUT_ATTEMPTS) throw error;
       }
     }
   }

@@ -5,13 +5,17 @@
  * | item                 | pk                     | sk                                   | notes                                   |
  * |----------------------|------------------------|--------------------------------------|-----------------------------------------|
  * | invoice record       | `INVOICE#<id>`         | `INVOICE`                            | gsi1pk/gsi1sk for the operator queues   |
- * | timeline entry       | `INVOICE#<id>`         | `TIMELINE#<at ISO>#<6 hex>`          | append-only: put if absent              |
+ * | timeline entry       | `INVOICE#<id>`         | `TIMELINE#<at ISO>#<6 or 18 hex>`    | append-only: put if absent (see below)  |
  * | email claim          | `INVOICE#<id>`         | `EMAIL#<key>`                        | put if absent = the right to send once  |
  * | evidence file        | `INVOICE#<id>`         | `EVIDENCE`                           | the document in the `evidence` map      |
  * | SES message lookup   | `SESMSG#<messageId>`   | `SESMSG`                             | bounce/delivery event → invoice         |
  * | customer link        | `LINK#<tokenHash>`     | `LINK`                               | the record in the `link` map            |
  * | link use counter     | `LINK#<tokenHash>`     | `USES#<yyyy-mm-ddThh>`               | one per hour, expires with `expiresAt`  |
  * | API key              | `APIKEY#<keyHash>`     | `APIKEY`                             |                                         |
+ *
+ * A timeline key's 6 hex digits are 2 of position in the append call (same-instant entries keep their order) and 4
+ * random ones, retried on a collision; an entry that records an external event (`eventId`) has 16 hex digits of
+ * sha256(eventId) instead, so a redelivered event finds its entry written and adds nothing.
  *
  * An invoice's record, timeline, claims and evidence share a partition, so one Query reads its whole story.
  * The `byStatus` index keys invoices by status and next action time: `gsi1sk` sorts as text, and invoices with no
@@ -29,10 +33,6 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 
 /** Attributes the layout adds to a stored document; they never leave the adapter. */
 export const KEY_ATTRIBUTES = [PK, SK, GSI1_PK, GSI1_SK] as const;
-
-/** Powertools idempotency table: its own layout, fixed by the library. */
-export const IDEMPOTENCY_PK = 'id';
-export const IDEMPOTENCY_TTL_ATTRIBUTE = 'expiration';
 
 export const keys = {
   invoice: (invoiceId: string) => ({ [PK]: `INVOICE#${invoiceId}`, [SK]: 'INVOICE' }),
@@ -83,12 +83,3 @@ export function tableCreateInput(tableName: string): CreateTableCommandInput {
   };
 }
 
-/** TTL (`expiration`) is not part of CreateTable: enable it with UpdateTimeToLive where the emulator supports it. */
-export function idempotencyTableCreateInput(tableName: string): CreateTableCommandInput {
-  return {
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: IDEMPOTENCY_PK, AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: IDEMPOTENCY_PK, KeyType: 'HASH' }],
-  };
-}

@@ -113,7 +113,6 @@ export async function benchApi(options: { iterations: number; log: (line: string
   const saved = { ...process.env };
   Object.assign(process.env, {
     TABLE_NAME: 'dunning',
-    IDEMPOTENCY_TABLE_NAME: 'dunning-idempotency',
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     AWS_REGION: 'eu-west-3',
     AWS_ACCESS_KEY_ID: 'local',
@@ -124,12 +123,11 @@ export async function benchApi(options: { iterations: number; log: (line: string
   });
   delete process.env.AWS_SESSION_TOKEN;
   const raw = new DynamoDBClient({ endpoint, region: 'eu-west-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const { tableCreateInput, idempotencyTableCreateInput } = await import('../../shared/adapters/dynamodb-table');
+  const { tableCreateInput } = await import('../../shared/adapters/dynamodb-table');
   const { resetClients } = await import('../../shared/commons/aws-clients');
   const { overrideDependencies, resetDependencies } = await import('../../shared/commons/dependencies');
   try {
     await raw.send(new CreateTableCommand(tableCreateInput('dunning')));
-    await raw.send(new CreateTableCommand(idempotencyTableCreateInput('dunning-idempotency')));
     resetClients();
     resetDependencies();
     // Not Step Functions: only the handler and its DynamoDB store are measured.

@@ -35,7 +35,6 @@ const HANDLER_ENV = {
   AWS_SECRET_ACCESS_KEY: 'bench',
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
   TABLE_NAME: 'dunning',
-  IDEMPOTENCY_TABLE_NAME: 'dunning-idempotency',
   STATE_MACHINE_ARN: 'arn:aws:states:eu-west-3:000000000000:stateMachine:invoice-dunning',
   SENDER_EMAIL: 'billing@example.com',
   TEAM_EMAIL: 'credit-team@example.com',

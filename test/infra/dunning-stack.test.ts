@@ -144,6 +144,10 @@ describe('DunningStack', () => {
   });
 
   describe('data', () => {
+    it('has one table only: redelivered SES events are recognised in it, without an idempotency table', () => {
+      template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    });
+
     it('keeps the single table on demand, encrypted, recoverable, retained, with TTL and the status index', () => {
       const tables = ofType(resources, 'AWS::DynamoDB::Table');
       const main = tables.find(([, t]) => t.Properties.KeySchema.length === 2);
@@ -168,16 +172,6 @@ describe('DunningStack', () => {
             Projection: { ProjectionType: 'ALL' },
           },
         ],
-      });
-    });
-
-    it('has the Powertools idempotency table', () => {
-      template.hasResourceProperties('AWS::DynamoDB::Table', {
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        SSESpecification: { SSEEnabled: true },
-        TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
       });
     });
   });
@@ -262,7 +256,6 @@ describe('DunningStack', () => {
     it('gives every function the environment shared/config.ts reads', () => {
       const required = [
         'TABLE_NAME',
-        'IDEMPOTENCY_TABLE_NAME',
         'STATE_MACHINE_ARN',
         'SENDER_EMAIL',
         'TEAM_EMAIL',

@@ -1,8 +1,7 @@
 /**
  * AWS SDK mocks for handler tests. The store adapter talks through the lib-dynamodb document client, whose commands
  * (PutCommand, GetCommand, ...) reach a `mockClient(DynamoDBDocumentClient)` and NOT a `mockClient(DynamoDBClient)`;
- * the raw DynamoDBClient mock sees only raw commands (PutItemCommand, ...), which is what the Powertools idempotency
- * layer sends. Both are mocked here.
+ * the raw DynamoDBClient mock sees only raw commands (PutItemCommand, ...). Both are mocked here.
  */
 import { ConditionalCheckFailedException, DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';

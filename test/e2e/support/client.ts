@@ -6,7 +6,7 @@
 import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll } from 'vitest';
-import { createLocalRuntime, type LocalRuntime } from '../../../infra/local/runtime';
+import { createLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../../infra/local/runtime';
 import type { OutboxEntry } from '../../../infra/local/outbox';
 import { requestJson, type JsonReply } from '../../../infra/local/http-client';
 
@@ -324,11 +324,15 @@ export function weekday(date: string): number {
  * One runtime for the whole test file (one per worker process), frozen virtual clock at `startAt`. Returns a getter:
  * the client exists once `beforeAll` has run.
  */
-export function useRuntime(startAt: string, apiKey = 'e2e-scenarios-key-0123456789'): () => DunningClient {
+export function useRuntime(
+  startAt: string,
+  apiKey = 'e2e-scenarios-key-0123456789',
+  options: Pick<LocalRuntimeOptions, 'sesEventDeliveries'> = {},
+): () => DunningClient {
   let runtime: LocalRuntime | undefined;
   let client: DunningClient | undefined;
   beforeAll(async () => {
-    runtime = await createLocalRuntime({ port: 0, apiKey, speed: 0, startAt: new Date(startAt), dailyDigest: false, log: () => undefined });
+    runtime = await createLocalRuntime({ port: 0, apiKey, speed: 0, startAt: new Date(startAt), dailyDigest: false, log: () => undefined, ...options });
     client = new DunningClient(runtime.url, runtime.apiKey);
   });
   afterAll(async () => {

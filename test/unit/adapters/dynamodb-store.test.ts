@@ -1,8 +1,9 @@
-import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbInvoiceStore } from '../../../shared/adapters/dynamodb-store';
 import { keys } from '../../../shared/adapters/dynamodb-table';
 import { TooManyRequestsError, VersionConflict } from '../../../shared/errors';
+import { sha256 } from '../../../shared/hashing';
 import type { TimelineEntry } from '../../../shared/invoice';
 import type { LinkRecord } from '../../../shared/ports';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite';
@@ -122,6 +123,42 @@ describe('DynamoDbInvoiceStore: timeline', () => {
     await store.putEvidence(record.invoiceId, { entries: 1 });
     await store.appendTimeline(record.invoiceId, [{ type: 'registered', at: record.createdAt }]);
     expect(await store.listTimeline(record.invoiceId)).toEqual([{ type: 'registered', at: record.createdAt }]);
+  });
+
+  it('writes an entry that records an event once, however often and however concurrently it is appended', async () => {
+    const invoiceId = freshId();
+    const delivered: TimelineEntry = { type: 'email_delivered', at: '2027-03-19T08:00:09Z', to: ['compta@boulangerie-martin.fr'], eventId: 'evt-1' };
+    await store.appendTimeline(invoiceId, [delivered]);
+    await store.appendTimeline(invoiceId, [{ ...delivered }]);
+    await Promise.all([store.appendTimeline(invoiceId, [delivered]), store.appendTimeline(invoiceId, [delivered])]);
+
+    expect(await store.listTimeline(invoiceId)).toEqual([delivered]);
+    const doc = DynamoDBDocumentClient.from(dynamo.client);
+    const { Items } = await doc.send(
+      new QueryCommand({
+        TableName: dynamo.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `INVOICE#${invoiceId}`, ':prefix': 'TIMELINE#' },
+      }),
+    );
+    // Position 00, then four hex digits of the event id's hash instead of random ones.
+    expect(Items?.map((item) => item.sk)).toEqual([`TIMELINE#2027-03-19T08:00:09.000Z#00${sha256('evt-1').slice(0, 16)}`]);
+  });
+
+  it('keeps entries of different events at the same instant apart', async () => {
+    const invoiceId = freshId();
+    const at = '2027-03-19T08:00:09.000Z';
+    await store.appendTimeline(invoiceId, [{ type: 'email_bounced', at, to: 'a@example.fr', eventId: 'evt-2:a@example.fr' }]);
+    await store.appendTimeline(invoiceId, [{ type: 'email_bounced', at, to: 'b@example.fr', eventId: 'evt-2:b@example.fr' }]);
+    expect((await store.listTimeline(invoiceId)).map((e) => e.to).sort()).toEqual(['a@example.fr', 'b@example.fr']);
+  });
+
+  it('keeps every entry without an event id, even the same entry twice at the same instant', async () => {
+    const invoiceId = freshId();
+    const viewed: TimelineEntry = { type: 'page_viewed', at: '2027-03-20T14:02:00.000Z', contact: 'compta@boulangerie-martin.fr' };
+    await store.appendTimeline(invoiceId, [viewed]);
+    await store.appendTimeline(invoiceId, [viewed]);
+    expect(await store.listTimeline(invoiceId)).toEqual([viewed, viewed]);
   });
 
   it('pages through long timelines', async () => {

@@ -1,21 +1,19 @@
 /**
- * SES configuration-set events through EventBridge: a permanent bounce suppresses the address and alerts the team;
- * with the idempotency table configured, each event id is processed once (Powertools).
+ * SES configuration-set events through EventBridge: a permanent bounce suppresses the address and alerts the team.
+ * Redelivery of the same event, against real conditional writes: ses-events-redelivery.test.ts.
  */
-import { PutItemCommand, UpdateItemCommand, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
-import { GetCommand, PutCommand, UpdateCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
-import { createHash } from 'node:crypto';
+import { PutCommand, UpdateCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../functions/ses-events';
 import { keys } from '../../../shared/adapters/dynamodb-table';
+import { sha256 } from '../../../shared/hashing';
 import { conditionalCheckFailed, freshHandlerWorld, HANDLER_ENV, invoiceItem, mockAws, serveItems } from '../../support/aws-mocks';
 import { invoiceRecord } from '../../support/fixtures';
 
 const aws = mockAws();
 const MESSAGE_ID = '0100018e5f2a7c3b-1f0e4d2c-pre-reminder';
 const BOUNCED = 'compta@boulangerie-martin.fr';
-const IDEMPOTENCY_TABLE = 'dunning-idempotency-test';
 
 function bounceEvent(id: string, bounceType: 'Permanent' | 'Transient' = 'Permanent') {
   return {
@@ -42,7 +40,7 @@ function bounceEvent(id: string, bounceType: 'Permanent' | 'Transient' = 'Perman
 }
 
 beforeEach(() => {
-  freshHandlerWorld(aws, '2027-03-19T08:00:10.000Z', { IDEMPOTENCY_TABLE_NAME: undefined });
+  freshHandlerWorld(aws, '2027-03-19T08:00:10.000Z');
   serveItems(aws, [
     invoiceItem(invoiceRecord({ status: 'awaiting_reply', phase: 'awaiting_reply' })),
     {
@@ -68,9 +66,14 @@ const invoicePuts = () =>
     .commandCalls(PutCommand)
     .map((call) => call.args[0].input as PutCommandInput)
     .filter((input) => input.Item?.sk === 'INVOICE');
+const timelinePuts = () =>
+  aws.doc
+    .commandCalls(PutCommand)
+    .map((call) => call.args[0].input as PutCommandInput)
+    .filter((input) => String(input.Item?.sk).startsWith('TIMELINE#'));
 const sent = () => aws.ses.commandCalls(SendEmailCommand).map((call) => call.args[0].input as SendEmailCommandInput);
 
-describe('ses-events without the idempotency table', () => {
+describe('ses-events', () => {
   it('suppresses a permanently bounced address and alerts the team', async () => {
     expect(await handler(bounceEvent('evt-bounce-1'))).toEqual({ handled: 'email_bounced' });
 
@@ -81,6 +84,31 @@ describe('ses-events without the idempotency table', () => {
     expect(aws.doc.commandCalls(PutCommand).map((call) => call.args[0].input.Item)).toContainEqual(
       expect.objectContaining({ type: 'email_bounced', to: BOUNCED, permanent: true }),
     );
+  });
+
+  it("writes the bounce's entry at the event's time under a key derived from the event id and the address", async () => {
+    await handler(bounceEvent('evt-bounce-key'));
+
+    const eventId = `evt-bounce-key:${BOUNCED}`;
+    const entry = timelinePuts().find((input) => input.Item?.type === 'email_bounced');
+    expect(entry?.Item).toMatchObject({
+      at: '2027-03-19T08:00:09.000Z',
+      eventId,
+      sk: `TIMELINE#2027-03-19T08:00:09.000Z#00${sha256(eventId).slice(0, 16)}`,
+    });
+    expect(entry?.ConditionExpression).toBe('attribute_not_exists(#pk)');
+  });
+
+  it('takes a taken key for an entry already written by an earlier delivery: no retry, no error', async () => {
+    aws.doc.on(PutCommand).callsFake((input: PutCommandInput) => {
+      if (String(input.Item?.sk).startsWith('TIMELINE#')) throw conditionalCheckFailed();
+      return {};
+    });
+    const event = bounceEvent('evt-delivery-dup');
+    const delivered = { ...event, 'detail-type': 'Email Delivered', detail: { eventType: 'Delivery', mail: event.detail.mail } };
+
+    expect(await handler(delivered)).toEqual({ handled: 'delivery' });
+    expect(timelinePuts().map((input) => input.Item?.type)).toEqual(['email_delivered']);
   });
 
   it('only notes a transient bounce: the address stays, nobody is alerted', async () => {
@@ -95,43 +123,5 @@ describe('ses-events without the idempotency table', () => {
     expect(await handler(event)).toEqual({ handled: 'unknown_message' });
     expect(invoicePuts()).toEqual([]);
     expect(sent()).toEqual([]);
-  });
-});
-
-describe('ses-events with the idempotency table', () => {
-  it('processes the first delivery of an event id and answers the second from the idempotency record', async () => {
-    vi.stubEnv('IDEMPOTENCY_TABLE_NAME', IDEMPOTENCY_TABLE);
-    aws.ddb.on(UpdateItemCommand).resolves({});
-    aws.ddb.on(PutItemCommand).resolvesOnce({});
-
-    const event = bounceEvent('evt-bounce-dup');
-    expect(await handler(event)).toEqual({ handled: 'email_bounced' });
-
-    const [claim] = aws.ddb.commandCalls(PutItemCommand).map((call) => call.args[0].input as PutItemCommandInput);
-    expect(claim.TableName).toBe(IDEMPOTENCY_TABLE);
-    // The key is the hash of the event id (eventKeyJmesPath 'id'), so a redelivery of the same id finds it.
-    const idHash = createHash('md5').update(JSON.stringify(event.id)).digest('base64');
-    expect(claim.Item?.id?.S).toMatch(new RegExp(`#${idHash.replace(/[+/=]/g, '\\$&')}$`));
-    expect(claim.ConditionExpression).toContain('attribute_not_exists(#id)');
-
-    // EventBridge delivers the same event again: the idempotency record now exists and holds the result.
-    aws.doc.resetHistory();
-    aws.ses.resetHistory();
-    const expiration = Math.floor(Date.now() / 1000) + 3600;
-    aws.ddb.on(PutItemCommand).rejects(
-      conditionalCheckFailed({
-        id: { S: claim.Item!.id!.S! },
-        status: { S: 'COMPLETED' },
-        expiration: { N: String(expiration) },
-        data: { M: { handled: { S: 'email_bounced' } } },
-      }),
-    );
-
-    expect(await handler(event)).toEqual({ handled: 'email_bounced' });
-    expect(aws.doc.commandCalls(GetCommand)).toEqual([]);
-    expect(aws.doc.commandCalls(PutCommand)).toEqual([]);
-    expect(sent()).toEqual([]);
-    const keysUsed = aws.ddb.commandCalls(PutItemCommand).map((call) => (call.args[0].input as PutItemCommandInput).Item?.id?.S);
-    expect(new Set(keysUsed)).toEqual(new Set([claim.Item!.id!.S]));
   });
 });
