@@ -65,9 +65,8 @@ function canonicalInstant(at: Date): string {
 const knownZones = new Set<string>();
 
 /**
- * The time zone itself once the runtime knows it, else a RangeError. TZDate gives an Invalid Date for most unknown
- * names but reads anything containing "+hh" or "-hh" ("Foo-05") as a fixed offset; Intl, as luxon did, accepts only
- * the IANA names (and, from Node 22, offsets written "+01:00").
+ * The time zone itself when the runtime's Intl knows it, else a RangeError. @date-fns/tz alone would give an Invalid
+ * Date for most unknown names but read anything containing "+hh" or "-hh" ("Foo-05") as a fixed offset.
  */
 function knownZone(timeZone: string): string {
   if (!knownZones.has(timeZone)) {
@@ -86,10 +85,10 @@ function knownZone(timeZone: string): string {
  * offsets the zone uses that day rather than hard-coding any. On most days there is one, and one answer. In the
  * fall-back overlap the time exists twice: the first occurrence (summer time) wins. In the spring-forward gap it does
  * not exist: the earlier offset then reads it moved forward by the gap (02:30 becomes 03:30 summer time). That is
- * Temporal's default "compatible" disambiguation (and RFC 5545's); luxon's choice in the overlap depended on today's
- * date. TZDate's own date-and-time constructor is not used: near the *host's* DST changes its answer can be an hour
- * off (with TZ=Europe/Paris, 02:30 in Dublin on 2027-10-31 came out 01:30), and the local runtime runs in the
- * developer's time zone, where Lambda runs in UTC.
+ * Temporal's default "compatible" disambiguation (and RFC 5545's), whatever the host's time zone and today's date.
+ * TZDate's date-and-time constructor is not used for this: it goes through the host's time zone, and near the host's
+ * own DST changes it can be an hour off (with TZ=Europe/Paris, 02:30 in Dublin on 2027-10-31 came out 01:30; see
+ * github.com/date-fns/tz issues 13 and 40). Lambda runs in UTC, but the local runtime in the developer's time zone.
  */
 function wallClockInstant(date: string, hour: number, minute: number, timeZone: string): Date {
   const { year, month, day } = dateParts(date);
