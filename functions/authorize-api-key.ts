@@ -3,8 +3,8 @@
  * hashed). Answers in the "simple response" format; API Gateway caches the answer per header value.
  */
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
-import { getDependencies } from '../shared/commons/dependencies';
-import { sha256 } from '../shared/hashing';
+import { getDependencies } from '../shared/lambda/dependencies';
+import { sha256 } from '../shared/domain/hashing';
 
 export async function handler(event: APIGatewayRequestAuthorizerEventV2) {
   const header = event.headers?.authorization ?? event.identitySource?.[0] ?? '';

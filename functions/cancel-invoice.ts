@@ -1,10 +1,10 @@
 /** POST /invoices/{invoiceId}/cancel — credit note or mistake: the execution ends, no more email. */
-import { cancelInvoice } from '../shared/billing';
-import { getDependencies } from '../shared/commons/dependencies';
-import { awsWorkflow } from '../shared/commons/aws-workflow';
-import { httpHandler, invoiceIdParam, json, parseJsonBody } from '../shared/commons/http';
-import { invoiceView } from '../shared/invoice';
-import { CancelBody } from '../shared/schemas';
+import { cancelInvoice } from '../shared/services/billing';
+import { getDependencies } from '../shared/lambda/dependencies';
+import { awsWorkflow } from '../shared/lambda/adapters';
+import { httpHandler, invoiceIdParam, json, parseJsonBody } from '../shared/lambda/http';
+import { invoiceView } from '../shared/domain/invoice';
+import { CancelBody } from '../shared/domain/schemas';
 
 export const handler = httpHandler(async (event) => {
   const invoiceId = invoiceIdParam(event);

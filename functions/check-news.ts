@@ -2,16 +2,15 @@
  * "Check what happened": after a wait ends (woken or timed out), takes the next pending event exactly once, or acts
  * on the deadline. A retried check (same step) returns the answer already given instead of taking another event.
  */
-import { getDependencies } from '../shared/commons/dependencies';
-import { billingSettings } from '../shared/commons/settings';
-import type { WorkflowTaskInput } from '../shared/commons/workflow-step';
-import type { ExecutionState } from '../shared/execution-state';
-import { mutateInvoice } from '../shared/record-updates';
-import { checkWhatHappened, nextState } from '../shared/workflow';
+import { getConfig, getDependencies } from '../shared/lambda/dependencies';
+import type { WorkflowTaskInput } from '../shared/lambda/workflow-step';
+import type { ExecutionState } from '../shared/domain/execution-state';
+import { mutateInvoice } from '../shared/services/record-updates';
+import { checkWhatHappened, nextState } from '../shared/domain/workflow';
 
 export async function handler({ state }: WorkflowTaskInput): Promise<ExecutionState> {
   const deps = getDependencies();
-  const settings = billingSettings();
+  const settings = getConfig();
   let answer: ExecutionState | undefined;
   await mutateInvoice(deps, state.invoiceId, (record, now) => {
     if (record.lastCheck?.step === state.step) {

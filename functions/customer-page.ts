@@ -2,17 +2,16 @@
  * GET /r/{token} shows the customer's answer page and never changes the workflow (mail scanners pre-fetch every
  * link); POST /r/{token} records the answer (promise, problem, question) and confirms it.
  */
-import { recordCustomerAnswer } from '../shared/billing';
-import { localDate } from '../shared/calendar';
-import { getConfig, getDependencies } from '../shared/commons/dependencies';
-import { awsWorkflow } from '../shared/commons/aws-workflow';
-import { bodyText, type HttpEvent, type HttpResult } from '../shared/commons/http';
-import { billingSettings } from '../shared/commons/settings';
-import { DomainError } from '../shared/errors';
-import { CLOSED_STATUSES, timelineEntry } from '../shared/invoice';
-import { findLink } from '../shared/links';
-import { renderAnswerPage, renderConfirmationPage, renderErrorPage, type ErrorReason } from '../shared/pages/answer-pages';
-import { CustomerAnswer, describeIssues } from '../shared/schemas';
+import { recordCustomerAnswer } from '../shared/services/billing';
+import { localDate } from '../shared/domain/calendar';
+import { getConfig, getDependencies } from '../shared/lambda/dependencies';
+import { awsWorkflow } from '../shared/lambda/adapters';
+import { bodyText, type HttpEvent, type HttpResult } from '../shared/lambda/http';
+import { DomainError } from '../shared/domain/errors';
+import { CLOSED_STATUSES, timelineEntry } from '../shared/domain/invoice';
+import { findLink } from '../shared/services/links';
+import { renderAnswerPage, renderConfirmationPage, renderErrorPage, type ErrorReason } from '../shared/rendering/pages/answer-pages';
+import { CustomerAnswer, describeIssues } from '../shared/domain/schemas';
 
 /** Answers per link and hour: far above a person's needs, low enough to stop a script. */
 const ANSWERS_PER_HOUR = 20;
@@ -61,6 +60,6 @@ async function answer(event: HttpEvent): Promise<HttpResult> {
     return { ...renderAnswerPage({ ...page, action, errors: describeIssues(parsed.error), values }), statusCode: 400 };
   }
   if (CLOSED_STATUSES.has(invoice.status)) return renderErrorPage({ statusCode: 409, language: link.language, reason: 'closed' });
-  const { record } = await recordCustomerAnswer(deps, billingSettings(), invoice.invoiceId, link.contactEmail, parsed.data);
+  const { record } = await recordCustomerAnswer(deps, getConfig(), invoice.invoiceId, link.contactEmail, parsed.data);
   return renderConfirmationPage({ ...page, invoice: record, answer: parsed.data });
 }

@@ -3,12 +3,12 @@
  * overdue invoices on the ladder, each with what happens next. Sent once per local day, and only when something is
  * listed.
  */
-import { localDate } from '../shared/calendar';
-import { getConfig, getDependencies } from '../shared/commons/dependencies';
-import { sesMailer } from '../shared/commons/ses-mailer';
-import type { InvoiceRecord, InvoiceStatus } from '../shared/invoice';
-import { formatMoney } from '../shared/money';
-import { sendTeamEmail } from '../shared/notifications';
+import { localDate } from '../shared/domain/calendar';
+import { getConfig, getDependencies } from '../shared/lambda/dependencies';
+import { sesMailer } from '../shared/lambda/adapters';
+import type { InvoiceRecord, InvoiceStatus } from '../shared/domain/invoice';
+import { formatMoney } from '../shared/domain/money';
+import { sendTeamEmail } from '../shared/services/notifications';
 
 const SECTIONS: { status: InvoiceStatus; title: string }[] = [
   { status: 'disputed', title: 'Open disputes: resolve them' },

@@ -1,7 +1,7 @@
 /** GET /invoices/{invoiceId}/evidence — the evidence file written at hand-off. */
-import { getDependencies } from '../shared/commons/dependencies';
-import { httpHandler, invoiceIdParam, json } from '../shared/commons/http';
-import { NotFoundError } from '../shared/errors';
+import { getDependencies } from '../shared/lambda/dependencies';
+import { httpHandler, invoiceIdParam, json } from '../shared/lambda/http';
+import { NotFoundError } from '../shared/domain/errors';
 
 export const handler = httpHandler(async (event) => {
   const invoiceId = invoiceIdParam(event);

@@ -1,8 +1,8 @@
 /** GET /invoices/{invoiceId} — the invoice, its status and its timeline. */
-import { getDependencies } from '../shared/commons/dependencies';
-import { httpHandler, invoiceIdParam, json } from '../shared/commons/http';
-import { NotFoundError } from '../shared/errors';
-import { invoiceView } from '../shared/invoice';
+import { getDependencies } from '../shared/lambda/dependencies';
+import { httpHandler, invoiceIdParam, json } from '../shared/lambda/http';
+import { NotFoundError } from '../shared/domain/errors';
+import { invoiceView } from '../shared/domain/invoice';
 
 export const handler = httpHandler(async (event) => {
   const invoiceId = invoiceIdParam(event);

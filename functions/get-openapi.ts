@@ -1,7 +1,7 @@
 /** GET /openapi.json — the API description, generated from the same zod schemas the handlers enforce. */
-import { json } from '../shared/commons/http';
-import { openApiDocument } from '../shared/openapi';
-import type { HttpEvent } from '../shared/commons/http';
+import { json } from '../shared/lambda/http';
+import { openApiDocument } from '../shared/rendering/openapi';
+import type { HttpEvent } from '../shared/lambda/http';
 
 let document: string | undefined;
 

@@ -2,15 +2,16 @@
  * "Hand off to legal": writes the evidence file (the registration, the amounts, every reminder, answer and payment
  * from the timeline, the penalties due) and notifies the team. Runs once: a retry finds the invoice handed off.
  */
-import { getConfig, getDependencies } from '../shared/commons/dependencies';
-import { sesMailer } from '../shared/commons/ses-mailer';
-import type { WorkflowTaskInput } from '../shared/commons/workflow-step';
-import type { ExecutionState } from '../shared/execution-state';
-import { NotFoundError } from '../shared/errors';
-import { invoiceView, timelineEntry } from '../shared/invoice';
-import { penaltiesFor, sendTeamEmail } from '../shared/notifications';
-import { mutateInvoice } from '../shared/record-updates';
-import { nextState } from '../shared/workflow';
+import { getConfig, getDependencies } from '../shared/lambda/dependencies';
+import { sesMailer } from '../shared/lambda/adapters';
+import type { WorkflowTaskInput } from '../shared/lambda/workflow-step';
+import type { ExecutionState } from '../shared/domain/execution-state';
+import { NotFoundError } from '../shared/domain/errors';
+import { invoiceView, timelineEntry } from '../shared/domain/invoice';
+import { penaltiesFor } from '../shared/domain/penalties';
+import { sendTeamEmail } from '../shared/services/notifications';
+import { mutateInvoice } from '../shared/services/record-updates';
+import { nextState } from '../shared/domain/workflow';
 
 export async function handler({ state }: WorkflowTaskInput): Promise<ExecutionState> {
   const deps = getDependencies({ mailer: sesMailer });

@@ -3,11 +3,11 @@
  * is already pending, the invoice is closed or the wake-up time has come, it wakes itself at once instead: no event
  * written before the park is missed.
  */
-import { getDependencies } from '../shared/commons/dependencies';
-import { awsWorkflow } from '../shared/commons/aws-workflow';
-import type { WorkflowTaskInput } from '../shared/commons/workflow-step';
-import { isClosed, reached } from '../shared/workflow';
-import { mutateInvoice } from '../shared/record-updates';
+import { getDependencies } from '../shared/lambda/dependencies';
+import { awsWorkflow } from '../shared/lambda/adapters';
+import type { WorkflowTaskInput } from '../shared/lambda/workflow-step';
+import { isClosed, reached } from '../shared/domain/workflow';
+import { mutateInvoice } from '../shared/services/record-updates';
 
 export async function handler({ state, taskToken }: WorkflowTaskInput): Promise<void> {
   if (!taskToken) throw new Error('park-invoice needs a task token (.waitForTaskToken)');

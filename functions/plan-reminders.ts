@@ -1,10 +1,9 @@
 /** "Plan the reminders": pre-reminder time, due time and phase from the policy; again after a due-date change. */
-import { getDependencies } from '../shared/commons/dependencies';
-import { billingSettings } from '../shared/commons/settings';
-import { workflowStep, type WorkflowTaskInput } from '../shared/commons/workflow-step';
-import { planReminders } from '../shared/workflow';
+import { getConfig, getDependencies } from '../shared/lambda/dependencies';
+import { workflowStep, type WorkflowTaskInput } from '../shared/lambda/workflow-step';
+import { planReminders } from '../shared/domain/workflow';
 
 export async function handler({ state }: WorkflowTaskInput) {
-  const settings = billingSettings();
+  const settings = getConfig();
   return workflowStep(getDependencies(), state, (record, now) => planReminders(record, settings, now));
 }

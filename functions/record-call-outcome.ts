@@ -1,15 +1,14 @@
 /** POST /invoices/{invoiceId}/call-outcomes — what the collector's phone call gave. */
-import { recordCallOutcome } from '../shared/billing';
-import { getDependencies } from '../shared/commons/dependencies';
-import { awsWorkflow } from '../shared/commons/aws-workflow';
-import { httpHandler, invoiceIdParam, json, parseJsonBody } from '../shared/commons/http';
-import { billingSettings } from '../shared/commons/settings';
-import { invoiceView } from '../shared/invoice';
-import { CallOutcomeBody } from '../shared/schemas';
+import { recordCallOutcome } from '../shared/services/billing';
+import { getConfig, getDependencies } from '../shared/lambda/dependencies';
+import { awsWorkflow } from '../shared/lambda/adapters';
+import { httpHandler, invoiceIdParam, json, parseJsonBody } from '../shared/lambda/http';
+import { invoiceView } from '../shared/domain/invoice';
+import { CallOutcomeBody } from '../shared/domain/schemas';
 
 export const handler = httpHandler(async (event) => {
   const invoiceId = invoiceIdParam(event);
   const body = parseJsonBody(event, CallOutcomeBody);
-  const { record } = await recordCallOutcome(getDependencies({ workflow: awsWorkflow }), billingSettings(), invoiceId, body);
+  const { record } = await recordCallOutcome(getDependencies({ workflow: awsWorkflow }), getConfig(), invoiceId, body);
   return json(200, invoiceView(record));
 });

@@ -1,10 +1,10 @@
 /** POST /invoices/{invoiceId}/payments — a partial or full payment; a full one ends the execution at once. */
-import { recordPayment } from '../shared/billing';
-import { getDependencies } from '../shared/commons/dependencies';
-import { awsWorkflow } from '../shared/commons/aws-workflow';
-import { httpHandler, invoiceIdParam, json, parseJsonBody } from '../shared/commons/http';
-import { invoiceView } from '../shared/invoice';
-import { PaymentBody } from '../shared/schemas';
+import { recordPayment } from '../shared/services/billing';
+import { getDependencies } from '../shared/lambda/dependencies';
+import { awsWorkflow } from '../shared/lambda/adapters';
+import { httpHandler, invoiceIdParam, json, parseJsonBody } from '../shared/lambda/http';
+import { invoiceView } from '../shared/domain/invoice';
+import { PaymentBody } from '../shared/domain/schemas';
 
 export const handler = httpHandler(async (event) => {
   const invoiceId = invoiceIdParam(event);

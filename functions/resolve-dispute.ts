@@ -1,15 +1,14 @@
 /** POST /invoices/{invoiceId}/dispute-resolution — the operator closes an open dispute. */
-import { resolveDispute } from '../shared/billing';
-import { getDependencies } from '../shared/commons/dependencies';
-import { awsWorkflow } from '../shared/commons/aws-workflow';
-import { httpHandler, invoiceIdParam, json, parseJsonBody } from '../shared/commons/http';
-import { billingSettings } from '../shared/commons/settings';
-import { invoiceView } from '../shared/invoice';
-import { ResolveDisputeBody } from '../shared/schemas';
+import { resolveDispute } from '../shared/services/billing';
+import { getConfig, getDependencies } from '../shared/lambda/dependencies';
+import { awsWorkflow } from '../shared/lambda/adapters';
+import { httpHandler, invoiceIdParam, json, parseJsonBody } from '../shared/lambda/http';
+import { invoiceView } from '../shared/domain/invoice';
+import { ResolveDisputeBody } from '../shared/domain/schemas';
 
 export const handler = httpHandler(async (event) => {
   const invoiceId = invoiceIdParam(event);
   const body = parseJsonBody(event, ResolveDisputeBody);
-  const { record } = await resolveDispute(getDependencies({ workflow: awsWorkflow }), billingSettings(), invoiceId, body);
+  const { record } = await resolveDispute(getDependencies({ workflow: awsWorkflow }), getConfig(), invoiceId, body);
   return json(200, invoiceView(record));
 });

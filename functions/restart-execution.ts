@@ -1,9 +1,9 @@
 /** POST /invoices/{invoiceId}/restart — the operator resumes an invoice whose execution ended in "Needs attention". */
-import { restartExecution } from '../shared/billing';
-import { awsWorkflow } from '../shared/commons/aws-workflow';
-import { getDependencies } from '../shared/commons/dependencies';
-import { httpHandler, invoiceIdParam, json } from '../shared/commons/http';
-import { invoiceView } from '../shared/invoice';
+import { restartExecution } from '../shared/services/billing';
+import { awsWorkflow } from '../shared/lambda/adapters';
+import { getDependencies } from '../shared/lambda/dependencies';
+import { httpHandler, invoiceIdParam, json } from '../shared/lambda/http';
+import { invoiceView } from '../shared/domain/invoice';
 
 export const handler = httpHandler(async (event) => {
   const invoiceId = invoiceIdParam(event);

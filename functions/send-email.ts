@@ -2,15 +2,15 @@
  * Every email the state machine sends, chosen by the task's `email` parameter: the pre-reminder, acknowledgements,
  * overdue ladder steps and team notifications. Each leaves at most once (see shared/notifications.ts).
  */
-import { getConfig, getDependencies } from '../shared/commons/dependencies';
-import { sesMailer } from '../shared/commons/ses-mailer';
-import { type WorkflowTaskInput } from '../shared/commons/workflow-step';
-import type { ExecutionState, Next } from '../shared/execution-state';
-import { timelineEntry, type InvoiceRecord, type TimelineEntry } from '../shared/invoice';
-import { NotFoundError } from '../shared/errors';
-import { sendCustomerEmail, sendTeamEmail } from '../shared/notifications';
-import { mutateInvoice, type Change } from '../shared/record-updates';
-import { breakPromise, followUpDispute, invoicePolicy, isClosed, nextState, replyDeadline } from '../shared/workflow';
+import { getConfig, getDependencies } from '../shared/lambda/dependencies';
+import { sesMailer } from '../shared/lambda/adapters';
+import { type WorkflowTaskInput } from '../shared/lambda/workflow-step';
+import type { ExecutionState, Next } from '../shared/domain/execution-state';
+import { timelineEntry, type InvoiceRecord, type TimelineEntry } from '../shared/domain/invoice';
+import { NotFoundError } from '../shared/domain/errors';
+import { sendCustomerEmail, sendTeamEmail } from '../shared/services/notifications';
+import { mutateInvoice, type Change } from '../shared/services/record-updates';
+import { breakPromise, followUpDispute, invoicePolicy, isClosed, nextState, replyDeadline } from '../shared/domain/workflow';
 
 type Deps = ReturnType<typeof getDependencies>;
 type Config = ReturnType<typeof getConfig>;

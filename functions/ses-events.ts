@@ -4,10 +4,10 @@
  * redelivered event changes nothing, by construction: its timeline entries are keyed by the event's id and time.
  */
 import * as z from 'zod/mini';
-import { getConfig, getDependencies } from '../shared/commons/dependencies';
-import { sesMailer } from '../shared/commons/ses-mailer';
-import '../shared/commons/zod-locale';
-import { recordEmailEvent } from '../shared/email-events';
+import { getConfig, getDependencies } from '../shared/lambda/dependencies';
+import { sesMailer } from '../shared/lambda/adapters';
+import '../shared/domain/zod-locale';
+import { recordEmailEvent } from '../shared/services/email-events';
 
 const Recipients = z._default(z.array(z.looseObject({ emailAddress: z.string() })), []);
 

@@ -4,10 +4,10 @@
  *
  * ESM, minified, no source map, syntax for node20 (the oldest Node the project supports), the AWS SDK bundled too:
  * one file per handler, which gave faster cold starts than the runtime's SDK. What is left out or rewritten:
- * - the SDK's credential providers beyond the environment (shared/commons/lambda-credentials.ts), and its
+ * - the SDK's credential providers beyond the environment (shared/adapters/lambda-credentials.ts), and its
  *   event-stream code, which loads lazily on paths a Lambda function never takes (`SDK_PARTS_NEVER_LOADED_IN_LAMBDA`);
  * - the descriptions of SDK operations no handler calls, and most of the SDK's package.json files (`leanAwsSdk`);
- * - the holidays library, replaced by its own answers for the creditor's country (shared/precomputed-holidays.ts).
+ * - the holidays library, replaced by its own answers for the creditor's country (shared/lambda/precomputed-holidays.ts).
  * CDK's NodejsFunction runs the esbuild CLI, which takes no plugins; so CDK bundles through `bundleHandlerSync`.
  * No aws-cdk-lib import here, so that tools can read it without loading CDK.
  */
@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type BuildResult, type Plugin } from 'esbuild';
-import { publicHolidays } from '../shared/calendar';
+import { publicHolidays } from '../shared/domain/calendar';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -34,9 +34,9 @@ export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const
 export const SDK_PARTS_NEVER_LOADED_IN_LAMBDA = ['@smithy/core/event-streams'];
 
 /** The SDK's default credential chain, reduced to the environment where Lambda puts the function's credentials. */
-const CREDENTIALS_STAND_IN = join(PROJECT_ROOT, 'shared', 'commons', 'lambda-credentials.ts');
+const CREDENTIALS_STAND_IN = join(PROJECT_ROOT, 'shared', 'adapters', 'lambda-credentials.ts');
 
-const HOLIDAYS_STAND_IN = join(PROJECT_ROOT, 'shared', 'precomputed-holidays.ts');
+const HOLIDAYS_STAND_IN = join(PROJECT_ROOT, 'shared', 'lambda', 'precomputed-holidays.ts');
 
 /** Years of holidays a bundle carries: last year (late invoices) to ten years ahead (long terms, deferred starts). */
 export function holidayYears(now = new Date()): number[] {
@@ -44,7 +44,7 @@ export function holidayYears(now = new Date()): number[] {
   return Array.from({ length: 12 }, (_, i) => first + i);
 }
 
-/** date-holidays' public holidays of a country over `years`, in the shape shared/precomputed-holidays.ts reads. */
+/** date-holidays' public holidays of a country over `years`, in the shape shared/lambda/precomputed-holidays.ts reads. */
 export function holidayTable(country: string, years = holidayYears()): Record<string, Record<string, string[]>> {
   return { [country]: Object.fromEntries(years.map((year) => [String(year), [...publicHolidays(country, year)].sort()])) };
 }

@@ -18,7 +18,7 @@
  * Object values may be given as JSON strings, which is what `-c key=value` on the command line produces.
  */
 import type { Node } from 'constructs';
-import type { Creditor } from '../shared/config';
+import type { Creditor } from '../shared/domain/creditor';
 
 /** The creditor as the handlers read it (shared/config.ts), so that what CDK passes is what they expect. */
 export type CreditorSettings = Creditor;

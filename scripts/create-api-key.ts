@@ -9,8 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DynamoDbInvoiceStore } from '../shared/adapters/dynamodb-store';
-import { dynamoDbClient } from '../shared/commons/aws-clients';
-import { sha256 } from '../shared/hashing';
+import { dynamoDbClient } from '../shared/adapters/aws-clients';
+import { sha256 } from '../shared/domain/hashing';
 
 const { values } = parseArgs({ options: { name: { type: 'string' }, table: { type: 'string' } } });
 if (!values.name || !values.table) {

@@ -260,11 +260,11 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
 
     await createTable(endpoints.dynamodb, log);
 
-    const { dynamoDbClient, resetClients } = await import('../../shared/commons/aws-clients');
+    const { dynamoDbClient, resetClients } = await import('../../shared/adapters/aws-clients');
     const { getConfig, getDependencies, overrideDependencies, resetDependencies } = await import(
-      '../../shared/commons/dependencies'
+      '../../shared/lambda/dependencies'
     );
-    const { sesMailer } = await import('../../shared/commons/ses-mailer');
+    const { sesMailer } = await import('../../shared/lambda/adapters');
     resetClients();
     resetDependencies();
     // DynamoDB request units for test/bench (the handlers' client; document clients share its middleware).

@@ -2,10 +2,11 @@
  * Workflow on Step Functions (executions, task tokens) and EventBridge Scheduler (deferred starts).
  * Every call is safe to repeat: Lambda retries and duplicate events must not fail or start anything twice.
  */
-import { CreateScheduleCommand, UpdateScheduleCommand, type CreateScheduleCommandInput, type SchedulerClient } from '@aws-sdk/client-scheduler';
-import { DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { CreateScheduleCommand, SchedulerClient, UpdateScheduleCommand, type CreateScheduleCommandInput } from '@aws-sdk/client-scheduler';
+import { DescribeExecutionCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { createHash } from 'node:crypto';
 import type { Workflow } from '../ports';
+import { awsClient } from './aws-clients';
 
 /** Scheduler's universal target: the schedule itself calls states:StartExecution, no Lambda in between. */
 export const START_EXECUTION_TARGET_ARN = 'arn:aws:scheduler:::aws-sdk:sfn:startExecution';
@@ -139,4 +140,17 @@ export class AwsWorkflow implements Workflow {
 /** arn:aws:states:eu-west-3:1234:stateMachine:NAME → arn:aws:states:eu-west-3:1234:execution:NAME:EXECUTION */
 export function executionArn(stateMachineArn: string, executionName: string): string {
   return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+}
+
+/** Step Functions only (start, status, wake), on the shared client. */
+export function stepFunctionsWorkflow(options: AwsWorkflowOptions): Workflow {
+  return new AwsWorkflow(awsClient(SFNClient), undefined, options);
+}
+
+/**
+ * Step Functions and EventBridge Scheduler, for the handlers that defer starts beyond the execution horizon
+ * (register, update). A separate factory so that the other handlers' bundles leave the Scheduler client out.
+ */
+export function stepFunctionsWorkflowWithScheduler(options: AwsWorkflowOptions): Workflow {
+  return new AwsWorkflow(awsClient(SFNClient), awsClient(SchedulerClient), options);
 }

@@ -14,10 +14,11 @@ import {
   type TranslateConfig,
 } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
-import { TooManyRequestsError, VersionConflict } from '../errors';
-import { sha256 } from '../hashing';
-import type { InvoiceRecord, InvoiceStatus, TimelineEntry } from '../invoice';
-import type { ApiKeyRecord, EmailClaim, InvoiceStore, LinkRecord } from '../ports';
+import { TooManyRequestsError, VersionConflict } from '../domain/errors';
+import { sha256 } from '../domain/hashing';
+import type { InvoiceRecord, InvoiceStatus, TimelineEntry } from '../domain/invoice';
+import type { LinkRecord } from '../domain/link';
+import type { ApiKeyRecord, EmailClaim, InvoiceStore } from '../ports';
 import { GSI1_NAME, GSI1_PK, KEY_ATTRIBUTES, keys, PK, SK, statusIndexKeys, TTL_ATTRIBUTE } from './dynamodb-table';
 
 type Item = Record<string, unknown>;

@@ -1,6 +1,7 @@
 /** Mailer on SES v2: one SendEmail per email, simple content, tags for the configuration set's events. */
-import { SendEmailCommand, type MessageTag, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand, SESv2Client, type MessageTag } from '@aws-sdk/client-sesv2';
 import type { Mailer, OutgoingEmail } from '../ports';
+import { awsClient } from './aws-clients';
 
 const CHARSET = 'UTF-8';
 /** SES accepts tag names and values of at most 256 characters from [A-Za-z0-9_-]. */
@@ -47,4 +48,9 @@ export class SesMailer implements Mailer {
     if (!result.MessageId) throw new Error('SES accepted the email but returned no MessageId');
     return result.MessageId;
   }
+}
+
+/** The mailer on the shared SES v2 client (endpoint and region from the environment). */
+export function sesMailer(options: { from: string; configurationSetName?: string }): Mailer {
+  return new SesMailer(awsClient(SESv2Client), options);
 }

@@ -124,8 +124,8 @@ export async function benchApi(options: { iterations: number; log: (line: string
   delete process.env.AWS_SESSION_TOKEN;
   const raw = new DynamoDBClient({ endpoint, region: 'eu-west-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const { tableCreateInput } = await import('../../shared/adapters/dynamodb-table');
-  const { resetClients } = await import('../../shared/commons/aws-clients');
-  const { overrideDependencies, resetDependencies } = await import('../../shared/commons/dependencies');
+  const { resetClients } = await import('../../shared/adapters/aws-clients');
+  const { overrideDependencies, resetDependencies } = await import('../../shared/lambda/dependencies');
   try {
     await raw.send(new CreateTableCommand(tableCreateInput('dunning')));
     resetClients();

@@ -3,7 +3,7 @@
  * SES refusing it for good ends in "Needs attention" with the team told which invoice and why.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { getDependencies, overrideDependencies } from '../../shared/commons/dependencies';
+import { getDependencies, overrideDependencies } from '../../shared/lambda/dependencies';
 import type { Mailer, OutgoingEmail } from '../../shared/ports';
 import { TEAM_EMAIL, addDays, kindOf, useRuntime } from './support/client';
 import { frenchInvoice, invoiceNumber } from './support/invoices';

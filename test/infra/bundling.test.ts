@@ -9,8 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handlerBuildOptions, holidayYears, SDK_PARTS_NEVER_LOADED_IN_LAMBDA } from '../../infra/bundling';
-import * as library from '../../shared/calendar';
-import { addDays } from '../../shared/dates';
+import * as library from '../../shared/domain/calendar';
+import { addDays } from '../../shared/domain/dates';
 import { callEveryOperation } from './support/sdk-calls';
 
 /** The calendar module as a Lambda bundle carries it: with the precomputed holidays instead of the library. */
@@ -20,7 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'dunning-bundle-'));
 
 beforeAll(async () => {
   const outfile = join(dir, 'calendar.mjs');
-  await build(handlerBuildOptions('shared/calendar.ts', outfile, 'FR'));
+  await build(handlerBuildOptions('shared/domain/calendar.ts', outfile, 'FR'));
   source = readFileSync(outfile, 'utf8');
   bundled = await import(pathToFileURL(outfile).href);
 });

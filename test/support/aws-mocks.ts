@@ -11,9 +11,9 @@ import { DynamoDBDocumentClient, GetCommand, type GetCommandInput } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import { vi } from 'vitest';
 import { keys, statusIndexKeys } from '../../shared/adapters/dynamodb-table';
-import { resetClients } from '../../shared/commons/aws-clients';
-import { overrideDependencies, resetDependencies } from '../../shared/commons/dependencies';
-import type { InvoiceRecord } from '../../shared/invoice';
+import { resetClients } from '../../shared/adapters/aws-clients';
+import { overrideDependencies, resetDependencies } from '../../shared/lambda/dependencies';
+import type { InvoiceRecord } from '../../shared/domain/invoice';
 import { FixedClock } from './recording-ports';
 
 export const HANDLER_ENV = {

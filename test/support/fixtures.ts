@@ -2,8 +2,8 @@
  * Realistic test data shared by the test suites: a French customer, an invoice of 1 234,56 EUR due 2027-03-31,
  * registered and waiting for its pre-reminder (Friday 19 March 2027, 09:00 Paris: the 21st is a Sunday).
  */
-import type { InvoiceRecord } from '../../shared/invoice';
-import type { RegisterInvoiceBody } from '../../shared/schemas';
+import type { InvoiceRecord } from '../../shared/domain/invoice';
+import type { RegisterInvoiceBody } from '../../shared/domain/schemas';
 
 export const registration: RegisterInvoiceBody = {
   invoiceId: 'F-2027-0042',

@@ -2,7 +2,7 @@
  * API Gateway HTTP API (payload 2.0) events and a Lambda context, as the handlers receive them in AWS.
  */
 import type { APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
-import type { HttpEvent } from '../../shared/commons/http';
+import type { HttpEvent } from '../../shared/lambda/http';
 
 export interface ApiEventOptions {
   method?: string;

@@ -2,10 +2,10 @@ import { GetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-d
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbInvoiceStore } from '../../../shared/adapters/dynamodb-store';
 import { keys } from '../../../shared/adapters/dynamodb-table';
-import { TooManyRequestsError, VersionConflict } from '../../../shared/errors';
-import { sha256 } from '../../../shared/hashing';
-import type { TimelineEntry } from '../../../shared/invoice';
-import type { LinkRecord } from '../../../shared/ports';
+import { TooManyRequestsError, VersionConflict } from '../../../shared/domain/errors';
+import { sha256 } from '../../../shared/domain/hashing';
+import type { TimelineEntry } from '../../../shared/domain/invoice';
+import type { LinkRecord } from '../../../shared/domain/link';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite';
 import { invoiceRecord } from '../../support/fixtures';
 

@@ -15,7 +15,7 @@ import {
   preReminderInstant,
   sendInstant,
   startOfLocalDay,
-} from '../../../shared/calendar';
+} from '../../../shared/domain/calendar';
 
 const paris = DEFAULT_CALENDAR;
 const berlin: BusinessCalendar = { timeZone: 'Europe/Berlin', country: 'DE', sendTime: '09:00' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { executionName, initialState, waitUntil } from '../../../shared/execution-state';
+import { executionName, initialState, waitUntil } from '../../../shared/domain/execution-state';
 
 const SAFE = /^[0-9A-Za-z_-]+$/;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, lateInterest, minorUnitDigits, subtractMoney } from '../../../shared/money';
+import { formatMoney, lateInterest, minorUnitDigits, subtractMoney } from '../../../shared/domain/money';
 
 /** Intl separates French thousands with U+202F (narrow no-break space) and the symbol with U+00A0; compare as plain spaces. */
 const plain = (text: string) => text.replace(/[\u202f\u00a0]/g, ' ');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LADDER, DEFAULT_POLICY, resolvePolicy } from '../../../shared/policy';
-import { PolicyOverrides } from '../../../shared/schemas';
+import { DEFAULT_LADDER, DEFAULT_POLICY, resolvePolicy } from '../../../shared/domain/policy';
+import { PolicyOverrides } from '../../../shared/domain/schemas';
 
 describe('the default policy', () => {
   it('sends the pre-reminder ten days before due and states the French late-payment terms', () => {

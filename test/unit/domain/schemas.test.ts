@@ -8,7 +8,7 @@ import {
   PaymentBody,
   RegisterInvoiceBody,
   ResolveDisputeBody,
-} from '../../../shared/schemas';
+} from '../../../shared/domain/schemas';
 
 /** The `details` a caller would get back for this body, or [] when it is accepted. */
 function issues(schema: z.ZodMiniType, body: unknown): { path: string; message: string }[] {

@@ -3,7 +3,7 @@ import { GetCommand, type GetCommandInput } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../functions/authorize-api-key';
 import { keys } from '../../../shared/adapters/dynamodb-table';
-import { sha256 } from '../../../shared/hashing';
+import { sha256 } from '../../../shared/domain/hashing';
 import { freshHandlerWorld, mockAws, serveItems } from '../../support/aws-mocks';
 import { authorizerEvent } from '../../support/http-events';
 

@@ -7,7 +7,7 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../functions/register-invoice';
-import { initialState } from '../../../shared/execution-state';
+import { initialState } from '../../../shared/domain/execution-state';
 import { conditionalCheckFailed, freshHandlerWorld, HANDLER_ENV, mockAws, serveItems } from '../../support/aws-mocks';
 import { registration } from '../../support/fixtures';
 import { apiEvent, lambdaContext } from '../../support/http-events';

@@ -6,8 +6,8 @@ import { SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-se
 import { PutCommand, UpdateCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../functions/send-email';
-import type { ExecutionState } from '../../../shared/execution-state';
-import type { InvoiceRecord } from '../../../shared/invoice';
+import type { ExecutionState } from '../../../shared/domain/execution-state';
+import type { InvoiceRecord } from '../../../shared/domain/invoice';
 import { conditionalCheckFailed, freshHandlerWorld, HANDLER_ENV, invoiceItem, mockAws, serveItems } from '../../support/aws-mocks';
 import { invoiceRecord, registration } from '../../support/fixtures';
 

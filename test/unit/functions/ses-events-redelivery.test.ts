@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../functions/ses-events';
 import { DynamoDbInvoiceStore } from '../../../shared/adapters/dynamodb-store';
-import { resetClients } from '../../../shared/commons/aws-clients';
-import { overrideDependencies, resetDependencies } from '../../../shared/commons/dependencies';
+import { resetClients } from '../../../shared/adapters/aws-clients';
+import { overrideDependencies, resetDependencies } from '../../../shared/lambda/dependencies';
 import type { OutgoingEmail } from '../../../shared/ports';
 import { HANDLER_ENV } from '../../support/aws-mocks';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite';

@@ -7,7 +7,7 @@ import { PutCommand, UpdateCommand, type PutCommandInput } from '@aws-sdk/lib-dy
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../functions/ses-events';
 import { keys } from '../../../shared/adapters/dynamodb-table';
-import { sha256 } from '../../../shared/hashing';
+import { sha256 } from '../../../shared/domain/hashing';
 import { conditionalCheckFailed, freshHandlerWorld, HANDLER_ENV, invoiceItem, mockAws, serveItems } from '../../support/aws-mocks';
 import { invoiceRecord } from '../../support/fixtures';
 

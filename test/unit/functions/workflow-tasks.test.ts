@@ -7,8 +7,8 @@ import { PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as checkNews } from '../../../functions/check-news';
 import { handler as parkInvoice } from '../../../functions/park-invoice';
-import type { ExecutionState } from '../../../shared/execution-state';
-import type { WorkflowEvent } from '../../../shared/invoice';
+import type { ExecutionState } from '../../../shared/domain/execution-state';
+import type { WorkflowEvent } from '../../../shared/domain/invoice';
 import { freshHandlerWorld, invoiceItem, mockAws, serveItems } from '../../support/aws-mocks';
 import { invoiceRecord } from '../../support/fixtures';
 

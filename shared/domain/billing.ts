@@ -1,0 +1,306 @@
+/**
+ * What the billing API, the operators and the customer pages do to an invoice, as pure functions: each takes the
+ * record as read and the time, and returns the change to write (`undefined` when there is nothing to do) or throws the
+ * domain error the caller answers with. `shared/services/billing.ts` applies them through the ports.
+ */
+import { addDays, daysBetween } from './calendar';
+import { ConflictError, ValidationError } from './errors';
+import { executionName, initialState, type ExecutionState } from './execution-state';
+import { canonicalJson, sha256 } from './hashing';
+import { CLOSED_STATUSES, timelineEntry, type Change, type InvoiceRecord, type InvoiceStatus, type TimelineEntry } from './invoice';
+import { subtractMoney } from './money';
+import type { DunningPolicy } from './policy';
+import type {
+  CallOutcomeBody,
+  CustomerAnswer,
+  PatchInvoiceBody,
+  PaymentBody,
+  RegisterInvoiceBody,
+  ResolveDisputeBody,
+} from './schemas';
+import { computePreReminderAt, nextState, planReminders, reached, replyDeadline, type WorkflowSettings } from './workflow';
+
+export interface BillingSettings extends WorkflowSettings {
+  /** Invoices whose pre-reminder lies further away than this get a scheduled start instead of an execution now. */
+  executionHorizonDays: number;
+}
+
+function paymentTermWarnings(body: RegisterInvoiceBody, policy: DunningPolicy): string[] {
+  const days = daysBetween(body.issueDate, body.dueDate);
+  if (days <= policy.maxPaymentTermDays) return [];
+  return [
+    `Payment term of ${days} days exceeds ${policy.maxPaymentTermDays} days from the issue date (Code de commerce L441-10 I).`,
+  ];
+}
+
+/** A new invoice record, as registration makes it. */
+export function newInvoiceRecord(body: RegisterInvoiceBody, settings: BillingSettings, now: Date): InvoiceRecord {
+  const policy = { ...settings.policy, ...body.policy };
+  const at = now.toISOString();
+  const preReminderAt = computePreReminderAt(body.dueDate, policy, settings.calendar);
+  const scheduledStartAt = deferredStart(preReminderAt, settings, now);
+  const warnings = paymentTermWarnings(body, policy);
+  if (preReminderAt < at) warnings.push('The pre-reminder date has passed: the pre-reminder leaves at the next send slot.');
+  const record: InvoiceRecord = {
+    invoiceId: body.invoiceId,
+    registration: body,
+    registrationHash: sha256(canonicalJson(body)),
+    customer: body.customer,
+    amount: body.amount,
+    outstanding: body.amount,
+    issueDate: body.issueDate,
+    dueDate: body.dueDate,
+    status: 'scheduled',
+    partiallyPaid: false,
+    phase: 'before_pre_reminder',
+    warnings,
+    ...(body.policy ? { policy: body.policy } : {}),
+    executionName: executionName(body.invoiceId, 1),
+    revision: 1,
+    preReminderAt,
+    ...(scheduledStartAt ? { scheduledStartAt } : {}),
+    nextActionAt: preReminderAt,
+    paymentReferences: [],
+    suppressedEmails: [],
+    escalation: { done: 0 },
+    pendingEvents: [],
+    lastEventSeq: 0,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+  // Planned now, with the very function "Plan the reminders" runs, so that the execution can start at its first wait.
+  return scheduledStartAt ? record : planReminders(record, settings, now).change.record;
+}
+
+/**
+ * The input of an execution that starts now: already planned, so it begins at "Decide the next step" and goes
+ * straight to its first wait (one state transition fewer per invoice). Later starts plan when they start.
+ */
+export function startState(record: InvoiceRecord, now: Date): ExecutionState {
+  const start = initialState(record.invoiceId, record.revision);
+  if (record.scheduledStartAt || !record.nextActionAt) return start;
+  return nextState(start, record, record.phase === 'overdue' ? 'overdue' : 'wait', now);
+}
+
+/**
+ * When an execution whose pre-reminder lies beyond the horizon starts: a week before the pre-reminder, so the execution
+ * stays well within Step Functions' one-year limit. Undefined when it can start now.
+ */
+export function deferredStart(preReminderAt: string, settings: BillingSettings, now: Date): string | undefined {
+  const horizon = now.getTime() + settings.executionHorizonDays * 86_400_000;
+  if (Date.parse(preReminderAt) <= horizon) return undefined;
+  return new Date(`${addDays(preReminderAt.slice(0, 10), -7)}T00:00:00.000Z`).toISOString();
+}
+
+export function openRecord(record: InvoiceRecord): void {
+  if (CLOSED_STATUSES.has(record.status)) {
+    throw new ConflictError('invoice_closed', `Invoice ${record.invoiceId} is ${record.status}; nothing more can change it.`);
+  }
+}
+
+/**
+ * A new revision of an execution that ended without closing the invoice ("Needs attention"); nothing when another
+ * restart already moved the record past `revision`. `status` is how the previous execution ended.
+ */
+export function restart(record: InvoiceRecord, revision: number, status: string, now: Date): Change | undefined {
+  if (record.revision !== revision) return undefined;
+  const next = record.revision + 1;
+  const name = executionName(record.invoiceId, next);
+  return {
+    record: { ...record, revision: next, executionName: name, parkedToken: undefined, lastCheck: undefined },
+    timeline: [timelineEntry('execution_restarted', now, { executionName: name, previous: { executionName: record.executionName, status } })],
+  };
+}
+
+/** A payment; the same reference twice counts once. A full payment closes the invoice and tells the execution. */
+export function payment(record: InvoiceRecord, body: PaymentBody, now: Date): Change | undefined {
+  if (record.paymentReferences.includes(body.reference)) return undefined;
+  openRecord(record);
+  if (body.amount.currency !== record.outstanding.currency) {
+    throw new ValidationError(`The payment is in ${body.amount.currency}; the invoice is in ${record.outstanding.currency}.`);
+  }
+  const remaining = subtractMoney(record.outstanding, body.amount);
+  const paid = remaining.value <= 0;
+  const next: InvoiceRecord = {
+    ...record,
+    outstanding: { ...remaining, value: Math.max(0, remaining.value) },
+    paymentReferences: [...record.paymentReferences, body.reference],
+    partiallyPaid: !paid,
+    ...(paid ? { status: 'paid' as InvoiceStatus, phase: 'closed' as const, nextActionAt: undefined } : {}),
+  };
+  const timeline = [
+    timelineEntry('payment', now, {
+      amount: body.amount,
+      paidAt: body.paidAt,
+      reference: body.reference,
+      outstanding: next.outstanding,
+      ...(remaining.value < 0 ? { overpaid: { value: -remaining.value, currency: remaining.currency } } : {}),
+    }),
+  ];
+  // A partial payment changes no branch: reminders read the outstanding amount when they leave.
+  return { record: next, timeline, ...(paid ? { event: { type: 'payment' as const } } : {}) };
+}
+
+export function cancellation(record: InvoiceRecord, reason: string, now: Date): Change | undefined {
+  if (record.status === 'cancelled') return undefined;
+  openRecord(record);
+  return {
+    record: { ...record, status: 'cancelled', phase: 'closed', nextActionAt: undefined },
+    timeline: [timelineEntry('cancelled', now, { reason })],
+    event: { type: 'cancelled' },
+  };
+}
+
+/** A new due date (the execution re-plans) and/or new contacts (the next email uses them). */
+export function invoiceUpdate(record: InvoiceRecord, body: PatchInvoiceBody, settings: BillingSettings, now: Date): Change | undefined {
+  openRecord(record);
+  const dueChanged = body.dueDate !== undefined && body.dueDate !== record.dueDate;
+  const contactsChanged = body.contacts !== undefined && canonicalJson(body.contacts) !== canonicalJson(record.customer.contacts);
+  if (!dueChanged && !contactsChanged) return undefined;
+  if (dueChanged && body.dueDate! < record.issueDate) {
+    throw new ValidationError('dueDate must not be before the issue date.', [{ path: 'dueDate', message: `issue date is ${record.issueDate}` }]);
+  }
+  const policy = { ...settings.policy, ...record.policy };
+  const next: InvoiceRecord = { ...record };
+  const timeline: TimelineEntry[] = [];
+  if (contactsChanged) {
+    next.customer = { ...record.customer, contacts: body.contacts! };
+    timeline.push(timelineEntry('contacts_changed', now, { contacts: body.contacts!.map((c) => c.email) }));
+  }
+  if (dueChanged) {
+    next.dueDate = body.dueDate!;
+    next.preReminderAt = computePreReminderAt(body.dueDate!, policy, settings.calendar);
+    timeline.push(timelineEntry('due_date_changed', now, { from: record.dueDate, to: body.dueDate }));
+    if (next.scheduledStartAt) {
+      // Not started yet: start now if the new date is within the horizon (the old schedule then finds it running),
+      // else move the scheduled start with the pre-reminder.
+      next.scheduledStartAt = deferredStart(next.preReminderAt, settings, now);
+    }
+  }
+  return { record: next, timeline, ...(dueChanged ? { event: { type: 'due_date_changed' as const } } : {}) };
+}
+
+/** The operator's decision on an open dispute. */
+export function disputeResolution(record: InvoiceRecord, body: ResolveDisputeBody, settings: BillingSettings, now: Date): Change {
+  openRecord(record);
+  if (record.dispute?.status !== 'open') {
+    throw new ConflictError('no_open_dispute', `Invoice ${record.invoiceId} has no open dispute.`);
+  }
+  const dispute = { ...record.dispute, status: 'resolved' as const, outcome: body.outcome };
+  const timeline = [timelineEntry('dispute_resolved', now, { outcome: body.outcome, note: body.note, correctedAmount: body.correctedAmount })];
+  if (body.outcome === 'credit_note') {
+    return {
+      record: { ...record, dispute, status: 'cancelled', phase: 'closed', nextActionAt: undefined },
+      timeline: [...timeline, timelineEntry('cancelled', now, { reason: 'credit note after dispute' })],
+      event: { type: 'cancelled' },
+    };
+  }
+  const next: InvoiceRecord = { ...record, dispute, status: backOnTrackStatus(record, settings, now) };
+  if (body.outcome === 'corrected_amount') {
+    const corrected = body.correctedAmount!;
+    if (corrected.currency !== record.amount.currency) throw new ValidationError('correctedAmount must be in the invoice currency.');
+    const paidSoFar = record.amount.value - record.outstanding.value;
+    next.amount = corrected;
+    next.outstanding = { value: Math.max(0, corrected.value - paidSoFar), currency: corrected.currency };
+    if (next.outstanding.value === 0) {
+      return { record: { ...next, status: 'paid', phase: 'closed', nextActionAt: undefined }, timeline, event: { type: 'payment' } };
+    }
+  }
+  return { record: next, timeline, event: { type: 'dispute_resolved' } };
+}
+
+function backOnTrackStatus(record: InvoiceRecord, settings: WorkflowSettings, now: Date): InvoiceStatus {
+  if (reached(replyDeadline(record, settings.calendar), now)) return 'overdue';
+  return record.preReminderSentFor === record.dueDate ? 'awaiting_reply' : 'scheduled';
+}
+
+/** A collector's phone call: a promise or a dispute changes the course; other outcomes go on the timeline. */
+export function callOutcome(record: InvoiceRecord, body: CallOutcomeBody, settings: BillingSettings, now: Date): Change {
+  openRecord(record);
+  const timeline = [timelineEntry('call_outcome', now, { outcome: body.outcome, note: body.note, promisedDate: body.promisedDate })];
+  if (body.outcome === 'promised') {
+    return promiseChange(record, settings, now, { date: body.promisedDate!, method: body.paymentMethod, source: 'call' }, timeline);
+  }
+  if (body.outcome === 'disputed') {
+    return disputeChange(record, now, { reason: 'call', message: body.note }, timeline);
+  }
+  return { record, timeline };
+}
+
+function promiseChange(
+  record: InvoiceRecord,
+  settings: BillingSettings,
+  now: Date,
+  promise: { date: string; method?: InvoiceRecord['registration']['paymentMethod']; source: 'customer' | 'call' },
+  timeline: TimelineEntry[] = [],
+): Change {
+  const afterDueDate = promise.date > record.dueDate;
+  void settings;
+  return {
+    record: {
+      ...record,
+      status: 'promised',
+      promise: { date: promise.date, ...(promise.method ? { method: promise.method } : {}), afterDueDate, at: now.toISOString(), source: promise.source },
+    },
+    timeline: [...timeline, timelineEntry('promise', now, { promisedDate: promise.date, method: promise.method, afterDueDate, source: promise.source })],
+    event: { type: 'promise' },
+  };
+}
+
+function disputeChange(
+  record: InvoiceRecord,
+  now: Date,
+  dispute: { reason: NonNullable<InvoiceRecord['dispute']>['reason']; message?: string },
+  timeline: TimelineEntry[] = [],
+): Change {
+  return {
+    record: {
+      ...record,
+      status: 'disputed',
+      dispute: { reason: dispute.reason, ...(dispute.message ? { message: dispute.message } : {}), at: now.toISOString(), status: 'open' },
+    },
+    timeline: [...timeline, timelineEntry('dispute', now, { reason: dispute.reason, message: dispute.message })],
+    event: { type: 'dispute' },
+  };
+}
+
+/** The customer's one-click answer from the page behind a link; the same answer twice changes nothing. */
+export function customerAnswer(
+  record: InvoiceRecord,
+  contactEmail: string,
+  answer: CustomerAnswer,
+  settings: BillingSettings,
+  now: Date,
+): Change | undefined {
+  openRecord(record);
+  const by = { contact: contactEmail };
+  switch (answer.action) {
+    case 'promise': {
+      if (record.promise?.date === answer.promisedDate && record.promise.method === answer.paymentMethod && record.status === 'promised') {
+        return undefined;
+      }
+      const change = promiseChange(record, settings, now, { date: answer.promisedDate, method: answer.paymentMethod, source: 'customer' });
+      change.timeline = change.timeline!.map((t) => ({ ...t, ...by, ...(answer.message ? { message: answer.message } : {}) }));
+      return change;
+    }
+    case 'dispute': {
+      if (record.dispute?.status === 'open' && record.dispute.reason === answer.reason && record.dispute.message === answer.message) {
+        return undefined;
+      }
+      const change = disputeChange(record, now, { reason: answer.reason, message: answer.message });
+      change.timeline = change.timeline!.map((t) => ({ ...t, ...by }));
+      return change;
+    }
+    case 'question': {
+      const detail: Record<string, string> = { message: answer.message, from: contactEmail };
+      if (answer.contactName) detail.contactName = answer.contactName;
+      if (answer.contactEmail) detail.contactEmail = answer.contactEmail;
+      return {
+        record,
+        timeline: [timelineEntry('question', now, { ...detail })],
+        event: { type: 'question', detail },
+      };
+    }
+  }
+}

@@ -1,0 +1,191 @@
+/** The invoice record, its events and its timeline: the shapes every handler and adapter shares. */
+import type { Money } from './money';
+import type { PolicyOverrides } from './policy';
+import type { DisputeReason, RegisterInvoiceBody } from './schemas';
+import type * as z from 'zod/mini';
+import type { Contact, PaymentMethod } from './schemas';
+
+export type Contact = z.infer<typeof Contact>;
+export type PaymentMethod = z.infer<typeof PaymentMethod>;
+
+export const STATUSES = [
+  'scheduled',
+  'awaiting_reply',
+  'promised',
+  'disputed',
+  'overdue',
+  'paid',
+  'cancelled',
+  'handed_off',
+] as const;
+export type InvoiceStatus = (typeof STATUSES)[number];
+
+export const CLOSED_STATUSES: ReadonlySet<InvoiceStatus> = new Set(['paid', 'cancelled', 'handed_off']);
+
+/** Where the execution stands; the workflow decides what an event means from it. */
+export type Phase = 'before_pre_reminder' | 'awaiting_reply' | 'promised' | 'disputed' | 'overdue' | 'closed';
+
+export interface PaymentPromise {
+  date: string;
+  method?: PaymentMethod;
+  /** The promised date lies after the due date: still a commitment, flagged for the team. */
+  afterDueDate: boolean;
+  at: string;
+  source: 'customer' | 'call';
+}
+
+export interface Dispute {
+  reason: DisputeReason | 'call';
+  message?: string;
+  at: string;
+  status: 'open' | 'resolved';
+  outcome?: 'rejected' | 'corrected_amount' | 'credit_note';
+}
+
+/**
+ * Something that happened to the invoice and that the execution must see exactly once. It is written to the record
+ * first; the park step and the signal both read it from there.
+ */
+export type WorkflowEventType =
+  | 'payment'
+  | 'cancelled'
+  | 'due_date_changed'
+  | 'promise'
+  | 'dispute'
+  | 'question'
+  | 'dispute_resolved';
+
+export interface WorkflowEvent {
+  seq: number;
+  type: WorkflowEventType;
+  at: string;
+  /** What the team needs to act on (a question's text and who asked). */
+  detail?: Record<string, string>;
+}
+
+/**
+ * What a step or an operation does to an invoice: the record as it should be written, the timeline entries to append,
+ * and the event (if any) the execution must see, appended to `pendingEvents` with the next sequence number.
+ */
+export interface Change {
+  record: InvoiceRecord;
+  timeline?: TimelineEntry[];
+  event?: { type: WorkflowEventType; detail?: Record<string, string> };
+}
+
+export interface InvoiceRecord {
+  invoiceId: string;
+  /** The registration body as received, kept for idempotency and the evidence file. */
+  registration: RegisterInvoiceBody;
+  /** Hash of the canonical registration body: same id, other body → 409. */
+  registrationHash: string;
+  customer: RegisterInvoiceBody['customer'];
+  amount: Money;
+  outstanding: Money;
+  issueDate: string;
+  dueDate: string;
+  status: InvoiceStatus;
+  partiallyPaid: boolean;
+  phase: Phase;
+  warnings: string[];
+  policy?: PolicyOverrides;
+  /** `invoice-id-r1`; the revision grows when the execution is restarted. */
+  executionName: string;
+  revision: number;
+  preReminderAt: string;
+  /** Set when the execution starts later through EventBridge Scheduler. */
+  scheduledStartAt?: string;
+  /** Next time the execution acts on its own (for operator queues). */
+  nextActionAt?: string;
+  promise?: PaymentPromise;
+  dispute?: Dispute;
+  /** Payment references already counted: the same reference twice counts once. */
+  paymentReferences: string[];
+  /** Contacts whose address bounced or complained: no more email to them. */
+  suppressedEmails: string[];
+  /** When the pre-reminder for the current due date left (absent: not yet). */
+  preReminderSentFor?: string;
+  /** Overdue ladder rungs already carried out, and when the last one happened. */
+  escalation: { done: number; lastAt?: string };
+  /** Events not yet taken by the execution, oldest first. */
+  pendingEvents: WorkflowEvent[];
+  lastEventSeq: number;
+  /** The task token of the parked wait, if the execution is parked. Never leaves the database. */
+  parkedToken?: string;
+  /** The result of the last "check" step, so that a retried check returns the same answer. */
+  lastCheck?: { step: number; result: unknown };
+  createdAt: string;
+  updatedAt: string;
+  /** Optimistic lock: every write is conditional on the version it read. */
+  version: number;
+}
+
+export type TimelineType =
+  | 'registered'
+  | 'execution_started'
+  | 'execution_restarted'
+  | 'start_scheduled'
+  | 'email_sent'
+  | 'email_skipped'
+  | 'email_delivered'
+  | 'email_bounced'
+  | 'email_complaint'
+  | 'page_viewed'
+  | 'promise'
+  | 'promise_broken'
+  | 'dispute'
+  | 'dispute_resolved'
+  | 'question'
+  | 'payment'
+  | 'cancelled'
+  | 'due_date_changed'
+  | 'contacts_changed'
+  | 'team_notified'
+  | 'call_task'
+  | 'call_outcome'
+  | 'escalation'
+  | 'handed_off'
+  | 'needs_attention';
+
+export interface TimelineEntry {
+  type: TimelineType;
+  at: string;
+  /**
+   * The id of the external event the entry records (an SES event delivered at least once): the store writes such an
+   * entry under a key derived from it, so the same event delivered again adds nothing.
+   */
+  eventId?: string;
+  [detail: string]: unknown;
+}
+
+/** A timeline entry of `type` at `now`, with its details; `eventId` when it records an external event. */
+export function timelineEntry(
+  type: TimelineType,
+  now: Date,
+  detail: Record<string, unknown> = {},
+  options: { eventId?: string } = {},
+): TimelineEntry {
+  return { type, at: now.toISOString(), ...detail, ...(options.eventId === undefined ? {} : { eventId: options.eventId }) };
+}
+
+/** What the API returns for an invoice. */
+export function invoiceView(record: InvoiceRecord, timeline?: TimelineEntry[]) {
+  return {
+    invoiceId: record.invoiceId,
+    status: record.status,
+    partiallyPaid: record.partiallyPaid,
+    customer: record.customer,
+    amount: record.amount,
+    outstanding: record.outstanding,
+    issueDate: record.issueDate,
+    dueDate: record.dueDate,
+    executionName: record.executionName,
+    preReminderAt: record.preReminderAt,
+    ...(record.scheduledStartAt ? { scheduledStartAt: record.scheduledStartAt } : {}),
+    ...(record.nextActionAt ? { nextActionAt: record.nextActionAt } : {}),
+    ...(record.promise ? { promise: record.promise } : {}),
+    ...(record.dispute ? { dispute: record.dispute } : {}),
+    warnings: record.warnings,
+    ...(timeline ? { timeline } : {}),
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * The billing API's contract as zod schemas: the handlers parse with them and `GET /openapi.json` is generated
+ * from them, so the documentation cannot drift from what is enforced.
+ *
+ * Written with `zod/mini` (functions and checks instead of methods) so that Lambda bundles keep only the parts of
+ * zod they use.
+ */
+import * as z from 'zod/mini';
+import './zod-locale';
+import { isRealCalendarDate } from './dates';
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+/**
+ * Builds a schema. Marked free of side effects for esbuild, so that a Lambda bundle keeps only the schemas its
+ * handler parses with (and the zod features those need), not every schema of this file.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+function schema<T>(build: () => T): T {
+  return build();
+}
+
+/** A trimmed string of `min` (default 1) to `max` characters. */
+const text = (max: number, min = 1) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max));
+
+export const InvoiceId = schema(() => z.string().check(
+  z.regex(/^[A-Za-z0-9._/-]{1,64}$/, 'invoice ids are 1-64 characters from letters, digits and . _ / -'),
+  z.meta({ description: 'The billing system\'s invoice number.', example: 'F-2027-0042' }),
+));
+
+export const IsoDate = schema(() => z.string().check(
+  z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD'),
+  z.refine(isRealCalendarDate, 'not a real calendar date'),
+  z.meta({ description: 'A calendar date, YYYY-MM-DD, in the creditor\'s time zone.', example: '2027-03-31' }),
+));
+
+export const IsoTimestamp = schema(() => z.iso.datetime({ offset: true }));
+
+export const CurrencyCode = schema(() => z.string().check(
+  z.regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code such as EUR'),
+  z.refine((code) => CURRENCIES.has(code), 'unknown ISO 4217 currency code'),
+));
+
+export const Money = schema(() => z
+  .strictObject({
+    value: z.number().check(z.int('amounts are integer minor units (cents)'), z.positive(), z.maximum(1e13)),
+    currency: CurrencyCode,
+  })
+  .check(z.meta({ id: 'Money', description: 'An amount in integer minor units (cents for EUR) and its ISO 4217 currency.' })));
+
+export const PaymentMethod = schema(() => z.enum(['transfer', 'direct_debit', 'card', 'cheque', 'bill_of_exchange']));
+
+export const Contact = schema(() => z
+  .strictObject({
+    name: text(200),
+    email: z.email().check(z.maxLength(254)),
+    phone: z.optional(text(40, 3)),
+    role: z.optional(text(100)),
+  })
+  .check(z.meta({ id: 'Contact' })));
+
+export const Contacts = schema(() => z.array(Contact).check(z.minLength(1, 'at least one contact is required'), z.maxLength(10)));
+
+export const Language = schema(() => z.enum(['fr', 'en']));
+
+export const LadderAction = schema(() => z.enum(['reminder_email', 'phone_call', 'penalty_reminder', 'formal_notice', 'hand_off']));
+
+/** A whole number of days from `min` to `max`. */
+const days = (min: number, max: number) => z.number().check(z.int(), z.minimum(min), z.maximum(max));
+
+export const LadderStep = schema(() => z
+  .strictObject({ offsetDays: days(0, 300), action: LadderAction })
+  .check(z.meta({ id: 'LadderStep', description: 'One rung of the overdue ladder, `offsetDays` after the due date.' })));
+
+export const PolicyOverrides = schema(() => z
+  .strictObject({
+    daysBeforeDue: z.optional(days(1, 60)),
+    promiseGraceDays: z.optional(days(0, 30)),
+    disputeFollowUpDays: z.optional(days(1, 60)),
+    minimumGapDays: z.optional(days(1, 30)),
+    ladder: z.optional(z.array(LadderStep).check(z.minLength(1), z.maxLength(12))),
+  })
+  .check(z.meta({ id: 'PolicyOverrides', description: 'Per-invoice overrides of the dunning policy.' })));
+
+export const RegisterInvoiceBody = schema(() => z
+  .strictObject({
+    invoiceId: InvoiceId,
+    customer: z.strictObject({
+      id: text(128),
+      name: text(200),
+      language: Language,
+      contacts: Contacts,
+    }),
+    amount: Money,
+    issueDate: IsoDate,
+    dueDate: IsoDate,
+    purchaseOrder: z.optional(text(100)),
+    pdfUrl: z.optional(z.url({ protocol: /^https?$/ }).check(z.maxLength(2000))),
+    paymentMethod: z.optional(PaymentMethod),
+    reference: z.optional(text(140)),
+    policy: z.optional(PolicyOverrides),
+  })
+  .check(
+    z.refine((b) => b.dueDate >= b.issueDate, { message: 'dueDate must not be before issueDate', path: ['dueDate'] }),
+    z.meta({ id: 'RegisterInvoice' }),
+  ));
+export type RegisterInvoiceBody = z.infer<typeof RegisterInvoiceBody>;
+
+export const PaymentBody = schema(() => z
+  .strictObject({
+    amount: Money,
+    paidAt: z.union([IsoDate, IsoTimestamp]),
+    reference: text(140).check(z.meta({ description: 'The payment\'s reference; the same reference twice counts once.' })),
+  })
+  .check(z.meta({ id: 'Payment' })));
+export type PaymentBody = z.infer<typeof PaymentBody>;
+
+export const CancelBody = schema(() => z.strictObject({ reason: text(500) }).check(z.meta({ id: 'Cancel' })));
+
+export const PatchInvoiceBody = schema(() => z
+  .strictObject({ dueDate: z.optional(IsoDate), contacts: z.optional(Contacts) })
+  .check(
+    z.refine((b) => b.dueDate !== undefined || b.contacts !== undefined, 'give a new dueDate and/or contacts'),
+    z.meta({ id: 'PatchInvoice' }),
+  ));
+export type PatchInvoiceBody = z.infer<typeof PatchInvoiceBody>;
+
+export const ResolveDisputeBody = schema(() => z
+  .strictObject({
+    outcome: z.enum(['rejected', 'corrected_amount', 'credit_note']).check(
+      z.meta({
+        description: 'rejected: the claim stands, reminders resume; corrected_amount: a new outstanding amount; credit_note: the invoice is cancelled.',
+      }),
+    ),
+    correctedAmount: z.optional(Money),
+    note: z.optional(text(2000)),
+  })
+  .check(
+    z.refine((b) => b.outcome !== 'corrected_amount' || b.correctedAmount !== undefined, {
+      message: 'correctedAmount is required when the outcome is corrected_amount',
+      path: ['correctedAmount'],
+    }),
+    z.meta({ id: 'ResolveDispute' }),
+  ));
+export type ResolveDisputeBody = z.infer<typeof ResolveDisputeBody>;
+
+export const CallOutcomeBody = schema(() => z
+  .strictObject({
+    outcome: z.enum(['promised', 'disputed', 'no_answer', 'wrong_number', 'other']),
+    promisedDate: z.optional(IsoDate),
+    paymentMethod: z.optional(PaymentMethod),
+    note: z.optional(text(2000)),
+  })
+  .check(
+    z.refine((b) => b.outcome !== 'promised' || b.promisedDate !== undefined, {
+      message: 'promisedDate is required when the outcome is promised',
+      path: ['promisedDate'],
+    }),
+    z.meta({ id: 'CallOutcome' }),
+  ));
+export type CallOutcomeBody = z.infer<typeof CallOutcomeBody>;
+
+export const DisputeReason = schema(() => z.enum([
+  'invoice_not_received',
+  'goods_not_received',
+  'defective',
+  'wrong_amount',
+  'missing_purchase_order',
+  'other',
+]));
+export type DisputeReason = z.infer<typeof DisputeReason>;
+
+/** Runs `blank` on the raw form value before `inner` parses it (zod/mini spells `z.preprocess` as this pipe). */
+const preprocess = <S extends z.ZodMiniType>(blank: (v: unknown) => unknown, inner: S) => z.pipe(z.transform(blank), inner);
+
+/** An optional form field: blank (empty or spaces only) counts as absent. */
+const optionalText = (max: number) =>
+  preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.optional(z.string().check(z.trim(), z.maxLength(max))));
+
+/** The customer's answer, posted as a form from the page behind `/r/{token}`. */
+export const CustomerAnswer = schema(() => z.discriminatedUnion('action', [
+  z.object({ action: z.literal('promise'), promisedDate: IsoDate, paymentMethod: PaymentMethod, message: optionalText(2000) }),
+  z.object({ action: z.literal('dispute'), reason: DisputeReason, message: optionalText(2000) }),
+  z.object({
+    action: z.literal('question'),
+    message: text(2000),
+    contactName: optionalText(200),
+    contactEmail: preprocess((v) => (v === '' ? undefined : v), z.optional(z.email().check(z.maxLength(254)))),
+  }),
+]));
+export type CustomerAnswer = z.infer<typeof CustomerAnswer>;
+
+/** Turns zod issues into the `details` of a 400 answer: where and what. */
+export function describeIssues(error: z.core.$ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+}

@@ -1,0 +1,246 @@
+/**
+ * What the execution does at each step, as pure functions of the invoice record and the time. The workflow handlers
+ * only read the record, call these, write the result and return the next execution state.
+ */
+import { addDays, nextSendSlot, preReminderInstant, startOfLocalDay, type BusinessCalendar } from './calendar';
+import type { ExecutionState, Next } from './execution-state';
+import { waitUntil } from './execution-state';
+import { CLOSED_STATUSES, timelineEntry, type Change, type InvoiceRecord, type Phase, type WorkflowEvent } from './invoice';
+import { resolvePolicy, type DunningPolicy } from './policy';
+
+export interface WorkflowSettings {
+  calendar: BusinessCalendar;
+  /** The creditor-wide policy; the invoice's own overrides are applied on top. */
+  policy: DunningPolicy;
+}
+
+export function invoicePolicy(record: InvoiceRecord, settings: WorkflowSettings): DunningPolicy {
+  return resolvePolicy(settings.policy, record.policy);
+}
+
+/** The moment the due date has passed: midnight at the end of the due date, creditor time. */
+export function replyDeadline(record: InvoiceRecord, calendar: BusinessCalendar): string {
+  return startOfLocalDay(addDays(record.dueDate, 1), calendar);
+}
+
+/** A promise is broken when no payment has arrived by the promised date plus the grace days; checked at send time. */
+export function promiseDeadline(promiseDate: string, policy: DunningPolicy, calendar: BusinessCalendar): string {
+  return nextSendSlot(addDays(promiseDate, policy.promiseGraceDays + 1), calendar);
+}
+
+export function disputeFollowUpAt(from: Date, policy: DunningPolicy, calendar: BusinessCalendar): string {
+  const date = addDays(from.toISOString().slice(0, 10), policy.disputeFollowUpDays);
+  return nextSendSlot(date, calendar, from.toISOString());
+}
+
+export function computePreReminderAt(dueDate: string, policy: DunningPolicy, calendar: BusinessCalendar): string {
+  return preReminderInstant(dueDate, policy.daysBeforeDue, calendar);
+}
+
+/** The state to hand back to the state machine: which branch, which phase, and until when the next park waits. */
+export function nextState(state: ExecutionState, record: InvoiceRecord, next: Next, now: Date): ExecutionState {
+  const { error: _error, ...rest } = state;
+  return {
+    ...rest,
+    next,
+    phase: record.phase,
+    ...(record.nextActionAt ? { wait: waitUntil(record.nextActionAt, now) } : {}),
+  };
+}
+
+/**
+ * "Plan the reminders": where the invoice stands for its current due date. Also runs after a due-date change, which
+ * keeps an open promise or dispute as it is.
+ */
+export function planReminders(
+  record: InvoiceRecord,
+  settings: WorkflowSettings,
+  now: Date,
+): { change: Change; next: Next } {
+  const closed = closedOutcome(record);
+  if (closed) return { change: { record: { ...record, phase: 'closed', parkedToken: undefined } }, next: closed };
+  const policy = invoicePolicy(record, settings);
+  const nowIso = now.toISOString();
+  const deadline = replyDeadline(record, settings.calendar);
+  let phase: Phase;
+  let nextActionAt: string;
+  let status = record.status;
+  if (record.status === 'disputed' && record.dispute?.status === 'open') {
+    phase = 'disputed';
+    nextActionAt = disputeFollowUpAt(now, policy, settings.calendar);
+  } else if (record.status === 'promised' && record.promise) {
+    phase = 'promised';
+    nextActionAt = promiseDeadline(record.promise.date, policy, settings.calendar);
+  } else if (reached(deadline, now)) {
+    phase = 'overdue';
+    status = 'overdue';
+    nextActionAt = nowIso;
+  } else if (record.preReminderSentFor === record.dueDate) {
+    phase = 'awaiting_reply';
+    status = 'awaiting_reply';
+    nextActionAt = deadline;
+  } else {
+    phase = 'before_pre_reminder';
+    status = 'scheduled';
+    // A pre-reminder whose time has passed (late registration, moved due date) leaves at the next send slot.
+    const planned = computePreReminderAt(record.dueDate, policy, settings.calendar);
+    nextActionAt = planned >= nowIso ? planned : nextSendSlot(nowIso.slice(0, 10), settings.calendar, nowIso);
+    if (nextActionAt >= deadline) {
+      phase = 'overdue';
+      status = 'overdue';
+      nextActionAt = nowIso;
+    }
+  }
+  const next: Next = phase === 'overdue' ? 'overdue' : 'wait';
+  // A due date moved into the future is a fresh start: the ladder begins again from its first rung.
+  const escalation = phase === 'before_pre_reminder' || phase === 'awaiting_reply' ? { done: 0 } : record.escalation;
+  return { change: { record: { ...record, phase, status, nextActionAt, escalation } }, next };
+}
+
+function closedOutcome(record: InvoiceRecord): Next | undefined {
+  if (record.status === 'paid') return 'paid';
+  if (record.status === 'cancelled') return 'cancelled';
+  return undefined;
+}
+
+export interface CheckResult {
+  change: Change;
+  next: Next;
+  /** The event taken, when the next step needs its detail (a question's text). */
+  event?: WorkflowEvent;
+}
+
+/**
+ * "Check what happened": takes the oldest pending event (payment and cancellation first), or, with none, acts on the
+ * phase's deadline if it has come. One event per check keeps every event's handling simple; the next park sees the
+ * remaining ones at once.
+ */
+export function checkWhatHappened(record: InvoiceRecord, settings: WorkflowSettings, now: Date): CheckResult {
+  const base: InvoiceRecord = { ...record, parkedToken: undefined };
+  const closed = closedOutcome(record);
+  if (closed) return { change: { record: { ...base, phase: 'closed', pendingEvents: [] } }, next: closed };
+
+  const policy = invoicePolicy(record, settings);
+  const [event, ...rest] = record.pendingEvents;
+  if (event) {
+    const taken: InvoiceRecord = { ...base, pendingEvents: rest };
+    return { ...takeEvent(taken, event, policy, settings, now), event };
+  }
+
+  if (!record.nextActionAt || !reached(record.nextActionAt, now)) return { change: { record: base }, next: 'wait' };
+
+  // The deadline of the phase has come (a park that woke itself, or a wake that found it due): the step for that
+  // deadline makes the change, exactly as when the wait times out and goes to it directly.
+  return { change: { record: base }, next: DEADLINE_STEP[record.phase] };
+}
+
+/** The step each phase's wait leads to when its deadline comes (the definition's `States.Timeout` catches agree). */
+const DEADLINE_STEP: Record<Phase, Next> = {
+  before_pre_reminder: 'send_pre_reminder',
+  awaiting_reply: 'overdue',
+  promised: 'promise_broken',
+  disputed: 'dispute_follow_up',
+  overdue: 'escalate',
+  closed: 'wait',
+};
+
+/** "Promise broken": no payment by the promised date plus grace; the ladder goes on from now. */
+export function breakPromise(record: InvoiceRecord, settings: WorkflowSettings, now: Date): Change {
+  if (isClosed(record) || record.phase !== 'promised') return { record };
+  return {
+    record: {
+      ...record,
+      phase: 'overdue',
+      status: overdueStatus(record, settings, now),
+      escalation: { ...record.escalation, lastAt: now.toISOString() },
+    },
+    timeline: [timelineEntry('promise_broken', now, { promisedDate: record.promise?.date })],
+  };
+}
+
+/** "Remind team of open dispute": the next reminder comes after another follow-up delay. */
+export function followUpDispute(record: InvoiceRecord, settings: WorkflowSettings, now: Date): Change {
+  if (isClosed(record) || record.phase !== 'disputed') return { record };
+  return { record: { ...record, nextActionAt: disputeFollowUpAt(now, invoicePolicy(record, settings), settings.calendar) } };
+}
+
+function takeEvent(
+  record: InvoiceRecord,
+  event: WorkflowEvent,
+  policy: DunningPolicy,
+  settings: WorkflowSettings,
+  now: Date,
+): { change: Change; next: Next } {
+  switch (event.type) {
+    case 'due_date_changed':
+      return { change: { record }, next: 'replan' };
+    case 'promise': {
+      if (!record.promise) return { change: { record }, next: 'wait' };
+      const nextActionAt = promiseDeadline(record.promise.date, policy, settings.calendar);
+      return { change: { record: { ...record, phase: 'promised', nextActionAt } }, next: 'promise' };
+    }
+    case 'dispute':
+      return {
+        change: { record: { ...record, phase: 'disputed', nextActionAt: disputeFollowUpAt(now, policy, settings.calendar) } },
+        next: 'dispute',
+      };
+    case 'question':
+      return { change: { record }, next: 'question' };
+    case 'dispute_resolved':
+      // Back on track: the plan decides between awaiting the reply and the ladder.
+      return { change: { record }, next: 'replan' };
+    default:
+      // payment (partial) and cancellation are handled by the status; nothing else to do
+      return { change: { record }, next: 'wait' };
+  }
+}
+
+/** "Next escalation step": the next rung of the ladder and when it happens, or the hand-off. */
+export function planEscalation(record: InvoiceRecord, settings: WorkflowSettings, now: Date): { change: Change; next: Next } {
+  const closed = closedOutcome(record);
+  if (closed) return { change: { record: { ...record, phase: 'closed' } }, next: closed };
+  const decision = planRung(record, settings, now);
+  // Coming straight from "Await customer reply": the due date has passed in silence.
+  if (record.phase === 'awaiting_reply') {
+    decision.change.timeline = [timelineEntry('escalation', now, { step: 'due_date_passed' }), ...(decision.change.timeline ?? [])];
+  }
+  return decision;
+}
+
+function planRung(record: InvoiceRecord, settings: WorkflowSettings, now: Date): { change: Change; next: Next } {
+  const policy = invoicePolicy(record, settings);
+  const rung = policy.ladder[record.escalation.done];
+  const handOff = { change: { record: { ...record, phase: 'overdue' as const, status: overdueStatus(record, settings, now), nextActionAt: undefined } }, next: 'hand_off' as const };
+  if (!rung) return handOff;
+  const nowIso = now.toISOString();
+  const earliest = record.escalation.lastAt
+    ? addDays(record.escalation.lastAt.slice(0, 10), policy.minimumGapDays)
+    : record.dueDate;
+  const onLadder = addDays(record.dueDate, rung.offsetDays);
+  const date = onLadder > earliest ? onLadder : earliest;
+  if (rung.action === 'hand_off') {
+    // The hand-off rung has its own offset too (+45 by default): wait for its send slot, then hand off.
+    const handOffAt = nextSendSlot(date, settings.calendar);
+    if (reached(handOffAt, now)) return handOff;
+    return { change: { record: { ...record, phase: 'overdue', status: overdueStatus(record, settings, now), nextActionAt: handOffAt } }, next: 'wait' };
+  }
+  const nextActionAt = nextSendSlot(date, settings.calendar, nowIso);
+  return { change: { record: { ...record, phase: 'overdue', status: overdueStatus(record, settings, now), nextActionAt } }, next: 'wait' };
+}
+
+/** On the ladder but not yet past the due date (a promise broken early) the invoice is not called overdue. */
+function overdueStatus(record: InvoiceRecord, settings: WorkflowSettings, now: Date): InvoiceRecord['status'] {
+  return reached(replyDeadline(record, settings.calendar), now) ? 'overdue' : 'awaiting_reply';
+}
+
+/**
+ * True once `now` is at or after `instant`. Compares instants, not strings: computed instants read `...T08:00:00Z`
+ * while `toISOString()` reads `...T08:00:00.000Z`, and `'.' < 'Z'` would put the exact instant before itself.
+ */
+export function reached(instant: string, now: Date): boolean {
+  return now.getTime() >= Date.parse(instant);
+}
+
+export function isClosed(record: InvoiceRecord): boolean {
+  return CLOSED_STATUSES.has(record.status);
+}

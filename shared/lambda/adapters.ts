@@ -1,0 +1,29 @@
+/**
+ * The AWS adapters a handler may ask for, configured from the deployment: `getDependencies({ mailer: sesMailer })`.
+ * Each handler names the ones it calls, so that its bundle carries only those AWS clients.
+ */
+import { stepFunctionsWorkflow, stepFunctionsWorkflowWithScheduler, type AwsWorkflowOptions } from '../adapters/aws-workflow';
+import { sesMailer as sesMailerWith } from '../adapters/ses-mailer';
+import type { Mailer, Workflow } from '../ports';
+import { getConfig } from './dependencies';
+
+/** The SES v2 mailer with the deployment's sender and configuration set. */
+export function sesMailer(): Mailer {
+  const config = getConfig();
+  return sesMailerWith({ from: config.senderEmail, configurationSetName: config.configurationSetName });
+}
+
+function workflowOptions(): AwsWorkflowOptions {
+  const config = getConfig();
+  return { stateMachineArn: config.stateMachineArn, schedulerRoleArn: config.schedulerRoleArn, schedulerGroupName: config.schedulerGroupName };
+}
+
+/** Step Functions only (start, status, wake). */
+export function awsWorkflow(): Workflow {
+  return stepFunctionsWorkflow(workflowOptions());
+}
+
+/** Step Functions and EventBridge Scheduler, for the handlers that may defer a start (register, update). */
+export function awsWorkflowWithScheduler(): Workflow {
+  return stepFunctionsWorkflowWithScheduler(workflowOptions());
+}

@@ -1,0 +1,59 @@
+/**
+ * Deployment configuration, read once from the environment. CDK sets these variables from its context values;
+ * the local runtime sets them from its own defaults. Documented in the README.
+ */
+import type { BillingSettings } from '../domain/billing';
+import type { Creditor } from '../domain/creditor';
+import { DEFAULT_CALENDAR } from '../domain/dates';
+import { resolvePolicy, type DunningPolicy } from '../domain/policy';
+import type { NotificationSettings } from '../services/notifications';
+
+/**
+ * Everything a handler is configured with: what the services need (calendar, policy, creditor, team, links,
+ * horizon) and where the AWS resources are.
+ */
+export interface AppConfig extends NotificationSettings, BillingSettings {
+  tableName: string;
+  stateMachineArn: string;
+  /** Sender address of every email (a verified SES identity). */
+  senderEmail: string;
+  configurationSetName?: string;
+  schedulerRoleArn?: string;
+  schedulerGroupName?: string;
+}
+
+const DEFAULT_CREDITOR: Creditor = {
+  name: 'Example SAS',
+  iban: 'FR76 3000 6000 0112 3456 7890 189',
+  bic: 'AGRIFRPP',
+};
+
+function json<T>(value: string | undefined, fallback: T): T {
+  if (!value) return fallback;
+  try {
+    return JSON.parse(value) as T;
+  } catch (error) {
+    throw new Error(`Invalid JSON in configuration: ${value.slice(0, 40)}`, { cause: error });
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  return {
+    tableName: env.TABLE_NAME ?? 'dunning',
+    stateMachineArn: env.STATE_MACHINE_ARN ?? '',
+    senderEmail: env.SENDER_EMAIL ?? 'billing@example.com',
+    teamEmail: env.TEAM_EMAIL ?? 'credit-team@example.com',
+    configurationSetName: env.SES_CONFIGURATION_SET || undefined,
+    publicBaseUrl: (env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
+    creditor: { ...DEFAULT_CREDITOR, ...json<Partial<Creditor>>(env.CREDITOR, {}) },
+    calendar: {
+      timeZone: env.CREDITOR_TIME_ZONE || DEFAULT_CALENDAR.timeZone,
+      country: env.CREDITOR_COUNTRY || DEFAULT_CALENDAR.country,
+      sendTime: env.SEND_TIME || DEFAULT_CALENDAR.sendTime,
+    },
+    policy: resolvePolicy(json<Partial<DunningPolicy>>(env.DUNNING_POLICY, {})),
+    executionHorizonDays: Number(env.EXECUTION_HORIZON_DAYS ?? 240),
+    schedulerRoleArn: env.SCHEDULER_ROLE_ARN || undefined,
+    schedulerGroupName: env.SCHEDULER_GROUP_NAME || undefined,
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * The shape every workflow handler shares: read the record, let a pure domain function decide, write the change
+ * conditionally, hand the next execution state back to the state machine.
+ */
+import type { ExecutionState, Next } from '../domain/execution-state';
+import type { InvoiceRecord } from '../domain/invoice';
+import type { Dependencies } from '../ports';
+import { mutateInvoice, type Change } from '../services/record-updates';
+import { nextState } from '../domain/workflow';
+
+export interface WorkflowTaskInput {
+  state: ExecutionState;
+  /** Which email the "send email" tasks send. */
+  email?: string;
+  /** Present on parked waits only. */
+  taskToken?: string;
+}
+
+export async function workflowStep(
+  deps: Dependencies,
+  state: ExecutionState,
+  decide: (record: InvoiceRecord, now: Date) => { change: Change; next: Next },
+): Promise<ExecutionState> {
+  let next: Next = 'wait';
+  const { record } = await mutateInvoice(deps, state.invoiceId, (current, now) => {
+    const decision = decide(current, now);
+    next = decision.next;
+    return decision.change;
+  });
+  return nextState(state, record, next, deps.clock.now());
+}

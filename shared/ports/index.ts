@@ -1,0 +1,21 @@
+/**
+ * The small interfaces the services talk through. Each has an AWS adapter in `shared/adapters/`; tests and the local
+ * runtime plug in the same adapters pointed at emulators (or, for Step Functions, at the local engine's endpoint).
+ */
+import type { Clock } from './clock';
+import type { InvoiceStore } from './invoice-store';
+import type { Mailer } from './mailer';
+import type { Workflow } from './workflow';
+
+export { systemClock, type Clock } from './clock';
+export type { ApiKeyRecord, EmailClaim, InvoiceStore } from './invoice-store';
+export type { Mailer, OutgoingEmail } from './mailer';
+export type { Workflow } from './workflow';
+
+/** Everything a service needs besides its input. */
+export interface Dependencies {
+  store: InvoiceStore;
+  mailer: Mailer;
+  workflow: Workflow;
+  clock: Clock;
+}

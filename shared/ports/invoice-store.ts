@@ -1,0 +1,43 @@
+/** Where invoices, their timelines, email claims, links and API keys are kept (DynamoDB in `shared/adapters/`). */
+import type { InvoiceRecord, InvoiceStatus, TimelineEntry } from '../domain/invoice';
+import type { LinkRecord } from '../domain/link';
+
+export interface ApiKeyRecord {
+  keyHash: string;
+  name: string;
+  createdAt: string;
+}
+
+/** An email claim: the marker that makes a step's email leave at most once. */
+export type EmailClaim = 'claimed' | 'already_claimed';
+
+export interface InvoiceStore {
+  getInvoice(invoiceId: string): Promise<InvoiceRecord | undefined>;
+  /** Writes a new record; `false` when one with that id exists already. */
+  createInvoice(record: InvoiceRecord): Promise<boolean>;
+  /**
+   * Replaces the record if its stored version is still `record.version - 1`; throws VersionConflict otherwise.
+   * Callers bump `version` themselves (see `mutateInvoice`).
+   */
+  putInvoice(record: InvoiceRecord): Promise<void>;
+  appendTimeline(invoiceId: string, entries: TimelineEntry[]): Promise<void>;
+  listTimeline(invoiceId: string): Promise<TimelineEntry[]>;
+  /** Claims the right to send the email `key` of this invoice; only the first claim wins. */
+  claimEmail(invoiceId: string, key: string, at: string): Promise<EmailClaim>;
+  /** Marks the claimed email as sent and indexes its SES message id; `to` lets bounce events name the address. */
+  recordEmailSent(invoiceId: string, key: string, messageId: string, to?: string[]): Promise<void>;
+  /** Gives a claim back after the provider refused the email, so that a retry sends it; a sent email keeps its claim. */
+  releaseEmailClaim(invoiceId: string, key: string): Promise<void>;
+  /** Maps an SES message id back to the invoice and email key (for delivery and bounce events). */
+  findEmailByMessageId(messageId: string): Promise<{ invoiceId: string; key: string; to: string[] } | undefined>;
+  putLink(link: LinkRecord): Promise<void>;
+  getLink(tokenHash: string): Promise<LinkRecord | undefined>;
+  /** Counts a use of the link; throws TooManyRequestsError beyond `limit` uses per hour. */
+  countLinkUse(tokenHash: string, at: string, limit: number): Promise<void>;
+  getApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  putApiKey(key: ApiKeyRecord): Promise<void>;
+  /** Invoices in a status, soonest next action first (the operator queue index). */
+  listByStatus(status: InvoiceStatus, limit?: number): Promise<InvoiceRecord[]>;
+  putEvidence(invoiceId: string, evidence: unknown): Promise<void>;
+  getEvidence(invoiceId: string): Promise<unknown | undefined>;
+}

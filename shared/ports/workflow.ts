@@ -1,0 +1,19 @@
+/**
+ * The invoice's execution: started, asked about, woken from a parked wait, or started later (Step Functions and
+ * EventBridge Scheduler in `shared/adapters/aws-workflow.ts`).
+ */
+export interface Workflow {
+  /** Starts the invoice's execution; starting a name that already runs with the same input is not an error. */
+  start(executionName: string, input: object): Promise<void>;
+  /** The execution's status (`RUNNING`, `SUCCEEDED`, `FAILED`, ...), or undefined when it was never started. */
+  status(executionName: string): Promise<string | undefined>;
+  /** Wakes a parked wait. Resolves `false` when the token is no longer waiting (timed out, already woken). */
+  wake(taskToken: string, output: object): Promise<boolean>;
+  /** Creates a one-time schedule that starts the execution at `at` and then deletes itself. */
+  scheduleStart(executionName: string, at: string, input: object): Promise<void>;
+  /**
+   * Moves a scheduled start to `at`. Resolves `false` when the schedule no longer exists (it has fired: the execution
+   * runs and re-plans on its own).
+   */
+  rescheduleStart(executionName: string, at: string, input: object): Promise<boolean>;
+}

@@ -1,0 +1,57 @@
+/** The emails the product sends, and what each needs to be rendered. */
+import type { Creditor } from '../../domain/creditor';
+import type { InvoiceRecord } from '../../domain/invoice';
+import type { Penalties } from '../../domain/penalties';
+
+export type { Penalties };
+
+/** Emails to the customer's contacts, in the customer's language. */
+export type CustomerEmailKind =
+  | 'pre_reminder'
+  | 'promise_acknowledgement'
+  | 'dispute_acknowledgement'
+  | 'promise_broken'
+  | 'reminder'
+  | 'penalty_reminder'
+  | 'formal_notice';
+
+/** Emails to the creditor's credit team (always English and French side by side is noise: the team reads English). */
+export type TeamEmailKind =
+  | 'dispute'
+  | 'question'
+  | 'dispute_follow_up'
+  | 'call_task'
+  | 'hand_off'
+  | 'needs_attention'
+  | 'contact_bounced'
+  | 'daily_digest';
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface CustomerEmailContext {
+  creditor: Creditor;
+  invoice: InvoiceRecord;
+  language: 'fr' | 'en';
+  /** The recipient contact's name, for the greeting. */
+  contactName: string;
+  /** The contact's personal answer page, `${publicBaseUrl}/r/${token}`; actions append `?action=promise|dispute|question`. */
+  answerUrl: string;
+  /** For penalty reminders and the formal notice. */
+  penalties?: Penalties;
+}
+
+export interface TeamEmailContext {
+  creditor: Creditor;
+  /** Absent only for the daily digest. */
+  invoice?: InvoiceRecord;
+  /** Free text from the customer (question, dispute message) or an error description. */
+  message?: string;
+  /** Extra facts shown as a key/value list (reason, contact, promised date, error, phone numbers...). */
+  facts?: Record<string, string>;
+  /** For the daily digest: sections of lines. */
+  digest?: { title: string; lines: string[] }[];
+}

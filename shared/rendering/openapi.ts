@@ -1,0 +1,150 @@
+/** The OpenAPI 3.1 description of the billing API, generated from the zod schemas the handlers parse with. */
+import * as z from 'zod/mini';
+import {
+  CallOutcomeBody,
+  CancelBody,
+  CustomerAnswer,
+  PatchInvoiceBody,
+  PaymentBody,
+  RegisterInvoiceBody,
+  ResolveDisputeBody,
+} from '../domain/schemas';
+
+const schema = (s: z.ZodMiniType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
+
+const errorResponse = (description: string) => ({
+  description,
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        required: ['error'],
+        properties: {
+          error: {
+            type: 'object',
+            required: ['code', 'message'],
+            properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+          },
+        },
+      },
+    },
+  },
+});
+
+const invoiceResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Invoice' } } },
+});
+
+const jsonBody = (s: z.ZodMiniType) => ({ required: true, content: { 'application/json': { schema: schema(s) } } });
+
+const invoiceIdParameter = {
+  name: 'invoiceId',
+  in: 'path',
+  required: true,
+  description: 'The invoice id, URL-encoded (a `/` is sent as %2F).',
+  schema: { type: 'string', pattern: '^[A-Za-z0-9._/-]{1,64}$' },
+};
+
+const commonErrors = {
+  '400': errorResponse('The request is not valid; nothing was changed.'),
+  '401': errorResponse('Missing or unknown API key.'),
+  '404': errorResponse('No such invoice.'),
+  '409': errorResponse('The invoice is closed, or the request conflicts with its state.'),
+};
+
+function invoiceAction(summary: string, body: z.ZodMiniType) {
+  return {
+    summary,
+    parameters: [invoiceIdParameter],
+    requestBody: jsonBody(body),
+    responses: { '200': invoiceResponse('The invoice after the change.'), ...commonErrors },
+  };
+}
+
+export function openApiDocument(serverUrl?: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Preventive dunning API',
+      version: '1.0.0',
+      description:
+        'Register invoices, record payments and changes; the service sends a courteous pre-reminder before the due date and escalates after it. Every billing route needs `Authorization: Bearer <api key>`.',
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key created with `npm run create-api-key`.' } },
+      schemas: {
+        Invoice: {
+          type: 'object',
+          description: 'The invoice as the service sees it.',
+          required: ['invoiceId', 'status', 'amount', 'outstanding', 'dueDate', 'executionName', 'preReminderAt'],
+          properties: {
+            invoiceId: { type: 'string' },
+            status: { type: 'string', enum: ['scheduled', 'awaiting_reply', 'promised', 'disputed', 'overdue', 'paid', 'cancelled', 'handed_off'] },
+            partiallyPaid: { type: 'boolean' },
+            amount: schema(RegisterInvoiceBody.shape.amount),
+            outstanding: schema(RegisterInvoiceBody.shape.amount),
+            dueDate: { type: 'string', format: 'date' },
+            executionName: { type: 'string' },
+            preReminderAt: { type: 'string', format: 'date-time' },
+            warnings: { type: 'array', items: { type: 'string' } },
+            timeline: { type: 'array', items: { type: 'object', required: ['type', 'at'], properties: { type: { type: 'string' }, at: { type: 'string', format: 'date-time' } } } },
+          },
+        },
+      },
+    },
+    paths: {
+      '/invoices': {
+        post: {
+          summary: 'Register an invoice',
+          description: 'The same body again answers 200 with the same result; another body under the same id answers 409.',
+          requestBody: jsonBody(RegisterInvoiceBody),
+          responses: {
+            '201': invoiceResponse('Registered; the pre-reminder is planned at `preReminderAt`.'),
+            '200': invoiceResponse('Already registered with this very body.'),
+            ...commonErrors,
+          },
+        },
+      },
+      '/invoices/{invoiceId}': {
+        get: {
+          summary: 'The invoice, its status and its timeline',
+          parameters: [invoiceIdParameter],
+          responses: { '200': invoiceResponse('The invoice with its timeline.'), ...commonErrors },
+        },
+        patch: invoiceAction('Change the due date and/or the contacts', PatchInvoiceBody),
+      },
+      '/invoices/{invoiceId}/payments': { post: invoiceAction('Record a partial or full payment', PaymentBody) },
+      '/invoices/{invoiceId}/cancel': { post: invoiceAction('Cancel the invoice (credit note, mistake)', CancelBody) },
+      '/invoices/{invoiceId}/dispute-resolution': { post: invoiceAction('Resolve an open dispute (operator)', ResolveDisputeBody) },
+      '/invoices/{invoiceId}/call-outcomes': { post: invoiceAction('Record a phone call outcome (operator)', CallOutcomeBody) },
+      '/invoices/{invoiceId}/restart': {
+        post: {
+          summary: 'Restart the invoice\'s execution after it ended in "Needs attention" (operator)',
+          description: 'Starts a new revision (`-r2`, ...) that plans from the invoice as it stands. 409 while the current execution runs.',
+          parameters: [invoiceIdParameter],
+          responses: { '200': invoiceResponse('The invoice with its new execution name.'), ...commonErrors },
+        },
+      },
+      '/invoices/{invoiceId}/evidence': {
+        get: {
+          summary: 'The evidence file written at hand-off to legal',
+          parameters: [invoiceIdParameter],
+          responses: { '200': { description: 'The evidence file.' }, ...commonErrors },
+        },
+      },
+      '/r/{token}': {
+        get: { summary: 'The customer\'s answer page (never changes state)', security: [], parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'An HTML page.' }, '404': { description: 'Unknown link.' }, '410': { description: 'Expired link.' } } },
+        post: {
+          summary: 'Record the customer\'s answer',
+          security: [],
+          parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: schema(CustomerAnswer) } } },
+          responses: { '200': { description: 'A confirmation page.' }, '400': { description: 'The form is not valid.' }, '404': { description: 'Unknown link.' }, '410': { description: 'Expired link.' }, '429': { description: 'Too many answers on this link.' } },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * The billing API's, the operators' and the customer pages' operations on an invoice: each applies a pure change of
+ * `shared/domain/billing.ts` through the ports (a conditional write, then a wake-up of the execution) and starts or
+ * schedules executions. Independent of HTTP and AWS.
+ */
+import {
+  callOutcome,
+  cancellation,
+  customerAnswer,
+  disputeResolution,
+  invoiceUpdate,
+  newInvoiceRecord,
+  openRecord,
+  payment,
+  restart,
+  startState,
+  type BillingSettings,
+} from '../domain/billing';
+import { ConflictError, NotFoundError } from '../domain/errors';
+import { initialState, type ExecutionState } from '../domain/execution-state';
+import { CLOSED_STATUSES, timelineEntry, type InvoiceRecord } from '../domain/invoice';
+import type {
+  CallOutcomeBody,
+  CustomerAnswer,
+  PatchInvoiceBody,
+  PaymentBody,
+  RegisterInvoiceBody,
+  ResolveDisputeBody,
+} from '../domain/schemas';
+import type { Dependencies } from '../ports';
+import { mutateInvoice, recordEvent } from './record-updates';
+
+export type { BillingSettings };
+
+/** Starts the execution now, or schedules its start; safe to repeat (the execution name is the idempotency key). */
+async function ensureStarted(deps: Dependencies, record: InvoiceRecord, input: ExecutionState = initialState(record.invoiceId, record.revision)): Promise<void> {
+  if (record.scheduledStartAt) await deps.workflow.scheduleStart(record.executionName, record.scheduledStartAt, input);
+  else await deps.workflow.start(record.executionName, input);
+}
+
+/**
+ * Registers an invoice: 201 the first time, 200 with the same result for the same body, 409 for another body under the
+ * same id. Concurrent duplicates race on one conditional write; the execution name makes the start idempotent.
+ */
+export async function registerInvoice(
+  deps: Dependencies,
+  settings: BillingSettings,
+  body: RegisterInvoiceBody,
+): Promise<{ created: boolean; record: InvoiceRecord }> {
+  const now = deps.clock.now();
+  const record = newInvoiceRecord(body, settings, now);
+  // The conditional create decides; the existing record is read only when it loses (a replay or a conflict).
+  if (!(await deps.store.createInvoice(record))) {
+    const winner = await deps.store.getInvoice(body.invoiceId);
+    if (!winner) throw new Error(`Invoice ${body.invoiceId} vanished during registration`);
+    return replay(deps, winner, record);
+  }
+  await deps.store.appendTimeline(record.invoiceId, [
+    timelineEntry('registered', now, { amount: record.amount, dueDate: record.dueDate, warnings: record.warnings }),
+    record.scheduledStartAt
+      ? timelineEntry('start_scheduled', now, { startAt: record.scheduledStartAt, executionName: record.executionName })
+      : timelineEntry('execution_started', now, { executionName: record.executionName }),
+  ]);
+  await ensureStarted(deps, record, startState(record, now));
+  return { created: true, record };
+}
+
+async function replay(deps: Dependencies, existing: InvoiceRecord, attempted: InvoiceRecord) {
+  if (existing.registrationHash !== attempted.registrationHash) {
+    throw new ConflictError('invoice_exists', `Invoice ${existing.invoiceId} is already registered with a different body.`);
+  }
+  // A first attempt may have written the record and failed before starting the execution: start it now.
+  if (!CLOSED_STATUSES.has(existing.status)) await ensureStarted(deps, existing);
+  return { created: false, record: existing };
+}
+
+/**
+ * The operator's restart of an invoice whose execution ended without closing it ("Needs attention"): a new revision
+ * (`-r2`, ...) starts by planning from the record, so nothing recorded meanwhile is lost. Refused while the current
+ * execution runs, so an invoice never has two.
+ */
+export async function restartExecution(deps: Dependencies, invoiceId: string) {
+  const current = await deps.store.getInvoice(invoiceId);
+  if (!current) throw new NotFoundError(`No invoice ${invoiceId}.`);
+  openRecord(current);
+  const status = await deps.workflow.status(current.executionName);
+  if (status === 'RUNNING') {
+    throw new ConflictError('execution_running', `Execution ${current.executionName} is running; only an ended one can be restarted.`);
+  }
+  if (status === undefined) {
+    throw new ConflictError('execution_not_started', `Execution ${current.executionName} has not started yet${current.scheduledStartAt ? ` (scheduled for ${current.scheduledStartAt})` : ''}.`);
+  }
+  // Another restart that got there first makes this one change nothing.
+  const result = await mutateInvoice(deps, invoiceId, (record, now) => restart(record, current.revision, status, now));
+  if (!result.changed) throw new ConflictError('execution_restarted', `Invoice ${invoiceId} was restarted meanwhile.`);
+  await deps.workflow.start(result.record.executionName, initialState(invoiceId, result.record.revision));
+  return result;
+}
+
+/** Records a payment; the same reference twice counts once. A full payment ends the execution at once. */
+export async function recordPayment(deps: Dependencies, invoiceId: string, body: PaymentBody) {
+  return recordEvent(deps, invoiceId, (record, now) => payment(record, body, now));
+}
+
+export async function cancelInvoice(deps: Dependencies, invoiceId: string, reason: string) {
+  return recordEvent(deps, invoiceId, (record, now) => cancellation(record, reason, now));
+}
+
+/** Changes the due date (the execution re-plans) and/or the contacts (used by the next email). */
+export async function updateInvoice(deps: Dependencies, settings: BillingSettings, invoiceId: string, body: PatchInvoiceBody) {
+  const result = await recordEvent(deps, invoiceId, (record, now) => invoiceUpdate(record, body, settings, now));
+  const { record } = result;
+  if (result.changed && !CLOSED_STATUSES.has(record.status)) {
+    if (!record.scheduledStartAt) await ensureStarted(deps, record);
+    else if (!(await deps.workflow.rescheduleStart(record.executionName, record.scheduledStartAt, initialState(record.invoiceId, record.revision)))) {
+      // The schedule fired in the meantime: the execution runs and takes the due_date_changed event.
+      await ensureStarted(deps, { ...record, scheduledStartAt: undefined });
+    }
+  }
+  return result;
+}
+
+/** The operator's decision on an open dispute. */
+export async function resolveDispute(deps: Dependencies, settings: BillingSettings, invoiceId: string, body: ResolveDisputeBody) {
+  return recordEvent(deps, invoiceId, (record, now) => disputeResolution(record, body, settings, now));
+}
+
+/** A collector's phone call: a promise or a dispute changes the course; other outcomes go on the timeline. */
+export async function recordCallOutcome(deps: Dependencies, settings: BillingSettings, invoiceId: string, body: CallOutcomeBody) {
+  return recordEvent(deps, invoiceId, (record, now) => callOutcome(record, body, settings, now));
+}
+
+/** The customer's one-click answer from the page behind a link. */
+export async function recordCustomerAnswer(
+  deps: Dependencies,
+  settings: BillingSettings,
+  invoiceId: string,
+  contactEmail: string,
+  answer: CustomerAnswer,
+) {
+  return recordEvent(deps, invoiceId, (record, now) => customerAnswer(record, contactEmail, answer, settings, now));
+}
+
+/**
+ * Marks an address that bounced or complained so that no more email goes to it, and notes it on the timeline.
+ * `occurrence` is the external event reporting it (its id and time): the entry then carries the event's id and time,
+ * so the same event delivered again adds no second entry. An address already suppressed leaves the record as it is;
+ * the event still goes on the timeline (once per event id), also when an earlier delivery stopped before writing it.
+ */
+export async function suppressContact(
+  deps: Dependencies,
+  invoiceId: string,
+  email: string,
+  type: 'email_bounced' | 'email_complaint',
+  detail: Record<string, unknown>,
+  occurrence?: { eventId: string; at: Date },
+) {
+  const entry = (now: Date) =>
+    timelineEntry(type, occurrence?.at ?? now, { to: email, ...detail }, occurrence ? { eventId: occurrence.eventId } : {});
+  const result = await mutateInvoice(deps, invoiceId, (record, now) => {
+    if (record.suppressedEmails.includes(email)) return undefined;
+    return { record: { ...record, suppressedEmails: [...record.suppressedEmails, email] }, timeline: [entry(now)] };
+  });
+  if (!result.changed) await deps.store.appendTimeline(invoiceId, [entry(deps.clock.now())]);
+  return result;
+}

@@ -1,0 +1,49 @@
+/**
+ * Customer links: `/r/{token}` with 192 random bits, stored only as a SHA-256 hash, bound to one invoice and one
+ * contact, expiring. The token never carries or reveals a task token.
+ */
+import { randomBytes } from 'node:crypto';
+import { addDays, sendInstant, type BusinessCalendar } from '../domain/calendar';
+import { GoneError, NotFoundError } from '../domain/errors';
+import type { Contact, InvoiceRecord } from '../domain/invoice';
+import type { DunningPolicy } from '../domain/policy';
+import type { LinkRecord } from '../domain/link';
+import type { InvoiceStore } from '../ports';
+import { sha256 } from '../domain/hashing';
+
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{32}$/;
+
+export const hashToken = (token: string) => sha256(token);
+
+/** Creates and stores a link for one contact of an invoice; returns the token to put in the URL. */
+export async function issueLink(
+  store: InvoiceStore,
+  record: InvoiceRecord,
+  contact: Contact,
+  policy: DunningPolicy,
+  calendar: BusinessCalendar,
+  now: Date,
+): Promise<string> {
+  const token = randomBytes(24).toString('base64url');
+  const link: LinkRecord = {
+    tokenHash: hashToken(token),
+    invoiceId: record.invoiceId,
+    contactEmail: contact.email,
+    language: record.customer.language,
+    allowedActions: ['promise', 'dispute', 'question'],
+    createdAt: now.toISOString(),
+    expiresAt: sendInstant(addDays(record.dueDate, policy.linkValidityDaysAfterDue), calendar),
+    uses: 0,
+  };
+  await store.putLink(link);
+  return token;
+}
+
+/** Finds a link by its token; a malformed or unknown token is 404, an expired one 410. */
+export async function findLink(store: InvoiceStore, token: string, now: Date): Promise<LinkRecord> {
+  if (!TOKEN_SHAPE.test(token)) throw new NotFoundError('This link is not valid.');
+  const link = await store.getLink(hashToken(token));
+  if (!link) throw new NotFoundError('This link is not valid.');
+  if (link.expiresAt <= now.toISOString()) throw new GoneError('This link has expired.');
+  return link;
+}

@@ -1,0 +1,339 @@
+import { describe, expect, it } from 'vitest';
+import type { Creditor } from '../../../../shared/domain/creditor';
+import { formatDate, renderCustomerEmail, type CustomerEmailContext, type CustomerEmailKind } from '../../../../shared/rendering/email';
+import type { InvoiceRecord } from '../../../../shared/domain/invoice';
+import { invoiceRecord, registration } from '../../../support/fixtures';
+
+/** Intl separates French thousands with U+202F and the currency symbol with U+00A0; compare as plain spaces. */
+const plain = (text: string) => text.replace(/[\u202f\u00a0]/g, ' ');
+
+const KINDS: CustomerEmailKind[] = [
+  'pre_reminder',
+  'promise_acknowledgement',
+  'dispute_acknowledgement',
+  'promise_broken',
+  'reminder',
+  'penalty_reminder',
+  'formal_notice',
+];
+
+const creditor: Creditor = {
+  name: 'Example SAS',
+  legalId: 'SIREN 123 456 789',
+  address: '12 rue de la Paix\n75002 Paris',
+  iban: 'FR76 3000 6000 0112 3456 7890 189',
+  bic: 'AGRIFRPP',
+  bankName: 'Crédit Agricole',
+};
+
+const ANSWER_URL = 'https://pay.example.com/r/Xk3pQ9vT2mLwZ8aB';
+
+const penalties = {
+  daysLate: 15,
+  ratePercent: 12.15,
+  interest: { value: 616, currency: 'EUR' },
+  indemnity: { value: 4000, currency: 'EUR' },
+};
+
+function context(overrides: Partial<CustomerEmailContext> = {}, invoice: Partial<InvoiceRecord> = {}): CustomerEmailContext {
+  return {
+    creditor,
+    invoice: invoiceRecord({
+      promise: { date: '2027-03-29', method: 'transfer', afterDueDate: false, at: '2027-03-20T10:00:00.000Z', source: 'customer' },
+      dispute: { reason: 'missing_purchase_order', message: 'Merci de joindre le bon de commande.', at: '2027-03-20T10:00:00.000Z', status: 'open' },
+      ...invoice,
+    }),
+    language: 'fr',
+    contactName: 'Claire Martin',
+    answerUrl: ANSWER_URL,
+    penalties,
+    ...overrides,
+  };
+}
+
+function render(kind: CustomerEmailKind, overrides: Partial<CustomerEmailContext> = {}, invoice: Partial<InvoiceRecord> = {}) {
+  const email = renderCustomerEmail(kind, context(overrides, invoice));
+  return { ...email, subject: plain(email.subject), html: plain(email.html), text: plain(email.text) };
+}
+
+describe.each(KINDS)('%s', (kind) => {
+  it.each(['fr', 'en'] as const)('renders a complete email in %s', (language) => {
+    const email = render(kind, { language });
+    expect(email.subject.length).toBeGreaterThan(10);
+    expect(email.subject).toContain('F-2027-0042');
+    expect(email.subject).not.toMatch(/[\r\n]/);
+    expect(email.html).toContain(`<html lang="${language}"`);
+    expect(email.text.length).toBeGreaterThan(300);
+    for (const part of [email.html, email.text]) {
+      expect(part).toContain('Claire Martin');
+      expect(part).toContain('F-2027-0042');
+      expect(part).toContain('BC-2027-118');
+      expect(part).toContain(language === 'fr' ? '31 mars 2027' : '31 March 2027');
+      expect(part).toContain(language === 'fr' ? '1 234,56 €' : '€1,234.56');
+      expect(part).toContain('Example SAS');
+      expect(part).toContain('75002 Paris');
+      expect(part).toContain('SIREN 123 456 789');
+    }
+  });
+
+  it('speaks the customer language', () => {
+    const fr = render(kind, { language: 'fr' });
+    const en = render(kind, { language: 'en' });
+    expect(fr.text).toMatch(/Bonjour|Madame, Monsieur/);
+    expect(fr.text).toContain('Cordialement');
+    expect(fr.text).not.toMatch(/\b(Dear|Kind regards|Invoice number)\b/);
+    expect(en.text).toMatch(/Dear/);
+    expect(en.text).toContain('Kind regards');
+    expect(en.text).not.toMatch(/\b(Bonjour|Cordialement|Facture)\b/);
+  });
+
+  it('escapes a hostile contact and customer name in the HTML and keeps them verbatim in the text', () => {
+    const hostileCustomer = { ...registration.customer, name: `O'Brien & Co <img src=x onerror=alert(1)>` };
+    const email = renderCustomerEmail(
+      kind,
+      context({ contactName: '<script>alert("x")</script>' }, { customer: hostileCustomer }),
+    );
+    expect(email.html).not.toContain('<script');
+    expect(email.html).not.toContain('<img');
+    expect(email.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(email.text).toContain('<script>alert("x")</script>');
+    expect(email.html).toContain('O&#39;Brien &amp; Co &lt;img');
+    expect(email.text).toContain(`O'Brien & Co <img src=x onerror=alert(1)>`);
+  });
+});
+
+describe('pre_reminder', () => {
+  it('is framed as a quality check in French, not a demand', () => {
+    const { text, subject } = render('pre_reminder');
+    expect(subject).toBe('Facture F-2027-0042 de Example SAS : tout est-il en ordre ?');
+    expect(text).toContain('suivi qualité');
+    expect(text).toContain("Ce message n'est pas une relance");
+    expect(text).toMatch(/bien reçu la marchandise ou la prestation, ainsi que la facture/);
+    expect(text).toMatch(/bon de commande, bon de livraison/);
+    expect(text).toMatch(/validations internes/);
+    expect(text).toMatch(/comptabilité fournisseurs/);
+    expect(text).toMatch(/virement, prélèvement, carte bancaire, chèque, lettre de change relevé \/ LCR/);
+    expect(text).not.toMatch(/pénalit|mise en demeure/i);
+  });
+
+  it('asks the same questions in English', () => {
+    const { text } = render('pre_reminder', { language: 'en' });
+    expect(text).toContain('quality follow-up');
+    expect(text).toMatch(/received the goods or service, and the invoice/);
+    expect(text).toMatch(/purchase order, delivery note/);
+    expect(text).toMatch(/accounts payable/);
+    expect(text).toMatch(/bank transfer, direct debit, card, cheque, bill of exchange \/ LCR/);
+  });
+
+  it('states the invoice amount even after a partial payment, and shows the balance', () => {
+    const { text } = render('pre_reminder', {}, { outstanding: { value: 23456, currency: 'EUR' }, partiallyPaid: true });
+    expect(text).toContain('La facture F-2027-0042 de 1 234,56 €');
+    expect(text).toContain('Reste à payer : 234,56 €');
+  });
+
+  it('gives the bank details to check, with the warning that they never change by email', () => {
+    for (const language of ['fr', 'en'] as const) {
+      const { html, text } = render('pre_reminder', { language });
+      for (const part of [html, text]) {
+        expect(part).toContain('FR76 3000 6000 0112 3456 7890 189');
+        expect(part).toContain('AGRIFRPP');
+        expect(part).toContain('Crédit Agricole');
+      }
+      expect(text).toContain(language === 'fr' ? 'ne changent jamais par email' : 'never change by email');
+    }
+  });
+
+  it('offers the three answers as buttons with the right action', () => {
+    const fr = render('pre_reminder');
+    for (const [label, action] of [
+      ['Confirmer la date de paiement', 'promise'],
+      ['Signaler un problème', 'dispute'],
+      ['Poser une question', 'question'],
+    ]) {
+      expect(fr.html).toMatch(new RegExp(`href="${ANSWER_URL}\\?action=${action}"[^>]*>${label}</a>`));
+      expect(fr.text).toContain(`${label} : ${ANSWER_URL}?action=${action}`);
+    }
+    const en = render('pre_reminder', { language: 'en' });
+    expect(en.text).toContain(`Confirm the payment date: ${ANSWER_URL}?action=promise`);
+    expect(en.text).toContain(`Report a problem: ${ANSWER_URL}?action=dispute`);
+    expect(en.text).toContain(`Ask a question: ${ANSWER_URL}?action=question`);
+  });
+
+  it('links the PDF only when the billing system gave one', () => {
+    const pdf = registration.pdfUrl!;
+    const withPdf = render('pre_reminder');
+    expect(withPdf.html).toContain(`href="${pdf}"`);
+    expect(withPdf.text).toContain(pdf);
+
+    const { pdfUrl: _omitted, ...withoutPdfUrl } = registration;
+    const without = render('pre_reminder', {}, { registration: withoutPdfUrl });
+    expect(without.html).not.toContain('.pdf');
+    expect(without.text).not.toMatch(/PDF/);
+  });
+
+  it('leaves out the purchase order and reference when there are none', () => {
+    const { purchaseOrder: _po, reference: _ref, ...bare } = registration;
+    const { text } = render('pre_reminder', {}, { registration: bare });
+    expect(text).not.toContain('Bon de commande :');
+    expect(text).not.toContain('Référence :');
+  });
+
+  it('prints calendar dates without shifting them in a time zone west of UTC', () => {
+    const before = process.env.TZ;
+    process.env.TZ = 'America/Los_Angeles';
+    try {
+      const { text } = render('pre_reminder', {}, { dueDate: '2027-01-01', issueDate: '2026-12-01' });
+      expect(text).toContain('1er janvier 2027');
+      expect(text).toContain('1er décembre 2026');
+    } finally {
+      process.env.TZ = before;
+    }
+  });
+
+  it('writes the first of the month as an ordinal in French, as French usage wants', () => {
+    expect(formatDate('2027-04-01', 'fr')).toBe('1er avril 2027');
+    expect(formatDate('2027-04-11', 'fr')).toBe('11 avril 2027');
+    expect(formatDate('2027-04-01', 'en')).toBe('1 April 2027');
+  });
+});
+
+describe('promise_acknowledgement', () => {
+  it('thanks and restates the promised date and method', () => {
+    const fr = render('promise_acknowledgement');
+    expect(fr.subject).toContain('29 mars 2027');
+    expect(fr.text).toContain('Merci');
+    expect(fr.text).toContain('le 29 mars 2027 par virement bancaire');
+    expect(fr.text).not.toContain("postérieure à l'échéance");
+    const en = render('promise_acknowledgement', { language: 'en' });
+    expect(en.text).toContain('on 29 March 2027 by bank transfer');
+  });
+
+  it('notes politely that a date after the due date still counts but penalties accrue', () => {
+    const promise = { date: '2027-04-15', method: 'cheque' as const, afterDueDate: true, at: '2027-03-20T10:00:00.000Z', source: 'customer' as const };
+    const fr = render('promise_acknowledgement', {}, { promise });
+    expect(fr.text).toContain("Cette date est postérieure à l'échéance du 31 mars 2027");
+    expect(fr.text).toContain('Votre engagement est bien enregistré');
+    expect(fr.text).toMatch(/pénalités de retard courent à compter du lendemain de l'échéance/);
+    const en = render('promise_acknowledgement', { language: 'en' }, { promise });
+    expect(en.text).toContain('This date is after the due date of 31 March 2027');
+    expect(en.text).toContain('by cheque');
+  });
+});
+
+describe('dispute_acknowledgement', () => {
+  const reasons = {
+    invoice_not_received: ['facture non reçue', 'invoice not received'],
+    goods_not_received: ['marchandise ou prestation non reçue', 'goods or service not received'],
+    defective: ['défectueuse', 'defective'],
+    wrong_amount: ['montant erroné', 'wrong amount'],
+    missing_purchase_order: ['bon de commande manquant', 'missing purchase order'],
+    other: ['autre motif', 'other reason'],
+    call: ['échange téléphonique', 'phone call'],
+  } as const;
+
+  it.each(Object.entries(reasons))('words the reason %s in both languages', (reason, [fr, en]) => {
+    const dispute = { reason: reason as keyof typeof reasons, at: '2027-03-20T10:00:00.000Z', status: 'open' as const };
+    expect(render('dispute_acknowledgement', {}, { dispute }).text).toContain(fr);
+    expect(render('dispute_acknowledgement', { language: 'en' }, { dispute }).text).toContain(en);
+  });
+
+  it('says the team will come back and reminders pause, quoting the customer message', () => {
+    const fr = render('dispute_acknowledgement');
+    expect(fr.text).toContain('nous suspendons les relances');
+    expect(fr.text).toContain('reviendra vers vous');
+    expect(fr.text).toContain('> Merci de joindre le bon de commande.');
+    const en = render('dispute_acknowledgement', { language: 'en' });
+    expect(en.text).toContain('reminders for this invoice are paused');
+  });
+});
+
+describe('promise_broken', () => {
+  it('says the payment promised for the date has not arrived and offers the three answers', () => {
+    const fr = render('promise_broken');
+    expect(fr.subject).toContain('29 mars 2027');
+    expect(fr.text).toContain("nous n'avons pas reçu ce paiement");
+    const en = render('promise_broken', { language: 'en' });
+    expect(en.text).toContain('would be paid by 29 March 2027');
+    for (const action of ['promise', 'dispute', 'question']) expect(en.text).toContain(`${ANSWER_URL}?action=${action}`);
+  });
+});
+
+describe('reminder', () => {
+  it('is courteous, asks for the outstanding amount and gives bank details and buttons', () => {
+    const fr = render('reminder', {}, { outstanding: { value: 50000, currency: 'EUR' }, partiallyPaid: true });
+    expect(fr.text).toContain('simple oubli');
+    expect(fr.text).toContain('règlement de 500,00 €');
+    expect(fr.text).toContain('il y a 15 jours');
+    expect(fr.text).toContain('FR76 3000 6000 0112 3456 7890 189');
+    for (const action of ['promise', 'dispute', 'question']) expect(fr.html).toContain(`${ANSWER_URL}?action=${action}`);
+    const en = render('reminder', { language: 'en' });
+    expect(en.text).toContain('oversight');
+    expect(en.text).toContain('15 days ago');
+  });
+
+  it('renders without penalties (days late then unknown)', () => {
+    const { text } = render('reminder', { penalties: undefined });
+    expect(text).toContain('arrivée à échéance le 31 mars 2027.');
+    expect(text).not.toContain('L441-10');
+  });
+});
+
+describe('penalty_reminder', () => {
+  it('states the late-payment interest, rate, days and the recovery indemnity in French', () => {
+    const { text, html } = render('penalty_reminder');
+    for (const part of [text, html]) {
+      expect(part).toContain('12,15 %');
+      expect(part).toContain('6,16 €');
+      expect(part).toContain('40,00 €');
+      expect(part).toContain('1 280,72 €'); // 1 234,56 + 6,16 + 40,00
+    }
+    expect(text).toContain('15 jours de retard');
+    expect(text).toContain('L441-10');
+    expect(text).toContain('D441-5');
+    expect(text).toContain('taux de refinancement de la BCE majoré de 10 points');
+  });
+
+  it('states them in English', () => {
+    const { text } = render('penalty_reminder', { language: 'en' });
+    expect(text).toContain('12.15% a year');
+    expect(text).toContain('€6.16 so far for 15 days late');
+    expect(text).toContain('€40.00');
+    expect(text).toContain('ECB refinancing rate plus 10 points');
+    for (const action of ['promise', 'dispute', 'question']) expect(text).toContain(`${ANSWER_URL}?action=${action}`);
+  });
+
+  it('refuses to render without the penalties it must state', () => {
+    expect(() => renderCustomerEmail('penalty_reminder', context({ penalties: undefined }))).toThrow(/penalties/);
+  });
+});
+
+describe('formal_notice', () => {
+  it('is a formal notice to pay within 8 days, with penalties and the consequences', () => {
+    const { subject, text, html } = render('formal_notice');
+    expect(subject).toContain('Mise en demeure de payer');
+    expect(html).toContain('Mise en demeure de payer</h1>');
+    expect(text).toContain('Madame, Monsieur,');
+    expect(text).toContain('nous vous mettons en demeure de nous régler la somme de 1 280,72 € dans un délai de 8 jours');
+    expect(text).toContain('6,16 €');
+    expect(text).toContain('40,00 €');
+    expect(text).toContain('organisme de recouvrement');
+    expect(text).toContain('injonction de payer');
+    expect(text).toContain('lettre recommandée');
+  });
+
+  it('reads as a formal notice in English and still offers promise and dispute', () => {
+    const { subject, text } = render('formal_notice', { language: 'en' });
+    expect(subject).toContain('Formal notice to pay');
+    expect(text).toContain('within 8 days');
+    expect(text).toContain('collection agency');
+    expect(text).toContain('registered letter');
+    expect(text).toContain(`${ANSWER_URL}?action=promise`);
+    expect(text).toContain(`${ANSWER_URL}?action=dispute`);
+  });
+
+  it('does not add amounts in different currencies', () => {
+    const { text } = render('formal_notice', {}, { amount: { value: 100000, currency: 'USD' }, outstanding: { value: 100000, currency: 'USD' } });
+    expect(text).not.toContain('Total dû');
+    expect(text).toContain("majorée des pénalités et de l'indemnité");
+  });
+});

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbInvoiceStore } from '../../../shared/adapters/dynamodb-store';
+import { loadConfig } from '../../../shared/lambda/config';
+import type { InvoiceRecord } from '../../../shared/domain/invoice';
+import { sendCustomerEmail } from '../../../shared/services/notifications';
+import type { Dependencies, InvoiceStore, OutgoingEmail } from '../../../shared/ports';
+import { startDynalite, type LocalDynamo } from '../../support/dynalite';
+import { invoiceRecord } from '../../support/fixtures';
+import { FixedClock, RecordingWorkflow } from '../../support/recording-ports';
+
+let dynamo: LocalDynamo;
+let store: DynamoDbInvoiceStore;
+const config = loadConfig({ PUBLIC_BASE_URL: 'https://pay.example.com' });
+let counter = 0;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  store = new DynamoDbInvoiceStore(dynamo.client, dynamo.tableName);
+});
+afterAll(() => dynamo.stop());
+
+function world(storeUnderTest: InvoiceStore = store) {
+  const sent: OutgoingEmail[] = [];
+  const deps: Dependencies = {
+    store: storeUnderTest,
+    clock: new FixedClock('2027-03-19T08:00:00.000Z'),
+    workflow: new RecordingWorkflow(),
+    mailer: { send: async (email) => (sent.push(email), `msg-${sent.length}`) },
+  };
+  return { deps, sent };
+}
+
+async function stored(overrides: Partial<InvoiceRecord> = {}): Promise<InvoiceRecord> {
+  const record = invoiceRecord({ invoiceId: `F-2027-N${++counter}`, ...overrides });
+  await store.createInvoice(record);
+  return record;
+}
+
+describe('sendCustomerEmail', () => {
+  it('sends one email per reachable contact, each with its own answer link', async () => {
+    const contacts = [
+      { name: 'Claire Martin', email: 'claire@example.fr' },
+      { name: 'Paul Durand', email: 'paul@example.fr' },
+      { name: 'Old Address', email: 'gone@example.fr' },
+    ];
+    const base = invoiceRecord();
+    const record = await stored({ customer: { ...base.customer, contacts }, suppressedEmails: ['gone@example.fr'] });
+    const { deps, sent } = world();
+
+    const timeline = await sendCustomerEmail(deps, config, record, 'pre_reminder', 'pre_reminder@2027-03-31');
+
+    expect(sent.map((e) => e.to)).toEqual([['claire@example.fr'], ['paul@example.fr']]);
+    const links = sent.map((e) => /https:\/\/pay\.example\.com\/r\/([A-Za-z0-9_-]+)/.exec(e.html)?.[1]);
+    expect(new Set(links).size).toBe(2);
+    expect(timeline.map((t) => t.to)).toEqual(['claire@example.fr', 'paul@example.fr']);
+  });
+
+  it('sends nothing the second time for the same step, as when Lambda retries it', async () => {
+    const record = await stored();
+    const { deps, sent } = world();
+    await sendCustomerEmail(deps, config, record, 'reminder', 'ladder@0');
+    await sendCustomerEmail(deps, config, record, 'reminder', 'ladder@0');
+    expect(sent).toHaveLength(1);
+  });
+
+  it('sends nothing when the invoice was paid after the step read it but before the email left', async () => {
+    const record = await stored();
+    // The payment lands between the step's read (the `record` argument) and the send: right after the claim.
+    const payingStore: InvoiceStore = Object.create(store);
+    payingStore.claimEmail = async (...args) => {
+      const claim = await store.claimEmail(...args);
+      const current = (await store.getInvoice(record.invoiceId))!;
+      await store.putInvoice({ ...current, status: 'paid', phase: 'closed', version: current.version + 1 });
+      return claim;
+    };
+    const { deps, sent } = world(payingStore);
+
+    const timeline = await sendCustomerEmail(deps, config, record, 'reminder', 'ladder@0');
+
+    expect(sent).toEqual([]);
+    expect(timeline).toEqual([]);
+  });
+
+  it('sends the email on the retry when SES refused it the first time, and only once', async () => {
+    const record = await stored();
+    const { deps, sent } = world();
+    let refusals = 1;
+    const flaky = { send: async (email: OutgoingEmail) => {
+      if (refusals-- > 0) throw Object.assign(new Error('Maximum sending rate exceeded'), { name: 'TooManyRequestsException' });
+      return deps.mailer.send(email);
+    } };
+    const flakyDeps = { ...deps, mailer: flaky };
+
+    await expect(sendCustomerEmail(flakyDeps, config, record, 'reminder', 'ladder@0')).rejects.toThrow('Maximum sending rate');
+    expect(sent).toEqual([]);
+    await sendCustomerEmail(flakyDeps, config, record, 'reminder', 'ladder@0');
+    await sendCustomerEmail(flakyDeps, config, record, 'reminder', 'ladder@0');
+    expect(sent).toHaveLength(1);
+  });
+
+  it('sends nothing for a cancelled invoice', async () => {
+    const record = await stored({ status: 'cancelled', phase: 'closed' });
+    const { deps, sent } = world();
+    expect(await sendCustomerEmail(deps, config, record, 'reminder', 'ladder@0')).toEqual([]);
+    expect(sent).toEqual([]);
+  });
+});
