@@ -1,14 +1,6 @@
 /** The OpenAPI 3.1 description of the billing API, generated from the zod schemas the handlers parse with. */
 import * as z from 'zod/mini';
-import {
-  CallOutcomeBody,
-  CancelBody,
-  CustomerAnswer,
-  PatchInvoiceBody,
-  PaymentBody,
-  RegisterInvoiceBody,
-  ResolveDisputeBody,
-} from '../domain/schemas';
+import { CallOutcomeBody, CancelBody, CustomerAnswer, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody } from '../domain/schemas';
 
 const schema = (s: z.ZodMiniType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
 

@@ -3,63 +3,15 @@
  * practice: a courteous quality check before the due date, then reminders that grow firmer and state the legal
  * late-payment amounts (Code de commerce L441-10, D441-5), up to the formal notice (Code civil 1344).
  */
-import type { Dispute, PaymentMethod } from '../../domain/invoice';
 import { formatMoney, type Money } from '../../domain/money';
-import { composeEmail, type Block } from './html';
+import { disputeReasonLabel, formatDate, formatPercent, paymentMethodLabel } from '../labels';
+import { composeEmail, type Block } from './compose';
 import type { CustomerEmailContext, CustomerEmailKind, Penalties, RenderedEmail } from './kinds';
 
 type Language = CustomerEmailContext['language'];
 type Action = 'promise' | 'dispute' | 'question';
 
-const DATE_LOCALES: Record<Language, string> = { fr: 'fr-FR', en: 'en-GB' };
-
-/** "31 mars 2027" / "31 March 2027". Calendar dates are read and printed in UTC so no time zone moves them a day. */
-export function formatDate(date: string, language: Language): string {
-  const instant = /^\d{4}-\d{2}-\d{2}$/.test(date) ? new Date(`${date}T00:00:00Z`) : new Date(date);
-  if (Number.isNaN(instant.getTime())) return date;
-  const formatted = new Intl.DateTimeFormat(DATE_LOCALES[language], {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(instant);
-  // French writes the first of the month as an ordinal: « 1er avril », which Intl does not do.
-  return language === 'fr' ? formatted.replace(/^1 /, '1er ') : formatted;
-}
-
-function formatPercent(ratePercent: number, language: Language): string {
-  return new Intl.NumberFormat(DATE_LOCALES[language], { style: 'percent', maximumFractionDigits: 2 }).format(
-    ratePercent / 100,
-  );
-}
-
-const PAYMENT_METHODS: Record<PaymentMethod, Record<Language, string>> = {
-  transfer: { fr: 'virement bancaire', en: 'bank transfer' },
-  direct_debit: { fr: 'prélèvement', en: 'direct debit' },
-  card: { fr: 'carte bancaire', en: 'card' },
-  cheque: { fr: 'chèque', en: 'cheque' },
-  bill_of_exchange: { fr: 'lettre de change relevé (LCR)', en: 'bill of exchange (LCR)' },
-};
-
-const DISPUTE_REASONS: Record<Dispute['reason'], Record<Language, string>> = {
-  invoice_not_received: { fr: 'facture non reçue', en: 'invoice not received' },
-  goods_not_received: { fr: 'marchandise ou prestation non reçue', en: 'goods or service not received' },
-  defective: { fr: 'marchandise ou prestation défectueuse ou non conforme', en: 'goods or service defective or not as ordered' },
-  wrong_amount: { fr: 'montant erroné', en: 'wrong amount' },
-  missing_purchase_order: { fr: 'bon de commande manquant', en: 'missing purchase order' },
-  other: { fr: 'autre motif', en: 'other reason' },
-  call: { fr: 'problème signalé lors de notre échange téléphonique', en: 'issue reported during our phone call' },
-};
-
-export function paymentMethodLabel(method: PaymentMethod, language: Language): string {
-  return PAYMENT_METHODS[method]?.[language] ?? method;
-}
-
-export function disputeReasonLabel(reason: Dispute['reason'], language: Language): string {
-  return DISPUTE_REASONS[reason]?.[language] ?? reason;
-}
-
-export function actionUrl(answerUrl: string, action: Action): string {
+function actionUrl(answerUrl: string, action: Action): string {
   return `${answerUrl}${answerUrl.includes('?') ? '&' : '?'}action=${action}`;
 }
 
@@ -203,6 +155,14 @@ class Writer {
     return { type: 'facts', rows };
   }
 
+  /** For the reminders a payment may cross in the post. */
+  alreadyPaid(): string {
+    return this.t(
+      'Si votre paiement est déjà parti, merci de ne pas tenir compte de ce message.',
+      'If your payment is already on its way, please disregard this message.',
+    );
+  }
+
   requirePenalties(kind: CustomerEmailKind): Penalties {
     if (!this.ctx.penalties) throw new Error(`The ${kind} email states the late-payment penalties: ctx.penalties is required`);
     return this.ctx.penalties;
@@ -217,26 +177,71 @@ interface Draft {
 
 type Template = (w: Writer) => Draft;
 
+/**
+ * What one kind of customer email says. `letter` lays every kind out in the same order, so a template states only its
+ * own words and facts: greeting (or `salutation`), `opening`, the invoice's facts, `body`, the answer buttons,
+ * `afterAnswers`, the PDF link, our bank details, `closing`, the signature.
+ */
+interface Letter {
+  subject: string;
+  /** The line inbox lists show after the subject; the first paragraph when absent. */
+  preheader?: string;
+  /** Replaces the greeting (the formal notice's title and addressee). */
+  salutation?: Block[];
+  /** The paragraphs before the invoice's facts; strings are paragraphs. */
+  opening: (string | Block)[];
+  /** Which amount the facts table asks for. */
+  owed: 'amount' | 'outstanding';
+  body?: (string | Block)[];
+  answers: Action[];
+  afterAnswers?: Block[];
+  /** Our bank details with the fraud warning; left out where no payment is asked (an open dispute). */
+  bankDetails?: boolean;
+  closing?: (string | Block)[];
+}
+
+const blocks = (items: (string | Block)[] = []): Block[] =>
+  items.map((item) => (typeof item === 'string' ? { type: 'paragraph', text: item } : item));
+
+function letter(w: Writer, l: Letter): Draft {
+  const opening = blocks(l.opening);
+  const first = opening.find((b): b is Extract<Block, { text: string }> => b.type === 'paragraph');
+  return {
+    subject: l.subject,
+    preheader: l.preheader ?? first?.text ?? l.subject,
+    blocks: [
+      ...(l.salutation ?? [w.greeting()]),
+      ...opening,
+      w.invoiceFacts(l.owed),
+      ...blocks(l.body),
+      w.buttons(...l.answers),
+      ...(l.afterAnswers ?? []),
+      ...w.pdfLink(),
+      ...(l.bankDetails === false ? [] : w.bankDetails()),
+      ...blocks(l.closing),
+      w.signature(),
+    ],
+  };
+}
+
 const preReminder: Template = (w) => {
   const { invoice, creditor } = w.ctx;
   const due = w.date(invoice.dueDate);
-  return {
+  return letter(w, {
     subject: w.t(`Facture ${invoice.invoiceId} de ${creditor.name} : tout est-il en ordre ?`, `Invoice ${invoice.invoiceId} from ${creditor.name}: is everything in order?`),
     preheader: w.t(
       `Un point rapide avant l'échéance du ${due} : une réponse en un clic suffit.`,
       `A quick check before the due date of ${due}: one click is enough to answer.`,
     ),
-    blocks: [
-      w.greeting(),
-      {
-        type: 'paragraph',
-        text: w.t(
-          `La facture ${invoice.invoiceId} de ${w.money(invoice.amount)} arrive à échéance le ${due}. Dans le cadre de notre suivi qualité, nous souhaitons simplement nous assurer que tout est en ordre de votre côté. Ce message n'est pas une relance.`,
-          `Invoice ${invoice.invoiceId} for ${w.money(invoice.amount)} falls due on ${due}. As part of our quality follow-up, we would simply like to make sure everything is in order on your side. This is not a reminder.`,
-        ),
-      },
-      w.invoiceFacts('amount'),
-      { type: 'paragraph', text: w.t('Pourriez-vous nous confirmer :', 'Could you let us know:') },
+    opening: [
+      w.t(
+        `La facture ${invoice.invoiceId} de ${w.money(invoice.amount)} arrive à échéance le ${due}. Dans le cadre de notre suivi qualité, nous souhaitons simplement nous assurer que tout est en ordre de votre côté. Ce message n'est pas une relance.`,
+        `Invoice ${invoice.invoiceId} for ${w.money(invoice.amount)} falls due on ${due}. As part of our quality follow-up, we would simply like to make sure everything is in order on your side. This is not a reminder.`,
+      ),
+    ],
+    owed: 'amount',
+    body: [
+      w.t('Pourriez-vous nous confirmer :', 'Could you let us know:'),
       {
         type: 'list',
         items: [
@@ -258,19 +263,15 @@ const preReminder: Template = (w) => {
           ),
         ],
       },
-      w.buttons('promise', 'dispute', 'question'),
-      {
-        type: 'paragraph',
-        text: w.t(
-          "Si quelque chose ne va pas, dites-le-nous dès maintenant : nous pourrons le corriger avant l'échéance.",
-          'If anything is wrong, please tell us now: we can put it right before the due date.',
-        ),
-      },
-      ...w.pdfLink(),
-      ...w.bankDetails(),
-      w.signature(),
     ],
-  };
+    answers: ['promise', 'dispute', 'question'],
+    afterAnswers: blocks([
+      w.t(
+        "Si quelque chose ne va pas, dites-le-nous dès maintenant : nous pourrons le corriger avant l'échéance.",
+        'If anything is wrong, please tell us now: we can put it right before the due date.',
+      ),
+    ]),
+  });
 };
 
 const promiseAcknowledgement: Template = (w) => {
@@ -287,41 +288,34 @@ const promiseAcknowledgement: Template = (w) => {
         `Nous avons bien noté votre engagement de régler la facture ${invoice.invoiceId} (${w.money(invoice.outstanding)}).`,
         `We have recorded your commitment to pay invoice ${invoice.invoiceId} (${w.money(invoice.outstanding)}).`,
       );
-  const blocks: Block[] = [
-    w.greeting(),
-    { type: 'paragraph', text: `${w.t('Merci pour votre réponse.', 'Thank you for your answer.')} ${commitment}` },
-    w.invoiceFacts('outstanding'),
-  ];
-  if (promise?.afterDueDate) {
-    blocks.push({
-      type: 'notice',
-      tone: 'info',
-      text: w.t(
-        `Cette date est postérieure à l'échéance du ${w.date(invoice.dueDate)}. Votre engagement est bien enregistré ; nous vous signalons simplement que, selon la loi, des pénalités de retard courent à compter du lendemain de l'échéance (article L441-10 du Code de commerce).`,
-        `This date is after the due date of ${w.date(invoice.dueDate)}. Your commitment is recorded; we would simply point out that, by law, late-payment penalties accrue from the day after the due date (article L441-10 of the French Commercial Code).`,
-      ),
-    });
-  }
-  blocks.push(
-    {
-      type: 'paragraph',
-      text: w.t(
-        "Nous ne vous relancerons pas d'ici là. Si un imprévu survient, dites-le-nous :",
-        'We will not remind you before then. If anything changes, please let us know:',
-      ),
-    },
-    w.buttons('dispute', 'question'),
-    ...w.pdfLink(),
-    ...w.bankDetails(),
-    w.signature(),
-  );
-  return {
+  const afterDueDate: Block[] = promise?.afterDueDate
+    ? [
+        {
+          type: 'notice',
+          tone: 'info',
+          text: w.t(
+            `Cette date est postérieure à l'échéance du ${w.date(invoice.dueDate)}. Votre engagement est bien enregistré ; nous vous signalons simplement que, selon la loi, des pénalités de retard courent à compter du lendemain de l'échéance (article L441-10 du Code de commerce).`,
+            `This date is after the due date of ${w.date(invoice.dueDate)}. Your commitment is recorded; we would simply point out that, by law, late-payment penalties accrue from the day after the due date (article L441-10 of the French Commercial Code).`,
+          ),
+        },
+      ]
+    : [];
+  return letter(w, {
     subject: date
       ? w.t(`Merci : paiement de la facture ${invoice.invoiceId} prévu le ${date}`, `Thank you: payment of invoice ${invoice.invoiceId} planned on ${date}`)
       : w.t(`Merci : votre engagement de paiement pour la facture ${invoice.invoiceId}`, `Thank you: your payment commitment for invoice ${invoice.invoiceId}`),
     preheader: commitment,
-    blocks,
-  };
+    opening: [`${w.t('Merci pour votre réponse.', 'Thank you for your answer.')} ${commitment}`],
+    owed: 'outstanding',
+    body: [
+      ...afterDueDate,
+      w.t(
+        "Nous ne vous relancerons pas d'ici là. Si un imprévu survient, dites-le-nous :",
+        'We will not remind you before then. If anything changes, please let us know:',
+      ),
+    ],
+    answers: ['dispute', 'question'],
+  });
 };
 
 const disputeAcknowledgement: Template = (w) => {
@@ -332,27 +326,24 @@ const disputeAcknowledgement: Template = (w) => {
     `Nous avons bien reçu votre signalement concernant la facture ${invoice.invoiceId}${reason ? ` : ${reason}` : ''}.`,
     `We have received your report about invoice ${invoice.invoiceId}${reason ? `: ${reason}` : ''}.`,
   );
-  const blocks: Block[] = [w.greeting(), { type: 'paragraph', text: `${w.t('Merci de nous avoir prévenus.', 'Thank you for letting us know.')} ${received}` }];
-  if (dispute?.message) blocks.push({ type: 'quote', label: w.t('Votre message :', 'Your message:'), text: dispute.message });
-  blocks.push(
-    w.invoiceFacts('outstanding'),
-    {
-      type: 'paragraph',
-      text: w.t(
+  return letter(w, {
+    subject: w.t(`Facture ${invoice.invoiceId} : nous avons bien reçu votre signalement`, `Invoice ${invoice.invoiceId}: we have received your report`),
+    preheader: received,
+    opening: [
+      `${w.t('Merci de nous avoir prévenus.', 'Thank you for letting us know.')} ${received}`,
+      ...(dispute?.message ? [{ type: 'quote' as const, label: w.t('Votre message :', 'Your message:'), text: dispute.message }] : []),
+    ],
+    owed: 'outstanding',
+    body: [
+      w.t(
         'Notre équipe examine la situation et reviendra vers vous rapidement. En attendant, nous suspendons les relances pour cette facture.',
         'Our team is looking into it and will come back to you shortly. Meanwhile, reminders for this invoice are paused.',
       ),
-    },
-    { type: 'paragraph', text: w.t('Un document ou une précision à ajouter ?', 'A document or a detail to add?') },
-    w.buttons('question'),
-    ...w.pdfLink(),
-    w.signature(),
-  );
-  return {
-    subject: w.t(`Facture ${invoice.invoiceId} : nous avons bien reçu votre signalement`, `Invoice ${invoice.invoiceId}: we have received your report`),
-    preheader: received,
-    blocks,
-  };
+      w.t('Un document ou une précision à ajouter ?', 'A document or a detail to add?'),
+    ],
+    answers: ['question'],
+    bankDetails: false,
+  });
 };
 
 /** A courteous mention of the legal amounts in the early overdue emails, when the caller computed them. */
@@ -374,74 +365,47 @@ const promiseBroken: Template = (w) => {
         `Vous nous aviez annoncé le règlement de la facture ${invoice.invoiceId}. À ce jour, nous n'avons pas reçu ce paiement.`,
         `You told us invoice ${invoice.invoiceId} would be paid. We have not received that payment so far.`,
       );
-  return {
+  return letter(w, {
     subject: date
       ? w.t(`Facture ${invoice.invoiceId} : paiement prévu le ${date} non reçu`, `Invoice ${invoice.invoiceId}: payment promised for ${date} not received`)
       : w.t(`Facture ${invoice.invoiceId} : paiement annoncé non reçu`, `Invoice ${invoice.invoiceId}: promised payment not received`),
-    preheader: opening,
-    blocks: [
-      w.greeting(),
-      { type: 'paragraph', text: opening },
-      w.invoiceFacts('outstanding'),
-      {
-        type: 'paragraph',
-        text: w.t(
-          `Pourriez-vous procéder au règlement de ${w.money(invoice.outstanding)} dès que possible, ou nous dire ce qui se passe ? Une nouvelle date ou un problème sur la facture : un clic suffit.`,
-          `Could you pay the ${w.money(invoice.outstanding)} outstanding as soon as possible, or tell us what is happening? A new date or a problem with the invoice: one click is enough.`,
-        ),
-      },
-      w.buttons('promise', 'dispute', 'question'),
-      ...softPenaltiesNotice(w),
-      ...w.pdfLink(),
-      ...w.bankDetails(),
-      {
-        type: 'paragraph',
-        text: w.t(
-          'Si votre paiement est déjà parti, merci de ne pas tenir compte de ce message.',
-          'If your payment is already on its way, please disregard this message.',
-        ),
-      },
-      w.signature(),
+    opening: [opening],
+    owed: 'outstanding',
+    body: [
+      w.t(
+        `Pourriez-vous procéder au règlement de ${w.money(invoice.outstanding)} dès que possible, ou nous dire ce qui se passe ? Une nouvelle date ou un problème sur la facture : un clic suffit.`,
+        `Could you pay the ${w.money(invoice.outstanding)} outstanding as soon as possible, or tell us what is happening? A new date or a problem with the invoice: one click is enough.`,
+      ),
     ],
-  };
+    answers: ['promise', 'dispute', 'question'],
+    afterAnswers: softPenaltiesNotice(w),
+    closing: [w.alreadyPaid()],
+  });
 };
 
 const reminder: Template = (w) => {
   const { invoice, penalties } = w.ctx;
   const due = w.date(invoice.dueDate);
   const late = penalties && penalties.daysLate > 0 ? w.t(` (il y a ${w.days(penalties.daysLate)})`, ` (${w.days(penalties.daysLate)} ago)`) : '';
-  const opening = w.t(
-    `Sauf erreur de notre part, nous n'avons pas encore reçu le règlement de la facture ${invoice.invoiceId}, arrivée à échéance le ${due}${late}. Il s'agit peut-être d'un simple oubli.`,
-    `Unless we are mistaken, we have not yet received payment of invoice ${invoice.invoiceId}, which fell due on ${due}${late}. It may simply be an oversight.`,
-  );
-  return {
+  return letter(w, {
     subject: w.t(`Rappel : facture ${invoice.invoiceId} échue le ${due}`, `Reminder: invoice ${invoice.invoiceId} was due on ${due}`),
-    preheader: opening,
-    blocks: [
-      w.greeting(),
-      { type: 'paragraph', text: opening },
-      w.invoiceFacts('outstanding'),
-      {
-        type: 'paragraph',
-        text: w.t(
-          `Pourriez-vous procéder au règlement de ${w.money(invoice.outstanding)} ou nous indiquer la date à laquelle il interviendra ? Si un problème empêche le paiement, dites-le-nous : nous le réglerons ensemble.`,
-          `Could you pay the ${w.money(invoice.outstanding)} outstanding, or tell us when payment will be made? If a problem is holding up payment, let us know and we will sort it out together.`,
-        ),
-      },
-      w.buttons('promise', 'dispute', 'question'),
-      ...softPenaltiesNotice(w),
-      ...w.pdfLink(),
-      ...w.bankDetails(),
-      {
-        type: 'paragraph',
-        text: w.t(
-          'Si votre paiement est déjà parti, merci de ne pas tenir compte de ce message.',
-          'If your payment is already on its way, please disregard this message.',
-        ),
-      },
-      w.signature(),
+    opening: [
+      w.t(
+        `Sauf erreur de notre part, nous n'avons pas encore reçu le règlement de la facture ${invoice.invoiceId}, arrivée à échéance le ${due}${late}. Il s'agit peut-être d'un simple oubli.`,
+        `Unless we are mistaken, we have not yet received payment of invoice ${invoice.invoiceId}, which fell due on ${due}${late}. It may simply be an oversight.`,
+      ),
     ],
-  };
+    owed: 'outstanding',
+    body: [
+      w.t(
+        `Pourriez-vous procéder au règlement de ${w.money(invoice.outstanding)} ou nous indiquer la date à laquelle il interviendra ? Si un problème empêche le paiement, dites-le-nous : nous le réglerons ensemble.`,
+        `Could you pay the ${w.money(invoice.outstanding)} outstanding, or tell us when payment will be made? If a problem is holding up payment, let us know and we will sort it out together.`,
+      ),
+    ],
+    answers: ['promise', 'dispute', 'question'],
+    afterAnswers: softPenaltiesNotice(w),
+    closing: [w.alreadyPaid()],
+  });
 };
 
 const penaltyReminder: Template = (w) => {
@@ -449,42 +413,34 @@ const penaltyReminder: Template = (w) => {
   const p = w.requirePenalties('penalty_reminder');
   const due = w.date(invoice.dueDate);
   const total = w.totalClaimed(p);
-  const opening = w.t(
-    `Malgré notre précédent rappel, la facture ${invoice.invoiceId}, échue le ${due}, reste impayée à ce jour : ${w.money(invoice.outstanding)} restent dus, avec ${w.days(p.daysLate)} de retard.`,
-    `Despite our previous reminder, invoice ${invoice.invoiceId}, due on ${due}, is still unpaid: ${w.money(invoice.outstanding)} remains outstanding, ${w.days(p.daysLate)} late.`,
-  );
-  return {
+  return letter(w, {
     subject: w.t(
       `Deuxième rappel : facture ${invoice.invoiceId} impayée, pénalités de retard`,
       `Second reminder: invoice ${invoice.invoiceId} unpaid, late-payment penalties`,
     ),
-    preheader: opening,
-    blocks: [
-      w.greeting(),
-      { type: 'paragraph', text: opening },
-      w.invoiceFacts('outstanding'),
+    opening: [
+      w.t(
+        `Malgré notre précédent rappel, la facture ${invoice.invoiceId}, échue le ${due}, reste impayée à ce jour : ${w.money(invoice.outstanding)} restent dus, avec ${w.days(p.daysLate)} de retard.`,
+        `Despite our previous reminder, invoice ${invoice.invoiceId}, due on ${due}, is still unpaid: ${w.money(invoice.outstanding)} remains outstanding, ${w.days(p.daysLate)} late.`,
+      ),
+    ],
+    owed: 'outstanding',
+    body: [
       { type: 'notice', tone: 'warning', text: w.penaltiesStatement(p) },
       w.penaltyFacts(p),
-      {
-        type: 'paragraph',
-        text: w.t(
-          `Nous vous demandons de régler ${total ? w.money(total) : 'ces sommes'} sans délai, ou de nous indiquer immédiatement la date de votre paiement ou le problème qui l'empêche.`,
-          `We ask you to pay ${total ? w.money(total) : 'these amounts'} without delay, or to tell us at once when you will pay or what is preventing payment.`,
-        ),
-      },
-      w.buttons('promise', 'dispute', 'question'),
-      ...w.pdfLink(),
-      ...w.bankDetails(),
-      {
-        type: 'paragraph',
-        text: w.t(
-          'Sans réponse de votre part, nous serons contraints de vous adresser une mise en demeure.',
-          'Without an answer from you, we will have to send you a formal notice to pay.',
-        ),
-      },
-      w.signature(),
+      w.t(
+        `Nous vous demandons de régler ${total ? w.money(total) : 'ces sommes'} sans délai, ou de nous indiquer immédiatement la date de votre paiement ou le problème qui l'empêche.`,
+        `We ask you to pay ${total ? w.money(total) : 'these amounts'} without delay, or to tell us at once when you will pay or what is preventing payment.`,
+      ),
     ],
-  };
+    answers: ['promise', 'dispute', 'question'],
+    closing: [
+      w.t(
+        'Sans réponse de votre part, nous serons contraints de vous adresser une mise en demeure.',
+        'Without an answer from you, we will have to send you a formal notice to pay.',
+      ),
+    ],
+  });
 };
 
 const formalNotice: Template = (w) => {
@@ -495,13 +451,13 @@ const formalNotice: Template = (w) => {
   const demanded = total
     ? w.t(`la somme de ${w.money(total)}`, `the sum of ${w.money(total)}`)
     : w.t(`la somme de ${w.money(invoice.outstanding)}, majorée des pénalités et de l'indemnité ci-dessus`, `the sum of ${w.money(invoice.outstanding)}, plus the penalties and indemnity above`);
-  return {
+  return letter(w, {
     subject: w.t(`Mise en demeure de payer : facture ${invoice.invoiceId}`, `Formal notice to pay: invoice ${invoice.invoiceId}`),
     preheader: w.t(
       `Facture ${invoice.invoiceId} échue le ${due} : paiement exigé sous 8 jours.`,
       `Invoice ${invoice.invoiceId} due on ${due}: payment required within 8 days.`,
     ),
-    blocks: [
+    salutation: [
       { type: 'heading', text: w.t('Mise en demeure de payer', 'Formal notice to pay') },
       {
         type: 'paragraph',
@@ -510,15 +466,16 @@ const formalNotice: Template = (w) => {
           `For the attention of ${w.ctx.contactName}, ${invoice.customer.name}\n\nDear Sir or Madam,`,
         ),
       },
-      {
-        type: 'paragraph',
-        text: w.t(
-          `Malgré nos précédentes relances, la facture ${invoice.invoiceId}, échue le ${due}, demeure impayée. Le montant restant dû s'élève à ${w.money(invoice.outstanding)}.`,
-          `Despite our previous reminders, invoice ${invoice.invoiceId}, due on ${due}, remains unpaid. The amount outstanding is ${w.money(invoice.outstanding)}.`,
-        ),
-      },
-      w.invoiceFacts('outstanding'),
-      { type: 'paragraph', text: w.penaltiesStatement(p) },
+    ],
+    opening: [
+      w.t(
+        `Malgré nos précédentes relances, la facture ${invoice.invoiceId}, échue le ${due}, demeure impayée. Le montant restant dû s'élève à ${w.money(invoice.outstanding)}.`,
+        `Despite our previous reminders, invoice ${invoice.invoiceId}, due on ${due}, remains unpaid. The amount outstanding is ${w.money(invoice.outstanding)}.`,
+      ),
+    ],
+    owed: 'outstanding',
+    body: [
+      w.penaltiesStatement(p),
       w.penaltyFacts(p),
       {
         type: 'notice',
@@ -528,33 +485,21 @@ const formalNotice: Template = (w) => {
           `We hereby give you formal notice to pay ${demanded} within 8 days of receiving this notice.`,
         ),
       },
-      {
-        type: 'paragraph',
-        text: w.t(
-          "À défaut de paiement dans ce délai, nous transmettrons la créance à un organisme de recouvrement ou engagerons une procédure judiciaire (injonction de payer), sans autre avis.",
-          'Failing payment within this period, we will hand the claim over to a collection agency or start legal proceedings (injonction de payer, a court order for payment) without further notice.',
-        ),
-      },
-      {
-        type: 'paragraph',
-        text: w.t(
-          'Une copie de la présente mise en demeure vous est adressée par lettre recommandée avec accusé de réception.',
-          'A copy of this formal notice is sent to you by registered letter with acknowledgement of receipt.',
-        ),
-      },
-      {
-        type: 'paragraph',
-        text: w.t(
-          "Si vous avez réglé cette facture entre-temps, merci de ne pas tenir compte de ce courrier. Si vous contestez cette créance, faites-le-nous savoir immédiatement en précisant vos motifs.",
-          'If you have paid this invoice in the meantime, please disregard this notice. If you dispute this claim, tell us at once, stating your reasons.',
-        ),
-      },
-      w.buttons('promise', 'dispute'),
-      ...w.pdfLink(),
-      ...w.bankDetails(),
-      w.signature(),
+      w.t(
+        "À défaut de paiement dans ce délai, nous transmettrons la créance à un organisme de recouvrement ou engagerons une procédure judiciaire (injonction de payer), sans autre avis.",
+        'Failing payment within this period, we will hand the claim over to a collection agency or start legal proceedings (injonction de payer, a court order for payment) without further notice.',
+      ),
+      w.t(
+        'Une copie de la présente mise en demeure vous est adressée par lettre recommandée avec accusé de réception.',
+        'A copy of this formal notice is sent to you by registered letter with acknowledgement of receipt.',
+      ),
+      w.t(
+        "Si vous avez réglé cette facture entre-temps, merci de ne pas tenir compte de ce courrier. Si vous contestez cette créance, faites-le-nous savoir immédiatement en précisant vos motifs.",
+        'If you have paid this invoice in the meantime, please disregard this notice. If you dispute this claim, tell us at once, stating your reasons.',
+      ),
     ],
-  };
+    answers: ['promise', 'dispute'],
+  });
 };
 
 const TEMPLATES: Record<CustomerEmailKind, Template> = {

@@ -6,6 +6,5 @@ export type {
   TeamEmailContext,
   TeamEmailKind,
 } from './kinds';
-export { renderCustomerEmail, formatDate, actionUrl, disputeReasonLabel, paymentMethodLabel } from './customer-emails';
+export { renderCustomerEmail } from './customer-emails';
 export { renderTeamEmail } from './team-emails';
-export { escapeHtml, html, layout, button, factsTable, type SafeHtml } from './html';

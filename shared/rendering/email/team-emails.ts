@@ -4,8 +4,8 @@
  */
 import type { InvoiceRecord } from '../../domain/invoice';
 import { formatMoney } from '../../domain/money';
-import { disputeReasonLabel, paymentMethodLabel } from './customer-emails';
-import { composeEmail, type Block } from './html';
+import { disputeReasonLabel, paymentMethodLabel } from '../labels';
+import { composeEmail, type Block } from './compose';
 import type { RenderedEmail, TeamEmailContext, TeamEmailKind } from './kinds';
 
 /** Invoice ids may contain `/`: the path segment must be encoded or the call hits another route. */

@@ -7,14 +7,14 @@
  * corporate browsers, and let the Content-Security-Policy forbid scripts outright.
  */
 import type { Creditor } from '../../domain/creditor';
-import { formatDate, disputeReasonLabel, paymentMethodLabel } from '../email/customer-emails';
-import { html, safeUrl, type SafeHtml } from '../email/html';
+import { html, multiline, safeUrl, type SafeHtml } from '../html';
+import { disputeReasonLabel, formatDate, paymentMethodLabel, type Language } from '../labels';
 import { CLOSED_STATUSES, type InvoiceRecord, type PaymentMethod } from '../../domain/invoice';
 import { formatMoney } from '../../domain/money';
 import type { LinkRecord } from '../../domain/link';
 import { DisputeReason, PaymentMethod as PaymentMethodSchema, type CustomerAnswer } from '../../domain/schemas';
 
-export type Language = LinkRecord['language'];
+export type { Language };
 export type AnswerAction = LinkRecord['allowedActions'][number];
 
 export interface PageResponse {
@@ -121,10 +121,6 @@ blockquote{margin:0 0 1rem;padding:.5rem 1rem;border-left:4px solid #9ca3af;back
 footer{color:#4b5563;font-size:.875rem;padding:0 0 2rem}
 footer p{margin:0 0 .35rem}
 </style></head><body>${header ? html`<header class="site"><div class="wrap">${header}</div></header>` : ''}<div class="wrap"><main>${content}</main>${footer ? html`<footer>${footer}</footer>` : ''}</div></body></html>`}`;
-}
-
-function multiline(text: string): SafeHtml {
-  return html`${text.split(/\r?\n/).map((line, i) => (i === 0 ? html`${line}` : html`<br>${line}`))}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Creditor } from '../../../../shared/domain/creditor';
-import { formatDate, renderCustomerEmail, type CustomerEmailContext, type CustomerEmailKind } from '../../../../shared/rendering/email';
+import { renderCustomerEmail, type CustomerEmailContext, type CustomerEmailKind } from '../../../../shared/rendering/email';
+import { formatDate } from '../../../../shared/rendering/labels';
 import type { InvoiceRecord } from '../../../../shared/domain/invoice';
 import { invoiceRecord, registration } from '../../../support/fixtures';
 

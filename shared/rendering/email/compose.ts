@@ -1,68 +1,20 @@
 /**
- * Safe HTML building for emails, and one small body model rendered both as HTML and as plain text so the two parts
- * of every email always say the same things.
+ * The email's HTML frame and one small body model rendered both as HTML and as plain text, so the two parts of every
+ * email always say the same things.
  *
  * Email clients (Outlook's Word engine above all) ignore <style> blocks, flexbox and most CSS: everything here is
  * tables with role="presentation" and inline styles.
  */
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
-}
-
-/**
- * HTML that is already safe. The class is not exported: only `html` (and the helpers built on it) can make one,
- * so a string from a customer can never pass for markup, even one shaped like `{ value: '<script>' }`.
- */
-class TrustedHtml {
-  constructor(readonly value: string) {}
-  toString(): string {
-    return this.value;
-  }
-}
-export type SafeHtml = TrustedHtml;
-
-type Interpolation = SafeHtml | string | number | null | undefined | false | readonly Interpolation[];
-
-function interpolate(value: Interpolation): string {
-  // null/undefined/false render as nothing so that `${condition && html`...`}` reads naturally.
-  if (value === null || value === undefined || value === false) return '';
-  if (value instanceof TrustedHtml) return value.value;
-  if (Array.isArray(value)) return value.map(interpolate).join('');
-  return escapeHtml(value);
-}
-
-/** Tagged template: every interpolated value is escaped unless it is SafeHtml made by this module. */
-export function html(strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml {
-  let out = strings[0];
-  for (let i = 0; i < values.length; i++) out += interpolate(values[i]) + strings[i + 1];
-  return new TrustedHtml(out);
-}
-
-/**
- * Only web, mail and phone links survive: an attacker-controlled `javascript:` or `data:` URL in a PDF link or a
- * configuration value must not become a clickable script.
- */
-export function safeUrl(url: string): string {
-  return /^(https?:|mailto:|tel:)/i.test(url.trim()) ? url.trim() : '#';
-}
+import { html, multiline, safeUrl, type SafeHtml } from '../html';
 
 // Segoe UI first: Outlook on Windows does not walk a font stack and falls back to Times New Roman when the first
 // family is missing; other clients skip Segoe UI and find their own system font.
-// Trusted so the quotes stay quotes in style attributes instead of becoming entities.
-const FONT = new TrustedHtml("font-family:'Segoe UI',-apple-system,BlinkMacSystemFont,Roboto,Helvetica,Arial,sans-serif");
+// Markup (a literal of the html tag) so the quotes stay quotes in style attributes instead of becoming entities.
+const FONT = html`font-family:'Segoe UI',-apple-system,BlinkMacSystemFont,Roboto,Helvetica,Arial,sans-serif`;
 const TEXT_COLOR = '#1f2937';
 const MUTED_COLOR = '#4b5563';
 const ACCENT = '#1d4ed8';
 const BORDER = '#d1d5db';
-
-/** Newlines in plain data (addresses, messages) become line breaks; the text itself stays escaped. */
-export function multiline(text: string): SafeHtml {
-  const lines = text.split(/\r?\n/);
-  return html`${lines.map((line, i) => (i === 0 ? html`${line}` : html`<br>${line}`))}`;
-}
 
 export type ButtonVariant = 'primary' | 'secondary';
 
@@ -98,7 +50,7 @@ export interface LayoutOptions {
 export function layout({ lang, title, preheader, body, footer }: LayoutOptions): string {
   const footerHtml = typeof footer === 'string' ? multiline(footer) : footer;
   // The zero-width spacers stop clients from filling the preview with the body text after the preheader.
-  const spacer = new TrustedHtml('&#847;&zwnj;&nbsp;'.repeat(40));
+  const spacer = Array.from({ length: 40 }, () => html`&#847;&zwnj;&nbsp;`);
   return `<!DOCTYPE html>\n${html`<html lang="${lang}" xmlns="http://www.w3.org/1999/xhtml"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta http-equiv="X-UA-Compatible" content="IE=edge"><meta name="x-apple-disable-message-reformatting"><meta name="color-scheme" content="light only"><meta name="supported-color-schemes" content="light only"><title>${title}</title></head><body style="margin:0;padding:0;background-color:#f3f4f6;${FONT}"><div style="display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all">${preheader}${spacer}</div><table role="presentation" cellpadding="0" cellspacing="0" border="0" width="100%" style="border-collapse:collapse;background-color:#f3f4f6"><tr><td align="center" style="padding:24px 12px"><!--[if mso]><table role="presentation" cellpadding="0" cellspacing="0" border="0" width="600"><tr><td><![endif]--><table role="presentation" cellpadding="0" cellspacing="0" border="0" width="100%" style="border-collapse:collapse;max-width:600px;background-color:#ffffff;border:1px solid ${BORDER}"><tr><td style="padding:28px 28px 12px 28px;${FONT};font-size:16px;line-height:24px;color:${TEXT_COLOR}">${body}</td></tr>${footerHtml && html`<tr><td style="padding:16px 28px 24px 28px;border-top:1px solid ${BORDER};${FONT};font-size:12px;line-height:18px;color:${MUTED_COLOR}">${footerHtml}</td></tr>`}</table><!--[if mso]></td></tr></table><![endif]--></td></tr></table></body></html>`}`;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { button, composeEmail, escapeHtml, factsTable, html, layout, plainSubject } from '../../../../shared/rendering/email/html';
+import { button, composeEmail, factsTable, layout, plainSubject } from '../../../../shared/rendering/email/compose';
+import { escapeHtml, html } from '../../../../shared/rendering/html';
 
 describe('escapeHtml', () => {
   it('escapes the five characters that can break out of text or an attribute', () => {
