@@ -1,6 +1,6 @@
 /**
  * Every email the state machine sends, chosen by the task's `email` parameter: the pre-reminder, acknowledgements,
- * overdue ladder steps and team notifications. Each leaves at most once (see shared/notifications.ts).
+ * overdue ladder steps and team notifications. Each leaves at most once (see shared/services/notifications.ts).
  */
 import { getConfig, getDependencies } from '../shared/lambda/dependencies';
 import { sesMailer } from '../shared/lambda/adapters';

@@ -1,6 +1,6 @@
 /**
  * SES configuration-set events (through EventBridge): deliveries go on the timeline; a permanent bounce or a complaint
- * suppresses the address and alerts the team (shared/email-events.ts). EventBridge delivers at least once; a
+ * suppresses the address and alerts the team (shared/services/email-events.ts). EventBridge delivers at least once; a
  * redelivered event changes nothing, by construction: its timeline entries are keyed by the event's id and time.
  */
 import * as z from 'zod/mini';

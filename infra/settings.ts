@@ -1,7 +1,7 @@
 /**
  * Deployment settings, read once from the CDK context (`cdk.json`, or `npx cdk deploy -c dunning:teamEmail=...`).
  * This is the one place that lists them, with their defaults. The stack turns them into the environment variables
- * that `shared/config.ts` reads in every handler.
+ * that `shared/lambda/config.ts` reads in every handler.
  *
  * | context key             | default                     | meaning                                                     |
  * |-------------------------|-----------------------------|-------------------------------------------------------------|
@@ -13,14 +13,14 @@
  * | `dunning:country`       | `FR`                        | Creditor's country: public holidays skipped                 |
  * | `dunning:sendTime`      | `09:00`                     | Local time at which emails go out                           |
  * | `dunning:publicBaseUrl` | the HTTP API's own URL      | Base URL of the customer links (a custom domain)            |
- * | `dunning:policy`        | the defaults in code        | Overrides of the dunning policy (`shared/policy.ts`)        |
+ * | `dunning:policy`        | the defaults in code        | Overrides of the dunning policy (`shared/domain/policy.ts`) |
  *
  * Object values may be given as JSON strings, which is what `-c key=value` on the command line produces.
  */
 import type { Node } from 'constructs';
 import type { Creditor } from '../shared/domain/creditor';
 
-/** The creditor as the handlers read it (shared/config.ts), so that what CDK passes is what they expect. */
+/** The creditor as the handlers read it (shared/lambda/config.ts), so that what CDK passes is what they expect. */
 export type CreditorSettings = Creditor;
 
 export interface DunningSettings {

@@ -7,7 +7,7 @@
  * - 256 MB, 10 s timeout (API Gateway gives up at 30 s anyway), no reserved concurrency;
  * - its own log group kept one month, and a role that may write only there (no managed policy);
  * - X-Ray tracing active;
- * - the common environment of `handlerEnvironment()`, which is what `shared/config.ts` reads.
+ * - the common environment of `handlerEnvironment()`, which is what `shared/lambda/config.ts` reads.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,7 +113,7 @@ export interface HandlerEnvironmentProps {
 }
 
 /**
- * The environment every handler gets: the names are those of `shared/config.ts` (and Powertools').
+ * The environment every handler gets: the names are those of `shared/lambda/config.ts` (and Powertools').
  * Handlers that do not need a value ignore it; one environment keeps the deployed functions interchangeable
  * with the local runtime, which sets the same variables.
  */

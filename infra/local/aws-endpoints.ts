@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { DateTime } from 'luxon';
+import { wallClockInstant } from '../../shared/domain/calendar';
 import { StepFunctionsError, type LocalEngine } from './engine';
 import type { TimerHandle, VirtualClock } from './virtual-clock';
 
@@ -125,9 +125,14 @@ export function parseAtExpression(expression: string, timezone = 'UTC'): Date {
   if (!match) {
     throw new SchedulerError('ValidationException', 400, `The local Scheduler only supports at(yyyy-mm-ddThh:mm:ss): ${expression}`);
   }
-  const at = DateTime.fromISO(match[1], { zone: timezone });
-  if (!at.isValid) throw new SchedulerError('ValidationException', 400, `Invalid schedule expression: ${expression}`);
-  return at.toJSDate();
+  const [date, time] = match[1].split('T');
+  const [hour, minute, second] = time.split(':').map(Number);
+  try {
+    if (hour > 23 || minute > 59 || second > 59) throw new RangeError(time);
+    return new Date(wallClockInstant(date, hour, minute, timezone).getTime() + second * 1000);
+  } catch {
+    throw new SchedulerError('ValidationException', 400, `Invalid schedule expression: ${expression}`);
+  }
 }
 
 export class LocalScheduler {

@@ -11,7 +11,10 @@
  * prints what happens: emails with their virtual timestamps, statuses, each execution's current state.
  */
 import { pathToFileURL } from 'node:url';
-import { DateTime } from 'luxon';
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import { localDate, wallClockInstant } from '../../shared/domain/calendar';
+import { addDays } from '../../shared/domain/dates';
 import { requestJson } from './http-client';
 import { createLocalRuntime, DEFAULT_API_KEY } from './runtime';
 
@@ -51,13 +54,9 @@ interface Email {
   sentAt: string;
 }
 
-function addDays(date: string, days: number): string {
-  return DateTime.fromISO(date, { zone: 'utc' }).plus({ days }).toISODate()!;
-}
-
-function paris(instant: string | Date, format = "ccc d LLL yyyy HH:mm"): string {
-  const at = typeof instant === 'string' ? DateTime.fromISO(instant) : DateTime.fromJSDate(instant);
-  return at.setZone(ZONE).setLocale('en-GB').toFormat(format);
+/** "Fri 19 Mar 2027 09:00", Paris time. */
+function paris(instant: string | Date): string {
+  return format(new TZDate(new Date(instant).getTime(), ZONE), 'EEE d LLL yyyy HH:mm');
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
@@ -101,7 +100,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
   try {
     const start = await now();
-    const today = DateTime.fromJSDate(start).setZone(ZONE).toISODate()!;
+    const today = localDate(start, { timeZone: ZONE });
     print('Preventive dunning — demo on the local runtime');
     print(`  API ${url}   mail viewer ${runtime.mailViewerUrl}   virtual clock starts ${paris(start)} (Paris)`);
     print('');
@@ -189,7 +188,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     // Day by day at 10:00 Paris: the clock fires everything due (09:00 send slots included), then people act.
     for (let day = 1; day <= 120; day++) {
       const date = addDays(today, day);
-      const at = DateTime.fromISO(`${date}T10:00`, { zone: ZONE }).toUTC().toISO()!;
+      const at = wallClockInstant(date, 10, 0, ZONE).toISOString();
       const before = seenEmails;
       await clockTo(at);
       const emailsNow = (await outbox()).length;

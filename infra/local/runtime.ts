@@ -14,7 +14,11 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DateTime, Duration } from 'luxon';
+import { TZDate } from '@date-fns/tz';
+import { add } from 'date-fns';
+import { parse as parseDuration, type Duration } from 'tinyduration';
+import { localDate, wallClockInstant } from '../../shared/domain/calendar';
+import { addDays, weekday } from '../../shared/domain/dates';
 import { EVENT_HANDLERS } from '../catalog';
 import { Activity } from './activity';
 import { LocalScheduler, handleStepFunctions } from './aws-endpoints';
@@ -126,10 +130,20 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 /** The next weekday 08:00 in `timeZone` strictly after `now`. */
 export function nextDigestTime(now: Date, timeZone: string, hour = 8): Date {
-  let candidate = DateTime.fromJSDate(now, { zone: timeZone }).set({ hour, minute: 0, second: 0, millisecond: 0 });
-  if (candidate.toMillis() <= now.getTime()) candidate = candidate.plus({ days: 1 });
-  while (candidate.weekday > 5) candidate = candidate.plus({ days: 1 });
-  return candidate.set({ hour, minute: 0, second: 0, millisecond: 0 }).toJSDate();
+  for (let date = localDate(now, { timeZone }); ; date = addDays(date, 1)) {
+    const candidate = wallClockInstant(date, hour, 0, timeZone);
+    if (candidate.getTime() > now.getTime() && weekday(date) <= 5) return candidate;
+  }
+}
+
+/** An ISO 8601 duration (P10D, PT36H, P1M), or undefined when it is not one or is negative. */
+function isoDuration(text: string): Duration | undefined {
+  try {
+    const duration = parseDuration(text);
+    return duration.negative ? undefined : duration;
+  } catch {
+    return undefined;
+  }
 }
 
 async function createTable(endpoint: string, log: (message: string) => void): Promise<void> {
@@ -340,14 +354,14 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       }
       try {
         if (typeof request.advance === 'string') {
-          const duration = Duration.fromISO(request.advance);
-          if (!duration.isValid || duration.toMillis() < 0) {
+          const duration = isoDuration(request.advance);
+          if (!duration) {
             return sendJson(res, 400, {
               error: { code: 'validation_failed', message: `advance must be an ISO 8601 duration such as P10D or PT36H` },
             });
           }
           // Calendar units (P1M, P1Y) are added on the calendar in UTC, not as a fixed number of milliseconds.
-          const target = DateTime.fromJSDate(clock.now(), { zone: 'utc' }).plus(duration).toJSDate();
+          const target = new Date(add(new TZDate(clock.now().getTime(), 'UTC'), duration).getTime());
           await clock.setTo(target);
         } else if (typeof request.to === 'string' && !Number.isNaN(Date.parse(request.to))) {
           await clock.setTo(new Date(request.to));

@@ -10,14 +10,7 @@ import { canonicalJson, sha256 } from './hashing';
 import { CLOSED_STATUSES, timelineEntry, type Change, type InvoiceRecord, type InvoiceStatus, type TimelineEntry } from './invoice';
 import { subtractMoney } from './money';
 import type { DunningPolicy } from './policy';
-import type {
-  CallOutcomeBody,
-  CustomerAnswer,
-  PatchInvoiceBody,
-  PaymentBody,
-  RegisterInvoiceBody,
-  ResolveDisputeBody,
-} from './schemas';
+import type { CallOutcomeBody, CustomerAnswer, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody } from './schemas';
 import { computePreReminderAt, nextState, planReminders, reached, replyDeadline, type WorkflowSettings } from './workflow';
 
 export interface BillingSettings extends WorkflowSettings {

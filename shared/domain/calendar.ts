@@ -3,7 +3,7 @@
  * time on business days (weekends and the country's public holidays skipped). Time zones come from @date-fns/tz (the
  * runtime's IANA data through Intl), holidays from date-holidays: no hand-written DST or holiday arithmetic here.
  * (Lambda bundles carry date-holidays' answers for the configured country instead of the library itself: see
- * shared/precomputed-holidays.ts.)
+ * shared/lambda/precomputed-holidays.ts.)
  */
 import { TZDateMini } from '@date-fns/tz/date/mini';
 import { tzOffset } from '@date-fns/tz/tzOffset';
@@ -90,7 +90,7 @@ function knownZone(timeZone: string): string {
  * own DST changes it can be an hour off (with TZ=Europe/Paris, 02:30 in Dublin on 2027-10-31 came out 01:30; see
  * github.com/date-fns/tz issues 13 and 40). Lambda runs in UTC, but the local runtime in the developer's time zone.
  */
-function wallClockInstant(date: string, hour: number, minute: number, timeZone: string): Date {
+export function wallClockInstant(date: string, hour: number, minute: number, timeZone: string): Date {
   const { year, month, day } = dateParts(date);
   const zone = knownZone(timeZone);
   const wall = new Date(0).setUTCFullYear(year, month - 1, day) + (hour * 60 + minute) * 60_000;
@@ -117,7 +117,7 @@ export function startOfLocalDay(date: string, calendar: BusinessCalendar): strin
 }
 
 /** The creditor-local calendar date of an instant (an ISO string with an offset or Z, or a Date). */
-export function localDate(instant: string | Date, calendar: BusinessCalendar): string {
+export function localDate(instant: string | Date, calendar: Pick<BusinessCalendar, 'timeZone'>): string {
   const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
   if (Number.isNaN(ms)) throw new RangeError(`Not an instant: ${String(instant)}`);
   const at = new TZDateMini(ms, knownZone(calendar.timeZone));

@@ -19,14 +19,7 @@ import {
 import { ConflictError, NotFoundError } from '../domain/errors';
 import { initialState, type ExecutionState } from '../domain/execution-state';
 import { CLOSED_STATUSES, timelineEntry, type InvoiceRecord } from '../domain/invoice';
-import type {
-  CallOutcomeBody,
-  CustomerAnswer,
-  PatchInvoiceBody,
-  PaymentBody,
-  RegisterInvoiceBody,
-  ResolveDisputeBody,
-} from '../domain/schemas';
+import type { CallOutcomeBody, CustomerAnswer, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody } from '../domain/schemas';
 import type { Dependencies } from '../ports';
 import { mutateInvoice, recordEvent } from './record-updates';
 

@@ -4,6 +4,7 @@
  * digest fires on weekdays at 08:00 creditor time.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAtExpression } from '../../infra/local/aws-endpoints';
 import { createLocalRuntime, nextDigestTime, type LocalRuntime } from '../../infra/local/runtime';
 
 const START = new Date('2025-03-07T10:00:00.000Z'); // a Friday
@@ -25,6 +26,20 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await runtime?.stop();
+});
+
+describe('parseAtExpression', () => {
+  it('reads at() in UTC by default and in the schedule\'s time zone when given, across a DST change', () => {
+    expect(parseAtExpression('at(2027-03-19T08:00:00)').toISOString()).toBe('2027-03-19T08:00:00.000Z');
+    expect(parseAtExpression('at(2027-03-19T09:00:30)', 'Europe/Paris').toISOString()).toBe('2027-03-19T08:00:30.000Z');
+    expect(parseAtExpression('at(2027-03-29T09:00:00)', 'Europe/Paris').toISOString()).toBe('2027-03-29T07:00:00.000Z');
+  });
+
+  it('refuses a time or date that does not exist as a ValidationException', () => {
+    expect(() => parseAtExpression('at(2027-02-30T09:00:00)')).toThrow(/Invalid schedule expression/);
+    expect(() => parseAtExpression('at(2027-03-19T24:00:00)')).toThrow(/Invalid schedule expression/);
+    expect(() => parseAtExpression('cron(0 8 * * ? *)')).toThrow(/only supports at/);
+  });
 });
 
 describe('nextDigestTime', () => {

@@ -52,6 +52,18 @@ describe('local runtime: clock, outbox, executions', () => {
     expect((await call('GET', '/_local/clock')).json.now).toBe(target);
   });
 
+  it('adds calendar units on the UTC calendar: a month from 31 January is the end of February', async () => {
+    await call('POST', '/_local/clock', { to: '2026-01-31T12:00:00.000Z' });
+    expect((await call('POST', '/_local/clock', { advance: 'P1M' })).json.now).toBe('2026-02-28T12:00:00.000Z');
+    expect((await call('POST', '/_local/clock', { advance: 'P1Y1W' })).json.now).toBe('2027-03-07T12:00:00.000Z');
+  });
+
+  it('refuses a negative duration, leaving the clock where it was', async () => {
+    const { now } = (await call('GET', '/_local/clock')).json;
+    expect((await call('POST', '/_local/clock', { advance: '-P1D' })).status).toBe(400);
+    expect((await call('GET', '/_local/clock')).json.now).toBe(now);
+  });
+
   it('answers 404 for an unknown execution or route', async () => {
     expect((await call('GET', '/_local/executions/nope-r1')).status).toBe(404);
     expect((await call('GET', '/nowhere')).json).toEqual({ message: 'Not Found' });

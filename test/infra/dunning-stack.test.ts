@@ -253,7 +253,7 @@ describe('DunningStack', () => {
       }
     });
 
-    it('gives every function the environment shared/config.ts reads', () => {
+    it('gives every function the environment shared/lambda/config.ts reads', () => {
       const required = [
         'TABLE_NAME',
         'STATE_MACHINE_ARN',

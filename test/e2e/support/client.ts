@@ -4,7 +4,8 @@
  * Everything goes over HTTP to a runtime started in-process; nothing reaches into its internals.
  */
 import Holidays from 'date-holidays';
-import { DateTime } from 'luxon';
+import { TZDate } from '@date-fns/tz';
+import { wallClock } from '../../support/wall-clock';
 import { afterAll, beforeAll } from 'vitest';
 import { createLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../../infra/local/runtime';
 import type { OutboxEntry } from '../../../infra/local/outbox';
@@ -267,19 +268,22 @@ export function isTeamEmail(email: Email): boolean {
 
 /** The creditor-local (Europe/Paris) calendar date of an instant. */
 export function parisDate(instant: Date | string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    new Date(instant),
-  );
+  return wallClock(instant).date;
 }
 
-/** The instant of a Paris wall-clock time on a date, as `toISOString()` writes it. */
+/**
+ * The instant of a Paris wall-clock time on a date, as `toISOString()` writes it. (TZDate's constructor goes through
+ * the host's time zone, which the test configuration sets to UTC.)
+ */
 export function parisInstant(date: string, time = '09:00'): string {
-  return DateTime.fromISO(`${date}T${time}`, { zone: 'Europe/Paris' }).toUTC().toJSDate().toISOString();
+  const [year, month, day] = date.split('-').map(Number);
+  const [hour, minute] = time.split(':').map(Number);
+  return new Date(new TZDate(year, month - 1, day, hour, minute, 'Europe/Paris').getTime()).toISOString();
 }
 
 /** The Paris wall-clock time (HH:mm) of an instant. */
 export function parisTime(instant: string | Date): string {
-  return DateTime.fromJSDate(new Date(instant)).setZone('Europe/Paris').toFormat('HH:mm');
+  return wallClock(instant).time;
 }
 
 export function addDays(date: string, days: number): string {
@@ -290,7 +294,7 @@ export function addDays(date: string, days: number): string {
 
 const frenchHolidays = new Holidays('FR');
 
-/** A French business day (no weekend, no public holiday): the tests' own oracle, independent of shared/calendar. */
+/** A French business day (no weekend, no public holiday): the tests' own oracle, independent of shared/domain/calendar. */
 export function isFrenchBusinessDay(date: string): boolean {
   if (weekday(date) > 5) return false;
   const holidays = frenchHolidays.isHoliday(new Date(`${date}T12:00:00`)) || [];

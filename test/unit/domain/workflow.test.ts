@@ -1,5 +1,5 @@
 /**
- * The execution's decisions (shared/workflow.ts) as pure functions of a record and a fixed time, with the default
+ * The execution's decisions (shared/domain/workflow.ts) as pure functions of a record and a fixed time, with the default
  * calendar (Europe/Paris, France, 09:00) and the default policy.
  *
  * The fixture invoice is due Wednesday 31 March 2027. Paris is UTC+1 until Sunday 28 March 2027 and UTC+2 after, so

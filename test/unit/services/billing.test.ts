@@ -1,5 +1,5 @@
 /**
- * The billing operations (shared/billing.ts) against a real DynamoDB emulator through the real store adapter, so
+ * The billing operations (shared/services/billing.ts, with the pure changes of shared/domain/billing.ts) against a real DynamoDB emulator through the real store adapter, so
  * conditional writes, races and replays behave as they do in production. The Workflow port is a recording fake:
  * what is under test is what the operations write and whom they wake, not Step Functions.
  */
