@@ -7,10 +7,12 @@ import { localDate } from '../shared/domain/calendar';
 import { getConfig, getDependencies } from '../shared/lambda/dependencies';
 import { awsWorkflow } from '../shared/lambda/adapters';
 import { bodyText, type HttpEvent, type HttpResult } from '../shared/lambda/http';
-import { DomainError } from '../shared/domain/errors';
-import { CLOSED_STATUSES, timelineEntry } from '../shared/domain/invoice';
-import { findLink } from '../shared/services/links';
-import { renderAnswerPage, renderConfirmationPage, renderErrorPage, type ErrorReason } from '../shared/rendering/pages/answer-pages';
+import { latestPromiseDate } from '../shared/domain/billing';
+import { DomainError, ValidationError } from '../shared/domain/errors';
+import { CLOSED_STATUSES } from '../shared/domain/invoice';
+import { invoicePolicy } from '../shared/domain/workflow';
+import { findLink, recordPageView } from '../shared/services/links';
+import { renderAnswerPage, renderConfirmationPage, renderErrorPage, type ErrorReason, type FieldError } from '../shared/rendering/pages/answer-pages';
 import { CustomerAnswer, describeIssues } from '../shared/domain/schemas';
 
 /** Answers per link and hour: far above a person's needs, low enough to stop a script. */
@@ -43,23 +45,30 @@ async function answer(event: HttpEvent): Promise<HttpResult> {
   const link = await findLink(deps.store, token, now);
   const invoice = await deps.store.getInvoice(link.invoiceId);
   if (!invoice) return renderErrorPage({ statusCode: 404, language: link.language, reason: 'not_found' });
+  const today = localDate(now, config.calendar);
   const formAction = `/r/${token}`;
-  const page = { creditor: config.creditor, invoice, link, formAction, today: localDate(now, config.calendar) };
+  const page = { creditor: config.creditor, invoice, link, formAction, today, latestPromiseDate: latestPromiseDate(invoicePolicy(invoice, config), today) };
 
   if (event.requestContext.http.method !== 'POST') {
     const requested = event.queryStringParameters?.action;
-    await deps.store.appendTimeline(invoice.invoiceId, [timelineEntry('page_viewed', now, { contact: link.contactEmail })]);
+    await recordPageView(deps.store, link, config.calendar, now);
     return renderAnswerPage({ ...page, ...(requested && ACTIONS.has(requested) ? { action: requested as 'promise' } : {}) });
   }
 
   await deps.store.countLinkUse(link.tokenHash, now.toISOString(), ANSWERS_PER_HOUR);
   const values = Object.fromEntries(new URLSearchParams(bodyText(event)));
+  const action = ACTIONS.has(values.action) ? (values.action as 'promise') : undefined;
   const parsed = CustomerAnswer.safeParse(values);
-  if (!parsed.success) {
-    const action = ACTIONS.has(values.action) ? (values.action as 'promise') : undefined;
-    return { ...renderAnswerPage({ ...page, action, errors: describeIssues(parsed.error), values }), statusCode: 400 };
-  }
+  if (!parsed.success) return { ...renderAnswerPage({ ...page, action, errors: describeIssues(parsed.error), values }), statusCode: 400 };
   if (CLOSED_STATUSES.has(invoice.status)) return renderErrorPage({ statusCode: 409, language: link.language, reason: 'closed' });
-  const { record } = await recordCustomerAnswer(deps, getConfig(), invoice.invoiceId, link.contactEmail, parsed.data);
-  return renderConfirmationPage({ ...page, invoice: record, answer: parsed.data });
+  try {
+    const { record } = await recordCustomerAnswer(deps, config, invoice.invoiceId, link.contactEmail, parsed.data);
+    return renderConfirmationPage({ ...page, invoice: record, answer: parsed.data });
+  } catch (error) {
+    // A rule of the domain refused the answer (a promised date too far): the form again, saying why, nothing changed.
+    if (error instanceof ValidationError && Array.isArray(error.details)) {
+      return { ...renderAnswerPage({ ...page, action, errors: error.details as FieldError[], values }), statusCode: 400 };
+    }
+    throw error;
+  }
 }

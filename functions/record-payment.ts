@@ -1,14 +1,17 @@
-/** POST /invoices/{invoiceId}/payments — a partial or full payment; a full one ends the execution at once. */
-import { recordPayment } from '../shared/services/billing';
-import { getDependencies } from '../shared/lambda/dependencies';
-import { awsWorkflow } from '../shared/lambda/adapters';
+/**
+ * POST /invoices/{invoiceId}/payments — money received, partial or full, recorded whatever the invoice's status; a full
+ * payment ends the execution at once, a payment after closing or beyond what was owed is told to the team.
+ */
+import { awsWorkflow, sesMailer } from '../shared/lambda/adapters';
+import { getConfig, getDependencies } from '../shared/lambda/dependencies';
 import { httpHandler, invoiceIdParam, json, parseJsonBody } from '../shared/lambda/http';
 import { invoiceView } from '../shared/domain/invoice';
 import { PaymentBody } from '../shared/domain/schemas';
+import { recordPayment } from '../shared/services/billing';
 
 export const handler = httpHandler(async (event) => {
   const invoiceId = invoiceIdParam(event);
   const body = parseJsonBody(event, PaymentBody);
-  const { record } = await recordPayment(getDependencies({ workflow: awsWorkflow }), invoiceId, body);
+  const { record } = await recordPayment(getDependencies({ workflow: awsWorkflow, mailer: sesMailer }), getConfig(), invoiceId, body);
   return json(200, invoiceView(record));
 });

@@ -8,6 +8,7 @@
  * | `dunning:senderEmail`   | `billing@example.com`       | From address of every email                                 |
  * | `dunning:senderDomain`  | none                        | Verify this domain (Easy DKIM) instead of the sender address |
  * | `dunning:teamEmail`     | `credit-team@example.com`   | Credit team: notifications and the daily digest             |
+ * | `dunning:handOffEmail`  | none                        | Collection agency or lawyer: copied on hand-offs            |
  * | `dunning:creditor`      | Example SAS, example IBAN   | Name, legal id, address, IBAN, BIC, bank shown to customers |
  * | `dunning:timeZone`      | `Europe/Paris`              | Creditor's time zone: due dates, send window, digest time   |
  * | `dunning:country`       | `FR`                        | Creditor's country: public holidays skipped                 |
@@ -28,6 +29,8 @@ export interface DunningSettings {
   /** When set, the SES identity is this domain (production: DKIM-signed mail); otherwise the sender address. */
   senderDomain?: string;
   teamEmail: string;
+  /** Who takes over at hand-off (a collection agency, a lawyer): copied on hand-offs and on payments after them. */
+  handOffEmail?: string;
   creditor: CreditorSettings;
   timeZone: string;
   country: string;
@@ -92,6 +95,8 @@ export function readSettings(node: Node): DunningSettings {
   }
   const teamEmail = text('teamEmail', DEFAULT_SETTINGS.teamEmail);
   check('teamEmail', EMAIL.test(teamEmail), 'an email address');
+  const handOffEmail = text('handOffEmail', '') || undefined;
+  if (handOffEmail) check('handOffEmail', EMAIL.test(handOffEmail), 'an email address');
 
   const creditor = { ...DEFAULT_SETTINGS.creditor, ...object('creditor') } as CreditorSettings;
   for (const field of ['name', 'iban', 'bic'] as const) {
@@ -108,7 +113,7 @@ export function readSettings(node: Node): DunningSettings {
   const publicBaseUrl = text('publicBaseUrl', DEFAULT_SETTINGS.publicBaseUrl).replace(/\/+$/, '');
   check('publicBaseUrl', publicBaseUrl === '' || /^https:\/\/[^\s/]+(\/\S*)?$/.test(publicBaseUrl), 'empty or an https:// URL');
 
-  return { senderEmail, senderDomain, teamEmail, creditor, timeZone, country, sendTime, publicBaseUrl, policy: object('policy') };
+  return { senderEmail, senderDomain, teamEmail, handOffEmail, creditor, timeZone, country, sendTime, publicBaseUrl, policy: object('policy') };
 }
 
 function isTimeZone(name: string): boolean {

@@ -132,10 +132,13 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
           ExpressionAttributeNames: { '#pk': PK },
         }),
       );
-      return 'claimed';
+      return { state: 'claimed' };
     } catch (error) {
-      if (isConditionFailure(error)) return 'already_claimed';
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      // Taken already: whether its email is known to have left tells a finished attempt from one that stopped midway.
+      const existing = await this.get(keys.emailClaim(invoiceId, key));
+      if (!existing?.messageId) return { state: 'unconfirmed' };
+      return { state: 'sent', ...(existing.entry ? { entry: existing.entry as TimelineEntry } : {}) };
     }
   }
 
@@ -154,7 +157,7 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
     }
   }
 
-  async recordEmailSent(invoiceId: string, key: string, messageId: string, to: string[] = []): Promise<void> {
+  async recordEmailSent(invoiceId: string, key: string, messageId: string, to: string[] = [], entry?: TimelineEntry): Promise<void> {
     // Wall-clock time: this is bookkeeping on the claim, the timeline entry carries the business time.
     const sentAt = new Date().toISOString();
     // The lookup goes first: once the claim says "sent", a bounce for this message must be able to find it.
@@ -169,10 +172,10 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.emailClaim(invoiceId, key),
-          UpdateExpression: 'SET messageId = :messageId, sentAt = :sentAt, #to = :to',
+          UpdateExpression: `SET messageId = :messageId, sentAt = :sentAt, #to = :to${entry ? ', #entry = :entry' : ''}`,
           ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': PK, '#to': 'to' },
-          ExpressionAttributeValues: { ':messageId': messageId, ':sentAt': sentAt, ':to': to },
+          ExpressionAttributeNames: { '#pk': PK, '#to': 'to', ...(entry ? { '#entry': 'entry' } : {}) },
+          ExpressionAttributeValues: { ':messageId': messageId, ':sentAt': sentAt, ':to': to, ...(entry ? { ':entry': entry } : {}) },
         }),
       );
     } catch (error) {
@@ -197,6 +200,20 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
   async getLink(tokenHash: string): Promise<LinkRecord | undefined> {
     const item = await this.get(keys.link(tokenHash));
     return item?.link as LinkRecord | undefined;
+  }
+
+  async countPageView(invoiceId: string, tokenHash: string, day: string): Promise<number> {
+    const result = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.pageViews(invoiceId, day, tokenHash),
+        UpdateExpression: 'ADD #views :one',
+        ExpressionAttributeNames: { '#views': 'views' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(result.Attributes?.views ?? 1);
   }
 
   async countLinkUse(tokenHash: string, at: string, limit: number): Promise<void> {

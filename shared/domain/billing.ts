@@ -3,15 +3,14 @@
  * record as read and the time, and returns the change to write (`undefined` when there is nothing to do) or throws the
  * domain error the caller answers with. `shared/services/billing.ts` applies them through the ports.
  */
-import { addDays, daysBetween } from './calendar';
+import { addDays, daysBetween, localDate } from './calendar';
 import { ConflictError, ValidationError } from './errors';
 import { executionName, initialState, type ExecutionState } from './execution-state';
 import { canonicalJson, sha256 } from './hashing';
 import { CLOSED_STATUSES, timelineEntry, type Change, type InvoiceRecord, type InvoiceStatus, type TimelineEntry } from './invoice';
-import { subtractMoney } from './money';
 import type { DunningPolicy } from './policy';
 import type { CallOutcomeBody, CustomerAnswer, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody } from './schemas';
-import { computePreReminderAt, nextState, planReminders, reached, replyDeadline, type WorkflowSettings } from './workflow';
+import { computePreReminderAt, hasOpenPromise, invoicePolicy, nextState, planReminders, reached, replyDeadline, type WorkflowSettings } from './workflow';
 
 export interface BillingSettings extends WorkflowSettings {
   /** Invoices whose pre-reminder lies further away than this get a scheduled start instead of an execution now. */
@@ -26,8 +25,32 @@ function paymentTermWarnings(body: RegisterInvoiceBody, policy: DunningPolicy): 
   ];
 }
 
-/** A new invoice record, as registration makes it. */
+/**
+ * How far from today a due date may lie: back to five years (the limitation period of commercial claims, Code de
+ * commerce L110-4: an older debt is no longer the product's to chase) and up to three years ahead. Beyond, a date is
+ * a typo, and the business calendar (public holidays are carried for a limited span of years) cannot plan it.
+ */
+export const DUE_DATE_WINDOW = { yearsBack: 5, yearsAhead: 3 } as const;
+
+function shiftYears(date: string, years: number): string {
+  return `${String(Number(date.slice(0, 4)) + years).padStart(4, '0')}${date.slice(4)}`;
+}
+
+/** Refuses a due date outside `DUE_DATE_WINDOW` around today, as a 400 on the `dueDate` field. */
+export function checkDueDate(dueDate: string, settings: WorkflowSettings, now: Date): void {
+  const today = localDate(now, settings.calendar);
+  const earliest = shiftYears(today, -DUE_DATE_WINDOW.yearsBack);
+  const latest = shiftYears(today, DUE_DATE_WINDOW.yearsAhead);
+  if (dueDate < earliest || dueDate > latest) {
+    throw new ValidationError('The request is not valid.', [
+      { path: 'dueDate', message: `the due date must lie between ${earliest} and ${latest}` },
+    ]);
+  }
+}
+
+/** A new invoice record, as registration makes it; a due date outside the window is a 400. */
 export function newInvoiceRecord(body: RegisterInvoiceBody, settings: BillingSettings, now: Date): InvoiceRecord {
+  checkDueDate(body.dueDate, settings, now);
   const policy = { ...settings.policy, ...body.policy };
   const at = now.toISOString();
   const preReminderAt = computePreReminderAt(body.dueDate, policy, settings.calendar);
@@ -106,33 +129,71 @@ export function restart(record: InvoiceRecord, revision: number, status: string,
   };
 }
 
-/** A payment; the same reference twice counts once. A full payment closes the invoice and tells the execution. */
-export function payment(record: InvoiceRecord, body: PaymentBody, now: Date): Change | undefined {
+/**
+ * Clock skew allowed on a payment timestamp: a billing system whose clock runs a little ahead is not "in the future".
+ * A payment dated by day may be today at the latest, in the creditor's calendar.
+ */
+const PAYMENT_CLOCK_SKEW_MS = 5 * 60_000;
+
+function paidInFuture(paidAt: string, calendar: WorkflowSettings['calendar'], now: Date): boolean {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(paidAt)) return paidAt > localDate(now, calendar);
+  return Date.parse(paidAt) > now.getTime() + PAYMENT_CLOCK_SKEW_MS;
+}
+
+/** What a payment met when it arrived on an invoice that was no longer open, for the team. */
+const RECEIVED_AFTER: Partial<Record<InvoiceStatus, string>> = {
+  handed_off: 'after_hand_off',
+  cancelled: 'after_cancellation',
+  paid: 'after_payment',
+};
+
+/**
+ * A payment: money received, recorded whatever the invoice's status; the same reference twice counts once. It lowers
+ * what is owed, and what exceeds it becomes a credit balance due back to the customer. Once nothing is owed, an open or
+ * handed-off invoice is paid (a hand-off stays on the record and the timeline); a paid or cancelled invoice stays as it
+ * is, the whole payment becoming credit. Only an execution that still runs is told (a full payment wakes it).
+ */
+export function payment(record: InvoiceRecord, body: PaymentBody, settings: WorkflowSettings, now: Date): Change | undefined {
   if (record.paymentReferences.includes(body.reference)) return undefined;
-  openRecord(record);
-  if (body.amount.currency !== record.outstanding.currency) {
-    throw new ValidationError(`The payment is in ${body.amount.currency}; the invoice is in ${record.outstanding.currency}.`);
+  if (body.amount.currency !== record.amount.currency) {
+    throw new ValidationError(`The payment is in ${body.amount.currency}; the invoice is in ${record.amount.currency}.`, [
+      { path: 'amount.currency', message: `expected ${record.amount.currency}` },
+    ]);
   }
-  const remaining = subtractMoney(record.outstanding, body.amount);
-  const paid = remaining.value <= 0;
+  if (paidInFuture(body.paidAt, settings.calendar, now)) {
+    throw new ValidationError('The request is not valid.', [{ path: 'paidAt', message: 'a payment cannot be dated in the future' }]);
+  }
+  const open = !CLOSED_STATUSES.has(record.status);
+  const owed = record.status === 'cancelled' || record.status === 'paid' ? 0 : record.outstanding.value;
+  const applied = Math.min(owed, body.amount.value);
+  const credit = body.amount.value - applied;
+  const settled = owed > 0 && applied === owed;
+  const outstanding = owed > 0 ? { value: owed - applied, currency: record.amount.currency } : record.outstanding;
   const next: InvoiceRecord = {
     ...record,
-    outstanding: { ...remaining, value: Math.max(0, remaining.value) },
+    outstanding,
     paymentReferences: [...record.paymentReferences, body.reference],
-    partiallyPaid: !paid,
-    ...(paid ? { status: 'paid' as InvoiceStatus, phase: 'closed' as const, nextActionAt: undefined } : {}),
+    ...(open ? { partiallyPaid: !settled } : {}),
+    ...(settled ? { status: 'paid' as InvoiceStatus, phase: 'closed' as const, nextActionAt: undefined, partiallyPaid: false } : {}),
+    ...(credit > 0 ? { creditBalance: { value: (record.creditBalance?.value ?? 0) + credit, currency: record.amount.currency } } : {}),
   };
-  const timeline = [
-    timelineEntry('payment', now, {
-      amount: body.amount,
-      paidAt: body.paidAt,
-      reference: body.reference,
-      outstanding: next.outstanding,
-      ...(remaining.value < 0 ? { overpaid: { value: -remaining.value, currency: remaining.currency } } : {}),
-    }),
-  ];
+  const entry = timelineEntry('payment', now, {
+    amount: body.amount,
+    paidAt: body.paidAt,
+    reference: body.reference,
+    outstanding: next.outstanding,
+    ...(credit > 0 ? { overpaid: { value: credit, currency: record.amount.currency } } : {}),
+    ...(RECEIVED_AFTER[record.status] ? { receivedAfter: RECEIVED_AFTER[record.status] } : {}),
+  });
   // A partial payment changes no branch: reminders read the outstanding amount when they leave.
-  return { record: next, timeline, ...(paid ? { event: { type: 'payment' as const } } : {}) };
+  return { record: next, timeline: [entry], ...(open && settled ? { event: { type: 'payment' as const } } : {}) };
+}
+
+/** Whether the team must hear of this payment: it came after the invoice closed, or it leaves money to give back. */
+export function paymentNeedsTeam(before: InvoiceRecord, after: InvoiceRecord): 'after_close' | 'overpaid' | undefined {
+  if (CLOSED_STATUSES.has(before.status)) return 'after_close';
+  if ((after.creditBalance?.value ?? 0) > (before.creditBalance?.value ?? 0)) return 'overpaid';
+  return undefined;
 }
 
 export function cancellation(record: InvoiceRecord, reason: string, now: Date): Change | undefined {
@@ -154,6 +215,7 @@ export function invoiceUpdate(record: InvoiceRecord, body: PatchInvoiceBody, set
   if (dueChanged && body.dueDate! < record.issueDate) {
     throw new ValidationError('dueDate must not be before the issue date.', [{ path: 'dueDate', message: `issue date is ${record.issueDate}` }]);
   }
+  if (dueChanged) checkDueDate(body.dueDate!, settings, now);
   const policy = { ...settings.policy, ...record.policy };
   const next: InvoiceRecord = { ...record };
   const timeline: TimelineEntry[] = [];
@@ -163,6 +225,7 @@ export function invoiceUpdate(record: InvoiceRecord, body: PatchInvoiceBody, set
   }
   if (dueChanged) {
     next.dueDate = body.dueDate!;
+    next.dueDateChanges = (record.dueDateChanges ?? 0) + 1;
     next.preReminderAt = computePreReminderAt(body.dueDate!, policy, settings.calendar);
     timeline.push(timelineEntry('due_date_changed', now, { from: record.dueDate, to: body.dueDate }));
     if (next.scheduledStartAt) {
@@ -203,7 +266,9 @@ export function disputeResolution(record: InvoiceRecord, body: ResolveDisputeBod
   return { record: next, timeline, event: { type: 'dispute_resolved' } };
 }
 
+/** Where an invoice stands once its dispute is rejected or corrected: a promise still open holds again. */
 function backOnTrackStatus(record: InvoiceRecord, settings: WorkflowSettings, now: Date): InvoiceStatus {
+  if (hasOpenPromise(record)) return 'promised';
   if (reached(replyDeadline(record, settings.calendar), now)) return 'overdue';
   return record.preReminderSentFor === record.dueDate ? 'awaiting_reply' : 'scheduled';
 }
@@ -221,6 +286,23 @@ export function callOutcome(record: InvoiceRecord, body: CallOutcomeBody, settin
   return { record, timeline };
 }
 
+export type PromiseDateProblem = 'past' | 'too_far';
+
+/**
+ * Why a promised date cannot be taken: before today (creditor's calendar), or after the policy's `maxPromiseDays` from
+ * today. A date after the due date is fine: it is still a commitment, flagged for the team.
+ */
+export function promiseDateProblem(date: string, policy: DunningPolicy, today: string): PromiseDateProblem | undefined {
+  if (date < today) return 'past';
+  if (date > addDays(today, policy.maxPromiseDays)) return 'too_far';
+  return undefined;
+}
+
+/** The latest date a promise made today may name. */
+export function latestPromiseDate(policy: DunningPolicy, today: string): string {
+  return addDays(today, policy.maxPromiseDays);
+}
+
 function promiseChange(
   record: InvoiceRecord,
   settings: BillingSettings,
@@ -228,8 +310,17 @@ function promiseChange(
   promise: { date: string; method?: InvoiceRecord['registration']['paymentMethod']; source: 'customer' | 'call' },
   timeline: TimelineEntry[] = [],
 ): Change {
+  const policy = invoicePolicy(record, settings);
+  const today = localDate(now, settings.calendar);
+  const problem = promiseDateProblem(promise.date, policy, today);
+  if (problem) {
+    const message =
+      problem === 'past'
+        ? `the promised date is before today (${today})`
+        : `the promised date is after ${latestPromiseDate(policy, today)}, ${policy.maxPromiseDays} days from today: a longer delay is agreed with the credit team`;
+    throw new ValidationError('The request is not valid.', [{ path: 'promisedDate', message, code: `promise_${problem}` }]);
+  }
   const afterDueDate = promise.date > record.dueDate;
-  void settings;
   return {
     record: {
       ...record,

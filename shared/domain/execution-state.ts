@@ -20,7 +20,8 @@ export type Next =
   | 'question'
   | 'overdue'
   | 'escalate'
-  | 'hand_off';
+  | 'hand_off'
+  | 'handed_off';
 
 export interface ExecutionState {
   invoiceId: string;

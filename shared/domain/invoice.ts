@@ -32,6 +32,8 @@ export interface PaymentPromise {
   afterDueDate: boolean;
   at: string;
   source: 'customer' | 'call';
+  /** Set when no payment came by the promised date plus grace: the promise no longer holds. */
+  brokenAt?: string;
 }
 
 export interface Dispute {
@@ -101,12 +103,21 @@ export interface InvoiceRecord {
   dispute?: Dispute;
   /** Payment references already counted: the same reference twice counts once. */
   paymentReferences: string[];
+  /** Money received beyond what was owed (an overpayment, a payment after cancellation): due back to the customer. */
+  creditBalance?: Money;
+  /** When the invoice was handed off to legal; kept when a later payment settles it. */
+  handedOffAt?: string;
+  /** How many times the due date was changed: a new due date is a new cause for the pre-reminder. */
+  dueDateChanges?: number;
   /** Contacts whose address bounced or complained: no more email to them. */
   suppressedEmails: string[];
   /** When the pre-reminder for the current due date left (absent: not yet). */
   preReminderSentFor?: string;
-  /** Overdue ladder rungs already carried out, and when the last one happened. */
-  escalation: { done: number; lastAt?: string };
+  /**
+   * Overdue ladder rungs already carried out, and when the last one happened. `cycle` counts the times the ladder
+   * started again from its first rung (a due date moved into the future): each cycle's emails are new ones.
+   */
+  escalation: { done: number; lastAt?: string; cycle?: number };
   /** Events not yet taken by the execution, oldest first. */
   pendingEvents: WorkflowEvent[];
   lastEventSeq: number;
@@ -114,6 +125,11 @@ export interface InvoiceRecord {
   parkedToken?: string;
   /** The result of the last "check" step, so that a retried check returns the same answer. */
   lastCheck?: { step: number; result: unknown };
+  /**
+   * The timeline entries of the change that wrote this version, kept on the record until the next change: they are
+   * durable the moment the record is, even if writing them to the timeline failed (see services/record-updates.ts).
+   */
+  timelineOutbox?: TimelineEntry[];
   createdAt: string;
   updatedAt: string;
   /** Optimistic lock: every write is conditional on the version it read. */
@@ -145,7 +161,8 @@ export type TimelineType =
   | 'call_outcome'
   | 'escalation'
   | 'handed_off'
-  | 'needs_attention';
+  | 'needs_attention'
+  | 'email_unconfirmed';
 
 export interface TimelineEntry {
   type: TimelineType;
@@ -185,6 +202,8 @@ export function invoiceView(record: InvoiceRecord, timeline?: TimelineEntry[]) {
     ...(record.nextActionAt ? { nextActionAt: record.nextActionAt } : {}),
     ...(record.promise ? { promise: record.promise } : {}),
     ...(record.dispute ? { dispute: record.dispute } : {}),
+    ...(record.creditBalance ? { creditBalance: record.creditBalance } : {}),
+    ...(record.handedOffAt ? { handedOffAt: record.handedOffAt } : {}),
     warnings: record.warnings,
     ...(timeline ? { timeline } : {}),
   };

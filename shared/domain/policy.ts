@@ -27,6 +27,8 @@ export interface DunningPolicy {
   maxPaymentTermDays: number;
   /** Customer links stay valid this many days after the due date. */
   linkValidityDaysAfterDue: number;
+  /** A promised payment date lies at most this many days after the day the promise is made. */
+  maxPromiseDays: number;
 }
 
 export const DEFAULT_LADDER: LadderStep[] = [
@@ -48,6 +50,7 @@ export const DEFAULT_POLICY: DunningPolicy = {
   recoveryIndemnityEur: 40,
   maxPaymentTermDays: 60,
   linkValidityDaysAfterDue: 120,
+  maxPromiseDays: 60,
 };
 
 export type PolicyOverrides = z.infer<typeof PolicyOverrides>;

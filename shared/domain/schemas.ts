@@ -25,16 +25,30 @@ const text = (max: number, min = 1) => z.string().check(z.trim(), z.minLength(mi
 
 export const InvoiceId = schema(() => z.string().check(
   z.regex(/^[A-Za-z0-9._/-]{1,64}$/, 'invoice ids are 1-64 characters from letters, digits and . _ / -'),
-  z.meta({ description: 'The billing system\'s invoice number.', example: 'F-2027-0042' }),
+  // A path segment of "." or ".." (or %2E%2E) is resolved away by URL parsers: such an invoice could never be read.
+  z.refine((id) => id !== '.' && id !== '..', 'an invoice id cannot be "." or "..", which URLs cannot address'),
+  z.meta({ description: 'The billing system\'s invoice number (not "." or "..").', example: 'F-2027-0042' }),
 ));
+
+/**
+ * The years any date may fall in. Far-off years are typos or probes, and some break date arithmetic (year 10000 has
+ * five digits); the domain narrows further around today (`shared/domain/billing.ts`).
+ */
+const YEARS = { first: 2000, last: 2099 };
+const inYears = (value: string) => {
+  const year = Number(value.slice(0, 4));
+  return year >= YEARS.first && year <= YEARS.last;
+};
+const YEARS_MESSAGE = `dates must lie between ${YEARS.first}-01-01 and ${YEARS.last}-12-31`;
 
 export const IsoDate = schema(() => z.string().check(
   z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD'),
   z.refine(isRealCalendarDate, 'not a real calendar date'),
+  z.refine(inYears, YEARS_MESSAGE),
   z.meta({ description: 'A calendar date, YYYY-MM-DD, in the creditor\'s time zone.', example: '2027-03-31' }),
 ));
 
-export const IsoTimestamp = schema(() => z.iso.datetime({ offset: true }));
+export const IsoTimestamp = schema(() => z.iso.datetime({ offset: true }).check(z.refine(inYears, YEARS_MESSAGE)));
 
 export const CurrencyCode = schema(() => z.string().check(
   z.regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code such as EUR'),
@@ -79,6 +93,7 @@ export const PolicyOverrides = schema(() => z
     disputeFollowUpDays: z.optional(days(1, 60)),
     minimumGapDays: z.optional(days(1, 30)),
     ladder: z.optional(z.array(LadderStep).check(z.minLength(1), z.maxLength(12))),
+    maxPromiseDays: z.optional(days(1, 365)),
   })
   .check(z.meta({ id: 'PolicyOverrides', description: 'Per-invoice overrides of the dunning policy.' })));
 

@@ -68,7 +68,7 @@ export function planReminders(
   if (record.status === 'disputed' && record.dispute?.status === 'open') {
     phase = 'disputed';
     nextActionAt = disputeFollowUpAt(now, policy, settings.calendar);
-  } else if (record.status === 'promised' && record.promise) {
+  } else if (record.status === 'promised' && hasOpenPromise(record)) {
     phase = 'promised';
     nextActionAt = promiseDeadline(record.promise.date, policy, settings.calendar);
   } else if (reached(deadline, now)) {
@@ -92,10 +92,31 @@ export function planReminders(
     }
   }
   const next: Next = phase === 'overdue' ? 'overdue' : 'wait';
-  // A due date moved into the future is a fresh start: the ladder begins again from its first rung.
-  const escalation = phase === 'before_pre_reminder' || phase === 'awaiting_reply' ? { done: 0 } : record.escalation;
+  // A due date moved into the future is a fresh start: the ladder begins again from its first rung, in a new cycle
+  // whose emails are new ones (the first cycle's reminder must not stop the second's).
+  const escalation = phase === 'before_pre_reminder' || phase === 'awaiting_reply' ? restartLadder(record.escalation) : record.escalation;
   return { change: { record: { ...record, phase, status, nextActionAt, escalation } }, next };
 }
+
+function restartLadder(escalation: InvoiceRecord['escalation']): InvoiceRecord['escalation'] {
+  if (escalation.done === 0 && !escalation.lastAt) return escalation;
+  return { done: 0, cycle: (escalation.cycle ?? 0) + 1 };
+}
+
+/** A promise made and not yet broken: the execution waits for it. */
+export function hasOpenPromise(record: InvoiceRecord): record is InvoiceRecord & { promise: NonNullable<InvoiceRecord['promise']> } {
+  return record.promise !== undefined && record.promise.brokenAt === undefined;
+}
+
+/**
+ * The key of each step's email: it names the cause, so a retry of the step finds its email claimed, while a new cause
+ * (another due date, another ladder cycle, another promise) sends its own.
+ */
+export const emailKeys = {
+  preReminder: (record: InvoiceRecord) => `pre_reminder@${record.dueDate}${record.dueDateChanges ? `#${record.dueDateChanges}` : ''}`,
+  ladder: (record: InvoiceRecord, rung: number) =>
+    record.escalation.cycle ? `ladder@c${record.escalation.cycle}@${rung}` : `ladder@${rung}`,
+};
 
 function closedOutcome(record: InvoiceRecord): Next | undefined {
   if (record.status === 'paid') return 'paid';
@@ -153,6 +174,7 @@ export function breakPromise(record: InvoiceRecord, settings: WorkflowSettings, 
       phase: 'overdue',
       status: overdueStatus(record, settings, now),
       escalation: { ...record.escalation, lastAt: now.toISOString() },
+      ...(record.promise ? { promise: { ...record.promise, brokenAt: now.toISOString() } } : {}),
     },
     timeline: [timelineEntry('promise_broken', now, { promisedDate: record.promise?.date })],
   };
@@ -226,6 +248,23 @@ function planRung(record: InvoiceRecord, settings: WorkflowSettings, now: Date):
   }
   const nextActionAt = nextSendSlot(date, settings.calendar, nowIso);
   return { change: { record: { ...record, phase: 'overdue', status: overdueStatus(record, settings, now), nextActionAt } }, next: 'wait' };
+}
+
+/**
+ * "Hand off to legal": the commit point of the hand-off. A payment or a cancellation that got there first wins (the
+ * execution ends Paid or Cancelled and nothing is handed off); a retried step finds the hand-off done and goes on.
+ */
+export function handOff(record: InvoiceRecord, now: Date): { change: Change; next: Next } {
+  const closed = closedOutcome(record);
+  if (closed) return { change: { record: { ...record, phase: 'closed', parkedToken: undefined } }, next: closed };
+  if (record.status === 'handed_off') return { change: { record }, next: 'handed_off' };
+  return {
+    change: {
+      record: { ...record, status: 'handed_off', phase: 'closed', handedOffAt: now.toISOString(), nextActionAt: undefined, parkedToken: undefined },
+      timeline: [timelineEntry('handed_off', now, { evidence: `/invoices/${encodeURIComponent(record.invoiceId)}/evidence` })],
+    },
+    next: 'handed_off',
+  };
 }
 
 /** On the ladder but not yet past the due date (a promise broken early) the invoice is not called overdue. */

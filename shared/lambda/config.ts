@@ -43,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     stateMachineArn: env.STATE_MACHINE_ARN ?? '',
     senderEmail: env.SENDER_EMAIL ?? 'billing@example.com',
     teamEmail: env.TEAM_EMAIL ?? 'credit-team@example.com',
+    handOffEmail: env.HAND_OFF_EMAIL || undefined,
     configurationSetName: env.SES_CONFIGURATION_SET || undefined,
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
     creditor: { ...DEFAULT_CREDITOR, ...json<Partial<Creditor>>(env.CREDITOR, {}) },

@@ -8,8 +8,14 @@ export interface ApiKeyRecord {
   createdAt: string;
 }
 
-/** An email claim: the marker that makes a step's email leave at most once. */
-export type EmailClaim = 'claimed' | 'already_claimed';
+/** Claiming an email, the marker that makes a step's email leave at most once. */
+export type EmailClaim =
+  /** Yours to send. */
+  | { state: 'claimed' }
+  /** An earlier claim's email left; `entry` is its timeline entry, which a retry writes again (harmlessly). */
+  | { state: 'sent'; entry?: TimelineEntry }
+  /** An earlier claim stopped before SES answered (a crash, a timeout): the email may or may not have left. */
+  | { state: 'unconfirmed' };
 
 export interface InvoiceStore {
   getInvoice(invoiceId: string): Promise<InvoiceRecord | undefined>;
@@ -22,16 +28,21 @@ export interface InvoiceStore {
   putInvoice(record: InvoiceRecord): Promise<void>;
   appendTimeline(invoiceId: string, entries: TimelineEntry[]): Promise<void>;
   listTimeline(invoiceId: string): Promise<TimelineEntry[]>;
-  /** Claims the right to send the email `key` of this invoice; only the first claim wins. */
+  /** Claims the right to send the email `key` of this invoice; only the first claim wins (see EmailClaim). */
   claimEmail(invoiceId: string, key: string, at: string): Promise<EmailClaim>;
-  /** Marks the claimed email as sent and indexes its SES message id; `to` lets bounce events name the address. */
-  recordEmailSent(invoiceId: string, key: string, messageId: string, to?: string[]): Promise<void>;
+  /**
+   * Marks the claimed email as sent and indexes its SES message id; `to` lets bounce events name the address, `entry`
+   * is kept with the claim for a retry to write to the timeline again.
+   */
+  recordEmailSent(invoiceId: string, key: string, messageId: string, to?: string[], entry?: TimelineEntry): Promise<void>;
   /** Gives a claim back after the provider refused the email, so that a retry sends it; a sent email keeps its claim. */
   releaseEmailClaim(invoiceId: string, key: string): Promise<void>;
   /** Maps an SES message id back to the invoice and email key (for delivery and bounce events). */
   findEmailByMessageId(messageId: string): Promise<{ invoiceId: string; key: string; to: string[] } | undefined>;
   putLink(link: LinkRecord): Promise<void>;
   getLink(tokenHash: string): Promise<LinkRecord | undefined>;
+  /** Counts a view of the page behind a link on a (creditor-local) day; resolves with the day's count so far. */
+  countPageView(invoiceId: string, tokenHash: string, day: string): Promise<number>;
   /** Counts a use of the link; throws TooManyRequestsError beyond `limit` uses per hour. */
   countLinkUse(tokenHash: string, at: string, limit: number): Promise<void>;
   getApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;

@@ -18,10 +18,11 @@ import {
 } from '../domain/billing';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import { initialState, type ExecutionState } from '../domain/execution-state';
-import { CLOSED_STATUSES, timelineEntry, type InvoiceRecord } from '../domain/invoice';
+import { CLOSED_STATUSES, timelineEntry, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
 import type { CallOutcomeBody, CustomerAnswer, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody } from '../domain/schemas';
 import type { Dependencies } from '../ports';
-import { mutateInvoice, recordEvent } from './record-updates';
+import { sendTeamEmail, type NotificationSettings } from './notifications';
+import { flushOutbox, mutateInvoice, outboxEntries, readTimeline, recordEvent } from './record-updates';
 
 export type { BillingSettings };
 
@@ -41,19 +42,21 @@ export async function registerInvoice(
   body: RegisterInvoiceBody,
 ): Promise<{ created: boolean; record: InvoiceRecord }> {
   const now = deps.clock.now();
-  const record = newInvoiceRecord(body, settings, now);
+  const planned = newInvoiceRecord(body, settings, now);
+  const timeline = [
+    timelineEntry('registered', now, { amount: planned.amount, dueDate: planned.dueDate, warnings: planned.warnings }),
+    planned.scheduledStartAt
+      ? timelineEntry('start_scheduled', now, { startAt: planned.scheduledStartAt, executionName: planned.executionName })
+      : timelineEntry('execution_started', now, { executionName: planned.executionName }),
+  ];
+  const record: InvoiceRecord = { ...planned, timelineOutbox: outboxEntries(timeline, planned.version) };
   // The conditional create decides; the existing record is read only when it loses (a replay or a conflict).
   if (!(await deps.store.createInvoice(record))) {
     const winner = await deps.store.getInvoice(body.invoiceId);
     if (!winner) throw new Error(`Invoice ${body.invoiceId} vanished during registration`);
     return replay(deps, winner, record);
   }
-  await deps.store.appendTimeline(record.invoiceId, [
-    timelineEntry('registered', now, { amount: record.amount, dueDate: record.dueDate, warnings: record.warnings }),
-    record.scheduledStartAt
-      ? timelineEntry('start_scheduled', now, { startAt: record.scheduledStartAt, executionName: record.executionName })
-      : timelineEntry('execution_started', now, { executionName: record.executionName }),
-  ]);
+  await flushOutbox(deps.store, record.invoiceId, record.timelineOutbox);
   await ensureStarted(deps, record, startState(record, now));
   return { created: true, record };
 }
@@ -90,9 +93,43 @@ export async function restartExecution(deps: Dependencies, invoiceId: string) {
   return result;
 }
 
-/** Records a payment; the same reference twice counts once. A full payment ends the execution at once. */
-export async function recordPayment(deps: Dependencies, invoiceId: string, body: PaymentBody) {
-  return recordEvent(deps, invoiceId, (record, now) => payment(record, body, now));
+/**
+ * Records a payment whatever the invoice's status; the same reference twice counts once. A full payment ends the
+ * execution at once. The team hears of a payment that came after the invoice closed or that leaves money to give back
+ * (and, after a hand-off, so does whoever took the claim over). A notice that could not leave does not undo the
+ * payment: the caller's retry with the same reference sends it.
+ */
+export async function recordPayment(deps: Dependencies, settings: BillingSettings & NotificationSettings, invoiceId: string, body: PaymentBody) {
+  const result = await recordEvent(deps, invoiceId, (record, now) => payment(record, body, settings, now));
+  const entry = result.changed ? result.record.timelineOutbox?.find(isPaymentOf(body.reference)) : await paymentEntry(deps, result.record, body.reference);
+  if (entry && (entry.receivedAfter || entry.overpaid)) {
+    try {
+      await sendTeamEmail(
+        deps,
+        settings,
+        result.record,
+        'payment_received',
+        `payment@${body.reference}`,
+        { payment: { reference: body.reference, amount: body.amount, paidAt: body.paidAt, ...pick(entry, 'receivedAfter', 'overpaid') } },
+        entry.receivedAfter === 'after_hand_off' && settings.handOffEmail ? [settings.handOffEmail] : [],
+      );
+    } catch (error) {
+      console.warn(JSON.stringify({ level: 'WARN', message: 'payment notice not sent; a retry of the payment sends it', invoiceId, error: String(error) }));
+    }
+  }
+  return result;
+}
+
+const isPaymentOf = (reference: string) => (entry: TimelineEntry) => entry.type === 'payment' && entry.reference === reference;
+
+/** The timeline entry of a payment already recorded (a retry of the same reference). */
+async function paymentEntry(deps: Pick<Dependencies, 'store'>, record: InvoiceRecord, reference: string): Promise<TimelineEntry | undefined> {
+  if (!record.paymentReferences.includes(reference)) return undefined;
+  return (await readTimeline(deps.store, record)).find(isPaymentOf(reference));
+}
+
+function pick(entry: TimelineEntry, ...names: ('receivedAfter' | 'overpaid')[]) {
+  return Object.fromEntries(names.filter((name) => entry[name] !== undefined).map((name) => [name, entry[name]]));
 }
 
 export async function cancelInvoice(deps: Dependencies, invoiceId: string, reason: string) {

@@ -48,10 +48,7 @@ export async function recordEmailEvent(deps: Dependencies, config: NotificationS
     // One entry per address, each with its own id.
     const occurrence = { eventId: `${event.id}:${address}`, at: event.at };
     const { record } = await suppressContact(deps, invoiceId, address, type, { messageId: event.messageId, permanent: true }, occurrence);
-    const notified = await sendTeamEmail(deps, config, record, 'contact_bounced', `bounce@${address}`, {
-      facts: { address, event: event.type },
-    });
-    if (notified.length) await deps.store.appendTimeline(invoiceId, notified);
+    await sendTeamEmail(deps, config, record, 'contact_bounced', `bounce@${address}`, { facts: { address, event: event.type } });
   }
   return type;
 }

@@ -3,9 +3,9 @@
  * contact, expiring. The token never carries or reveals a task token.
  */
 import { randomBytes } from 'node:crypto';
-import { addDays, sendInstant, type BusinessCalendar } from '../domain/calendar';
+import { addDays, localDate, sendInstant, type BusinessCalendar } from '../domain/calendar';
 import { GoneError, NotFoundError } from '../domain/errors';
-import type { Contact, InvoiceRecord } from '../domain/invoice';
+import { timelineEntry, type Contact, type InvoiceRecord } from '../domain/invoice';
 import type { DunningPolicy } from '../domain/policy';
 import type { LinkRecord } from '../domain/link';
 import type { InvoiceStore } from '../ports';
@@ -46,4 +46,19 @@ export async function findLink(store: InvoiceStore, token: string, now: Date): P
   if (!link) throw new NotFoundError('This link is not valid.');
   if (link.expiresAt <= now.toISOString()) throw new GoneError('This link has expired.');
   return link;
+}
+
+/**
+ * Notes a view of the page behind a link. Mail scanners and impatient readers open a link many times: the first view
+ * of a link on a day goes on the timeline, the others only count, so no amount of viewing grows the invoice's history.
+ */
+export async function recordPageView(
+  store: InvoiceStore,
+  link: LinkRecord,
+  calendar: Pick<BusinessCalendar, 'timeZone'>,
+  now: Date,
+): Promise<void> {
+  const day = localDate(now, calendar);
+  if ((await store.countPageView(link.invoiceId, link.tokenHash, day)) !== 1) return;
+  await store.appendTimeline(link.invoiceId, [timelineEntry('page_viewed', now, { contact: link.contactEmail, firstViewOfDay: day })]);
 }

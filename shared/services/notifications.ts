@@ -18,15 +18,31 @@ export interface NotificationSettings extends WorkflowSettings {
   creditor: Creditor;
   /** The creditor's credit team, which receives every team email. */
   teamEmail: string;
+  /** Who takes over at hand-off (a collection agency, a lawyer): copied on the hand-off and on payments after it. */
+  handOffEmail?: string;
   /** Base URL of the customer links (no trailing slash). */
   publicBaseUrl: string;
 }
 
 const tagsFor = (record: InvoiceRecord, key: string) => ({ invoiceId: record.invoiceId, email: key.split(':')[0] });
 
+/** What sending one step's email to the customer's contacts came to. */
+export interface CustomerSend {
+  /**
+   * The timeline entries of the emails that left now (already written to the timeline: callers do not write them
+   * again), and of any whose fate an earlier attempt left unknown.
+   */
+  timeline: TimelineEntry[];
+  /**
+   * Every reachable contact has this email, sent now or by an earlier attempt of the step. False when no contact can
+   * receive email (every address bounced) or the invoice closed before it left.
+   */
+  emailed: boolean;
+}
+
 /**
- * Sends a customer email to every reachable contact, each with a personal answer link. Returns the timeline entries
- * of what left (empty when the invoice is closed or every address is suppressed).
+ * Sends a customer email to every reachable contact, each with a personal answer link, at most once per `key` and
+ * contact. Nothing leaves for a closed invoice, also one that closed a moment ago.
  */
 export async function sendCustomerEmail(
   deps: Dependencies,
@@ -34,20 +50,23 @@ export async function sendCustomerEmail(
   record: InvoiceRecord,
   kind: CustomerEmailKind,
   key: string,
-): Promise<TimelineEntry[]> {
-  if (isClosed(record)) return [];
+): Promise<CustomerSend> {
+  if (isClosed(record)) return { timeline: [], emailed: false };
   const now = deps.clock.now();
   const policy = invoicePolicy(record, config);
   // Overdue emails state what is legally due; a broken promise made for a date before the due date is not late yet.
   const needsPenalties = kind === 'penalty_reminder' || kind === 'formal_notice' || kind === 'reminder' ||
     (kind === 'promise_broken' && localDate(now, config.calendar) > record.dueDate);
-  const sent: TimelineEntry[] = [];
-  for (const contact of record.customer.contacts) {
-    if (record.suppressedEmails.includes(contact.email)) continue;
+  const timeline: TimelineEntry[] = [];
+  const reachable = record.customer.contacts.filter((contact) => !record.suppressedEmails.includes(contact.email));
+  for (const contact of reachable) {
     const claimKey = `${key}:${contact.email}`;
-    if ((await deps.store.claimEmail(record.invoiceId, claimKey, now.toISOString())) === 'already_claimed') continue;
+    if (!(await claim(deps, config, record, claimKey, contact.email))) continue;
     // A payment or cancellation may have landed since the record was read: look again right before sending.
-    if (await closedSince(deps, record.invoiceId)) break;
+    if (await closedSince(deps, record.invoiceId)) {
+      await deps.store.releaseEmailClaim(record.invoiceId, claimKey);
+      return { timeline, emailed: false };
+    }
     const token = await issueLink(deps.store, record, contact, policy, config.calendar, now);
     const rendered = renderCustomerEmail(kind, {
       creditor: config.creditor,
@@ -57,22 +76,54 @@ export async function sendCustomerEmail(
       answerUrl: `${config.publicBaseUrl}/r/${token}`,
       ...(needsPenalties ? { penalties: penaltiesFor(record, config, now) } : {}),
     });
-    const messageId = await sendClaimed(deps, record.invoiceId, claimKey, { to: [contact.email], ...rendered, tags: tagsFor(record, key) });
-    sent.push(timelineEntry('email_sent', deps.clock.now(), { email: kind, to: contact.email, subject: rendered.subject, messageId }));
+    const email = { to: [contact.email], ...rendered, tags: tagsFor(record, key) };
+    timeline.push(await sendClaimed(deps, record.invoiceId, claimKey, email, (messageId) => ({ email: kind, to: contact.email, subject: rendered.subject, messageId })));
   }
-  return sent;
+  return { timeline, emailed: reachable.length > 0 };
 }
 
 /**
- * Sends an email whose claim is held. If the provider refuses it (throttling, an outage), the email did not leave: the
- * claim is given back so that the step's retry sends it, instead of finding the claim and skipping it for good.
+ * Claims one email. False when it is not ours to send: it left already (its timeline entry is written again, in case
+ * the attempt that sent it stopped before writing it), or an earlier attempt stopped before SES answered, in which
+ * case it may have left, sending it again could make a duplicate, and the team is told once to check.
+ */
+async function claim(deps: Dependencies, config: NotificationSettings, record: InvoiceRecord | undefined, claimKey: string, to: string): Promise<boolean> {
+  const invoiceId = record?.invoiceId ?? TEAM_PARTITION;
+  const claimed = await deps.store.claimEmail(invoiceId, claimKey, deps.clock.now().toISOString());
+  if (claimed.state === 'claimed') return true;
+  if (claimed.state === 'sent' && claimed.entry && record) await deps.store.appendTimeline(invoiceId, [claimed.entry]);
+  if (claimed.state === 'unconfirmed' && record && !claimKey.startsWith(UNCONFIRMED)) {
+    const email = claimKey.split(':')[0];
+    const notified = await sendTeamEmail(deps, config, record, 'email_unconfirmed', `${UNCONFIRMED}${claimKey}`, { facts: { email, to } });
+    if (notified.length) await appendOnce(deps, invoiceId, timelineEntry('email_unconfirmed', deps.clock.now(), { email, to }), `${UNCONFIRMED}${claimKey}`);
+  }
+  return false;
+}
+
+/** Team emails that are not about one invoice (the daily digest) keep their claims under this partition. */
+const TEAM_PARTITION = '_team';
+const UNCONFIRMED = 'unconfirmed@';
+
+/** Writes a timeline entry identified by `eventId`, so that writing it again adds nothing. */
+async function appendOnce(deps: Pick<Dependencies, 'store'>, invoiceId: string, entry: TimelineEntry, eventId: string): Promise<TimelineEntry> {
+  const identified = { ...entry, eventId };
+  await deps.store.appendTimeline(invoiceId, [identified]);
+  return identified;
+}
+
+/**
+ * Sends an email whose claim is held, then writes its timeline entry (kept with the claim too, for a retry). If the
+ * provider refuses it (throttling, an outage), the email did not leave: the claim is given back so that the step's
+ * retry sends it, instead of finding the claim and skipping it for good.
  */
 async function sendClaimed(
-  deps: Pick<Dependencies, 'store' | 'mailer'>,
+  deps: Pick<Dependencies, 'store' | 'mailer' | 'clock'>,
   invoiceId: string,
   claimKey: string,
   email: OutgoingEmail,
-): Promise<string> {
+  detail: (messageId: string) => Record<string, unknown>,
+  type: 'email_sent' | 'team_notified' = 'email_sent',
+): Promise<TimelineEntry> {
   let messageId: string;
   try {
     messageId = await deps.mailer.send(email);
@@ -80,8 +131,10 @@ async function sendClaimed(
     await deps.store.releaseEmailClaim(invoiceId, claimKey);
     throw error;
   }
-  await deps.store.recordEmailSent(invoiceId, claimKey, messageId, email.to);
-  return messageId;
+  const entry = { ...timelineEntry(type, deps.clock.now(), detail(messageId)), eventId: `email:${claimKey}` };
+  await deps.store.recordEmailSent(invoiceId, claimKey, messageId, email.to, entry);
+  if (invoiceId !== TEAM_PARTITION) await deps.store.appendTimeline(invoiceId, [entry]);
+  return entry;
 }
 
 async function closedSince(deps: Pick<Dependencies, 'store'>, invoiceId: string): Promise<boolean> {
@@ -89,7 +142,10 @@ async function closedSince(deps: Pick<Dependencies, 'store'>, invoiceId: string)
   return !current || isClosed(current);
 }
 
-/** Sends a notification to the creditor's team, once per key. */
+/**
+ * Sends a notification to the creditor's team (and to `cc`, say the collection agency after a hand-off), once per key.
+ * Resolves with its timeline entry, already written, or nothing when it was sent before.
+ */
 export async function sendTeamEmail(
   deps: Dependencies,
   config: NotificationSettings,
@@ -97,15 +153,16 @@ export async function sendTeamEmail(
   kind: TeamEmailKind,
   key: string,
   context: Omit<TeamEmailContext, 'creditor' | 'invoice'> = {},
+  cc: string[] = [],
 ): Promise<TimelineEntry[]> {
-  const invoiceId = record?.invoiceId ?? '_team';
+  const invoiceId = record?.invoiceId ?? TEAM_PARTITION;
   const claimKey = `${key}:team`;
-  if ((await deps.store.claimEmail(invoiceId, claimKey, deps.clock.now().toISOString())) === 'already_claimed') return [];
+  if (!(await claim(deps, config, record, claimKey, config.teamEmail))) return [];
   const rendered = renderTeamEmail(kind, { creditor: config.creditor, ...(record ? { invoice: record } : {}), ...context });
-  const messageId = await sendClaimed(deps, invoiceId, claimKey, {
-    to: [config.teamEmail],
+  const email = {
+    to: [config.teamEmail, ...cc.filter((address) => address !== config.teamEmail)],
     ...rendered,
     tags: record ? tagsFor(record, key) : { email: kind },
-  });
-  return [timelineEntry('team_notified', deps.clock.now(), { email: kind, messageId })];
+  };
+  return [await sendClaimed(deps, invoiceId, claimKey, email, (messageId) => ({ email: kind, messageId }), 'team_notified')];
 }

@@ -2,60 +2,110 @@
  * Every change to an invoice goes through `mutateInvoice`: read, apply a pure change, write conditionally on the
  * version read, retry on a lost race. Events go on the record before anything else sees them, and a parked execution
  * is woken afterwards: whether it was parked or not, the next check takes the event exactly once.
+ *
+ * The timeline entries of a change travel on the record itself (`timelineOutbox`), in the same conditional write:
+ * they exist the moment the change does. They are then written to the timeline under keys derived from the record
+ * version, so writing them again is harmless; the next change writes its predecessor's again before replacing them,
+ * and readers merge what the record still holds (`readTimeline`). A failure between the two writes loses nothing.
  */
-import { NotFoundError, VersionConflict } from '../domain/errors';
-import type { Change, InvoiceRecord } from '../domain/invoice';
-import type { Dependencies } from '../ports';
+import { ConflictError, NotFoundError, VersionConflict } from '../domain/errors';
+import type { Change, InvoiceRecord, TimelineEntry } from '../domain/invoice';
+import type { Dependencies, InvoiceStore } from '../ports';
 
 export type { Change };
 
-const MAX_ATTEMPTS = 10;
+/** Writers racing on one invoice retry this many times, each after a random pause of up to `maxPauseMs(attempt)`. */
+const MAX_ATTEMPTS = 30;
+const maxPauseMs = (attempt: number) => Math.min(100, 2 ** attempt);
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * maxPauseMs(attempt)));
+
+/** The entries of the change that writes `version`, each with an id that makes writing it twice a no-op. */
+export function outboxEntries(entries: TimelineEntry[], version: number): TimelineEntry[] {
+  return entries.map((entry, i) => (entry.eventId === undefined ? { ...entry, eventId: `v${version}.${i}` } : entry));
+}
+
+/** Writes entries a record carries to the timeline; a failure is logged, not thrown: the record still holds them. */
+export async function flushOutbox(store: InvoiceStore, invoiceId: string, entries: TimelineEntry[] | undefined): Promise<void> {
+  if (!entries?.length) return;
+  try {
+    await store.appendTimeline(invoiceId, entries);
+  } catch (error) {
+    console.warn(JSON.stringify({ level: 'WARN', message: 'timeline write deferred to the next change', invoiceId, error: String(error) }));
+  }
+}
 
 /**
  * Applies `change` to the current record and writes it. `change` returns undefined for "nothing to do"; it may be called
- * several times when writers race, so it must be pure. Resolves with the record as written (or as read, if unchanged).
+ * several times when writers race, so it must be pure. Resolves with the record as written (or as read, if unchanged)
+ * and the record it replaced. Writers that keep losing the race get a 409 `concurrent_update`, never a 5xx.
  */
 export async function mutateInvoice(
   deps: Pick<Dependencies, 'store' | 'clock'>,
   invoiceId: string,
   change: (current: InvoiceRecord, now: Date) => Change | undefined,
-): Promise<{ record: InvoiceRecord; changed: boolean; event?: Change['event'] }> {
+): Promise<{ record: InvoiceRecord; previous: InvoiceRecord; changed: boolean; event?: Change['event'] }> {
   for (let attempt = 1; ; attempt++) {
     const current = await deps.store.getInvoice(invoiceId);
     if (!current) throw new NotFoundError(`No invoice ${invoiceId}.`);
     const now = deps.clock.now();
     const result = change(current, now);
-    if (!result) return { record: current, changed: false };
+    if (!result) return { record: current, previous: current, changed: false };
     const at = now.toISOString();
-    const next: InvoiceRecord = { ...result.record, version: current.version + 1, updatedAt: at };
+    const version = current.version + 1;
+    const timelineOutbox = result.timeline?.length ? outboxEntries(result.timeline, version) : undefined;
+    const next: InvoiceRecord = { ...result.record, version, updatedAt: at, timelineOutbox };
     if (result.event) {
       const seq = current.lastEventSeq + 1;
       next.lastEventSeq = seq;
       next.pendingEvents = [...next.pendingEvents, { seq, type: result.event.type, at, ...(result.event.detail ? { detail: result.event.detail } : {}) }];
     }
-    try {
-      await deps.store.putInvoice(next);
-    } catch (error) {
-      if (error instanceof VersionConflict && attempt < MAX_ATTEMPTS) continue;
-      throw error;
+    // The entries of the change being replaced go to the timeline first (again, if they already did).
+    const [written] = await Promise.allSettled([deps.store.putInvoice(next), flushOutbox(deps.store, invoiceId, current.timelineOutbox)]);
+    if (written.status === 'rejected') {
+      if (!(written.reason instanceof VersionConflict)) throw written.reason;
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new ConflictError('concurrent_update', `Invoice ${invoiceId} is being changed by other requests at this moment; nothing was changed by this one: retry.`);
+      }
+      await pause(attempt);
+      continue;
     }
-    if (result.timeline?.length) await deps.store.appendTimeline(invoiceId, result.timeline);
-    return { record: next, changed: true, event: result.event };
+    await flushOutbox(deps.store, invoiceId, timelineOutbox);
+    return { record: next, previous: current, changed: true, event: result.event };
   }
 }
 
 /**
- * Records an event and wakes the execution if it is parked. A wake that finds the wait already over is harmless:
- * the event is on the record and the next check takes it.
+ * Records an event and wakes the execution if it is parked. A wake that finds the wait already over is harmless: the
+ * event is on the record and the next check takes it. A wake that fails (Step Functions throttling) only delays the
+ * event: it stays on the record, the park's own deadline or the next check takes it, and a caller's retry (which finds
+ * the change made) wakes the execution again.
  */
 export async function recordEvent(
   deps: Pick<Dependencies, 'store' | 'clock' | 'workflow'>,
   invoiceId: string,
   change: (current: InvoiceRecord, now: Date) => Change | undefined,
-): Promise<{ record: InvoiceRecord; changed: boolean }> {
+): Promise<{ record: InvoiceRecord; previous: InvoiceRecord; changed: boolean }> {
   const result = await mutateInvoice(deps, invoiceId, change);
-  if (result.event && result.record.parkedToken) {
-    await deps.workflow.wake(result.record.parkedToken, { woken: result.event.type });
+  const { record } = result;
+  const waiting = result.changed ? result.event !== undefined : record.pendingEvents.length > 0;
+  if (waiting && record.parkedToken) {
+    try {
+      await deps.workflow.wake(record.parkedToken, { woken: result.event?.type ?? 'pending' });
+    } catch (error) {
+      console.warn(JSON.stringify({ level: 'WARN', message: 'wake-up failed; the event waits on the record', invoiceId, error: String(error) }));
+    }
   }
   return result;
+}
+
+/**
+ * The invoice's timeline as readers must see it: the stored entries, plus any the record still carries that did not
+ * reach the timeline yet, in time order.
+ */
+export async function readTimeline(store: InvoiceStore, record: InvoiceRecord): Promise<TimelineEntry[]> {
+  const stored = await store.listTimeline(record.invoiceId);
+  const known = new Set(stored.map((entry) => entry.eventId));
+  const missing = (record.timelineOutbox ?? []).filter((entry) => !known.has(entry.eventId));
+  if (missing.length === 0) return stored;
+  return [...stored, ...missing].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }

@@ -192,11 +192,15 @@ describe('cancellation at several points', () => {
     expect(await s.execution(invoiceId)).toMatchObject({ status: 'SUCCEEDED', currentState: 'Cancelled', parked: false });
     await c.advance('P60D');
     expect(await s.emails(invoiceId)).toHaveLength(emailsBefore);
-    // Cancelling again is harmless; paying a cancelled invoice is refused.
+    // Cancelling again is harmless; money paid on a cancelled invoice is recorded, as a credit balance, and the team told.
     expect((await c.cancel(invoiceId)).status).toBe(200);
     const late = await c.pay(invoiceId, invoice.amount, 'late-payment-after-cancel', parisDate(await c.now()));
-    expect(late.status).toBe(409);
-    expect(late.json.error.code).toBeTruthy();
+    expect(late.status).toBe(200);
+    expect(late.json).toMatchObject({ status: 'cancelled', creditBalance: invoice.amount });
+    await c.settle();
+    const notices = (await s.emails(invoiceId)).filter((email) => email.subject.includes('Payment on a cancelled invoice'));
+    expect(notices).toHaveLength(1);
+    expect(await s.emails(invoiceId)).toHaveLength(emailsBefore + 1);
   };
 
   it('before the pre-reminder', async () => {

@@ -2,7 +2,7 @@
  * Small fakes for the ports a test does not exercise: a Workflow that records what it was asked, a clock the test
  * sets, and a mailer that refuses to be used where no email may leave.
  */
-import type { Clock, Mailer, Workflow } from '../../shared/ports';
+import type { Clock, Mailer, OutgoingEmail, Workflow } from '../../shared/ports';
 
 export type WorkflowCall =
   | { op: 'start'; executionName: string; input: object }
@@ -71,3 +71,18 @@ export const refusingMailer: Mailer = {
     throw new Error('No email may leave in this test');
   },
 };
+
+/** A mailer that keeps what it is asked to send; `refuse` makes the next sends fail as SES does when throttling. */
+export class RecordingMailer implements Mailer {
+  readonly sent: OutgoingEmail[] = [];
+  refuse = 0;
+
+  async send(email: OutgoingEmail): Promise<string> {
+    if (this.refuse > 0) {
+      this.refuse--;
+      throw Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' });
+    }
+    this.sent.push(email);
+    return `ses-${this.sent.length}`;
+  }
+}

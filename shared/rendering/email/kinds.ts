@@ -1,6 +1,7 @@
 /** The emails the product sends, and what each needs to be rendered. */
 import type { Creditor } from '../../domain/creditor';
 import type { InvoiceRecord } from '../../domain/invoice';
+import type { Money } from '../../domain/money';
 import type { Penalties } from '../../domain/penalties';
 
 export type { Penalties };
@@ -24,6 +25,8 @@ export type TeamEmailKind =
   | 'hand_off'
   | 'needs_attention'
   | 'contact_bounced'
+  | 'email_unconfirmed'
+  | 'payment_received'
   | 'daily_digest';
 
 export interface RenderedEmail {
@@ -54,4 +57,6 @@ export interface TeamEmailContext {
   facts?: Record<string, string>;
   /** For the daily digest: sections of lines. */
   digest?: { title: string; lines: string[] }[];
+  /** For a payment the team must hear of: what came, and what it met (`receivedAfter`: the invoice had closed). */
+  payment?: { reference: string; amount: Money; paidAt: string; receivedAfter?: string; overpaid?: Money };
 }

@@ -142,6 +142,49 @@ function draft(kind: TeamEmailKind, ctx: TeamEmailContext): Draft {
           },
         ],
       };
+    case 'email_unconfirmed': {
+      const { email, to } = ctx.facts ?? {};
+      return {
+        title: 'Email may not have left',
+        lead: `The "${email ?? 'an'}" email of invoice ${id} to ${to ?? 'a contact'} was being sent when the sender stopped (a crash or a timeout) before SES confirmed it. It may or may not have left; it is not sent again on its own, so the customer never gets it twice.`,
+        action: [
+          { type: 'heading', level: 2, text: 'What to do' },
+          {
+            type: 'paragraph',
+            text: 'Check the SES sending activity for that address (or ask the customer). If it did not arrive, send the message by hand. The rest of the procedure goes on as planned.',
+          },
+        ],
+      };
+    }
+    case 'payment_received': {
+      const payment = ctx.payment;
+      const paid = payment ? `${formatMoney(payment.amount, 'en')} (reference ${payment.reference}, paid on ${payment.paidAt})` : 'A payment';
+      const owed = invoice ? `${money(invoice, 'outstanding')} remains outstanding` : 'the amount outstanding drops';
+      const titles: Record<string, string> = {
+        after_hand_off: 'Payment after hand-off',
+        after_cancellation: 'Payment on a cancelled invoice',
+        after_payment: 'Payment on a paid invoice',
+      };
+      const handedOff = payment?.receivedAfter === 'after_hand_off';
+      const lead = handedOff
+        ? `${paid} arrived on invoice ${id}, handed off to legal${invoice?.handedOffAt ? ` on ${invoice.handedOffAt.slice(0, 10)}` : ''}: ${owed}, and the claim must drop accordingly.`
+        : `${paid} arrived on invoice ${id} of ${customer}${payment?.receivedAfter ? `, which was already ${invoice?.status ?? 'closed'}` : ''}.`;
+      const steps: Block[] = [];
+      if (handedOff) {
+        steps.push({ type: 'paragraph', text: 'Tell the collection agency or the court at once: the claim they pursue must drop by this amount (or be withdrawn if nothing remains).' });
+      }
+      if (payment?.overpaid) {
+        steps.push({
+          type: 'paragraph',
+          text: `${formatMoney(payment.overpaid, 'en')} of it exceeds what was owed: a credit balance${invoice?.creditBalance ? ` of ${formatMoney(invoice.creditBalance, 'en')} in all` : ''} is due back to the customer. Refund it, or agree with the customer which invoice it settles.`,
+        });
+      }
+      return {
+        title: titles[payment?.receivedAfter ?? ''] ?? 'Overpayment',
+        lead,
+        action: [{ type: 'heading', level: 2, text: 'What to do' }, ...steps],
+      };
+    }
     case 'contact_bounced': {
       const address = bouncedAddress(ctx);
       const reachable = invoice?.customer.contacts.filter((c) => !invoice.suppressedEmails.includes(c.email)) ?? [];

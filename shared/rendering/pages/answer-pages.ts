@@ -26,6 +26,8 @@ export interface PageResponse {
 export interface FieldError {
   path: string;
   message: string;
+  /** Which rule refused the value, when the words depend on it (`promise_past`, `promise_too_far`). */
+  code?: string;
 }
 
 /**
@@ -201,6 +203,8 @@ export interface AnswerPageInput {
    * today rather than a date already gone.
    */
   today?: string;
+  /** The latest date a promise made today may name (the policy's limit): the date field offers nothing later. */
+  latestPromiseDate?: string;
 }
 
 function isAction(value: unknown): value is AnswerAction {
@@ -211,10 +215,21 @@ function isAction(value: unknown): value is AnswerAction {
  * The server's messages are written for API callers, in English; the customer gets a short hint in their language,
  * chosen by the field that failed.
  */
-function errorText(path: string, form: AnswerAction | undefined, language: Language): string {
-  const field = path.split('.')[0];
+function errorText(error: FieldError, form: AnswerAction | undefined, language: Language, latest: string | undefined): string {
+  const field = error.path.split('.')[0];
   switch (field) {
     case 'promisedDate':
+      if (error.code === 'promise_past') {
+        return t(language, 'Cette date est déjà passée : indiquez une date à partir d’aujourd’hui.', 'This date has passed: enter a date from today on.');
+      }
+      if (error.code === 'promise_too_far') {
+        const until = latest ? formatDate(latest, language) : undefined;
+        return t(
+          language,
+          `Indiquez une date${until ? ` jusqu’au ${until}` : ' plus proche'}. S’il vous faut davantage de temps, écrivez-nous avec le formulaire « J’ai une question » : notre équipe conviendra d’une date avec vous.`,
+          `Enter a date${until ? ` up to ${until}` : ' sooner'}. If you need more time, write to us with the “I have a question” form: our team will agree a date with you.`,
+        );
+      }
       return t(language, 'Indiquez une date de paiement valide.', 'Enter a valid payment date.');
     case 'paymentMethod':
       return t(language, 'Choisissez un moyen de paiement.', 'Choose a payment method.');
@@ -240,15 +255,21 @@ const FORM_FIELDS: Record<AnswerAction, readonly string[]> = {
 };
 
 /** The error box: `role="alert"` so screen readers announce it, links that jump to the field at fault. */
-function errorBox(form: AnswerAction | undefined, errors: FieldError[], language: Language): SafeHtml {
+function errorBox(form: AnswerAction | undefined, errors: FieldError[], language: Language, latest: string | undefined): SafeHtml {
   const seen = new Set<string>();
   const items: SafeHtml[] = [];
   for (const error of errors) {
     const field = error.path.split('.')[0];
-    const text = errorText(error.path, form, language);
+    const text = errorText(error, form, language, latest);
     if (seen.has(text)) continue;
     seen.add(text);
-    const target = form && FORM_FIELDS[form].includes(field) ? fieldId(form, field === 'reason' ? 'reason-' + DISPUTE_REASONS[0] : field) : undefined;
+    // Someone who needs longer than the policy allows is led to the question form, which reaches the team.
+    const target =
+      error.code === 'promise_too_far'
+        ? fieldId('question', 'message')
+        : form && FORM_FIELDS[form].includes(field)
+          ? fieldId(form, field === 'reason' ? 'reason-' + DISPUTE_REASONS[0] : field)
+          : undefined;
     items.push(target ? html`<li><a href="#${target}">${text}</a></li>` : html`<li>${text}</li>`);
   }
   const id = form ? `${form}-errors` : 'errors';
@@ -278,15 +299,15 @@ function messageField(ctx: FormContext, label: string, required: boolean): SafeH
   return html`<label for="${id}">${label}</label><textarea id="${id}" name="message" rows="4" maxlength="${MESSAGE_MAX}"${required ? html` required` : ''}${invalidAttrs(ctx, 'message')}>${ctx.values.message ?? ''}</textarea>`;
 }
 
-function promiseForm(ctx: FormContext, invoice: InvoiceRecord, today: string | undefined): SafeHtml {
+function promiseForm(ctx: FormContext, invoice: InvoiceRecord, today: string | undefined, latest: string | undefined): SafeHtml {
   const { language, values } = ctx;
   const dateId = fieldId('promise', 'promisedDate');
   const methodId = fieldId('promise', 'paymentMethod');
   // A date already gone is a poor suggestion once the invoice is overdue.
-  const suggested = today && today > invoice.dueDate ? today : invoice.dueDate;
+  const suggested = today && today > invoice.dueDate ? today : latest && latest < invoice.dueDate ? latest : invoice.dueDate;
   const date = values.promisedDate ?? suggested;
   const method = values.paymentMethod ?? invoice.registration.paymentMethod ?? 'transfer';
-  return html`<p class="hint">${t(language, 'Indiquez-nous quand et comment vous réglerez cette facture.', 'Tell us when and how you will pay this invoice.')}</p><label for="${dateId}">${t(language, 'Date de paiement prévue', 'Planned payment date')}</label><input type="date" id="${dateId}" name="promisedDate" value="${date}" required${invalidAttrs(ctx, 'promisedDate')}><label for="${methodId}">${t(language, 'Moyen de paiement', 'Payment method')}</label><select id="${methodId}" name="paymentMethod" required${invalidAttrs(ctx, 'paymentMethod')}>${PAYMENT_METHODS.map(
+  return html`<p class="hint">${t(language, 'Indiquez-nous quand et comment vous réglerez cette facture.', 'Tell us when and how you will pay this invoice.')}</p><label for="${dateId}">${t(language, 'Date de paiement prévue', 'Planned payment date')}</label><input type="date" id="${dateId}" name="promisedDate" value="${date}"${today ? html` min="${today}"` : ''}${latest ? html` max="${latest}"` : ''} required${invalidAttrs(ctx, 'promisedDate')}><label for="${methodId}">${t(language, 'Moyen de paiement', 'Payment method')}</label><select id="${methodId}" name="paymentMethod" required${invalidAttrs(ctx, 'paymentMethod')}>${PAYMENT_METHODS.map(
     (m: PaymentMethod) => html`<option value="${m}"${m === method ? html` selected` : ''}>${capitalize(paymentMethodLabel(m, language))}</option>`,
   )}</select>${messageField(ctx, t(language, 'Message (facultatif)', 'Message (optional)'), false)}<button type="submit">${t(language, 'Confirmer le paiement', 'Confirm payment')}</button>`;
 }
@@ -388,12 +409,12 @@ export function renderAnswerPage(input: AnswerPageInput): PageResponse {
       invalid: new Set(own ? errors.map((e) => e.path.split('.')[0]) : []),
       errorsId: own ? `${form}-errors` : undefined,
     };
-    const body = form === 'promise' ? promiseForm(ctx, invoice, input.today) : form === 'dispute' ? disputeForm(ctx) : questionForm(ctx);
+    const body = form === 'promise' ? promiseForm(ctx, invoice, input.today, input.latestPromiseDate) : form === 'dispute' ? disputeForm(ctx) : questionForm(ctx);
     const classes = form === primary ? 'answer highlight' : 'answer';
-    return html`<details class="${classes}" id="${form}"${form === open || own ? html` open` : ''}><summary>${FORM_TITLES[form][language]}</summary>${own ? errorBox(form, errors, language) : ''}<form method="post" action="${formAction}"><input type="hidden" name="action" value="${form}">${body}</form></details>`;
+    return html`<details class="${classes}" id="${form}"${form === open || own ? html` open` : ''}><summary>${FORM_TITLES[form][language]}</summary>${own ? errorBox(form, errors, language, input.latestPromiseDate) : ''}<form method="post" action="${formAction}"><input type="hidden" name="action" value="${form}">${body}</form></details>`;
   });
   // Errors we cannot tie to one form (no or unknown `action`) go above all the forms.
-  const looseErrors = errors.length > 0 && !submitted ? errorBox(undefined, errors, language) : '';
+  const looseErrors = errors.length > 0 && !submitted ? errorBox(undefined, errors, language, input.latestPromiseDate) : '';
 
   const overdue =
     invoice.status === 'overdue'

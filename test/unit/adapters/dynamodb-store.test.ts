@@ -183,24 +183,34 @@ describe('DynamoDbInvoiceStore: emails', () => {
     const claims = await Promise.all(
       Array.from({ length: 5 }, () => store.claimEmail(invoiceId, 'pre_reminder', '2027-03-19T08:00:00.000Z')),
     );
-    expect(claims.filter((c) => c === 'claimed')).toHaveLength(1);
-    expect(claims.filter((c) => c === 'already_claimed')).toHaveLength(4);
-    expect(await store.claimEmail(invoiceId, 'reminder_1', '2027-04-01T07:00:00.000Z')).toBe('claimed');
+    expect(claims.filter((c) => c.state === 'claimed')).toHaveLength(1);
+    // The winner has not sent yet: to the others the claim is unconfirmed.
+    expect(claims.filter((c) => c.state === 'unconfirmed')).toHaveLength(4);
+    expect(await store.claimEmail(invoiceId, 'reminder_1', '2027-04-01T07:00:00.000Z')).toEqual({ state: 'claimed' });
   });
 
   it('gives back a claim whose email did not leave, so that it can be claimed again', async () => {
     const invoiceId = freshId();
     await store.claimEmail(invoiceId, 'reminder_1', '2027-04-01T07:00:00.000Z');
     await store.releaseEmailClaim(invoiceId, 'reminder_1');
-    expect(await store.claimEmail(invoiceId, 'reminder_1', '2027-04-01T07:00:05.000Z')).toBe('claimed');
+    expect(await store.claimEmail(invoiceId, 'reminder_1', '2027-04-01T07:00:05.000Z')).toEqual({ state: 'claimed' });
   });
 
-  it('keeps the claim of an email that left, even when asked to release it', async () => {
+  it('keeps the claim of an email that left, even when asked to release it, with its timeline entry for a retry', async () => {
     const invoiceId = freshId();
+    const entry = { type: 'email_sent' as const, at: '2027-04-01T07:00:01.000Z', to: 'compta@boulangerie-martin.fr', eventId: 'email:reminder_1' };
     await store.claimEmail(invoiceId, 'reminder_1', '2027-04-01T07:00:00.000Z');
-    await store.recordEmailSent(invoiceId, 'reminder_1', 'ses-sent-1', ['compta@boulangerie-martin.fr']);
+    await store.recordEmailSent(invoiceId, 'reminder_1', 'ses-sent-1', ['compta@boulangerie-martin.fr'], entry);
     await store.releaseEmailClaim(invoiceId, 'reminder_1');
-    expect(await store.claimEmail(invoiceId, 'reminder_1', '2027-04-01T07:00:05.000Z')).toBe('already_claimed');
+    expect(await store.claimEmail(invoiceId, 'reminder_1', '2027-04-01T07:00:05.000Z')).toEqual({ state: 'sent', entry });
+  });
+
+  it('tells a claim whose sender stopped before SES answered from one whose email left', async () => {
+    const invoiceId = freshId();
+    await store.claimEmail(invoiceId, 'reminder_2', '2027-04-01T07:00:00.000Z');
+    expect(await store.claimEmail(invoiceId, 'reminder_2', '2027-04-01T07:05:00.000Z')).toEqual({ state: 'unconfirmed' });
+    await store.recordEmailSent(invoiceId, 'reminder_2', 'ses-sent-2');
+    expect(await store.claimEmail(invoiceId, 'reminder_2', '2027-04-01T07:06:00.000Z')).toEqual({ state: 'sent' });
   });
 
   it('finds the invoice, key and recipients of a sent message by its SES message id', async () => {
@@ -231,6 +241,16 @@ describe('DynamoDbInvoiceStore: emails', () => {
 
   it('refuses to record an email that was never claimed', async () => {
     await expect(store.recordEmailSent(freshId(), 'pre_reminder', 'ses-orphan')).rejects.toThrow(/without a claim/);
+  });
+});
+
+describe('DynamoDbInvoiceStore: page views', () => {
+  it('counts the views of one link per day, apart from other links and other days', async () => {
+    const invoiceId = freshId();
+    const counts = await Promise.all(Array.from({ length: 5 }, () => store.countPageView(invoiceId, 'hash-a', '2027-03-19')));
+    expect(counts.sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(await store.countPageView(invoiceId, 'hash-b', '2027-03-19')).toBe(1);
+    expect(await store.countPageView(invoiceId, 'hash-a', '2027-03-20')).toBe(1);
   });
 });
 

@@ -22,14 +22,22 @@ import { initialState } from '../../../shared/domain/execution-state';
 import type { InvoiceRecord } from '../../../shared/domain/invoice';
 import { DEFAULT_POLICY } from '../../../shared/domain/policy';
 import type { Dependencies } from '../../../shared/ports';
+import type { NotificationSettings } from '../../../shared/services/notifications';
 import { mutateInvoice } from '../../../shared/services/record-updates';
 import type { RegisterInvoiceBody } from '../../../shared/domain/schemas';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite';
 import { registration } from '../../support/fixtures';
-import { FixedClock, RecordingWorkflow, refusingMailer } from '../../support/recording-ports';
+import { FixedClock, RecordingMailer, RecordingWorkflow, refusingMailer } from '../../support/recording-ports';
 
 const REGISTERED_AT = '2027-02-01T10:15:00.000Z';
-const settings: BillingSettings = { calendar: DEFAULT_CALENDAR, policy: DEFAULT_POLICY, executionHorizonDays: 240 };
+const settings: BillingSettings & NotificationSettings = {
+  calendar: DEFAULT_CALENDAR,
+  policy: DEFAULT_POLICY,
+  executionHorizonDays: 240,
+  creditor: { name: 'Example SAS', iban: 'FR76 3000 6000 0112 3456 7890 189', bic: 'AGRIFRPP' },
+  teamEmail: 'credit-team@example.com',
+  publicBaseUrl: 'https://pay.example.com',
+};
 const CONTACT = registration.customer.contacts[0].email;
 
 let dynamo: LocalDynamo;
@@ -61,6 +69,13 @@ beforeEach(() => {
   clock = new FixedClock(REGISTERED_AT);
   deps = { store, workflow, clock, mailer: refusingMailer };
 });
+
+/** The operations under test may email the team from here on. */
+function withMailer(): RecordingMailer {
+  const mailer = new RecordingMailer();
+  deps.mailer = mailer;
+  return mailer;
+}
 
 /** Registers a fresh invoice (due 2027-03-31) and forgets the registration's workflow calls. */
 async function registered(overrides: Partial<RegisterInvoiceBody> = {}): Promise<string> {
@@ -245,7 +260,7 @@ describe('recordPayment', () => {
   it('reduces the outstanding amount on a partial payment without waking the execution', async () => {
     const id = await registered();
     await parked(id);
-    const { record } = await recordPayment(deps, id, { amount: { value: 23_456, currency: 'EUR' }, paidAt: '2027-03-02', reference: 'VIR-001' });
+    const { record } = await recordPayment(deps, settings, id, { amount: { value: 23_456, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'VIR-001' });
 
     expect(record).toMatchObject({ status: 'scheduled', partiallyPaid: true, outstanding: { value: 100_000, currency: 'EUR' }, pendingEvents: [] });
     expect(await stored(id)).toEqual(record);
@@ -257,7 +272,7 @@ describe('recordPayment', () => {
     const id = await registered();
     await parked(id, 'AQCEAAAAKgAAAAMAAAAA+full/payment==');
     clock.set('2027-03-25T14:00:00.000Z');
-    const { record } = await recordPayment(deps, id, { amount: { value: 123_456, currency: 'EUR' }, paidAt: '2027-03-25', reference: 'VIR-002' });
+    const { record } = await recordPayment(deps, settings, id, { amount: { value: 123_456, currency: 'EUR' }, paidAt: '2027-03-25', reference: 'VIR-002' });
 
     expect(record).toMatchObject({ status: 'paid', phase: 'closed', partiallyPaid: false, outstanding: { value: 0, currency: 'EUR' } });
     expect(record.nextActionAt).toBeUndefined();
@@ -267,16 +282,16 @@ describe('recordPayment', () => {
 
   it('leaves the payment event on the record for the next park when the execution is not parked', async () => {
     const id = await registered();
-    const { record } = await recordPayment(deps, id, { amount: { value: 123_456, currency: 'EUR' }, paidAt: '2027-03-25', reference: 'VIR-003' });
+    const { record } = await recordPayment(deps, settings, id, { amount: { value: 123_456, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'VIR-003' });
     expect(record.pendingEvents.map((event) => event.type)).toEqual(['payment']);
     expect(workflow.calls).toEqual([]);
   });
 
   it('counts the same payment reference once', async () => {
     const id = await registered();
-    const payment = { amount: { value: 23_456, currency: 'EUR' }, paidAt: '2027-03-02', reference: 'VIR-004' };
-    const first = await recordPayment(deps, id, payment);
-    const again = await recordPayment(deps, id, payment);
+    const payment = { amount: { value: 23_456, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'VIR-004' };
+    const first = await recordPayment(deps, settings, id, payment);
+    const again = await recordPayment(deps, settings, id, payment);
 
     expect(again.changed).toBe(false);
     expect(await stored(id)).toEqual(first.record);
@@ -286,37 +301,122 @@ describe('recordPayment', () => {
 
   it('accepts a retried full payment on the invoice it already paid without a second event', async () => {
     const id = await registered();
-    const payment = { amount: { value: 123_456, currency: 'EUR' }, paidAt: '2027-03-25', reference: 'VIR-005' };
-    const first = await recordPayment(deps, id, payment);
-    const again = await recordPayment(deps, id, payment);
-    expect(again).toEqual({ record: first.record, changed: false });
+    const payment = { amount: { value: 123_456, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'VIR-005' };
+    const first = await recordPayment(deps, settings, id, payment);
+    const again = await recordPayment(deps, settings, id, payment);
+    expect({ record: again.record, changed: again.changed }).toEqual({ record: first.record, changed: false });
   });
 
   it('refuses a payment in another currency with a validation error and changes nothing', async () => {
     const id = await registered();
     const error = await expectRefusedUnchanged(
       id,
-      () => recordPayment(deps, id, { amount: { value: 123_456, currency: 'USD' }, paidAt: '2027-03-25', reference: 'WIRE-9' }),
+      () => recordPayment(deps, settings, id, { amount: { value: 123_456, currency: 'USD' }, paidAt: '2027-02-01', reference: 'WIRE-9' }),
       400,
       'validation_failed',
     );
     expect(error).toBeInstanceOf(ValidationError);
   });
 
-  it('refuses a payment on a cancelled invoice with 409 and changes nothing', async () => {
+  it('records a payment on a cancelled invoice as money to give back, and tells the team once', async () => {
     const id = await registered();
     await cancelInvoice(deps, id, 'credit note AV-2027-007');
     workflow.reset();
-    await expectRefusedUnchanged(
-      id,
-      () => recordPayment(deps, id, { amount: { value: 123_456, currency: 'EUR' }, paidAt: '2027-03-25', reference: 'VIR-006' }),
-      409,
-      'invoice_closed',
+    const mailer = withMailer();
+    const payment = { amount: { value: 123_456, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'VIR-006' };
+
+    const { record } = await recordPayment(deps, settings, id, payment);
+    await recordPayment(deps, settings, id, payment);
+
+    expect(record).toMatchObject({ status: 'cancelled', creditBalance: { value: 123_456, currency: 'EUR' }, paymentReferences: ['VIR-006'] });
+    expect(record.pendingEvents.map((e) => e.type)).toEqual(['cancelled']);
+    expect(workflow.calls).toEqual([]);
+    expect(mailer.sent.map((e) => e.subject)).toEqual([expect.stringContaining('Payment on a cancelled invoice')]);
+    expect(mailer.sent[0].text).toMatch(/credit balance of €1,234\.56/);
+    const entries = await store.listTimeline(id);
+    expect(entries.filter((e) => e.type === 'payment')).toEqual([
+      expect.objectContaining({ reference: 'VIR-006', receivedAfter: 'after_cancellation', overpaid: { value: 123_456, currency: 'EUR' } }),
+    ]);
+  });
+
+  it('records a payment after the hand-off: the invoice is paid, the hand-off stays, the team and the agency are told', async () => {
+    const id = await registered();
+    await arrange(id, () => ({ status: 'handed_off', phase: 'closed', handedOffAt: '2027-05-17T07:00:00.000Z', nextActionAt: undefined }));
+    clock.set('2027-05-20T10:00:00.000Z');
+    const mailer = withMailer();
+
+    const { record } = await recordPayment({ ...deps }, { ...settings, handOffEmail: 'dossiers@recouvrement.example' }, id, {
+      amount: { value: 123_456, currency: 'EUR' },
+      paidAt: '2027-05-19',
+      reference: 'VIR-LATE-1',
+    });
+
+    expect(record).toMatchObject({ status: 'paid', phase: 'closed', handedOffAt: '2027-05-17T07:00:00.000Z', outstanding: { value: 0, currency: 'EUR' } });
+    expect(record.creditBalance).toBeUndefined();
+    expect(record.pendingEvents).toEqual([]);
+    expect(mailer.sent.map((e) => e.to)).toEqual([[settings.teamEmail, 'dossiers@recouvrement.example']]);
+    expect(mailer.sent[0].subject).toContain('Payment after hand-off');
+    expect(mailer.sent[0].text).toContain('handed off to legal on 2027-05-17');
+  });
+
+  it('records an overpayment on an open invoice: paid, the excess as a credit balance, the team told', async () => {
+    const id = await registered();
+    await parked(id);
+    const mailer = withMailer();
+    const { record } = await recordPayment(deps, settings, id, { amount: { value: 999_999, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'VIR-BIG' });
+
+    expect(record).toMatchObject({ status: 'paid', outstanding: { value: 0, currency: 'EUR' }, creditBalance: { value: 876_543, currency: 'EUR' } });
+    expect(workflow.of('wake')).toHaveLength(1);
+    expect(mailer.sent.map((e) => e.subject)).toEqual([expect.stringContaining('Overpayment')]);
+  });
+
+  it('records the payment even when its notice cannot leave, and sends the notice on the retry', async () => {
+    const id = await registered();
+    await cancelInvoice(deps, id, 'mistake');
+    const mailer = withMailer();
+    mailer.refuse = 1;
+    const payment = { amount: { value: 5_000, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'VIR-NOTICE' };
+
+    const first = await recordPayment(deps, settings, id, payment);
+    expect(first.record.creditBalance).toEqual({ value: 5_000, currency: 'EUR' });
+    expect(mailer.sent).toEqual([]);
+    await recordPayment(deps, settings, id, payment);
+    await recordPayment(deps, settings, id, payment);
+    expect(mailer.sent).toHaveLength(1);
+    expect((await stored(id)).creditBalance).toEqual({ value: 5_000, currency: 'EUR' });
+  });
+
+  it('refuses a payment dated in the future, to the day in Paris or beyond five minutes of clock skew, and changes nothing', async () => {
+    const id = await registered();
+    clock.set('2027-03-10T22:30:00.000Z'); // 23:30 in Paris: 2027-03-11 is tomorrow there for another half hour
+    const refused = async (paidAt: string) => {
+      const error = await expectRefusedUnchanged(id, () => recordPayment(deps, settings, id, { amount: { value: 1, currency: 'EUR' }, paidAt, reference: `R-${paidAt}` }), 400);
+      expect(error.details).toEqual([{ path: 'paidAt', message: 'a payment cannot be dated in the future' }]);
+    };
+    await refused('2027-03-11');
+    await refused('2027-03-10T22:36:00.000Z');
+    await refused('2099-12-31');
+    await recordPayment(deps, settings, id, { amount: { value: 1, currency: 'EUR' }, paidAt: '2027-03-10', reference: 'R-today' });
+    await recordPayment(deps, settings, id, { amount: { value: 1, currency: 'EUR' }, paidAt: '2027-03-10T22:34:00Z', reference: 'R-skew' });
+    expect((await stored(id)).paymentReferences).toEqual(['R-today', 'R-skew']);
+  });
+
+  it('counts each of twenty concurrent payments exactly once, none refused for the contention', async () => {
+    const id = await registered();
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => recordPayment(deps, settings, id, { amount: { value: 1_000, currency: 'EUR' }, paidAt: '2027-02-01', reference: `VIR-C${i}` })),
     );
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    const record = await stored(id);
+    expect(record.outstanding.value).toBe(123_456 - 20_000);
+    expect(record.paymentReferences).toHaveLength(20);
+    const payments = (await store.listTimeline(id)).filter((e) => e.type === 'payment');
+    expect(new Set(payments.map((e) => e.reference)).size).toBe(20);
+    expect(payments).toHaveLength(20);
   });
 
   it('answers 404 for an unknown invoice', async () => {
-    const error = await recordPayment(deps, 'F-UNKNOWN', { amount: { value: 1, currency: 'EUR' }, paidAt: '2027-03-25', reference: 'X' }).catch((e: unknown) => e);
+    const error = await recordPayment(deps, settings, 'F-UNKNOWN', { amount: { value: 1, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'X' }).catch((e: unknown) => e);
     expect((error as DomainError).status).toBe(404);
   });
 });
@@ -337,12 +437,12 @@ describe('cancelInvoice', () => {
     const id = await registered();
     const first = await cancelInvoice(deps, id, 'mistake');
     const again = await cancelInvoice(deps, id, 'mistake');
-    expect(again).toEqual({ record: first.record, changed: false });
+    expect({ record: again.record, changed: again.changed }).toEqual({ record: first.record, changed: false });
   });
 
   it('refuses to cancel a paid invoice with 409 and changes nothing', async () => {
     const id = await registered();
-    await recordPayment(deps, id, { amount: { value: 123_456, currency: 'EUR' }, paidAt: '2027-03-25', reference: 'VIR-007' });
+    await recordPayment(deps, settings, id, { amount: { value: 123_456, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'VIR-007' });
     await expectRefusedUnchanged(id, () => cancelInvoice(deps, id, 'too late'), 409, 'invoice_closed');
   });
 });
@@ -426,7 +526,7 @@ describe('resolveDispute', () => {
 
   it('replaces the amount on a corrected amount, keeping what was paid already', async () => {
     const id = await disputed();
-    await recordPayment(deps, id, { amount: { value: 23_456, currency: 'EUR' }, paidAt: '2027-03-23', reference: 'VIR-010' });
+    await recordPayment(deps, settings, id, { amount: { value: 23_456, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'VIR-010' });
     const { record } = await resolveDispute(deps, settings, id, { outcome: 'corrected_amount', correctedAmount: { value: 110_000, currency: 'EUR' } });
 
     expect(record).toMatchObject({ status: 'awaiting_reply', amount: { value: 110_000, currency: 'EUR' }, outstanding: { value: 86_544, currency: 'EUR' } });
@@ -435,7 +535,7 @@ describe('resolveDispute', () => {
 
   it('closes the invoice as paid when the corrected amount is what was paid already', async () => {
     const id = await disputed();
-    await recordPayment(deps, id, { amount: { value: 100_000, currency: 'EUR' }, paidAt: '2027-03-23', reference: 'VIR-011' });
+    await recordPayment(deps, settings, id, { amount: { value: 100_000, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'VIR-011' });
     const { record } = await resolveDispute(deps, settings, id, { outcome: 'corrected_amount', correctedAmount: { value: 100_000, currency: 'EUR' } });
     expect(record).toMatchObject({ status: 'paid', phase: 'closed', outstanding: { value: 0, currency: 'EUR' } });
     expect(record.pendingEvents.at(-1)?.type).toBe('payment');
@@ -507,7 +607,7 @@ describe('recordCallOutcome', () => {
 
   it('refuses a call outcome on a paid invoice with 409 and changes nothing', async () => {
     const id = await registered();
-    await recordPayment(deps, id, { amount: { value: 123_456, currency: 'EUR' }, paidAt: '2027-03-25', reference: 'VIR-012' });
+    await recordPayment(deps, settings, id, { amount: { value: 123_456, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'VIR-012' });
     await expectRefusedUnchanged(id, () => recordCallOutcome(deps, settings, id, { outcome: 'no_answer' }), 409, 'invoice_closed');
   });
 });
@@ -572,7 +672,7 @@ describe('recordCustomerAnswer', () => {
 
   it('refuses an answer on a paid invoice with 409 and changes nothing', async () => {
     const id = await registered();
-    await recordPayment(deps, id, { amount: { value: 123_456, currency: 'EUR' }, paidAt: '2027-03-25', reference: 'VIR-013' });
+    await recordPayment(deps, settings, id, { amount: { value: 123_456, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'VIR-013' });
     await expectRefusedUnchanged(
       id,
       () => recordCustomerAnswer(deps, settings, id, CONTACT, { action: 'promise', promisedDate: '2027-04-10', paymentMethod: 'transfer' }),

@@ -47,12 +47,15 @@ describe('sendCustomerEmail', () => {
     const record = await stored({ customer: { ...base.customer, contacts }, suppressedEmails: ['gone@example.fr'] });
     const { deps, sent } = world();
 
-    const timeline = await sendCustomerEmail(deps, config, record, 'pre_reminder', 'pre_reminder@2027-03-31');
+    const { timeline, emailed } = await sendCustomerEmail(deps, config, record, 'pre_reminder', 'pre_reminder@2027-03-31');
 
     expect(sent.map((e) => e.to)).toEqual([['claire@example.fr'], ['paul@example.fr']]);
     const links = sent.map((e) => /https:\/\/pay\.example\.com\/r\/([A-Za-z0-9_-]+)/.exec(e.html)?.[1]);
     expect(new Set(links).size).toBe(2);
     expect(timeline.map((t) => t.to)).toEqual(['claire@example.fr', 'paul@example.fr']);
+    expect(emailed).toBe(true);
+    // Each email's entry is on the timeline as it leaves, not when the step finishes.
+    expect((await store.listTimeline(record.invoiceId)).map((t) => t.to)).toEqual(['claire@example.fr', 'paul@example.fr']);
   });
 
   it('sends nothing the second time for the same step, as when Lambda retries it', async () => {
@@ -75,10 +78,10 @@ describe('sendCustomerEmail', () => {
     };
     const { deps, sent } = world(payingStore);
 
-    const timeline = await sendCustomerEmail(deps, config, record, 'reminder', 'ladder@0');
+    const result = await sendCustomerEmail(deps, config, record, 'reminder', 'ladder@0');
 
     expect(sent).toEqual([]);
-    expect(timeline).toEqual([]);
+    expect(result).toEqual({ timeline: [], emailed: false });
   });
 
   it('sends the email on the retry when SES refused it the first time, and only once', async () => {
@@ -101,7 +104,52 @@ describe('sendCustomerEmail', () => {
   it('sends nothing for a cancelled invoice', async () => {
     const record = await stored({ status: 'cancelled', phase: 'closed' });
     const { deps, sent } = world();
-    expect(await sendCustomerEmail(deps, config, record, 'reminder', 'ladder@0')).toEqual([]);
+    expect(await sendCustomerEmail(deps, config, record, 'reminder', 'ladder@0')).toEqual({ timeline: [], emailed: false });
     expect(sent).toEqual([]);
+  });
+
+  it('says when no contact can receive the email, every address having bounced', async () => {
+    const record = await stored({ suppressedEmails: ['compta@boulangerie-martin.fr'] });
+    const { deps, sent } = world();
+    expect(await sendCustomerEmail(deps, config, record, 'reminder', 'ladder@0')).toEqual({ timeline: [], emailed: false });
+    expect(sent).toEqual([]);
+  });
+
+  it('writes the timeline entry of an email again on a retry when the first attempt stopped right after sending it', async () => {
+    const record = await stored();
+    const failingOnce: InvoiceStore = Object.create(store);
+    let failures = 1;
+    failingOnce.appendTimeline = async (...args) => {
+      if (failures-- > 0) throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ThrottlingException' });
+      return store.appendTimeline(...args);
+    };
+    const { deps, sent } = world(failingOnce);
+
+    await expect(sendCustomerEmail(deps, config, record, 'reminder', 'ladder@0')).rejects.toThrow('Throughput');
+    expect(await store.listTimeline(record.invoiceId)).toEqual([]);
+    const retry = await sendCustomerEmail(deps, config, record, 'reminder', 'ladder@0');
+    await sendCustomerEmail(deps, config, record, 'reminder', 'ladder@0');
+
+    expect(sent).toHaveLength(1);
+    expect(retry.emailed).toBe(true);
+    const timeline = await store.listTimeline(record.invoiceId);
+    expect(timeline.map((t) => [t.type, t.messageId])).toEqual([['email_sent', 'msg-1']]);
+  });
+
+  it('tells the team once, and sends nothing, when an earlier attempt stopped between the claim and SES', async () => {
+    const record = await stored();
+    const { deps, sent } = world();
+    // The earlier attempt: claimed, then the process died before SES answered.
+    await store.claimEmail(record.invoiceId, 'ladder@1:compta@boulangerie-martin.fr', '2027-03-19T08:00:00.000Z');
+
+    const first = await sendCustomerEmail(deps, config, record, 'penalty_reminder', 'ladder@1');
+    const second = await sendCustomerEmail(deps, config, record, 'penalty_reminder', 'ladder@1');
+
+    expect(sent.map((e) => [e.to, e.subject])).toEqual([[[config.teamEmail], expect.stringContaining('Email may not have left')]]);
+    expect(sent[0].text).toContain('compta@boulangerie-martin.fr');
+    expect(first.emailed).toBe(true);
+    expect(second.timeline).toEqual([]);
+    const types = (await store.listTimeline(record.invoiceId)).map((t) => t.type);
+    expect(types.sort()).toEqual(['email_unconfirmed', 'team_notified']);
   });
 });

@@ -1,0 +1,134 @@
+/**
+ * The execution's email steps ("Send pre-reminder email", "Carry out escalation step", ...): what each sends and how
+ * it leaves the record. Each email leaves at most once per cause (its key, see `emailKeys`); a step retried after a
+ * crash finds its emails claimed and sends nothing, and the record changes only in the attempt that finds the step
+ * still to do, so its timeline entries are written once too.
+ */
+import type { ExecutionState, Next } from '../domain/execution-state';
+import { timelineEntry, type Change, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
+import type { LadderAction } from '../domain/policy';
+import { breakPromise, emailKeys, followUpDispute, invoicePolicy, isClosed, nextState, replyDeadline } from '../domain/workflow';
+import type { CustomerEmailKind } from '../rendering/email';
+import type { Dependencies } from '../ports';
+import { sendCustomerEmail, sendTeamEmail, type NotificationSettings } from './notifications';
+import { mutateInvoice } from './record-updates';
+
+/**
+ * How one kind of step leaves the record once its emails are sent (their own timeline entries are written as they
+ * leave), and where "Decide the next step" goes after.
+ */
+interface StepResult {
+  update?: (record: InvoiceRecord, now: Date) => Change;
+  /** Entries of the step itself, written with the record. */
+  timeline?: TimelineEntry[];
+  next: Next;
+}
+
+type Step = (deps: Dependencies, config: NotificationSettings, record: InvoiceRecord, state: ExecutionState) => Promise<StepResult>;
+
+const LADDER_EMAILS: Partial<Record<LadderAction, CustomerEmailKind>> = {
+  reminder_email: 'reminder',
+  penalty_reminder: 'penalty_reminder',
+  formal_notice: 'formal_notice',
+};
+
+const STEPS = {
+  async pre_reminder(deps, config, record) {
+    await sendCustomerEmail(deps, config, record, 'pre_reminder', emailKeys.preReminder(record));
+    return {
+      update: (current) =>
+        isClosed(current)
+          ? { record: current }
+          : {
+              record: {
+                ...current,
+                preReminderSentFor: record.dueDate,
+                phase: 'awaiting_reply',
+                status: current.status === 'scheduled' ? 'awaiting_reply' : current.status,
+                nextActionAt: replyDeadline(current, config.calendar),
+              },
+            },
+      next: 'wait',
+    };
+  },
+  async promise_acknowledgement(deps, config, record) {
+    await sendCustomerEmail(deps, config, record, 'promise_acknowledgement', `promise_ack@${record.promise?.at}`);
+    return { next: 'wait' };
+  },
+  async promise_broken(deps, config, record) {
+    await sendCustomerEmail(deps, config, record, 'promise_broken', `promise_broken@${record.promise?.at}`);
+    return { update: (current, now) => breakPromise(current, config, now), next: 'overdue' };
+  },
+  async dispute_notification(deps, config, record) {
+    const key = `dispute@${record.dispute?.at}`;
+    await sendTeamEmail(deps, config, record, 'dispute', key, { message: record.dispute?.message });
+    await sendCustomerEmail(deps, config, record, 'dispute_acknowledgement', key);
+    return { next: 'wait' };
+  },
+  async dispute_follow_up(deps, config, record) {
+    await sendTeamEmail(deps, config, record, 'dispute_follow_up', `dispute_follow_up@${record.nextActionAt}`, { message: record.dispute?.message });
+    return {
+      update: (current, now) => followUpDispute(current, config, now),
+      next: 'wait',
+    };
+  },
+  async question_notification(deps, config, record, state) {
+    const { message, ...facts } = state.event?.detail ?? {};
+    await sendTeamEmail(deps, config, record, 'question', `question@${state.event?.seq ?? state.step}`, { message, facts });
+    return { next: 'wait' };
+  },
+  async escalation(deps, config, record) {
+    const rungIndex = record.escalation.done;
+    const rung = invoicePolicy(record, config).ladder[rungIndex];
+    // The hand-off is no email: "Next escalation step" hands off once its time has come.
+    if (!rung || rung.action === 'hand_off' || isClosed(record)) return { next: 'overdue' };
+    const key = emailKeys.ladder(record, rungIndex);
+    const customerEmail = LADDER_EMAILS[rung.action];
+    // The team is always reachable: a call task is always emailed.
+    let emailed = true;
+    if (customerEmail) ({ emailed } = await sendCustomerEmail(deps, config, record, customerEmail, key));
+    else await sendTeamEmail(deps, config, record, 'call_task', key);
+    const { cycle } = record.escalation;
+    return {
+      update: (current, now) => {
+        // Only the attempt that finds this rung of this cycle still undone advances it and says so on the timeline.
+        if (isClosed(current) || current.escalation.done !== rungIndex || current.escalation.cycle !== cycle) return { record: current };
+        const entry = timelineEntry(rung.action === 'phone_call' ? 'call_task' : 'escalation', now, {
+          step: rungIndex + 1,
+          action: rung.action,
+          emailed,
+          ...(emailed ? {} : { reason: 'no contact of the customer can receive email' }),
+        });
+        return { record: { ...current, escalation: { ...current.escalation, done: rungIndex + 1, lastAt: now.toISOString() } }, timeline: [entry] };
+      },
+      next: 'overdue',
+    };
+  },
+  async needs_attention(deps, config, record, state) {
+    const error = state.error ?? {};
+    const notified = await sendTeamEmail(deps, config, record, 'needs_attention', `needs_attention@${record.executionName}@${state.step}`, {
+      facts: { execution: record.executionName, error: String(error.Error ?? 'unknown') },
+      message: String(error.Cause ?? '').slice(0, 2000),
+    });
+    // Said once, by the attempt that told the team.
+    return { timeline: notified.length ? [timelineEntry('needs_attention', deps.clock.now(), { error: error.Error })] : [], next: 'wait' };
+  },
+} satisfies Record<string, Step>;
+
+export type EmailStep = keyof typeof STEPS;
+
+export function isEmailStep(name: unknown): name is EmailStep {
+  return typeof name === 'string' && Object.hasOwn(STEPS, name);
+}
+
+/** Runs one email step for the invoice and hands the next execution state back. */
+export async function runEmailStep(deps: Dependencies, config: NotificationSettings, state: ExecutionState, step: EmailStep): Promise<ExecutionState> {
+  const record = await deps.store.getInvoice(state.invoiceId);
+  if (!record) throw new Error(`No invoice ${state.invoiceId}`);
+  const { timeline = [], update, next } = await (STEPS[step] as Step)(deps, config, record, state);
+  const { record: written } = await mutateInvoice(deps, state.invoiceId, (current, now) => {
+    const change = update ? update(current, now) : { record: current };
+    return { record: change.record, timeline: [...timeline, ...(change.timeline ?? [])] };
+  });
+  return nextState(state, written, next, deps.clock.now());
+}
