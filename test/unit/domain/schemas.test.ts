@@ -90,11 +90,21 @@ describe('RegisterInvoiceBody', () => {
       const { invoiceId: _, ...body } = invoice();
       expectRefused(RegisterInvoiceBody, body, 'invoiceId');
     });
+
+    it.each(['.', '..'])('refuses the id %j, which no URL can address, and accepts dots elsewhere', (invoiceId) => {
+      expectRefused(RegisterInvoiceBody, invoice({ invoiceId }), 'invoiceId', /cannot be "\." or "\.\."/);
+      expect(issues(RegisterInvoiceBody, invoice({ invoiceId: `${invoiceId}x` }))).toEqual([]);
+      expect(issues(RegisterInvoiceBody, invoice({ invoiceId: `F${invoiceId}1` }))).toEqual([]);
+    });
   });
 
   describe('dates', () => {
     it.each(['2027-02-30', '2026-02-29', '2027-04-31'])('refuses the unreal date %s', (dueDate) => {
       expectRefused(RegisterInvoiceBody, invoice({ dueDate }), 'dueDate', /not a real calendar date/);
+    });
+
+    it.each(['1999-12-31', '2100-01-01', '9999-12-31', '0001-01-01'])('refuses the far-off date %s', (dueDate) => {
+      expectRefused(RegisterInvoiceBody, invoice({ issueDate: '2000-01-01', dueDate }), 'dueDate', /between 2000-01-01 and 2099-12-31/);
     });
 
     it('accepts 29 February in a leap year', () => {
@@ -200,7 +210,7 @@ describe('PaymentBody', () => {
     },
   );
 
-  it.each(['2027-03-30T10:15:00', '2027-02-30', 'yesterday', '30/03/2027'])('refuses paidAt %j', (paidAt) => {
+  it.each(['2027-03-30T10:15:00', '2027-02-30', 'yesterday', '30/03/2027', '9999-03-30', '1970-01-01T00:00:00Z'])('refuses paidAt %j', (paidAt) => {
     expectRefused(PaymentBody, payment({ paidAt }), 'paidAt');
   });
 

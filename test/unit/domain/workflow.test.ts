@@ -13,7 +13,10 @@ import { DEFAULT_POLICY } from '../../../shared/domain/policy';
 import {
   breakPromise,
   checkWhatHappened,
+  emailKeys,
   followUpDispute,
+  handOff,
+  hasOpenPromise,
   planEscalation,
   planReminders,
   type WorkflowSettings,
@@ -102,7 +105,27 @@ describe('planReminders', () => {
     const record = invoiceRecord({ status: 'overdue', phase: 'overdue', dueDate: '2027-05-31', escalation: { done: 2, lastAt: '2027-04-08T07:00:00.000Z' } });
     const { change, next } = planReminders(record, settings, at('2027-04-10T10:00:00.000Z'));
     expect(next).toBe('wait');
-    expect(change.record).toMatchObject({ phase: 'before_pre_reminder', status: 'scheduled', escalation: { done: 0 } });
+    expect(change.record).toMatchObject({ phase: 'before_pre_reminder', status: 'scheduled', escalation: { done: 0, cycle: 1 } });
+    expect(change.record.escalation.lastAt).toBeUndefined();
+  });
+
+  it('gives a restarted ladder new email keys, so its reminders are not taken for the first cycle\'s', () => {
+    const first = invoiceRecord({ status: 'overdue', phase: 'overdue', escalation: { done: 1, lastAt: '2027-04-01T07:00:00.000Z' } });
+    const restarted = planReminders({ ...first, dueDate: '2027-05-31' }, settings, at('2027-04-10T10:00:00.000Z')).change.record;
+    expect(emailKeys.ladder(first, 0)).toBe('ladder@0');
+    expect(emailKeys.ladder(restarted, 0)).toBe('ladder@c1@0');
+    const again = planReminders({ ...restarted, escalation: { ...restarted.escalation, done: 2, lastAt: '2027-06-10T07:00:00.000Z' }, dueDate: '2027-08-31' }, settings, at('2027-06-12T10:00:00.000Z'));
+    expect(emailKeys.ladder(again.change.record, 0)).toBe('ladder@c2@0');
+  });
+
+  it('keeps the ladder\'s cycle when a replan finds nothing done on it', () => {
+    const record = invoiceRecord({ escalation: { done: 0, cycle: 3 } });
+    expect(planReminders(record, settings, at('2027-03-01T10:00:00.000Z')).change.record.escalation).toEqual({ done: 0, cycle: 3 });
+  });
+
+  it('keys the pre-reminder by the due date and by how many times it changed', () => {
+    expect(emailKeys.preReminder(invoiceRecord())).toBe('pre_reminder@2027-03-31');
+    expect(emailKeys.preReminder(invoiceRecord({ dueDateChanges: 2 }))).toBe('pre_reminder@2027-03-31#2');
   });
 
   it('goes overdue at the very instant the due date has passed', () => {
@@ -396,6 +419,15 @@ describe('the deadline steps', () => {
     const change = breakPromise(record, settings, at('2027-04-09T07:00:00.000Z'));
     expect(change.record).toMatchObject({ phase: 'overdue', status: 'overdue', escalation: { done: 0, lastAt: '2027-04-09T07:00:00.000Z' } });
     expect(change.timeline).toEqual([{ type: 'promise_broken', at: '2027-04-09T07:00:00.000Z', promisedDate: '2027-04-05' }]);
+    expect(change.record.promise?.brokenAt).toBe('2027-04-09T07:00:00.000Z');
+    expect(hasOpenPromise(change.record)).toBe(false);
+    expect(hasOpenPromise(record)).toBe(true);
+  });
+
+  it('do not take a broken promise for an open one on a replan', () => {
+    const broken = { ...promise('2027-04-05'), brokenAt: '2027-04-09T07:00:00.000Z' };
+    const record = invoiceRecord({ phase: 'overdue', status: 'promised', promise: broken, escalation: { done: 0, lastAt: '2027-04-09T07:00:00.000Z' } });
+    expect(planReminders(record, settings, at('2027-04-10T10:00:00.000Z')).change.record.phase).toBe('overdue');
   });
 
   it('do not call an invoice overdue when a promise made for a date before the due date is broken', () => {
@@ -418,5 +450,27 @@ describe('the deadline steps', () => {
     const record = invoiceRecord({ phase: 'overdue', status: 'overdue', escalation: { done: 4, lastAt: '2027-04-30T07:00:00.000Z' }, nextActionAt: '2027-05-18T07:00:00.000Z' });
     expect(planEscalation(record, settings, at('2027-05-17T07:00:00.000Z')).next).toBe('wait');
     expect(planEscalation(record, settings, at('2027-05-18T07:00:00.000Z')).next).toBe('hand_off');
+  });
+});
+
+describe('handOff', () => {
+  const now = at('2027-05-18T07:00:00.000Z');
+  const onTheLadder = invoiceRecord({ phase: 'overdue', status: 'overdue', escalation: { done: 4 }, parkedToken: 'token', nextActionAt: '2027-05-18T07:00:00.000Z' });
+
+  it('commits the hand-off on the record, once, saying where the evidence is', () => {
+    const { change, next } = handOff(onTheLadder, now);
+    expect(next).toBe('handed_off');
+    expect(change.record).toMatchObject({ status: 'handed_off', phase: 'closed', handedOffAt: '2027-05-18T07:00:00.000Z' });
+    expect(change.record.nextActionAt).toBeUndefined();
+    expect(change.record.parkedToken).toBeUndefined();
+    expect(change.timeline).toEqual([{ type: 'handed_off', at: '2027-05-18T07:00:00.000Z', evidence: '/invoices/F-2027-0042/evidence' }]);
+    const retried = handOff(change.record, at('2027-05-18T07:00:05.000Z'));
+    expect(retried).toEqual({ change: { record: change.record }, next: 'handed_off' });
+  });
+
+  it('hands off nothing when a payment or a cancellation got there first', () => {
+    expect(handOff({ ...onTheLadder, status: 'paid', phase: 'closed' }, now).next).toBe('paid');
+    expect(handOff({ ...onTheLadder, status: 'cancelled', phase: 'closed' }, now).next).toBe('cancelled');
+    expect(handOff({ ...onTheLadder, status: 'paid', phase: 'closed' }, now).change.record.status).toBe('paid');
   });
 });

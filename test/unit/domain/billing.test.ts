@@ -1,0 +1,182 @@
+/**
+ * The billing changes (shared/domain/billing.ts) as pure functions of a record, a request and a fixed time: payments in
+ * every status, the bounds on dates, and where a resolved dispute leaves the invoice. Money rules are also checked as
+ * properties over random payment sequences (fast-check; a failure prints the seed and the shortest counter-example).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  callOutcome,
+  checkDueDate,
+  customerAnswer,
+  disputeResolution,
+  payment,
+  paymentNeedsTeam,
+  promiseDateProblem,
+  type BillingSettings,
+} from '../../../shared/domain/billing';
+import { DEFAULT_CALENDAR } from '../../../shared/domain/calendar';
+import { ValidationError } from '../../../shared/domain/errors';
+import { CLOSED_STATUSES, type InvoiceRecord, type InvoiceStatus } from '../../../shared/domain/invoice';
+import { DEFAULT_POLICY } from '../../../shared/domain/policy';
+import { invoiceRecord } from '../../support/fixtures';
+
+const settings: BillingSettings = { calendar: DEFAULT_CALENDAR, policy: DEFAULT_POLICY, executionHorizonDays: 240 };
+/** Saturday 20 March 2027, 11:00 in Paris. */
+const NOW = new Date('2027-03-20T10:00:00.000Z');
+const EUR = (value: number) => ({ value, currency: 'EUR' });
+const pay = (value: number, reference: string, paidAt = '2027-03-19') => ({ amount: EUR(value), paidAt, reference });
+
+/** The validation details a change refuses with. */
+function refusal(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ValidationError) return error.details;
+    throw error;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+describe('payment', () => {
+  it('lowers what is owed on a partial payment and changes no branch', () => {
+    const change = payment(invoiceRecord({ status: 'awaiting_reply' }), pay(23_456, 'VIR-1'), settings, NOW)!;
+    expect(change.record).toMatchObject({ status: 'awaiting_reply', outstanding: EUR(100_000), partiallyPaid: true, paymentReferences: ['VIR-1'] });
+    expect(change.event).toBeUndefined();
+  });
+
+  it('closes an open invoice paid in full and tells the execution', () => {
+    const change = payment(invoiceRecord({ status: 'overdue', phase: 'overdue' }), pay(123_456, 'VIR-2'), settings, NOW)!;
+    expect(change.record).toMatchObject({ status: 'paid', phase: 'closed', outstanding: EUR(0), partiallyPaid: false });
+    expect(change.record.creditBalance).toBeUndefined();
+    expect(change.event).toEqual({ type: 'payment' });
+  });
+
+  it('keeps what exceeds the amount owed as a credit balance', () => {
+    const change = payment(invoiceRecord({ outstanding: EUR(10_000), partiallyPaid: true }), pay(999_999, 'VIR-3'), settings, NOW)!;
+    expect(change.record).toMatchObject({ status: 'paid', outstanding: EUR(0), creditBalance: EUR(989_999) });
+    expect(change.timeline?.[0]).toMatchObject({ type: 'payment', overpaid: EUR(989_999), outstanding: EUR(0) });
+  });
+
+  it('settles a handed-off invoice without an event (its execution has ended), keeping the hand-off', () => {
+    const record = invoiceRecord({ status: 'handed_off', phase: 'closed', handedOffAt: '2027-05-18T07:00:00.000Z' });
+    const partial = payment(record, pay(100_000, 'VIR-4', '2027-05-20'), settings, new Date('2027-05-20T10:00:00.000Z'))!;
+    expect(partial.record).toMatchObject({ status: 'handed_off', outstanding: EUR(23_456) });
+    expect(partial.timeline?.[0]).toMatchObject({ receivedAfter: 'after_hand_off' });
+    const rest = payment(partial.record, pay(23_456, 'VIR-5', '2027-05-20'), settings, new Date('2027-05-20T10:00:00.000Z'))!;
+    expect(rest.record).toMatchObject({ status: 'paid', phase: 'closed', handedOffAt: '2027-05-18T07:00:00.000Z', outstanding: EUR(0) });
+    expect(rest.event).toBeUndefined();
+    expect(paymentNeedsTeam(partial.record, rest.record)).toBe('after_close');
+  });
+
+  it('turns a payment on a paid or cancelled invoice into credit, the status as it was', () => {
+    for (const status of ['paid', 'cancelled'] as const) {
+      const record = invoiceRecord({ status, phase: 'closed', outstanding: EUR(status === 'paid' ? 0 : 123_456) });
+      const change = payment(record, pay(5_000, 'VIR-6'), settings, NOW)!;
+      expect(change.record).toMatchObject({ status, outstanding: record.outstanding, creditBalance: EUR(5_000) });
+      expect(change.event).toBeUndefined();
+      expect(change.timeline?.[0]).toMatchObject({ receivedAfter: status === 'paid' ? 'after_payment' : 'after_cancellation' });
+    }
+  });
+
+  it('counts a reference once, and refuses another currency or a date to come', () => {
+    const record = invoiceRecord({ paymentReferences: ['VIR-7'] });
+    expect(payment(record, pay(1, 'VIR-7'), settings, NOW)).toBeUndefined();
+    expect(refusal(() => payment(record, { ...pay(1, 'X'), amount: { value: 1, currency: 'USD' } }, settings, NOW))).toEqual([
+      { path: 'amount.currency', message: 'expected EUR' },
+    ]);
+    // 20 March in Paris: the 21st is tomorrow; 10:06Z is six minutes ahead of the clock.
+    for (const paidAt of ['2027-03-21', '2027-03-20T10:06:00Z']) {
+      expect(refusal(() => payment(record, pay(1, 'Y', paidAt), settings, NOW))).toEqual([{ path: 'paidAt', message: 'a payment cannot be dated in the future' }]);
+    }
+    expect(payment(record, pay(1, 'Z', '2027-03-20'), settings, NOW)).toBeDefined();
+  });
+
+  it('keeps the money exact over any sequence of payments in any status: owed + credit moves by what was paid', () => {
+    const statuses: InvoiceStatus[] = ['scheduled', 'awaiting_reply', 'promised', 'disputed', 'overdue', 'paid', 'cancelled', 'handed_off'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...statuses),
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.array(fc.record({ value: fc.integer({ min: 1, max: 5_000_000 }), reference: fc.constantFrom('A', 'B', 'C', 'D', 'E', 'F') }), { maxLength: 12 }),
+        (status, amount, payments) => {
+          let record: InvoiceRecord = invoiceRecord({ status, phase: CLOSED_STATUSES.has(status) ? 'closed' : 'overdue', amount: EUR(amount), outstanding: EUR(status === 'paid' ? 0 : amount) });
+          const owedAtStart = status === 'paid' || status === 'cancelled' ? 0 : amount;
+          let received = 0;
+          for (const p of payments) {
+            const change = payment(record, pay(p.value, p.reference), settings, NOW);
+            const counted = !record.paymentReferences.includes(p.reference);
+            expect(change === undefined).toBe(!counted);
+            if (!change) continue;
+            received += p.value;
+            const before = record;
+            record = change.record;
+            const owed = record.status === 'cancelled' ? 0 : record.outstanding.value;
+            expect(record.outstanding.value).toBeGreaterThanOrEqual(0);
+            expect(owed + (record.creditBalance?.value ?? 0)).toBe(Math.max(0, owedAtStart - received) + Math.max(0, received - owedAtStart));
+            // Closed stays closed; an open invoice closes exactly when nothing is owed, and only then tells the execution.
+            if (CLOSED_STATUSES.has(before.status)) expect(CLOSED_STATUSES.has(record.status)).toBe(true);
+            if (!CLOSED_STATUSES.has(before.status)) expect(change.event !== undefined).toBe(record.outstanding.value === 0);
+            if (before.status === 'handed_off' && record.outstanding.value === 0) expect(record.status).toBe('paid');
+          }
+        },
+      ),
+    );
+  });
+});
+
+describe('promise dates', () => {
+  it('are taken from today up to maxPromiseDays ahead, whatever the due date', () => {
+    expect(promiseDateProblem('2027-03-19', DEFAULT_POLICY, '2027-03-20')).toBe('past');
+    expect(promiseDateProblem('2027-03-20', DEFAULT_POLICY, '2027-03-20')).toBeUndefined();
+    expect(promiseDateProblem('2027-05-19', DEFAULT_POLICY, '2027-03-20')).toBeUndefined();
+    expect(promiseDateProblem('2027-05-20', DEFAULT_POLICY, '2027-03-20')).toBe('too_far');
+    expect(promiseDateProblem('2099-12-31', { ...DEFAULT_POLICY, maxPromiseDays: 365 }, '2027-03-20')).toBe('too_far');
+  });
+
+  it('refuse a customer\'s promise in the past or too far ahead, saying which, in the creditor\'s calendar', () => {
+    const record = invoiceRecord({ status: 'awaiting_reply' });
+    const answer = (promisedDate: string) => () =>
+      customerAnswer(record, 'compta@boulangerie-martin.fr', { action: 'promise', promisedDate, paymentMethod: 'transfer', message: undefined }, settings, NOW);
+    expect(refusal(answer('2027-03-19'))).toEqual([{ path: 'promisedDate', message: 'the promised date is before today (2027-03-20)', code: 'promise_past' }]);
+    expect(refusal(answer('2100-01-01'))).toEqual([
+      expect.objectContaining({ path: 'promisedDate', code: 'promise_too_far', message: expect.stringContaining('after 2027-05-19') }),
+    ]);
+    expect(answer('2027-04-15')()?.record.promise).toMatchObject({ date: '2027-04-15', afterDueDate: true });
+  });
+
+  it('hold for a promise taken on the phone too', () => {
+    const record = invoiceRecord({ status: 'overdue', phase: 'overdue' });
+    expect(refusal(() => callOutcome(record, { outcome: 'promised', promisedDate: '2027-01-05' }, settings, NOW))).toEqual([
+      expect.objectContaining({ code: 'promise_past' }),
+    ]);
+    expect(callOutcome(record, { outcome: 'promised', promisedDate: '2027-03-22' }, settings, NOW).record.status).toBe('promised');
+  });
+});
+
+describe('due dates', () => {
+  it('are taken from five years back to three years ahead of today', () => {
+    expect(() => checkDueDate('2022-03-20', settings, NOW)).not.toThrow();
+    expect(() => checkDueDate('2030-03-20', settings, NOW)).not.toThrow();
+    expect(refusal(() => checkDueDate('2022-03-19', settings, NOW))).toEqual([{ path: 'dueDate', message: 'the due date must lie between 2022-03-20 and 2030-03-20' }]);
+    expect(refusal(() => checkDueDate('2030-03-21', settings, NOW))).toEqual([expect.objectContaining({ path: 'dueDate' })]);
+  });
+});
+
+describe('disputeResolution', () => {
+  const promised = { date: '2027-04-05', method: 'transfer' as const, afterDueDate: true, at: '2027-03-22T10:00:00.000Z', source: 'customer' as const };
+  const dispute = { reason: 'wrong_amount' as const, at: '2027-03-23T10:00:00.000Z', status: 'open' as const };
+
+  it('puts a promise still open back in place when the dispute is rejected', () => {
+    const record = invoiceRecord({ status: 'disputed', phase: 'disputed', promise: promised, dispute });
+    const change = disputeResolution(record, { outcome: 'rejected' }, settings, new Date('2027-03-24T10:00:00.000Z'));
+    expect(change.record.status).toBe('promised');
+    expect(change.event).toEqual({ type: 'dispute_resolved' });
+  });
+
+  it('does not revive a promise that was broken before the dispute', () => {
+    const record = invoiceRecord({ status: 'disputed', phase: 'disputed', promise: { ...promised, brokenAt: '2027-04-09T07:00:00.000Z' }, dispute });
+    const change = disputeResolution(record, { outcome: 'rejected' }, settings, new Date('2027-04-12T10:00:00.000Z'));
+    expect(change.record.status).toBe('overdue');
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * The execution's email steps (shared/services/email-steps.ts) against the real store: each email leaves once per
+ * cause, a step retried after a failure sends nothing twice and says it once on the timeline, and every escalation
+ * entry has its email.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ExecutionState } from '../../../shared/domain/execution-state';
+import type { InvoiceStore } from '../../../shared/ports';
+import { runEmailStep } from '../../../shared/services/email-steps';
+import { SETTINGS, useServiceWorld } from '../../support/service-world';
+
+const world = useServiceWorld('F-ES', '2027-04-01T07:00:00.000Z');
+const overdue = { status: 'overdue' as const, phase: 'overdue' as const, escalation: { done: 0 }, nextActionAt: '2027-04-01T07:00:00.000Z' };
+const state = (invoiceId: string): ExecutionState => ({ invoiceId, revision: 1, step: 7, phase: 'overdue', next: 'escalate' });
+
+/** A store whose next record write fails once, as when Lambda dies after the emails and before the step's write. */
+function failingOnceOnWrite(): InvoiceStore {
+  const store: InvoiceStore = Object.create(world.store);
+  let failures = 1;
+  store.putInvoice = async (record) => {
+    if (failures-- > 0) throw Object.assign(new Error('Task timed out after 30.00 seconds'), { name: 'TimeoutError' });
+    return world.store.putInvoice(record);
+  };
+  return store;
+}
+
+describe('the escalation step', () => {
+  it('sends the rung\'s email once and says so once on the timeline, even when retried after a failure', async () => {
+    const { invoiceId } = await world.stored(overdue);
+
+    await expect(runEmailStep({ ...world.deps, store: failingOnceOnWrite() }, SETTINGS, state(invoiceId), 'escalation')).rejects.toThrow('timed out');
+    const next = await runEmailStep(world.deps, SETTINGS, state(invoiceId), 'escalation');
+
+    expect(next.next).toBe('overdue');
+    expect(world.mailer.sent.map((e) => e.subject)).toEqual([expect.stringContaining('Rappel')]);
+    const record = await world.read(invoiceId);
+    expect(record.escalation).toMatchObject({ done: 1, lastAt: '2027-04-01T07:00:00.000Z' });
+    // (The clock stands still here, so the two entries share an instant and their order is the store's.)
+    const timeline = await world.store.listTimeline(invoiceId);
+    expect(timeline.map((t) => t.type).sort()).toEqual(['email_sent', 'escalation']);
+    expect(timeline.find((t) => t.type === 'escalation')).toMatchObject({ step: 1, action: 'reminder_email', emailed: true });
+  });
+
+  it('sends a restarted ladder\'s first reminder again: a new cycle is a new cause', async () => {
+    const { invoiceId } = await world.stored(overdue);
+    await runEmailStep(world.deps, SETTINGS, state(invoiceId), 'escalation');
+    const record = await world.read(invoiceId);
+    await world.store.putInvoice({ ...record, escalation: { done: 0, cycle: 1 }, version: record.version + 1 });
+
+    await runEmailStep(world.deps, SETTINGS, state(invoiceId), 'escalation');
+
+    expect(world.mailer.sent).toHaveLength(2);
+    const entries = (await world.store.listTimeline(invoiceId)).filter((t) => t.type === 'escalation');
+    expect(entries.map((t) => [t.step, t.emailed])).toEqual([[1, true], [1, true]]);
+  });
+
+  it('goes on with the ladder when no contact can receive email, saying why no email left', async () => {
+    const { invoiceId } = await world.stored({ ...overdue, suppressedEmails: ['compta@boulangerie-martin.fr'] });
+    await runEmailStep(world.deps, SETTINGS, state(invoiceId), 'escalation');
+
+    expect(world.mailer.sent).toEqual([]);
+    expect((await world.read(invoiceId)).escalation.done).toBe(1);
+    expect((await world.store.listTimeline(invoiceId)).map((t) => [t.type, t.emailed, t.reason])).toEqual([
+      ['escalation', false, 'no contact of the customer can receive email'],
+    ]);
+  });
+
+  it('gives the team the call task on the phone rung, once', async () => {
+    const { invoiceId } = await world.stored({ ...overdue, escalation: { done: 1, lastAt: '2027-03-25T08:00:00.000Z' } });
+    await runEmailStep(world.deps, SETTINGS, state(invoiceId), 'escalation');
+    expect(world.mailer.sent.map((e) => [e.to, e.subject])).toEqual([[[SETTINGS.teamEmail], expect.stringContaining('Phone call to make')]]);
+    expect((await world.store.listTimeline(invoiceId)).map((t) => t.type).sort()).toEqual(['call_task', 'team_notified']);
+  });
+});
+
+describe('the pre-reminder step', () => {
+  it('leaves a paid invoice as it is, whatever the wait that led to it', async () => {
+    const { invoiceId } = await world.stored({ status: 'paid', phase: 'closed', nextActionAt: undefined });
+    await runEmailStep(world.deps, SETTINGS, { ...state(invoiceId), phase: 'before_pre_reminder' }, 'pre_reminder');
+    const record = await world.read(invoiceId);
+    expect(record).toMatchObject({ status: 'paid', phase: 'closed' });
+    expect(record.preReminderSentFor).toBeUndefined();
+    expect(world.mailer.sent).toEqual([]);
+  });
+});

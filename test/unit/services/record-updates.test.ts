@@ -1,0 +1,82 @@
+/**
+ * Conditional updates of an invoice (shared/services/record-updates.ts) against the real store: a change's timeline
+ * entries exist as soon as the change does, racing writers never get a 5xx, and a failed wake-up only delays an event.
+ */
+import { describe, expect, it } from 'vitest';
+import { ConflictError, VersionConflict } from '../../../shared/domain/errors';
+import { timelineEntry } from '../../../shared/domain/invoice';
+import type { InvoiceStore } from '../../../shared/ports';
+import { mutateInvoice, readTimeline, recordEvent } from '../../../shared/services/record-updates';
+import { useServiceWorld } from '../../support/service-world';
+
+const world = useServiceWorld('F-RU');
+const note = (text: string) => (record: Parameters<Parameters<typeof mutateInvoice>[2]>[0], now: Date) => ({
+  record: { ...record, warnings: [...record.warnings, text] },
+  timeline: [timelineEntry('call_outcome', now, { note: text })],
+});
+
+describe('mutateInvoice', () => {
+  it('keeps a change\'s timeline entries when writing them to the timeline fails, and writes them with the next change', async () => {
+    const { invoiceId } = await world.stored();
+    const flaky: InvoiceStore = Object.create(world.store);
+    flaky.appendTimeline = async () => {
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    };
+
+    const { record } = await mutateInvoice({ ...world.deps, store: flaky }, invoiceId, note('first call'));
+
+    expect(await world.store.listTimeline(invoiceId)).toEqual([]);
+    expect((await readTimeline(world.store, record)).map((t) => t.note)).toEqual(['first call']);
+    world.clock.set('2027-03-19T09:00:00.000Z');
+    const second = await mutateInvoice(world.deps, invoiceId, note('second call'));
+    expect((await world.store.listTimeline(invoiceId)).map((t) => t.note)).toEqual(['first call', 'second call']);
+    expect((await readTimeline(world.store, second.record)).map((t) => t.note)).toEqual(['first call', 'second call']);
+  });
+
+  it('writes a change\'s entries once however often they are written again', async () => {
+    const { invoiceId } = await world.stored();
+    await mutateInvoice(world.deps, invoiceId, note('only once'));
+    for (const text of ['a', 'b', 'c']) await mutateInvoice(world.deps, invoiceId, (record) => ({ record: { ...record, warnings: [...record.warnings, text] } }));
+    expect((await world.store.listTimeline(invoiceId)).map((t) => t.note)).toEqual(['only once']);
+  });
+
+  it('answers 409 concurrent_update, having changed nothing, to a writer that keeps losing the race', async () => {
+    const { invoiceId } = await world.stored();
+    const contended: InvoiceStore = Object.create(world.store);
+    let attempts = 0;
+    contended.putInvoice = async () => {
+      attempts++;
+      throw new VersionConflict(`invoice ${invoiceId}`);
+    };
+    const error = await mutateInvoice({ ...world.deps, store: contended }, invoiceId, note('never')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ status: 409, code: 'concurrent_update' });
+    expect(attempts).toBe(30);
+    expect((await world.read(invoiceId)).version).toBe(1);
+  });
+});
+
+describe('recordEvent', () => {
+  const paymentEvent = (record: Parameters<Parameters<typeof mutateInvoice>[2]>[0]) =>
+    record.status === 'paid' ? undefined : { record: { ...record, status: 'paid' as const }, event: { type: 'payment' as const } };
+
+  it('keeps the event on the record when the wake-up fails, and wakes the execution on the caller\'s retry', async () => {
+    const { invoiceId } = await world.stored({ parkedToken: 'AQCEAAAAKgAAAAMAAAAA+token==' });
+    let refusals = 1;
+    const throttled = Object.create(world.workflow);
+    throttled.wake = async (token: string, output: object) => {
+      if (refusals-- > 0) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      return world.workflow.wake(token, output);
+    };
+    const deps = { ...world.deps, workflow: throttled };
+
+    const first = await recordEvent(deps, invoiceId, paymentEvent);
+    expect(first.changed).toBe(true);
+    expect(first.record.pendingEvents.map((e) => e.type)).toEqual(['payment']);
+    expect(world.workflow.of('wake')).toEqual([]);
+
+    const retry = await recordEvent(deps, invoiceId, paymentEvent);
+    expect(retry.changed).toBe(false);
+    expect(world.workflow.of('wake')).toEqual([{ op: 'wake', taskToken: 'AQCEAAAAKgAAAAMAAAAA+token==', output: { woken: 'pending' } }]);
+  });
+});
