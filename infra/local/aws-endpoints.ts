@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { wallClockInstant } from '../../shared/domain/calendar';
 import { StepFunctionsError, type LocalEngine } from './engine';
+import type { FaultInjector } from './faults';
 import type { TimerHandle, VirtualClock } from './virtual-clock';
 
 const ACCOUNT = '000000000000';
@@ -43,7 +44,7 @@ function sendSfn(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-export function handleStepFunctions(engine: LocalEngine, req: IncomingMessage, res: ServerResponse, body: string): void {
+export function handleStepFunctions(engine: LocalEngine, req: IncomingMessage, res: ServerResponse, body: string, faults?: FaultInjector): void {
   const target = String(req.headers['x-amz-target'] ?? '');
   const operation = target.startsWith('AWSStepFunctions.') ? target.slice('AWSStepFunctions.'.length) : '';
   if (req.method !== 'POST' || !operation) {
@@ -55,6 +56,10 @@ export function handleStepFunctions(engine: LocalEngine, req: IncomingMessage, r
     request = body ? (JSON.parse(body) as Record<string, string | undefined>) : {};
   } catch {
     sendSfn(res, 400, { __type: 'SerializationException', message: 'Malformed JSON body' });
+    return;
+  }
+  if ((operation === 'StartExecution' || operation === 'SendTaskSuccess') && faults?.strikes('sfnThrottle')) {
+    sendSfn(res, 400, { __type: 'ThrottlingException', message: 'Injected fault: Rate exceeded' });
     return;
   }
   try {

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { TZDate } from '@date-fns/tz';
 import { add } from 'date-fns';
 import { parse as parseDuration, type Duration } from 'tinyduration';
@@ -28,6 +29,7 @@ import { instrumentDynamoDbClient } from './metrics';
 import { handleApiRequest } from './http-api';
 import { RecordingMailer, type OutboxEntry } from './outbox';
 import { LocalSesEvents } from './ses-events';
+import { FaultInjector, startFaultyDynamoProxy, startFaultySesProxy, type FaultRates } from './faults';
 import { VirtualClock } from './virtual-clock';
 
 export const TABLE_NAME = 'dunning';
@@ -61,6 +63,8 @@ export interface LocalRuntimeOptions {
   projectRoot?: string;
   /** Log lines of the runtime itself (default console.log). */
   log?: (message: string) => void;
+  /** The fault mode (infra/local/faults.ts): what fails, how often, from which seed. Default: nothing fails. */
+  faults?: { rates: FaultRates; seed: number };
 }
 
 export interface LocalRuntime {
@@ -72,6 +76,8 @@ export interface LocalRuntime {
   scheduler: LocalScheduler;
   outbox: OutboxEntry[];
   endpoints: { dynamodb: string; sesv2: string; sfn: string; scheduler: string };
+  /** The fault mode's injector, when it is on (what it injected so far: `faults.injected`). */
+  faults?: FaultInjector;
   /** Resolves once every due timer has fired and nothing is in flight. */
   settle(): Promise<Date>;
   stop(): Promise<void>;
@@ -217,6 +223,19 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
           dynamoServer.close(() => resolveClose());
         }),
     );
+    const emulatorUrl = `http://127.0.0.1:${dynamoPort}`;
+    const faults = options.faults ? new FaultInjector(options.faults.rates, options.faults.seed) : undefined;
+    let dynamoUrl = emulatorUrl;
+    if (faults) {
+      const emulator = new DynamoDBClient({ endpoint: emulatorUrl, region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      const proxy = await startFaultyDynamoProxy(emulatorUrl, emulator, faults);
+      dynamoUrl = proxy.url;
+      cleanups.push(() => {
+        emulator.destroy();
+        return close(proxy.server);
+      });
+      log(`[faults] on, seed ${faults.seed}: ${JSON.stringify(faults.rates)}`);
+    }
 
     // SES v2 emulator (and its mail viewer).
     const { default: sesServer } = (await import('aws-ses-v2-local')) as unknown as {
@@ -225,6 +244,12 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
     const ses = await sesServer({ host: '127.0.0.1', port: options.sesPort ?? 0 });
     const sesPort = (ses.address() as AddressInfo).port;
     cleanups.push(() => close(ses));
+    let sesUrl = `http://127.0.0.1:${sesPort}`;
+    if (faults) {
+      const proxy = await startFaultySesProxy(sesUrl, faults);
+      sesUrl = proxy.url;
+      cleanups.push(() => close(proxy.server));
+    }
 
     // The API, the local Step Functions and Scheduler endpoints and the /_local routes, on one server.
     let ready: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
@@ -240,8 +265,8 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
     cleanups.push(() => close(server));
     const url = `http://127.0.0.1:${port}`;
     const endpoints = {
-      dynamodb: `http://127.0.0.1:${dynamoPort}`,
-      sesv2: `http://127.0.0.1:${sesPort}`,
+      dynamodb: dynamoUrl,
+      sesv2: sesUrl,
       sfn: `${url}${SFN_PATH}`,
       scheduler: `${url}${SCHEDULER_PATH}`,
     };
@@ -272,20 +297,21 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
     });
     delete process.env.AWS_SESSION_TOKEN;
 
-    await createTable(endpoints.dynamodb, log);
+    await createTable(emulatorUrl, log);
 
-    const { dynamoDbClient, resetClients } = await import('../../shared/adapters/aws-clients');
+    const { dynamoDbClient, setClientDefaults } = await import('../../shared/adapters/aws-clients');
     const { getConfig, getDependencies, overrideDependencies, resetDependencies } = await import(
       '../../shared/lambda/dependencies'
     );
     const { sesMailer } = await import('../../shared/lambda/adapters');
-    resetClients();
+    // The SDK's own retries (three attempts, as on AWS) without its real-time pauses of up to seconds.
+    setClientDefaults({ retryStrategy: new ConfiguredRetryStrategy(3, (attempt: number) => 5 * attempt) });
     resetDependencies();
     // DynamoDB request units for test/bench (the handlers' client; document clients share its middleware).
     instrumentDynamoDbClient(dynamoDbClient());
     cleanups.push(() => {
       resetDependencies();
-      resetClients();
+      setClientDefaults({});
     });
     // SES configuration-set events (EventBridge → functions/ses-events.ts on AWS), following the mailbox simulator.
     const sesEvents = functions.exists(EVENT_HANDLERS.sesEvents)
@@ -384,7 +410,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       const path = requestUrl.pathname;
       const body = await readBody(req);
       if (path === SFN_PATH || path.startsWith(`${SFN_PATH}/`)) {
-        return handleStepFunctions(engine, req, res, body.toString('utf8'));
+        return handleStepFunctions(engine, req, res, body.toString('utf8'), faults);
       }
       if (path === SCHEDULER_PATH || path.startsWith(`${SCHEDULER_PATH}/`)) {
         return scheduler.handle(req, res, path.slice(SCHEDULER_PATH.length) || '/', requestUrl.searchParams, body.toString('utf8'));
@@ -403,6 +429,9 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
           if (error instanceof StepFunctionsError) return sendJson(res, 404, { error: { code: 'not_found', message: error.message } });
           throw error;
         }
+      }
+      if (path === '/_local/faults' && req.method === 'GET') {
+        return sendJson(res, 200, faults ? { seed: faults.seed, rates: faults.rates, injected: faults.injected } : { off: true });
       }
       if (path === '/_local/schedules' && req.method === 'GET') {
         return sendJson(res, 200, { schedules: scheduler.list(), timers: clock.pending() });
@@ -431,6 +460,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       scheduler,
       outbox: mailer.outbox,
       endpoints,
+      ...(faults ? { faults } : {}),
       settle: () => clock.settle(),
       stop,
     };

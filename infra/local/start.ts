@@ -1,8 +1,10 @@
 /**
  * `npm start`: the whole system on this machine, no AWS account.
  * Environment: PORT (default 3000), DUNNING_API_KEY (default local-dev-key), LOCAL_DATA_DIR (keep DynamoDB data on
- * disk), CLOCK_SPEED (virtual ms per real ms: 1 = real pace, 0 = frozen, 86400 = a day per second), SES_PORT.
+ * disk), CLOCK_SPEED (virtual ms per real ms: 1 = real pace, 0 = frozen, 86400 = a day per second), SES_PORT,
+ * LOCAL_FAULTS and LOCAL_FAULT_SEED (the fault mode, infra/local/faults.ts).
  */
+import { parseFaultRates } from './faults';
 import { createLocalRuntime, DEFAULT_API_KEY } from './runtime';
 
 function numberFromEnv(name: string, fallback: number): number {
@@ -16,7 +18,9 @@ function numberFromEnv(name: string, fallback: number): number {
   return parsed;
 }
 
+const faultRates = parseFaultRates(process.env.LOCAL_FAULTS);
 const runtime = await createLocalRuntime({
+  ...(faultRates ? { faults: { rates: faultRates, seed: numberFromEnv('LOCAL_FAULT_SEED', Date.now() % 2 ** 31) } } : {}),
   port: numberFromEnv('PORT', 3000),
   apiKey: process.env.DUNNING_API_KEY || DEFAULT_API_KEY,
   persistDir: process.env.LOCAL_DATA_DIR || undefined,
@@ -34,6 +38,7 @@ Preventive dunning — local runtime
   Outbox (JSON)    ${url}/_local/outbox
   Executions       ${url}/_local/executions
   Data             ${process.env.LOCAL_DATA_DIR ? `DynamoDB on disk in ${process.env.LOCAL_DATA_DIR}` : 'in memory (set LOCAL_DATA_DIR to keep it)'}
+  Faults           ${runtime.faults ? `ON, seed ${runtime.faults.seed} (${url}/_local/faults)` : 'off (LOCAL_FAULTS=default to inject AWS-like failures)'}
 
 Try:
   curl -s -X POST ${url}/invoices -H 'Authorization: Bearer ${apiKey}' -H 'content-type: application/json' -d '{

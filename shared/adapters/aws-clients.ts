@@ -11,12 +11,13 @@ interface Destroyable {
 }
 
 const clients = new Map<new (config: object) => Destroyable, Destroyable>();
+let defaults: object = {};
 
 /** The shared client of a service, e.g. `awsClient(SESv2Client)`. */
 export function awsClient<T extends Destroyable>(Client: new (config: object) => T): T {
   let client = clients.get(Client) as T | undefined;
   if (!client) {
-    client = new Client({});
+    client = new Client({ ...defaults });
     clients.set(Client, client);
   }
   return client;
@@ -24,6 +25,16 @@ export function awsClient<T extends Destroyable>(Client: new (config: object) =>
 
 export function dynamoDbClient(): DynamoDBClient {
   return awsClient(DynamoDBClient);
+}
+
+/**
+ * Configuration given to every client created from now on; the clients so far are forgotten. Lambda sets none; the
+ * local runtime shortens the SDK's retry pauses, as it does the state machine's (its virtual clock has no use for
+ * real-time waits).
+ */
+export function setClientDefaults(config: object): void {
+  defaults = config;
+  resetClients();
 }
 
 /** Forgets the clients so that a test can change the environment (endpoints, region) and get fresh ones. */

@@ -259,6 +259,10 @@ export function disputeResolution(record: InvoiceRecord, body: ResolveDisputeBod
     const paidSoFar = record.amount.value - record.outstanding.value;
     next.amount = corrected;
     next.outstanding = { value: Math.max(0, corrected.value - paidSoFar), currency: corrected.currency };
+    // Paid beyond the corrected amount already: the difference is due back to the customer.
+    const excess = paidSoFar - corrected.value;
+    if (excess > 0) next.creditBalance = { value: (record.creditBalance?.value ?? 0) + excess, currency: corrected.currency };
+    timeline[0].outstanding = next.outstanding;
     if (next.outstanding.value === 0) {
       return { record: { ...next, status: 'paid', phase: 'closed', nextActionAt: undefined }, timeline, event: { type: 'payment' } };
     }

@@ -96,6 +96,7 @@ const STEPS = {
         const entry = timelineEntry(rung.action === 'phone_call' ? 'call_task' : 'escalation', now, {
           step: rungIndex + 1,
           action: rung.action,
+          email: key,
           emailed,
           ...(emailed ? {} : { reason: 'no contact of the customer can receive email' }),
         });

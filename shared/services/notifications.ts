@@ -24,7 +24,8 @@ export interface NotificationSettings extends WorkflowSettings {
   publicBaseUrl: string;
 }
 
-const tagsFor = (record: InvoiceRecord, key: string) => ({ invoiceId: record.invoiceId, email: key.split(':')[0] });
+/** SES event tags: the invoice, and the email's cause (its key), so that an email can be told apart from another. */
+const tagsFor = (record: InvoiceRecord, key: string) => ({ invoiceId: record.invoiceId, email: key });
 
 /** What sending one step's email to the customer's contacts came to. */
 export interface CustomerSend {

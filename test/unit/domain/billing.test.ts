@@ -174,6 +174,13 @@ describe('disputeResolution', () => {
     expect(change.event).toEqual({ type: 'dispute_resolved' });
   });
 
+  it('keeps what was paid beyond a lower corrected amount as a credit balance, and closes the invoice', () => {
+    const record = invoiceRecord({ status: 'disputed', phase: 'disputed', dispute, outstanding: EUR(23_456) });
+    const change = disputeResolution(record, { outcome: 'corrected_amount', correctedAmount: EUR(80_000) }, settings, NOW);
+    expect(change.record).toMatchObject({ status: 'paid', amount: EUR(80_000), outstanding: EUR(0), creditBalance: EUR(20_000) });
+    expect(change.timeline?.[0]).toMatchObject({ type: 'dispute_resolved', outstanding: EUR(0) });
+  });
+
   it('does not revive a promise that was broken before the dispute', () => {
     const record = invoiceRecord({ status: 'disputed', phase: 'disputed', promise: { ...promised, brokenAt: '2027-04-09T07:00:00.000Z' }, dispute });
     const change = disputeResolution(record, { outcome: 'rejected' }, settings, new Date('2027-04-12T10:00:00.000Z'));

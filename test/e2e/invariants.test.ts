@@ -1,0 +1,106 @@
+/**
+ * The property suites' oracle (test/e2e/support/invariants.ts) is itself checked: a healthy invoice passes, and each
+ * rule catches the break it is there for, so the suites cannot pass by checking nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Email, ExecutionSummary } from './support/client';
+import { violations, type ObservedInvoice } from './support/invariants';
+
+const EUR = (value: number) => ({ value, currency: 'EUR' });
+const email = (tag: string, sentAt: string, subject = 'Rappel : facture F-1 échue le 31 mars 2027', to = ['ap@customer.example']): Email => ({
+  messageId: `m-${tag}-${sentAt}`,
+  invoiceId: 'F-1',
+  to,
+  subject,
+  text: '',
+  html: '',
+  links: [],
+  tags: { invoiceId: 'F-1', email: tag },
+  sentAt,
+});
+const execution = (status: string, currentState: string, parked = false): ExecutionSummary =>
+  ({ name: 'F-1-r1', invoiceId: 'F-1', status, currentState, parked, startedAt: '2027-01-04T07:00:00.000Z' }) as ExecutionSummary;
+
+/** A paid invoice: a reminder, a payment that settled it, the execution ended in Paid. */
+function healthy(): ObservedInvoice {
+  return {
+    invoice: {
+      invoiceId: 'F-1',
+      status: 'paid',
+      partiallyPaid: false,
+      customer: { id: 'C', name: 'Customer', language: 'fr', contacts: [] },
+      amount: EUR(10_000),
+      outstanding: EUR(0),
+      issueDate: '2027-01-04',
+      dueDate: '2027-03-31',
+      executionName: 'F-1-r1',
+      preReminderAt: '2027-03-19T08:00:00.000Z',
+      warnings: [],
+      timeline: [
+        { type: 'email_sent', at: '2027-04-01T07:00:00.000Z' },
+        { type: 'escalation', at: '2027-04-01T07:00:01.000Z', step: 1, emailed: true, email: 'ladder@0' },
+        { type: 'payment', at: '2027-04-03T10:00:00.000Z', reference: 'VIR-1', outstanding: EUR(0) },
+      ],
+    },
+    emails: [email('ladder@0', '2027-04-01T07:00:00.000Z')],
+    executions: [execution('SUCCEEDED', 'Paid')],
+    acceptedPayments: [{ reference: 'VIR-1', amount: EUR(10_000) }],
+    cancelled: false,
+  };
+}
+
+const check = (observed: ObservedInvoice, faults = false) => violations(observed, { faults });
+
+describe('the invariants', () => {
+  it('hold for a healthy invoice', () => {
+    expect(check(healthy())).toEqual([]);
+  });
+
+  it('catch an email to the customer after the payment closed the invoice, but not a team email', () => {
+    const observed = healthy();
+    observed.emails.push(email('ladder@1', '2027-04-08T07:00:00.000Z', 'Deuxième rappel'), email('payment@X', '2027-04-09T07:00:00.000Z', '[Dunning] Overpayment', ['credit-team@example.com']));
+    expect(check(observed)).toEqual([expect.stringContaining('"Deuxième rappel" left at 2027-04-08T07:00:00.000Z, after the invoice closed')]);
+  });
+
+  it('catch two emails for one cause and recipient', () => {
+    const observed = healthy();
+    observed.emails.push(email('ladder@0', '2027-04-01T07:05:00.000Z'));
+    expect(check(observed)).toContainEqual(expect.stringContaining('2 emails for the one cause ladder@0'));
+  });
+
+  it('catch an accepted payment missing from the timeline, and money that does not add up', () => {
+    const observed = healthy();
+    observed.acceptedPayments.push({ reference: 'VIR-2', amount: EUR(500) });
+    expect(check(observed)).toEqual([
+      expect.stringContaining('accepted payment VIR-2 is on the timeline 0 times'),
+      expect.stringContaining('credit balance 0, expected 500'),
+    ]);
+  });
+
+  it('catch an invoice left open long after its last step, and a cancellation that did not take', () => {
+    const observed = healthy();
+    observed.invoice = { ...observed.invoice, status: 'overdue', outstanding: EUR(10_000) };
+    observed.acceptedPayments = [];
+    observed.invoice.timeline = observed.invoice.timeline.filter((t) => t.type !== 'payment');
+    observed.executions = [execution('RUNNING', 'Wait for next escalation step', true)];
+    observed.cancelled = true;
+    expect(check(observed)).toEqual([
+      expect.stringContaining('a cancellation was accepted but the invoice is overdue'),
+      expect.stringContaining('left overdue long after its last step'),
+    ]);
+  });
+
+  it('catch an escalation step said emailed with no email of its own', () => {
+    const observed = healthy();
+    observed.invoice.timeline.push({ type: 'escalation', at: '2027-04-02T07:00:00.000Z', step: 1, emailed: true, email: 'ladder@0' });
+    expect(check(observed)).toEqual([expect.stringContaining('2 escalation step(s) of ladder@0 said emailed, but 1 email(s) left for it')]);
+  });
+
+  it('catch a failed execution, and under faults one the team was not told of', () => {
+    const observed = healthy();
+    observed.executions = [execution('FAILED', 'Needs attention'), { ...execution('SUCCEEDED', 'Paid'), name: 'F-1-r2' }];
+    expect(check(observed)).toEqual([expect.stringContaining('F-1-r1 failed'), expect.stringContaining('but 0 "Needs attention" email(s)')]);
+    observed.emails.push(email('needs_attention@F-1-r1@5', '2027-04-02T07:00:00.000Z', '[Dunning] Needs attention: F-1', ['credit-team@example.com']));
+    expect(check(observed, true)).toEqual([]);
+  });
+});

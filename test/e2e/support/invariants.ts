@@ -1,0 +1,110 @@
+/**
+ * The invariants every invoice must satisfy whatever happened to it, checked from the outside: the invoice as the API
+ * shows it, the outbox, the executions, and what the driver was told (which payments and cancellations were
+ * accepted). Each returns the broken rules in words, empty when all hold.
+ */
+import { isTeamEmail, kindOf, type Email, type ExecutionSummary, type InvoiceView } from './client';
+
+type Money = { value: number; currency: string };
+type Entry = InvoiceView['timeline'][number];
+
+export interface ObservedInvoice {
+  invoice: InvoiceView & { creditBalance?: Money; handedOffAt?: string };
+  /** Every outbox email tagged with this invoice (customer and team). */
+  emails: Email[];
+  executions: ExecutionSummary[];
+  /** References of the payments the API accepted (a 2xx answer). */
+  acceptedPayments: { reference: string; amount: Money }[];
+  /** A cancellation (or a credit note) the API accepted. */
+  cancelled: boolean;
+}
+
+const CLOSED = new Set(['paid', 'cancelled', 'handed_off']);
+
+/** When the invoice stopped being one the customer may be chased for: paid in full, cancelled, or handed off. */
+export function closedAt(timeline: Entry[]): string | undefined {
+  const closing = timeline.filter(
+    (t) =>
+      t.type === 'cancelled' ||
+      t.type === 'handed_off' ||
+      (t.type === 'payment' && (t.outstanding as Money | undefined)?.value === 0 && !t.receivedAfter) ||
+      (t.type === 'dispute_resolved' && (t.outstanding as Money | undefined)?.value === 0),
+  );
+  return closing.map((t) => t.at).sort()[0];
+}
+
+/** The latest revision's execution. */
+function currentExecution(executions: ExecutionSummary[]): ExecutionSummary | undefined {
+  const revision = (e: ExecutionSummary) => Number(/-r(\d+)$/.exec(e.name)?.[1] ?? 0);
+  return [...executions].sort((a, b) => revision(b) - revision(a))[0];
+}
+
+export function violations(observed: ObservedInvoice, mode: { faults: boolean }): string[] {
+  const { invoice, emails, executions } = observed;
+  const found: string[] = [];
+  const broken = (rule: string) => found.push(`${invoice.invoiceId}: ${rule}`);
+  const timeline = invoice.timeline;
+
+  // No email to the customer once the invoice closed.
+  const closed = closedAt(timeline);
+  if (closed) {
+    for (const email of emails.filter((e) => !isTeamEmail(e) && e.sentAt > closed)) {
+      broken(`"${email.subject}" left at ${email.sentAt}, after the invoice closed at ${closed}`);
+    }
+  }
+
+  // Never two emails for one cause and recipient.
+  const seen = new Map<string, number>();
+  for (const email of emails) {
+    const key = `${email.tags.email}|${email.to.join(',')}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  for (const [key, count] of seen) if (count > 1) broken(`${count} emails for the one cause ${key}`);
+
+  // Every accepted payment on the timeline, once.
+  const payments = timeline.filter((t) => t.type === 'payment');
+  for (const { reference } of observed.acceptedPayments) {
+    const entries = payments.filter((t) => t.reference === reference).length;
+    if (entries !== 1) broken(`accepted payment ${reference} is on the timeline ${entries} times`);
+  }
+
+  // The money: what is owed and what is due back follow from the amount and what was received.
+  if (invoice.status !== 'cancelled') {
+    const received = observed.acceptedPayments.reduce((sum, p) => sum + p.amount.value, 0);
+    const owed = Math.max(0, invoice.amount.value - received);
+    if (invoice.outstanding.value !== owed) broken(`outstanding ${invoice.outstanding.value}, expected ${owed} (amount ${invoice.amount.value}, received ${received})`);
+    const credit = Math.max(0, received - invoice.amount.value);
+    if ((invoice.creditBalance?.value ?? 0) !== credit) broken(`credit balance ${invoice.creditBalance?.value ?? 0}, expected ${credit}`);
+  }
+
+  // The status follows from the events.
+  if (invoice.status === 'paid' && invoice.outstanding.value !== 0) broken(`paid with ${invoice.outstanding.value} outstanding`);
+  if (invoice.outstanding.value === 0 && invoice.status !== 'paid' && invoice.status !== 'cancelled') broken(`nothing owed but ${invoice.status}`);
+  if (observed.cancelled && invoice.status !== 'cancelled') broken(`a cancellation was accepted but the invoice is ${invoice.status}`);
+  if (invoice.status === 'cancelled' && !timeline.some((t) => t.type === 'cancelled')) broken('cancelled without a cancellation on the timeline');
+  if (invoice.status === 'handed_off' && !timeline.some((t) => t.type === 'handed_off')) broken('handed off without a hand-off on the timeline');
+
+  // The execution agrees: closed invoices have none running; an open one, long after everything, waits on a dispute.
+  const execution = currentExecution(executions);
+  const failed = executions.filter((e) => e.status === 'FAILED');
+  const needsAttention = emails.filter((e) => kindOf(e) === 'team_needs_attention');
+  if (failed.length > 0 && !mode.faults) broken(`execution(s) ${failed.map((e) => e.name).join(', ')} failed`);
+  if (failed.length > needsAttention.length) broken(`${failed.length} failed execution(s) but ${needsAttention.length} "Needs attention" email(s)`);
+  if (CLOSED.has(invoice.status) && execution?.status === 'RUNNING') broken(`${invoice.status} but ${execution.name} still runs (${execution.currentState})`);
+  if (!CLOSED.has(invoice.status) && execution?.status !== 'FAILED') {
+    if (invoice.status !== 'disputed' || invoice.dispute?.status !== 'open') broken(`left ${invoice.status} long after its last step`);
+    else if (!(execution?.status === 'RUNNING' && execution.parked)) broken(`disputed but its execution is ${execution?.status} in ${execution?.currentState}`);
+  }
+
+  // Every escalation step said to be emailed has its own email (or the team was told it may not have left): as many
+  // emails of a step's cause as steps of that cause.
+  const steps = new Map<string, number>();
+  for (const step of timeline.filter((t) => (t.type === 'escalation' || t.type === 'call_task') && t.emailed)) {
+    steps.set(step.email as string, (steps.get(step.email as string) ?? 0) + 1);
+  }
+  for (const [key, count] of steps) {
+    const causes = new Set([...emails.filter((e) => e.tags.email === key).map((e) => e.sentAt), ...timeline.filter((t) => t.type === 'email_unconfirmed' && t.email === key).map((t) => t.at)]);
+    if (causes.size < count) broken(`${count} escalation step(s) of ${key} said emailed, but ${causes.size} email(s) left for it`);
+  }
+  return found;
+}
