@@ -23,6 +23,16 @@ const errorResponse = (description: string) => ({
   },
 });
 
+/**
+ * What API Gateway itself answers before any handler runs (HTTP APIs fix these bodies): a missing Authorization header
+ * is 401 `{"message":"Unauthorized"}`, an unknown key 403 `{"message":"Forbidden"}`, a route that does not exist 404
+ * `{"message":"Not Found"}`.
+ */
+const gatewayResponse = (description: string, message: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' }, example: { message } } },
+});
+
 const invoiceResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Invoice' } } },
@@ -40,9 +50,15 @@ const invoiceIdParameter = {
 
 const commonErrors = {
   '400': errorResponse('The request is not valid; nothing was changed.'),
-  '401': errorResponse('Missing or unknown API key.'),
-  '404': errorResponse('No such invoice.'),
-  '409': errorResponse('The invoice is closed, or the request conflicts with its state.'),
+  '401': gatewayResponse('No `Authorization: Bearer <api key>` header (answered by API Gateway).', 'Unauthorized'),
+  '403': gatewayResponse('The API key is not known (answered by API Gateway).', 'Forbidden'),
+  '404': {
+    description: 'No such invoice (`{ error }`), or no such route (`{ message: "Not Found" }`, answered by API Gateway).',
+    content: { 'application/json': { schema: { oneOf: [errorResponse('').content['application/json'].schema, { $ref: '#/components/schemas/GatewayError' }] } } },
+  },
+  '409': errorResponse(
+    'The request conflicts with the invoice\'s state (`invoice_closed`, `no_open_dispute`, `execution_running`, ...), or other requests were changing it at that moment (`concurrent_update`: retry).',
+  ),
 };
 
 function invoiceAction(summary: string, body: z.ZodMiniType) {
@@ -68,6 +84,12 @@ export function openApiDocument(serverUrl?: string) {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key created with `npm run create-api-key`.' } },
       schemas: {
+        GatewayError: {
+          type: 'object',
+          description: 'An answer of API Gateway itself, before any handler runs (401, 403, 404 for an unknown route).',
+          required: ['message'],
+          properties: { message: { type: 'string' } },
+        },
         Invoice: {
           type: 'object',
           description: 'The invoice as the service sees it.',
@@ -82,6 +104,11 @@ export function openApiDocument(serverUrl?: string) {
             executionName: { type: 'string' },
             preReminderAt: { type: 'string', format: 'date-time' },
             warnings: { type: 'array', items: { type: 'string' } },
+            creditBalance: {
+              ...schema(RegisterInvoiceBody.shape.amount),
+              description: 'Money received beyond what was owed (an overpayment, a payment after cancellation): due back to the customer.',
+            },
+            handedOffAt: { type: 'string', format: 'date-time', description: 'When the invoice was handed off to legal; kept when a later payment settles it.' },
             timeline: { type: 'array', items: { type: 'object', required: ['type', 'at'], properties: { type: { type: 'string' }, at: { type: 'string', format: 'date-time' } } } },
           },
         },
@@ -108,7 +135,13 @@ export function openApiDocument(serverUrl?: string) {
         },
         patch: invoiceAction('Change the due date and/or the contacts', PatchInvoiceBody),
       },
-      '/invoices/{invoiceId}/payments': { post: invoiceAction('Record a partial or full payment', PaymentBody) },
+      '/invoices/{invoiceId}/payments': {
+        post: {
+          ...invoiceAction('Record a partial or full payment', PaymentBody),
+          description:
+            'Money received is always recorded, whatever the status: after a hand-off it settles the invoice (the hand-off stays on record); on a paid or cancelled invoice, or beyond what is owed, it becomes a `creditBalance`, and the team is told. The same `reference` twice counts once. A `paidAt` in the future is a 400.',
+        },
+      },
       '/invoices/{invoiceId}/cancel': { post: invoiceAction('Cancel the invoice (credit note, mistake)', CancelBody) },
       '/invoices/{invoiceId}/dispute-resolution': { post: invoiceAction('Resolve an open dispute (operator)', ResolveDisputeBody) },
       '/invoices/{invoiceId}/call-outcomes': { post: invoiceAction('Record a phone call outcome (operator)', CallOutcomeBody) },

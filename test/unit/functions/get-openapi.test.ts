@@ -37,6 +37,17 @@ describe('get-openapi', () => {
     }
   });
 
+  it('documents what API Gateway itself answers on every billing route: 401, 403 and an unknown route\'s 404', async () => {
+    const document = JSON.parse((await handler(apiEvent({ method: 'GET', path: '/openapi.json' }))).body!);
+    expect(document.components.schemas.GatewayError).toMatchObject({ required: ['message'], properties: { message: { type: 'string' } } });
+    for (const route of ROUTES.filter((r) => r.auth)) {
+      const responses = document.paths[route.path][route.method.toLowerCase()].responses;
+      expect(responses['401'].content['application/json'].example, `${route.method} ${route.path}`).toEqual({ message: 'Unauthorized' });
+      expect(responses['403'].content['application/json'].example).toEqual({ message: 'Forbidden' });
+      expect(JSON.stringify(responses['404'])).toContain('#/components/schemas/GatewayError');
+    }
+  });
+
   it('names the server it was called on', async () => {
     const document = JSON.parse((await handler(apiEvent({ method: 'GET', path: '/openapi.json', headers: { host: 'api.example.com' } }))).body!);
     expect(document.servers).toEqual([{ url: 'https://api.example.com' }]);
