@@ -8,6 +8,7 @@ import { ConflictError, ValidationError } from './errors';
 import { executionName, initialState, type ExecutionState } from './execution-state';
 import { canonicalJson, sha256 } from './hashing';
 import { CLOSED_STATUSES, timelineEntry, type Change, type InvoiceRecord, type InvoiceStatus, type TimelineEntry } from './invoice';
+import { formatMoney } from './money';
 import type { DunningPolicy } from './policy';
 import type { CallOutcomeBody, CustomerAnswer, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody } from './schemas';
 import { computePreReminderAt, hasOpenPromise, invoicePolicy, nextState, planReminders, reached, replyDeadline, type WorkflowSettings } from './workflow';
@@ -175,7 +176,12 @@ export function payment(record: InvoiceRecord, body: PaymentBody, settings: Work
     paymentReferences: [...record.paymentReferences, body.reference],
     ...(open ? { partiallyPaid: !settled } : {}),
     ...(settled ? { status: 'paid' as InvoiceStatus, phase: 'closed' as const, nextActionAt: undefined, partiallyPaid: false } : {}),
-    ...(credit > 0 ? { creditBalance: { value: (record.creditBalance?.value ?? 0) + credit, currency: record.amount.currency } } : {}),
+    ...(credit > 0
+      ? {
+          creditBalance: { value: (record.creditBalance?.value ?? 0) + credit, currency: record.amount.currency },
+          warnings: [...record.warnings, creditWarning(credit, record.amount.currency, body.reference)],
+        }
+      : {}),
   };
   const entry = timelineEntry('payment', now, {
     amount: body.amount,
@@ -187,6 +193,11 @@ export function payment(record: InvoiceRecord, body: PaymentBody, settings: Work
   });
   // A partial payment changes no branch: reminders read the outstanding amount when they leave.
   return { record: next, timeline: [entry], ...(open && settled ? { event: { type: 'payment' as const } } : {}) };
+}
+
+/** The warning a credit balance leaves on the invoice. */
+function creditWarning(value: number, currency: string, cause: string): string {
+  return `${formatMoney({ value, currency }, 'en')} received beyond what was owed (${cause}): a credit balance is due back to the customer.`;
 }
 
 /** Whether the team must hear of this payment: it came after the invoice closed, or it leaves money to give back. */
@@ -261,7 +272,10 @@ export function disputeResolution(record: InvoiceRecord, body: ResolveDisputeBod
     next.outstanding = { value: Math.max(0, corrected.value - paidSoFar), currency: corrected.currency };
     // Paid beyond the corrected amount already: the difference is due back to the customer.
     const excess = paidSoFar - corrected.value;
-    if (excess > 0) next.creditBalance = { value: (record.creditBalance?.value ?? 0) + excess, currency: corrected.currency };
+    if (excess > 0) {
+      next.creditBalance = { value: (record.creditBalance?.value ?? 0) + excess, currency: corrected.currency };
+      next.warnings = [...record.warnings, creditWarning(excess, corrected.currency, 'corrected amount below what was paid')];
+    }
     timeline[0].outstanding = next.outstanding;
     if (next.outstanding.value === 0) {
       return { record: { ...next, status: 'paid', phase: 'closed', nextActionAt: undefined }, timeline, event: { type: 'payment' } };

@@ -56,6 +56,7 @@ describe('payment', () => {
     const change = payment(invoiceRecord({ outstanding: EUR(10_000), partiallyPaid: true }), pay(999_999, 'VIR-3'), settings, NOW)!;
     expect(change.record).toMatchObject({ status: 'paid', outstanding: EUR(0), creditBalance: EUR(989_999) });
     expect(change.timeline?.[0]).toMatchObject({ type: 'payment', overpaid: EUR(989_999), outstanding: EUR(0) });
+    expect(change.record.warnings).toEqual(['€9,899.99 received beyond what was owed (VIR-3): a credit balance is due back to the customer.']);
   });
 
   it('settles a handed-off invoice without an event (its execution has ended), keeping the hand-off', () => {
