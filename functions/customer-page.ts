@@ -31,7 +31,11 @@ export async function handler(event: HttpEvent): Promise<HttpResult> {
   try {
     return await answer(event);
   } catch (error) {
-    if (error instanceof DomainError) return renderErrorPage({ statusCode: error.status, reason: REASONS[error.status] ?? 'invalid' });
+    if (error instanceof DomainError) {
+      // Racing writers (409 concurrent_update) did not close the invoice: the customer is asked to send it again.
+      const reason = error.code === 'concurrent_update' ? 'busy' : (REASONS[error.status] ?? 'invalid');
+      return renderErrorPage({ statusCode: error.status, reason });
+    }
     console.error(JSON.stringify({ level: 'ERROR', message: 'customer page failed', error: String(error) }));
     return renderErrorPage({ statusCode: 500, reason: 'server_error' });
   }

@@ -38,10 +38,14 @@ const CREDENTIALS_STAND_IN = join(PROJECT_ROOT, 'shared', 'adapters', 'lambda-cr
 
 const HOLIDAYS_STAND_IN = join(PROJECT_ROOT, 'shared', 'lambda', 'precomputed-holidays.ts');
 
-/** Years of holidays a bundle carries: last year (late invoices) to ten years ahead (long terms, deferred starts). */
+/**
+ * Years of holidays a bundle carries: six years back (a due date may lie five years back, the limitation period of
+ * commercial claims, and its pre-reminder before that) to ten years ahead (long terms, deferred starts, a deployment
+ * left alone for years).
+ */
 export function holidayYears(now = new Date()): number[] {
-  const first = now.getUTCFullYear() - 1;
-  return Array.from({ length: 12 }, (_, i) => first + i);
+  const first = now.getUTCFullYear() - 6;
+  return Array.from({ length: 17 }, (_, i) => first + i);
 }
 
 /** date-holidays' public holidays of a country over `years`, in the shape shared/lambda/precomputed-holidays.ts reads. */

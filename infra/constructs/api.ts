@@ -36,7 +36,8 @@ export const API_HANDLER_NEEDS: Record<string, Need[]> = {
   'register-invoice': ['write', 'start', 'schedule'],
   // A new due date restarts the planning: the parked execution is woken, or a new revision started.
   'update-invoice': ['write', 'start', 'schedule', 'wake'],
-  'record-payment': ['write', 'wake'],
+  // A payment after the invoice closed, or beyond what was owed, starts the short execution that tells the team.
+  'record-payment': ['write', 'wake', 'start'],
   'cancel-invoice': ['write', 'wake'],
   'resolve-dispute': ['write', 'wake'],
   'record-call-outcome': ['write', 'wake'],

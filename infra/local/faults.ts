@@ -1,9 +1,11 @@
 /**
- * The local runtime's fault mode: what goes wrong on AWS now and then, on purpose and reproducibly (a seeded random
- * source), so that the invariants can be checked under it. Faults are injected where AWS would produce them, on the
+ * The local runtime's fault mode: what goes wrong on AWS now and then, on purpose, from a seeded random source (the
+ * same seed makes the same choices for the same sequence of requests; concurrent requests may arrive in another
+ * order), so that the invariants can be checked under it. Faults are injected where AWS would produce them, on the
  * wire where the SDK sees them, so that the SDK's own retries, the handlers and the state machine's retries all run:
  * - DynamoDB (a proxy in front of the emulator): slow answers (up to 20 ms, which widens every race between the
- *   execution's steps and the API); throttling (`ProvisionedThroughputExceededException`) on any request; a racing writer that changes an invoice's version just before a conditional write of the record; and a
+ *   execution's steps and the API); throttling (`ProvisionedThroughputExceededException`) on any request, now and
+ *   then for several requests in a row (past the SDK's retries, so that the product's own handling runs); a racing writer that changes an invoice's version just before a conditional write of the record; and a
  *   crash right after an email claim (the claim is written, the handler gets an error instead of the answer);
  * - SES (a proxy in front of its emulator): throttling (`TooManyRequestsException`) and short outages (a few sends
  *   in a row refused);
@@ -19,6 +21,7 @@ import type { AddressInfo } from 'node:net';
 export interface FaultRates {
   dynamodbLatency: number;
   dynamodbThrottle: number;
+  dynamodbOutage: number;
   invoiceRace: number;
   crashAfterClaim: number;
   sesThrottle: number;
@@ -32,6 +35,7 @@ export type FaultKind = keyof FaultRates;
 export const DEFAULT_FAULT_RATES: FaultRates = {
   dynamodbLatency: 0.05,
   dynamodbThrottle: 0.03,
+  dynamodbOutage: 0.002,
   invoiceRace: 0.1,
   crashAfterClaim: 0.02,
   sesThrottle: 0.05,
@@ -39,8 +43,12 @@ export const DEFAULT_FAULT_RATES: FaultRates = {
   sfnThrottle: 0.2,
 };
 
-/** Sends refused in a row once an SES outage starts: fewer than the SDK's three attempts of one send. */
-const SES_OUTAGE_SENDS = 2;
+/**
+ * Requests refused in a row once an outage starts: more than the SDK's three attempts of one call, so that the
+ * product's own handling (a claim given back, a timeline write deferred, a step retried) runs, and fewer than the
+ * state machine's attempts of a step.
+ */
+const OUTAGE_REQUESTS = 4;
 
 /** `default`, or `kind=rate,kind=rate` over the defaults' kinds (unnamed kinds stay at 0). Undefined: no faults. */
 export function parseFaultRates(text: string | undefined): FaultRates | undefined {
@@ -60,7 +68,7 @@ export function parseFaultRates(text: string | undefined): FaultRates | undefine
 
 /** Decides, from a seeded random source, which requests fail, and counts the faults injected. */
 export class FaultInjector {
-  readonly injected: Record<FaultKind, number> = { dynamodbLatency: 0, dynamodbThrottle: 0, invoiceRace: 0, crashAfterClaim: 0, sesThrottle: 0, sesOutage: 0, sfnThrottle: 0 };
+  readonly injected: Record<FaultKind, number> = { dynamodbLatency: 0, dynamodbThrottle: 0, dynamodbOutage: 0, invoiceRace: 0, crashAfterClaim: 0, sesThrottle: 0, sesOutage: 0, sfnThrottle: 0 };
   private state: number;
 
   constructor(
@@ -167,8 +175,14 @@ interface DynamoRequest {
  * claims. `emulator` is the emulator's own client (the racing writer goes straight to it).
  */
 export function startFaultyDynamoProxy(target: string, emulator: DynamoDBClient, faults: FaultInjector) {
+  let outage = 0;
   return startProxy(target, async (request, forward) => {
     if (faults.strikes('dynamodbLatency')) await new Promise((resolve) => setTimeout(resolve, faults.delayMs(20)));
+    if (outage === 0 && faults.strikes('dynamodbOutage')) outage = OUTAGE_REQUESTS;
+    if (outage > 0) {
+      outage -= 1;
+      return dynamoError(400, 'ProvisionedThroughputExceededException', 'Injected fault: throttled, several requests in a row.');
+    }
     if (faults.strikes('dynamodbThrottle')) return dynamoError(400, 'ProvisionedThroughputExceededException', 'Injected fault: the request rate is too high.');
     const operation = String(request.headers['x-amz-target'] ?? '').split('.').pop();
     const put = operation === 'PutItem' ? (JSON.parse(request.body.toString('utf8')) as DynamoRequest) : undefined;
@@ -198,8 +212,8 @@ export function startFaultyDynamoProxy(target: string, emulator: DynamoDBClient,
 }
 
 /**
- * The SES faults, in front of the SES emulator: throttling (429 TooManyRequestsException) and outages that refuse a
- * few sends in a row (503), on SendEmail only (the mail viewer and its store are left alone).
+ * The SES faults, in front of the SES emulator: throttling (429 TooManyRequestsException) and outages that refuse
+ * several sends in a row (503), on SendEmail only (the mail viewer and its store are left alone).
  */
 export function startFaultySesProxy(target: string, faults: FaultInjector) {
   let outage = 0;
@@ -209,7 +223,7 @@ export function startFaultySesProxy(target: string, faults: FaultInjector) {
   };
   return startProxy(target, async (request, forward) => {
     if (request.method !== 'POST' || !request.path.includes('/outbound-emails')) return forward();
-    if (outage === 0 && faults.strikes('sesOutage')) outage = SES_OUTAGE_SENDS;
+    if (outage === 0 && faults.strikes('sesOutage')) outage = OUTAGE_REQUESTS;
     if (outage > 0) {
       outage -= 1;
       return refuse(503, 'ServiceUnavailableException', 'Injected fault: SES is unavailable.');

@@ -16,6 +16,8 @@ export interface OutboxEntry {
   tags: Record<string, string>;
   /** Virtual time of sending. */
   sentAt: string;
+  /** Real time of sending (ms since the epoch): orders emails and requests that share one virtual instant. */
+  sentAtRealMs: number;
 }
 
 const ENTITIES: Record<string, string> = { '&amp;': '&', '&quot;': '"', '&#39;': "'", '&#x27;': "'", '&lt;': '<', '&gt;': '>' };
@@ -53,6 +55,7 @@ export class RecordingMailer implements Mailer {
       links: extractLinks(email.html),
       tags: { ...(email.tags ?? {}) },
       sentAt,
+      sentAtRealMs: Date.now(),
     };
     this.outbox.push(entry);
     this.onSent?.(entry);

@@ -278,15 +278,6 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
     return items.map((item) => withoutKeys<InvoiceRecord>(item));
   }
 
-  async putEvidence(invoiceId: string, evidence: unknown): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.evidence(invoiceId), evidence } }));
-  }
-
-  async getEvidence(invoiceId: string): Promise<unknown | undefined> {
-    const item = await this.get(keys.evidence(invoiceId));
-    return item?.evidence;
-  }
-
   private invoiceItem(record: InvoiceRecord): Item {
     return { ...record, ...keys.invoice(record.invoiceId), ...statusIndexKeys(record) };
   }

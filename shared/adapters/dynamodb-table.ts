@@ -7,7 +7,6 @@
  * | invoice record       | `INVOICE#<id>`         | `INVOICE`                            | gsi1pk/gsi1sk for the operator queues   |
  * | timeline entry       | `INVOICE#<id>`         | `TIMELINE#<at ISO>#<6 or 18 hex>`    | append-only: put if absent (see below)  |
  * | email claim          | `INVOICE#<id>`         | `EMAIL#<key>`                        | put if absent = the right to send once  |
- * | evidence file        | `INVOICE#<id>`         | `EVIDENCE`                           | the document in the `evidence` map      |
  * | page views of a day  | `INVOICE#<id>`         | `VIEWS#<yyyy-mm-dd>#<tokenHash>`     | a counter: one item per link and day    |
  * | SES message lookup   | `SESMSG#<messageId>`   | `SESMSG`                             | bounce/delivery event → invoice         |
  * | customer link        | `LINK#<tokenHash>`     | `LINK`                               | the record in the `link` map            |
@@ -18,7 +17,7 @@
  * random ones, retried on a collision; an entry that records an external event (`eventId`) has 16 hex digits of
  * sha256(eventId) instead, so a redelivered event finds its entry written and adds nothing.
  *
- * An invoice's record, timeline, claims and evidence share a partition, so one Query reads its whole story.
+ * An invoice's record, timeline, claims and page-view counters share a partition, so one Query reads its whole story.
  * The `byStatus` index keys invoices by status and next action time: `gsi1sk` sorts as text, and invoices with no
  * next action sort last (`9999`). Only the invoice record carries gsi1 attributes, so the index holds nothing else.
  */
@@ -43,7 +42,6 @@ export const keys = {
     [SK]: `TIMELINE#${atIso}#${suffix}`,
   }),
   emailClaim: (invoiceId: string, key: string) => ({ [PK]: `INVOICE#${invoiceId}`, [SK]: `EMAIL#${key}` }),
-  evidence: (invoiceId: string) => ({ [PK]: `INVOICE#${invoiceId}`, [SK]: 'EVIDENCE' }),
   pageViews: (invoiceId: string, day: string, tokenHash: string) => ({ [PK]: `INVOICE#${invoiceId}`, [SK]: `VIEWS#${day}#${tokenHash}` }),
   sesMessage: (messageId: string) => ({ [PK]: `SESMSG#${messageId}`, [SK]: 'SESMSG' }),
   link: (tokenHash: string) => ({ [PK]: `LINK#${tokenHash}`, [SK]: 'LINK' }),

@@ -122,6 +122,8 @@ export function openRecord(record: InvoiceRecord): void {
  */
 export function restart(record: InvoiceRecord, revision: number, status: string, now: Date): Change | undefined {
   if (record.revision !== revision) return undefined;
+  // Paid or cancelled since the operator looked: there is nothing left to run.
+  openRecord(record);
   const next = record.revision + 1;
   const name = executionName(record.invoiceId, next);
   return {
@@ -169,7 +171,7 @@ export function payment(record: InvoiceRecord, body: PaymentBody, settings: Work
   const applied = Math.min(owed, body.amount.value);
   const credit = body.amount.value - applied;
   const settled = owed > 0 && applied === owed;
-  const outstanding = owed > 0 ? { value: owed - applied, currency: record.amount.currency } : record.outstanding;
+  const outstanding = { value: owed - applied, currency: record.amount.currency };
   const next: InvoiceRecord = {
     ...record,
     outstanding,
@@ -178,8 +180,7 @@ export function payment(record: InvoiceRecord, body: PaymentBody, settings: Work
     ...(settled ? { status: 'paid' as InvoiceStatus, phase: 'closed' as const, nextActionAt: undefined, partiallyPaid: false } : {}),
     ...(credit > 0
       ? {
-          creditBalance: { value: (record.creditBalance?.value ?? 0) + credit, currency: record.amount.currency },
-          warnings: [...record.warnings, creditWarning(credit, record.amount.currency, body.reference)],
+          ...withCredit(record, credit),
         }
       : {}),
   };
@@ -195,23 +196,24 @@ export function payment(record: InvoiceRecord, body: PaymentBody, settings: Work
   return { record: next, timeline: [entry], ...(open && settled ? { event: { type: 'payment' as const } } : {}) };
 }
 
-/** The warning a credit balance leaves on the invoice. */
-function creditWarning(value: number, currency: string, cause: string): string {
-  return `${formatMoney({ value, currency }, 'en')} received beyond what was owed (${cause}): a credit balance is due back to the customer.`;
-}
+const CREDIT_WARNING = 'Credit balance:';
 
-/** Whether the team must hear of this payment: it came after the invoice closed, or it leaves money to give back. */
-export function paymentNeedsTeam(before: InvoiceRecord, after: InvoiceRecord): 'after_close' | 'overpaid' | undefined {
-  if (CLOSED_STATUSES.has(before.status)) return 'after_close';
-  if ((after.creditBalance?.value ?? 0) > (before.creditBalance?.value ?? 0)) return 'overpaid';
-  return undefined;
+/**
+ * The record's credit balance grown by `value`, and the one warning that states it (replacing the previous one, so the
+ * warnings do not grow with every payment).
+ */
+function withCredit(record: InvoiceRecord, value: number): Pick<InvoiceRecord, 'creditBalance' | 'warnings'> {
+  const creditBalance = { value: (record.creditBalance?.value ?? 0) + value, currency: record.amount.currency };
+  const warning = `${CREDIT_WARNING} ${formatMoney(creditBalance, 'en')} received beyond what was owed is due back to the customer.`;
+  return { creditBalance, warnings: [...record.warnings.filter((w) => !w.startsWith(CREDIT_WARNING)), warning] };
 }
 
 export function cancellation(record: InvoiceRecord, reason: string, now: Date): Change | undefined {
   if (record.status === 'cancelled') return undefined;
   openRecord(record);
   return {
-    record: { ...record, status: 'cancelled', phase: 'closed', nextActionAt: undefined },
+    // A cancelled invoice is owed no more: what is paid on it afterwards is credit.
+    record: { ...record, status: 'cancelled', phase: 'closed', nextActionAt: undefined, outstanding: { ...record.outstanding, value: 0 } },
     timeline: [timelineEntry('cancelled', now, { reason })],
     event: { type: 'cancelled' },
   };
@@ -258,7 +260,7 @@ export function disputeResolution(record: InvoiceRecord, body: ResolveDisputeBod
   const timeline = [timelineEntry('dispute_resolved', now, { outcome: body.outcome, note: body.note, correctedAmount: body.correctedAmount })];
   if (body.outcome === 'credit_note') {
     return {
-      record: { ...record, dispute, status: 'cancelled', phase: 'closed', nextActionAt: undefined },
+      record: { ...record, dispute, status: 'cancelled', phase: 'closed', nextActionAt: undefined, outstanding: { ...record.outstanding, value: 0 } },
       timeline: [...timeline, timelineEntry('cancelled', now, { reason: 'credit note after dispute' })],
       event: { type: 'cancelled' },
     };
@@ -272,10 +274,7 @@ export function disputeResolution(record: InvoiceRecord, body: ResolveDisputeBod
     next.outstanding = { value: Math.max(0, corrected.value - paidSoFar), currency: corrected.currency };
     // Paid beyond the corrected amount already: the difference is due back to the customer.
     const excess = paidSoFar - corrected.value;
-    if (excess > 0) {
-      next.creditBalance = { value: (record.creditBalance?.value ?? 0) + excess, currency: corrected.currency };
-      next.warnings = [...record.warnings, creditWarning(excess, corrected.currency, 'corrected amount below what was paid')];
-    }
+    if (excess > 0) Object.assign(next, withCredit(record, excess));
     timeline[0].outstanding = next.outstanding;
     if (next.outstanding.value === 0) {
       return { record: { ...next, status: 'paid', phase: 'closed', nextActionAt: undefined }, timeline, event: { type: 'payment' } };
@@ -342,7 +341,8 @@ function promiseChange(
   return {
     record: {
       ...record,
-      status: 'promised',
+      // An open dispute still pauses the procedure: the promise is kept and holds once the dispute is resolved.
+      status: record.dispute?.status === 'open' ? 'disputed' : 'promised',
       promise: { date: promise.date, ...(promise.method ? { method: promise.method } : {}), afterDueDate, at: now.toISOString(), source: promise.source },
     },
     timeline: [...timeline, timelineEntry('promise', now, { promisedDate: promise.date, method: promise.method, afterDueDate, source: promise.source })],

@@ -21,7 +21,11 @@ export type Next =
   | 'overdue'
   | 'escalate'
   | 'hand_off'
-  | 'handed_off';
+  | 'handed_off'
+  /** A deadline's step found something new on the record: check it first (`deadlineStillHolds`). */
+  | 'check'
+  /** The input of a payment notice's own short execution (`paymentNoticeExecution`). */
+  | 'payment_notice';
 
 export interface ExecutionState {
   invoiceId: string;
@@ -54,8 +58,28 @@ export function waitUntil(until: string, now: Date): { until: string; seconds: n
  * read `F_1`), a short hash of the real id keeps the names distinct.
  */
 export function executionName(invoiceId: string, revision: number): string {
+  return withSuffix(invoiceId, `-r${revision}`);
+}
+
+/**
+ * The short execution that tells the team of a payment that came after the invoice closed or beyond what was owed:
+ * named after the invoice, as an operator looks for it, and after the payment's reference (hashed), so that starting
+ * it again for the same payment is the same execution. Its input goes straight to "Notify team of payment".
+ */
+export function paymentNoticeExecution(
+  record: { invoiceId: string; revision: number; phase: Phase },
+  payment: Record<string, string>,
+): { name: string; input: ExecutionState } {
+  const hash = createHash('sha256').update(`${record.invoiceId}\n${payment.reference}`).digest('hex').slice(0, 10);
+  return {
+    name: withSuffix(record.invoiceId, `-payment-${hash}`),
+    input: { invoiceId: record.invoiceId, revision: record.revision, step: 0, phase: record.phase, next: 'payment_notice', event: { type: 'payment', seq: 0, detail: payment } },
+  };
+}
+
+function withSuffix(invoiceId: string, tail: string): string {
   const safe = invoiceId.replace(/[^0-9A-Za-z_-]/g, '_');
   const disambiguation = safe === invoiceId ? '' : `-${createHash('sha256').update(invoiceId).digest('hex').slice(0, 6)}`;
-  const suffix = `${disambiguation}-r${revision}`;
+  const suffix = `${disambiguation}${tail}`;
   return `${safe.slice(0, 80 - suffix.length)}${suffix}`;
 }

@@ -1,5 +1,6 @@
 /** The invoice record, its events and its timeline: the shapes every handler and adapter shares. */
 import type { Money } from './money';
+import type { Penalties } from './penalties';
 import type { PolicyOverrides } from './policy';
 import type { DisputeReason, RegisterInvoiceBody } from './schemas';
 import type * as z from 'zod/mini';
@@ -107,6 +108,11 @@ export interface InvoiceRecord {
   creditBalance?: Money;
   /** When the invoice was handed off to legal; kept when a later payment settles it. */
   handedOffAt?: string;
+  /**
+   * What the evidence file fixes at the hand-off, written in the very write that hands off: the invoice as it stood
+   * and the penalties then due. The rest of the file (every email, answer and payment) comes from the timeline.
+   */
+  handOffEvidence?: { atHandOff: ReturnType<typeof invoiceView>; penalties: Penalties };
   /** How many times the due date was changed: a new due date is a new cause for the pre-reminder. */
   dueDateChanges?: number;
   /** Contacts whose address bounced or complained: no more email to them. */
@@ -126,10 +132,11 @@ export interface InvoiceRecord {
   /** The result of the last "check" step, so that a retried check returns the same answer. */
   lastCheck?: { step: number; result: unknown };
   /**
-   * The timeline entries of the change that wrote this version, kept on the record until the next change: they are
-   * durable the moment the record is, even if writing them to the timeline failed (see services/record-updates.ts).
+   * The timeline entries of the change that wrote this version, and of any earlier change whose entries could not be
+   * written yet, one group per change: they are durable the moment the record is, even if writing them to the timeline
+   * failed (see services/record-updates.ts).
    */
-  timelineOutbox?: TimelineEntry[];
+  timelineOutbox?: TimelineEntry[][];
   createdAt: string;
   updatedAt: string;
   /** Optimistic lock: every write is conditional on the version it read. */

@@ -39,9 +39,12 @@ export function computePreReminderAt(dueDate: string, policy: DunningPolicy, cal
 
 /** The state to hand back to the state machine: which branch, which phase, and until when the next park waits. */
 export function nextState(state: ExecutionState, record: InvoiceRecord, next: Next, now: Date): ExecutionState {
-  const { error: _error, ...rest } = state;
+  // No wake-up time carried over from an earlier state: a stale one would end the next wait at once.
+  const { error: _error, wait: _wait, ...rest } = state;
   return {
     ...rest,
+    // A step that sends the execution to "Check what happened" starts a new check, not a retry of the last one.
+    ...(next === 'check' ? { step: state.step + 1 } : {}),
     next,
     phase: record.phase,
     ...(record.nextActionAt ? { wait: waitUntil(record.nextActionAt, now) } : {}),
@@ -65,11 +68,14 @@ export function planReminders(
   let phase: Phase;
   let nextActionAt: string;
   let status = record.status;
-  if (record.status === 'disputed' && record.dispute?.status === 'open') {
+  // An open dispute or promise holds across a replan whatever the status says (the status follows from them).
+  if (record.dispute?.status === 'open') {
     phase = 'disputed';
+    status = 'disputed';
     nextActionAt = disputeFollowUpAt(now, policy, settings.calendar);
-  } else if (record.status === 'promised' && hasOpenPromise(record)) {
+  } else if (hasOpenPromise(record)) {
     phase = 'promised';
+    status = 'promised';
     nextActionAt = promiseDeadline(record.promise.date, policy, settings.calendar);
   } else if (reached(deadline, now)) {
     phase = 'overdue';
@@ -106,6 +112,16 @@ function restartLadder(escalation: InvoiceRecord['escalation']): InvoiceRecord['
 /** A promise made and not yet broken: the execution waits for it. */
 export function hasOpenPromise(record: InvoiceRecord): record is InvoiceRecord & { promise: NonNullable<InvoiceRecord['promise']> } {
   return record.promise !== undefined && record.promise.brokenAt === undefined;
+}
+
+/**
+ * Whether a step that a wait's deadline led to may act. A wait that times out goes straight to its deadline's step,
+ * without "Check what happened": an event that reached the record meanwhile (a promise a moment before the deadline, an
+ * answer whose wake-up was throttled) or a phase that moved on must not be overlooked. When this says no, the step
+ * does nothing and the execution checks first (next `check`), then decides again.
+ */
+export function deadlineStillHolds(record: InvoiceRecord, ...phases: Phase[]): boolean {
+  return record.pendingEvents.length === 0 && phases.includes(record.phase);
 }
 
 /**
@@ -148,7 +164,9 @@ export function checkWhatHappened(record: InvoiceRecord, settings: WorkflowSetti
     return { ...takeEvent(taken, event, policy, settings, now), event };
   }
 
-  if (!record.nextActionAt || !reached(record.nextActionAt, now)) return { change: { record: base }, next: 'wait' };
+  // A phase with nothing planned (a hand-off that found the ladder's plan overtaken) is planned again, not waited on.
+  if (!record.nextActionAt) return { change: { record: base }, next: 'replan' };
+  if (!reached(record.nextActionAt, now)) return { change: { record: base }, next: 'wait' };
 
   // The deadline of the phase has come (a park that woke itself, or a wake that found it due): the step for that
   // deadline makes the change, exactly as when the wait times out and goes to it directly.
@@ -167,7 +185,7 @@ const DEADLINE_STEP: Record<Phase, Next> = {
 
 /** "Promise broken": no payment by the promised date plus grace; the ladder goes on from now. */
 export function breakPromise(record: InvoiceRecord, settings: WorkflowSettings, now: Date): Change {
-  if (isClosed(record) || record.phase !== 'promised') return { record };
+  if (!promiseDeadlinePassed(record, settings, now)) return { record };
   return {
     record: {
       ...record,
@@ -180,9 +198,18 @@ export function breakPromise(record: InvoiceRecord, settings: WorkflowSettings, 
   };
 }
 
+/**
+ * Whether the promise the record holds is broken now: its deadline has come, nothing is waiting on the record (a new
+ * promise among it) and the execution still waits for it.
+ */
+export function promiseDeadlinePassed(record: InvoiceRecord, settings: WorkflowSettings, now: Date): boolean {
+  if (!deadlineStillHolds(record, 'promised') || !hasOpenPromise(record)) return false;
+  return reached(promiseDeadline(record.promise.date, invoicePolicy(record, settings), settings.calendar), now);
+}
+
 /** "Remind team of open dispute": the next reminder comes after another follow-up delay. */
 export function followUpDispute(record: InvoiceRecord, settings: WorkflowSettings, now: Date): Change {
-  if (isClosed(record) || record.phase !== 'disputed') return { record };
+  if (!deadlineStillHolds(record, 'disputed') || record.dispute?.status !== 'open') return { record };
   return { record: { ...record, nextActionAt: disputeFollowUpAt(now, invoicePolicy(record, settings), settings.calendar) } };
 }
 
@@ -197,13 +224,16 @@ function takeEvent(
     case 'due_date_changed':
       return { change: { record }, next: 'replan' };
     case 'promise': {
-      if (!record.promise) return { change: { record }, next: 'wait' };
+      if (!hasOpenPromise(record)) return { change: { record }, next: 'wait' };
+      // A promise made while a dispute is open is acknowledged and kept, but the dispute still pauses the procedure: the
+      // promise holds again once the team resolves the dispute (shared/domain/billing.ts, backOnTrackStatus).
+      if (record.dispute?.status === 'open') return { change: { record: { ...record, phase: 'disputed', status: 'disputed' } }, next: 'promise' };
       const nextActionAt = promiseDeadline(record.promise.date, policy, settings.calendar);
-      return { change: { record: { ...record, phase: 'promised', nextActionAt } }, next: 'promise' };
+      return { change: { record: { ...record, phase: 'promised', status: 'promised', nextActionAt } }, next: 'promise' };
     }
     case 'dispute':
       return {
-        change: { record: { ...record, phase: 'disputed', nextActionAt: disputeFollowUpAt(now, policy, settings.calendar) } },
+        change: { record: { ...record, phase: 'disputed', status: 'disputed', nextActionAt: disputeFollowUpAt(now, policy, settings.calendar) } },
         next: 'dispute',
       };
     case 'question':
@@ -221,6 +251,7 @@ function takeEvent(
 export function planEscalation(record: InvoiceRecord, settings: WorkflowSettings, now: Date): { change: Change; next: Next } {
   const closed = closedOutcome(record);
   if (closed) return { change: { record: { ...record, phase: 'closed' } }, next: closed };
+  if (!deadlineStillHolds(record, 'awaiting_reply', 'overdue')) return { change: { record }, next: 'check' };
   const decision = planRung(record, settings, now);
   // Coming straight from "Await customer reply": the due date has passed in silence.
   if (record.phase === 'awaiting_reply') {
@@ -258,6 +289,10 @@ export function handOff(record: InvoiceRecord, now: Date): { change: Change; nex
   const closed = closedOutcome(record);
   if (closed) return { change: { record: { ...record, phase: 'closed', parkedToken: undefined } }, next: closed };
   if (record.status === 'handed_off') return { change: { record }, next: 'handed_off' };
+  // An answer that came while the hand-off was due (a dispute, a promise) is heard before anything is handed off, and
+  // an open dispute is never handed off: planning again puts the invoice back to waiting for its resolution.
+  if (!deadlineStillHolds(record, 'overdue')) return { change: { record }, next: 'check' };
+  if (record.dispute?.status === 'open') return { change: { record }, next: 'replan' };
   return {
     change: {
       record: { ...record, status: 'handed_off', phase: 'closed', handedOffAt: now.toISOString(), nextActionAt: undefined, parkedToken: undefined },

@@ -49,6 +49,4 @@ export interface InvoiceStore {
   putApiKey(key: ApiKeyRecord): Promise<void>;
   /** Invoices in a status, soonest next action first (the operator queue index). */
   listByStatus(status: InvoiceStatus, limit?: number): Promise<InvoiceRecord[]>;
-  putEvidence(invoiceId: string, evidence: unknown): Promise<void>;
-  getEvidence(invoiceId: string): Promise<unknown | undefined>;
 }

@@ -17,11 +17,10 @@ import {
   type BillingSettings,
 } from '../domain/billing';
 import { ConflictError, NotFoundError } from '../domain/errors';
-import { initialState, type ExecutionState } from '../domain/execution-state';
+import { initialState, paymentNoticeExecution, type ExecutionState } from '../domain/execution-state';
 import { CLOSED_STATUSES, timelineEntry, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
 import type { CallOutcomeBody, CustomerAnswer, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody } from '../domain/schemas';
 import type { Dependencies } from '../ports';
-import { sendTeamEmail, type NotificationSettings } from './notifications';
 import { flushOutbox, mutateInvoice, outboxEntries, readTimeline, recordEvent } from './record-updates';
 
 export type { BillingSettings };
@@ -49,7 +48,7 @@ export async function registerInvoice(
       ? timelineEntry('start_scheduled', now, { startAt: planned.scheduledStartAt, executionName: planned.executionName })
       : timelineEntry('execution_started', now, { executionName: planned.executionName }),
   ];
-  const record: InvoiceRecord = { ...planned, timelineOutbox: outboxEntries(timeline, planned.version) };
+  const record: InvoiceRecord = { ...planned, timelineOutbox: [outboxEntries(timeline, planned.version)] };
   // The conditional create decides; the existing record is read only when it loses (a replay or a conflict).
   if (!(await deps.store.createInvoice(record))) {
     const winner = await deps.store.getInvoice(body.invoiceId);
@@ -96,26 +95,24 @@ export async function restartExecution(deps: Dependencies, invoiceId: string) {
 /**
  * Records a payment whatever the invoice's status; the same reference twice counts once. A full payment ends the
  * execution at once. The team hears of a payment that came after the invoice closed or that leaves money to give back
- * (and, after a hand-off, so does whoever took the claim over). A notice that could not leave does not undo the
- * payment: the caller's retry with the same reference sends it.
+ * (and, after a hand-off, so does whoever took the claim over), through a short execution of its own that retries the
+ * email as the state machine retries every step. If that execution cannot be started, the answer is an error: the
+ * payment is recorded, and the caller's retry with the same reference starts it.
  */
-export async function recordPayment(deps: Dependencies, settings: BillingSettings & NotificationSettings, invoiceId: string, body: PaymentBody) {
+export async function recordPayment(deps: Dependencies, settings: BillingSettings, invoiceId: string, body: PaymentBody) {
   const result = await recordEvent(deps, invoiceId, (record, now) => payment(record, body, settings, now));
-  const entry = result.changed ? result.record.timelineOutbox?.find(isPaymentOf(body.reference)) : await paymentEntry(deps, result.record, body.reference);
+  const entry = result.changed ? result.record.timelineOutbox?.flat().find(isPaymentOf(body.reference)) : await paymentEntry(deps, result.record, body.reference);
   if (entry && (entry.receivedAfter || entry.overpaid)) {
-    try {
-      await sendTeamEmail(
-        deps,
-        settings,
-        result.record,
-        'payment_received',
-        `payment@${body.reference}`,
-        { payment: { reference: body.reference, amount: body.amount, paidAt: body.paidAt, ...pick(entry, 'receivedAfter', 'overpaid') } },
-        entry.receivedAfter === 'after_hand_off' && settings.handOffEmail ? [settings.handOffEmail] : [],
-      );
-    } catch (error) {
-      console.warn(JSON.stringify({ level: 'WARN', message: 'payment notice not sent; a retry of the payment sends it', invoiceId, error: String(error) }));
-    }
+    const overpaid = entry.overpaid as { value: number } | undefined;
+    const notice = paymentNoticeExecution(result.record, {
+      reference: body.reference,
+      amount: String(body.amount.value),
+      currency: body.amount.currency,
+      paidAt: body.paidAt,
+      ...(entry.receivedAfter ? { receivedAfter: String(entry.receivedAfter) } : {}),
+      ...(overpaid ? { overpaid: String(overpaid.value) } : {}),
+    });
+    await deps.workflow.start(notice.name, notice.input);
   }
   return result;
 }
@@ -128,9 +125,6 @@ async function paymentEntry(deps: Pick<Dependencies, 'store'>, record: InvoiceRe
   return (await readTimeline(deps.store, record)).find(isPaymentOf(reference));
 }
 
-function pick(entry: TimelineEntry, ...names: ('receivedAfter' | 'overpaid')[]) {
-  return Object.fromEntries(names.filter((name) => entry[name] !== undefined).map((name) => [name, entry[name]]));
-}
 
 export async function cancelInvoice(deps: Dependencies, invoiceId: string, reason: string) {
   return recordEvent(deps, invoiceId, (record, now) => cancellation(record, reason, now));

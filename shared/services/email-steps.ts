@@ -7,7 +7,17 @@
 import type { ExecutionState, Next } from '../domain/execution-state';
 import { timelineEntry, type Change, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
 import type { LadderAction } from '../domain/policy';
-import { breakPromise, emailKeys, followUpDispute, invoicePolicy, isClosed, nextState, replyDeadline } from '../domain/workflow';
+import {
+  breakPromise,
+  deadlineStillHolds,
+  emailKeys,
+  followUpDispute,
+  invoicePolicy,
+  isClosed,
+  nextState,
+  promiseDeadlinePassed,
+  replyDeadline,
+} from '../domain/workflow';
 import type { CustomerEmailKind } from '../rendering/email';
 import type { Dependencies } from '../ports';
 import { sendCustomerEmail, sendTeamEmail, type NotificationSettings } from './notifications';
@@ -34,8 +44,10 @@ const LADDER_EMAILS: Partial<Record<LadderAction, CustomerEmailKind>> = {
 
 const STEPS = {
   async pre_reminder(deps, config, record) {
+    if (!deadlineStillHolds(record, 'before_pre_reminder')) return { next: 'check' };
     await sendCustomerEmail(deps, config, record, 'pre_reminder', emailKeys.preReminder(record));
     return {
+      // The email left (or could not): that is recorded even if something happened since; the phase moves on only if not.
       update: (current) =>
         isClosed(current)
           ? { record: current }
@@ -43,9 +55,13 @@ const STEPS = {
               record: {
                 ...current,
                 preReminderSentFor: record.dueDate,
-                phase: 'awaiting_reply',
-                status: current.status === 'scheduled' ? 'awaiting_reply' : current.status,
-                nextActionAt: replyDeadline(current, config.calendar),
+                ...(current.phase === 'before_pre_reminder'
+                  ? {
+                      phase: 'awaiting_reply' as const,
+                      status: current.status === 'scheduled' ? ('awaiting_reply' as const) : current.status,
+                      nextActionAt: replyDeadline(current, config.calendar),
+                    }
+                  : {}),
               },
             },
       next: 'wait',
@@ -56,6 +72,7 @@ const STEPS = {
     return { next: 'wait' };
   },
   async promise_broken(deps, config, record) {
+    if (!promiseDeadlinePassed(record, config, deps.clock.now())) return { next: 'check' };
     await sendCustomerEmail(deps, config, record, 'promise_broken', `promise_broken@${record.promise?.at}`);
     return { update: (current, now) => breakPromise(current, config, now), next: 'overdue' };
   },
@@ -66,6 +83,7 @@ const STEPS = {
     return { next: 'wait' };
   },
   async dispute_follow_up(deps, config, record) {
+    if (!deadlineStillHolds(record, 'disputed') || record.dispute?.status !== 'open') return { next: 'check' };
     await sendTeamEmail(deps, config, record, 'dispute_follow_up', `dispute_follow_up@${record.nextActionAt}`, { message: record.dispute?.message });
     return {
       update: (current, now) => followUpDispute(current, config, now),
@@ -80,12 +98,13 @@ const STEPS = {
   async escalation(deps, config, record) {
     const rungIndex = record.escalation.done;
     const rung = invoicePolicy(record, config).ladder[rungIndex];
+    if (!deadlineStillHolds(record, 'overdue')) return { next: 'check' };
     // The hand-off is no email: "Next escalation step" hands off once its time has come.
-    if (!rung || rung.action === 'hand_off' || isClosed(record)) return { next: 'overdue' };
+    if (!rung || rung.action === 'hand_off') return { next: 'overdue' };
     const key = emailKeys.ladder(record, rungIndex);
     const customerEmail = LADDER_EMAILS[rung.action];
     // The team is always reachable: a call task is always emailed.
-    let emailed = true;
+    let emailed: boolean | 'unconfirmed' = true;
     if (customerEmail) ({ emailed } = await sendCustomerEmail(deps, config, record, customerEmail, key));
     else await sendTeamEmail(deps, config, record, 'call_task', key);
     const { cycle } = record.escalation;
@@ -98,12 +117,36 @@ const STEPS = {
           action: rung.action,
           email: key,
           emailed,
-          ...(emailed ? {} : { reason: 'no contact of the customer can receive email' }),
+          ...(emailed === false ? { reason: 'no contact of the customer can receive email' } : {}),
+          ...(emailed === 'unconfirmed' ? { reason: 'the sender stopped before SES answered: the email may not have left (the team was told)' } : {}),
         });
         return { record: { ...current, escalation: { ...current.escalation, done: rungIndex + 1, lastAt: now.toISOString() } }, timeline: [entry] };
       },
       next: 'overdue',
     };
+  },
+  /** In a payment notice's own execution ("Notify team of payment"): what came, what it met, what is due back. */
+  async payment_notice(deps, config, record, state) {
+    const detail = state.event?.detail ?? {};
+    const money = (value: string | undefined) => (value === undefined ? undefined : { value: Number(value), currency: detail.currency });
+    await sendTeamEmail(
+      deps,
+      config,
+      record,
+      'payment_received',
+      `payment@${detail.reference}`,
+      {
+        payment: {
+          reference: detail.reference,
+          amount: money(detail.amount)!,
+          paidAt: detail.paidAt,
+          ...(detail.receivedAfter ? { receivedAfter: detail.receivedAfter } : {}),
+          ...(detail.overpaid ? { overpaid: money(detail.overpaid) } : {}),
+        },
+      },
+      detail.receivedAfter === 'after_hand_off' && config.handOffEmail ? [config.handOffEmail] : [],
+    );
+    return { next: 'wait' };
   },
   async needs_attention(deps, config, record, state) {
     const error = state.error ?? {};
@@ -127,6 +170,8 @@ export async function runEmailStep(deps: Dependencies, config: NotificationSetti
   const record = await deps.store.getInvoice(state.invoiceId);
   if (!record) throw new Error(`No invoice ${state.invoiceId}`);
   const { timeline = [], update, next } = await (STEPS[step] as Step)(deps, config, record, state);
+  // Nothing to write (an acknowledgement sent, a step that found something new): the record stays as it is.
+  if (!update && timeline.length === 0) return nextState(state, record, next, deps.clock.now());
   const { record: written } = await mutateInvoice(deps, state.invoiceId, (current, now) => {
     const change = update ? update(current, now) : { record: current };
     return { record: change.record, timeline: [...timeline, ...(change.timeline ?? [])] };

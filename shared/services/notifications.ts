@@ -11,7 +11,7 @@ import { penaltiesFor } from '../domain/penalties';
 import { isClosed, invoicePolicy, type WorkflowSettings } from '../domain/workflow';
 import { timelineEntry, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
 import { issueLink } from './links';
-import type { Dependencies, OutgoingEmail } from '../ports';
+import type { Dependencies, EmailClaim, OutgoingEmail } from '../ports';
 
 /** What the emails need to know of the deployment: who sends, who the team is, where the links point. */
 export interface NotificationSettings extends WorkflowSettings {
@@ -35,10 +35,11 @@ export interface CustomerSend {
    */
   timeline: TimelineEntry[];
   /**
-   * Every reachable contact has this email, sent now or by an earlier attempt of the step. False when no contact can
-   * receive email (every address bounced) or the invoice closed before it left.
+   * `true`: every reachable contact has this email, sent now or by an earlier attempt of the step. `'unconfirmed'`:
+   * for some contact an earlier attempt stopped before SES answered, so it may not have left (the team was told).
+   * `false`: no contact can receive email (every address bounced), or the invoice closed before it left.
    */
-  emailed: boolean;
+  emailed: boolean | 'unconfirmed';
 }
 
 /**
@@ -60,14 +61,12 @@ export async function sendCustomerEmail(
     (kind === 'promise_broken' && localDate(now, config.calendar) > record.dueDate);
   const timeline: TimelineEntry[] = [];
   const reachable = record.customer.contacts.filter((contact) => !record.suppressedEmails.includes(contact.email));
+  let unconfirmed = false;
   for (const contact of reachable) {
     const claimKey = `${key}:${contact.email}`;
-    if (!(await claim(deps, config, record, claimKey, contact.email))) continue;
-    // A payment or cancellation may have landed since the record was read: look again right before sending.
-    if (await closedSince(deps, record.invoiceId)) {
-      await deps.store.releaseEmailClaim(record.invoiceId, claimKey);
-      return { timeline, emailed: false };
-    }
+    const claimed = await claim(deps, config, record, claimKey, contact.email);
+    if (claimed === 'unconfirmed') unconfirmed = true;
+    if (claimed !== 'claimed') continue;
     const token = await issueLink(deps.store, record, contact, policy, config.calendar, now);
     const rendered = renderCustomerEmail(kind, {
       creditor: config.creditor,
@@ -77,28 +76,39 @@ export async function sendCustomerEmail(
       answerUrl: `${config.publicBaseUrl}/r/${token}`,
       ...(needsPenalties ? { penalties: penaltiesFor(record, config, now) } : {}),
     });
+    // A payment or cancellation may have landed since the record was read: look again at the last moment before sending.
+    if (await closedSince(deps, record.invoiceId)) {
+      await deps.store.releaseEmailClaim(record.invoiceId, claimKey);
+      return { timeline, emailed: false };
+    }
     const email = { to: [contact.email], ...rendered, tags: tagsFor(record, key) };
     timeline.push(await sendClaimed(deps, record.invoiceId, claimKey, email, (messageId) => ({ email: kind, to: contact.email, subject: rendered.subject, messageId })));
   }
-  return { timeline, emailed: reachable.length > 0 };
+  return { timeline, emailed: reachable.length === 0 ? false : unconfirmed ? 'unconfirmed' : true };
 }
 
 /**
- * Claims one email. False when it is not ours to send: it left already (its timeline entry is written again, in case
- * the attempt that sent it stopped before writing it), or an earlier attempt stopped before SES answered, in which
- * case it may have left, sending it again could make a duplicate, and the team is told once to check.
+ * Claims one email: `claimed` when it is ours to send. `sent` when it left already (its timeline entry is written
+ * again, in case the attempt that sent it stopped before writing it). `unconfirmed` when an earlier attempt stopped
+ * before SES answered: it may have left, sending it again could make a duplicate, and the team is told once to check.
  */
-async function claim(deps: Dependencies, config: NotificationSettings, record: InvoiceRecord | undefined, claimKey: string, to: string): Promise<boolean> {
+async function claim(
+  deps: Dependencies,
+  config: NotificationSettings,
+  record: InvoiceRecord | undefined,
+  claimKey: string,
+  to: string,
+): Promise<EmailClaim['state']> {
   const invoiceId = record?.invoiceId ?? TEAM_PARTITION;
   const claimed = await deps.store.claimEmail(invoiceId, claimKey, deps.clock.now().toISOString());
-  if (claimed.state === 'claimed') return true;
+  if (claimed.state === 'claimed') return 'claimed';
   if (claimed.state === 'sent' && claimed.entry && record) await deps.store.appendTimeline(invoiceId, [claimed.entry]);
   if (claimed.state === 'unconfirmed' && record && !claimKey.startsWith(UNCONFIRMED)) {
     const email = claimKey.split(':')[0];
     const notified = await sendTeamEmail(deps, config, record, 'email_unconfirmed', `${UNCONFIRMED}${claimKey}`, { facts: { email, to } });
     if (notified.length) await appendOnce(deps, invoiceId, timelineEntry('email_unconfirmed', deps.clock.now(), { email, to }), `${UNCONFIRMED}${claimKey}`);
   }
-  return false;
+  return claimed.state;
 }
 
 /** Team emails that are not about one invoice (the daily digest) keep their claims under this partition. */
@@ -113,9 +123,18 @@ async function appendOnce(deps: Pick<Dependencies, 'store'>, invoiceId: string, 
 }
 
 /**
- * Sends an email whose claim is held, then writes its timeline entry (kept with the claim too, for a retry). If the
- * provider refuses it (throttling, an outage), the email did not leave: the claim is given back so that the step's
- * retry sends it, instead of finding the claim and skipping it for good.
+ * Whether SES answered, refusing the email (throttling, an outage, a bad request): then it did not leave. An error
+ * without an answer (a timeout, a reset connection) leaves that open: SES may have accepted it.
+ */
+function refusedBySes(error: unknown): boolean {
+  return typeof (error as { $metadata?: { httpStatusCode?: unknown } })?.$metadata?.httpStatusCode === 'number';
+}
+
+/**
+ * Sends an email whose claim is held, then writes its timeline entry (kept with the claim too, for a retry). If SES
+ * refused it, the email did not leave: the claim is given back so that the step's retry sends it, instead of finding
+ * the claim and skipping it for good. If SES did not answer, the claim stays unconfirmed: the retry tells the team
+ * rather than risk a second copy.
  */
 async function sendClaimed(
   deps: Pick<Dependencies, 'store' | 'mailer' | 'clock'>,
@@ -129,7 +148,7 @@ async function sendClaimed(
   try {
     messageId = await deps.mailer.send(email);
   } catch (error) {
-    await deps.store.releaseEmailClaim(invoiceId, claimKey);
+    if (refusedBySes(error)) await deps.store.releaseEmailClaim(invoiceId, claimKey);
     throw error;
   }
   const entry = { ...timelineEntry(type, deps.clock.now(), detail(messageId)), eventId: `email:${claimKey}` };
@@ -158,7 +177,7 @@ export async function sendTeamEmail(
 ): Promise<TimelineEntry[]> {
   const invoiceId = record?.invoiceId ?? TEAM_PARTITION;
   const claimKey = `${key}:team`;
-  if (!(await claim(deps, config, record, claimKey, config.teamEmail))) return [];
+  if ((await claim(deps, config, record, claimKey, config.teamEmail)) !== 'claimed') return [];
   const rendered = renderTeamEmail(kind, { creditor: config.creditor, ...(record ? { invoice: record } : {}), ...context });
   const email = {
     to: [config.teamEmail, ...cc.filter((address) => address !== config.teamEmail)],

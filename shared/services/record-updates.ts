@@ -5,8 +5,9 @@
  *
  * The timeline entries of a change travel on the record itself (`timelineOutbox`), in the same conditional write:
  * they exist the moment the change does. They are then written to the timeline under keys derived from the record
- * version, so writing them again is harmless; the next change writes its predecessor's again before replacing them,
- * and readers merge what the record still holds (`readTimeline`). A failure between the two writes loses nothing.
+ * version, so writing them again is harmless. The next change writes its predecessor's again before it replaces them,
+ * and keeps on the record any it could not write; readers merge what the record still holds (`readTimeline`). A
+ * failure between the writes loses nothing.
  */
 import { ConflictError, NotFoundError, VersionConflict } from '../domain/errors';
 import type { Change, InvoiceRecord, TimelineEntry } from '../domain/invoice';
@@ -24,14 +25,21 @@ export function outboxEntries(entries: TimelineEntry[], version: number): Timeli
   return entries.map((entry, i) => (entry.eventId === undefined ? { ...entry, eventId: `v${version}.${i}` } : entry));
 }
 
-/** Writes entries a record carries to the timeline; a failure is logged, not thrown: the record still holds them. */
-export async function flushOutbox(store: InvoiceStore, invoiceId: string, entries: TimelineEntry[] | undefined): Promise<void> {
-  if (!entries?.length) return;
-  try {
-    await store.appendTimeline(invoiceId, entries);
-  } catch (error) {
-    console.warn(JSON.stringify({ level: 'WARN', message: 'timeline write deferred to the next change', invoiceId, error: String(error) }));
+/**
+ * Writes the groups of entries a record carries to the timeline, each group in one call (so that its entries keep
+ * their keys), and resolves with the groups it could not write: logged, not thrown, since the record still holds them.
+ */
+export async function flushOutbox(store: InvoiceStore, invoiceId: string, groups: TimelineEntry[][] | undefined): Promise<TimelineEntry[][]> {
+  const failed: TimelineEntry[][] = [];
+  for (const group of groups ?? []) {
+    try {
+      await store.appendTimeline(invoiceId, group);
+    } catch (error) {
+      failed.push(group);
+      console.warn(JSON.stringify({ level: 'WARN', message: 'timeline write deferred to the next change', invoiceId, error: String(error) }));
+    }
   }
+  return failed;
 }
 
 /**
@@ -52,24 +60,28 @@ export async function mutateInvoice(
     if (!result) return { record: current, previous: current, changed: false };
     const at = now.toISOString();
     const version = current.version + 1;
-    const timelineOutbox = result.timeline?.length ? outboxEntries(result.timeline, version) : undefined;
-    const next: InvoiceRecord = { ...result.record, version, updatedAt: at, timelineOutbox };
+    // The entries of the change being replaced go to the timeline first (again, if they already did); any that cannot
+    // stay on the record with this change's own.
+    const unwritten = await flushOutbox(deps.store, invoiceId, current.timelineOutbox);
+    const own = result.timeline?.length ? outboxEntries(result.timeline, version) : undefined;
+    const groups = [...unwritten, ...(own ? [own] : [])];
+    const next: InvoiceRecord = { ...result.record, version, updatedAt: at, timelineOutbox: groups.length ? groups : undefined };
     if (result.event) {
       const seq = current.lastEventSeq + 1;
       next.lastEventSeq = seq;
       next.pendingEvents = [...next.pendingEvents, { seq, type: result.event.type, at, ...(result.event.detail ? { detail: result.event.detail } : {}) }];
     }
-    // The entries of the change being replaced go to the timeline first (again, if they already did).
-    const [written] = await Promise.allSettled([deps.store.putInvoice(next), flushOutbox(deps.store, invoiceId, current.timelineOutbox)]);
-    if (written.status === 'rejected') {
-      if (!(written.reason instanceof VersionConflict)) throw written.reason;
+    try {
+      await deps.store.putInvoice(next);
+    } catch (error) {
+      if (!(error instanceof VersionConflict)) throw error;
       if (attempt >= MAX_ATTEMPTS) {
         throw new ConflictError('concurrent_update', `Invoice ${invoiceId} is being changed by other requests at this moment; nothing was changed by this one: retry.`);
       }
       await pause(attempt);
       continue;
     }
-    await flushOutbox(deps.store, invoiceId, timelineOutbox);
+    if (own) await flushOutbox(deps.store, invoiceId, [own]);
     return { record: next, previous: current, changed: true, event: result.event };
   }
 }
@@ -105,7 +117,7 @@ export async function recordEvent(
 export async function readTimeline(store: InvoiceStore, record: InvoiceRecord): Promise<TimelineEntry[]> {
   const stored = await store.listTimeline(record.invoiceId);
   const known = new Set(stored.map((entry) => entry.eventId));
-  const missing = (record.timelineOutbox ?? []).filter((entry) => !known.has(entry.eventId));
+  const missing = (record.timelineOutbox ?? []).flat().filter((entry) => !known.has(entry.eventId));
   if (missing.length === 0) return stored;
   return [...stored, ...missing].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }

@@ -17,6 +17,7 @@ const email = (tag: string, sentAt: string, subject = 'Rappel : facture F-1 éch
   links: [],
   tags: { invoiceId: 'F-1', email: tag },
   sentAt,
+  sentAtRealMs: Date.parse(sentAt),
 });
 const execution = (status: string, currentState: string, parked = false): ExecutionSummary =>
   ({ name: 'F-1-r1', invoiceId: 'F-1', status, currentState, parked, startedAt: '2027-01-04T07:00:00.000Z' }) as ExecutionSummary;
@@ -60,6 +61,14 @@ describe('the invariants', () => {
     const observed = healthy();
     observed.emails.push(email('ladder@1', '2027-04-08T07:00:00.000Z', 'Deuxième rappel'), email('payment@X', '2027-04-09T07:00:00.000Z', '[Dunning] Overpayment', ['credit-team@example.com']));
     expect(check(observed)).toEqual([expect.stringContaining('"Deuxième rappel" left at 2027-04-08T07:00:00.000Z, after the invoice closed')]);
+  });
+
+  it('catch an email that left at the very instant of the payment but after the API said it was paid', () => {
+    const observed = { ...healthy(), closedAtRealMs: Date.parse('2027-04-03T10:00:00.000Z') };
+    observed.emails.push({ ...email('ladder@1', '2027-04-03T10:00:00.000Z', 'Deuxième rappel'), sentAtRealMs: Date.parse('2027-04-03T10:00:05.000Z') });
+    expect(check(observed)).toEqual([expect.stringContaining('"Deuxième rappel" left 5000 ms after the API said the invoice was closed')]);
+    observed.emails[1].sentAtRealMs = Date.parse('2027-04-03T10:00:00.100Z');
+    expect(check(observed)).toEqual([]);
   });
 
   it('catch two emails for one cause and recipient', () => {

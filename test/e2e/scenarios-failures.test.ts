@@ -20,7 +20,7 @@ function refuseMailTo(address: string, times = Infinity): { attempts: () => numb
   const refusing: Mailer = {
     async send(email: OutgoingEmail) {
       if (email.to.includes(address) && attempts++ < times) {
-        throw Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' });
+        throw Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } });
       }
       return real.send(email);
     },

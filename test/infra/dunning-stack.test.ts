@@ -416,6 +416,12 @@ describe('DunningStack', () => {
       }
     });
 
+    it('lets the payments handler start the short execution that tells the team of a payment, and nothing else of the kind', () => {
+      const actions = actionsOf(statementsOf(resources, 'record-payment'));
+      expect(actions).toEqual(expect.arrayContaining(['states:StartExecution']));
+      expect(actions.filter((a) => a.startsWith('ses:') || a.startsWith('scheduler:'))).toEqual([]);
+    });
+
     it('lets register and update start executions now or later through the starts role', () => {
       for (const handler of ['register-invoice', 'update-invoice']) {
         const statements = statementsOf(resources, handler);

@@ -80,7 +80,8 @@ export class RecordingMailer implements Mailer {
   async send(email: OutgoingEmail): Promise<string> {
     if (this.refuse > 0) {
       this.refuse--;
-      throw Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' });
+      // As the SDK throws it: SES answered (an HTTP status), so the email did not leave.
+      throw Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } });
     }
     this.sent.push(email);
     return `ses-${this.sent.length}`;

@@ -521,7 +521,7 @@ export function renderConfirmationPage(input: ConfirmationPageInput): PageRespon
 // The error page
 // ---------------------------------------------------------------------------------------------------------------
 
-export type ErrorReason = 'not_found' | 'expired' | 'too_many' | 'closed' | 'invalid' | 'server_error';
+export type ErrorReason = 'not_found' | 'expired' | 'too_many' | 'closed' | 'busy' | 'invalid' | 'server_error';
 
 export interface ErrorPageInput {
   statusCode: number;
@@ -550,6 +550,10 @@ const ERROR_TEXTS: Record<ErrorReason, Record<Language, { title: string; text: s
   closed: {
     fr: { title: 'Rien à faire', text: 'Cette facture n’attend plus de réponse : vous n’avez rien à faire. Merci.' },
     en: { title: 'Nothing to do', text: 'This invoice no longer needs an answer: there is nothing for you to do. Thank you.' },
+  },
+  busy: {
+    fr: { title: 'Réponse non enregistrée', text: 'Votre réponse n’a pas pu être enregistrée : la facture était modifiée au même moment. Rien n’a changé ; merci de revenir à la page précédente et de renvoyer votre réponse.' },
+    en: { title: 'Answer not recorded', text: 'Your answer could not be recorded: the invoice was being changed at the same moment. Nothing has changed; please go back to the previous page and send your answer again.' },
   },
   invalid: {
     fr: { title: 'Réponse incomplète', text: 'Nous n’avons pas pu lire votre réponse. Merci de revenir à la page précédente et de réessayer.' },

@@ -17,7 +17,15 @@ export interface ObservedInvoice {
   acceptedPayments: { reference: string; amount: Money }[];
   /** A cancellation (or a credit note) the API accepted. */
   cancelled: boolean;
+  /** The real time the API first answered that the invoice was paid or cancelled, when it did. */
+  closedAtRealMs?: number;
 }
+
+/**
+ * How long after the API answered "paid" an email may still leave: the send that had already checked the invoice a
+ * moment before the payment (its last look and the send are not one atomic step). Far longer than that gap.
+ */
+const SEND_IN_FLIGHT_MS = 250;
 
 const CLOSED = new Set(['paid', 'cancelled', 'handed_off']);
 
@@ -50,6 +58,12 @@ export function violations(observed: ObservedInvoice, mode: { faults: boolean })
   if (closed) {
     for (const email of emails.filter((e) => !isTeamEmail(e) && e.sentAt > closed)) {
       broken(`"${email.subject}" left at ${email.sentAt}, after the invoice closed at ${closed}`);
+    }
+  }
+  // At one virtual instant, real time orders the email and the answer that said the invoice was closed.
+  if (observed.closedAtRealMs !== undefined) {
+    for (const email of emails.filter((e) => !isTeamEmail(e) && e.sentAtRealMs > observed.closedAtRealMs! + SEND_IN_FLIGHT_MS)) {
+      broken(`"${email.subject}" left ${email.sentAtRealMs - observed.closedAtRealMs} ms after the API said the invoice was closed`);
     }
   }
 

@@ -120,7 +120,7 @@ describe('DynamoDbInvoiceStore: timeline', () => {
     const record = invoiceRecord({ invoiceId: freshId() });
     await store.createInvoice(record);
     await store.claimEmail(record.invoiceId, 'pre_reminder', '2027-03-19T08:00:00.000Z');
-    await store.putEvidence(record.invoiceId, { entries: 1 });
+    await store.countPageView(record.invoiceId, 'hash', '2027-03-19');
     await store.appendTimeline(record.invoiceId, [{ type: 'registered', at: record.createdAt }]);
     expect(await store.listTimeline(record.invoiceId)).toEqual([{ type: 'registered', at: record.createdAt }]);
   });
@@ -328,26 +328,11 @@ describe('DynamoDbInvoiceStore: operator queues and evidence', () => {
     expect((await store.listByStatus('handed_off')).map((r) => r.invoiceId)).toContain(record.invoiceId);
   });
 
-  it('round-trips an evidence document', async () => {
-    const invoiceId = freshId();
-    const evidence = {
-      invoice: { invoiceId, amount: { value: 123456, currency: 'EUR' } },
-      timeline: [{ type: 'registered', at: '2027-02-01T10:15:00.000Z' }],
-      claim: { principal: 123456, indemnity: 4000, interestRatePercent: 12.15 },
-      notes: '',
-      optional: undefined,
-    };
-    expect(await store.getEvidence(invoiceId)).toBeUndefined();
-    await store.putEvidence(invoiceId, evidence);
-    const { optional: _dropped, ...stored } = evidence;
-    expect(await store.getEvidence(invoiceId)).toEqual(stored);
-  });
-
   it('keeps its marshalling options when another document client wraps the same DynamoDBClient', async () => {
     // lib-dynamodb stores options on the shared client config; this one would turn removeUndefinedValues off.
     DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: false } });
-    const invoiceId = freshId();
-    await store.putEvidence(invoiceId, { nested: { gone: undefined, kept: 1 } });
-    expect(await store.getEvidence(invoiceId)).toEqual({ nested: { kept: 1 } });
+    const record = invoiceRecord({ invoiceId: freshId(), promise: { date: '2027-04-02', method: undefined, afterDueDate: true, at: '2027-03-20T10:00:00.000Z', source: 'customer' } });
+    await store.createInvoice(record);
+    expect((await store.getInvoice(record.invoiceId))?.promise).toEqual({ date: '2027-04-02', afterDueDate: true, at: '2027-03-20T10:00:00.000Z', source: 'customer' });
   });
 });

@@ -11,7 +11,6 @@ import {
   customerAnswer,
   disputeResolution,
   payment,
-  paymentNeedsTeam,
   promiseDateProblem,
   type BillingSettings,
 } from '../../../shared/domain/billing';
@@ -56,7 +55,10 @@ describe('payment', () => {
     const change = payment(invoiceRecord({ outstanding: EUR(10_000), partiallyPaid: true }), pay(999_999, 'VIR-3'), settings, NOW)!;
     expect(change.record).toMatchObject({ status: 'paid', outstanding: EUR(0), creditBalance: EUR(989_999) });
     expect(change.timeline?.[0]).toMatchObject({ type: 'payment', overpaid: EUR(989_999), outstanding: EUR(0) });
-    expect(change.record.warnings).toEqual(['€9,899.99 received beyond what was owed (VIR-3): a credit balance is due back to the customer.']);
+    expect(change.record.warnings).toEqual(['Credit balance: €9,899.99 received beyond what was owed is due back to the customer.']);
+    // A second overpayment states the new balance in the one warning.
+    const again = payment(change.record, pay(1_001, 'VIR-3b'), settings, NOW)!;
+    expect(again.record.warnings).toEqual(['Credit balance: €9,910.00 received beyond what was owed is due back to the customer.']);
   });
 
   it('settles a handed-off invoice without an event (its execution has ended), keeping the hand-off', () => {
@@ -67,14 +69,13 @@ describe('payment', () => {
     const rest = payment(partial.record, pay(23_456, 'VIR-5', '2027-05-20'), settings, new Date('2027-05-20T10:00:00.000Z'))!;
     expect(rest.record).toMatchObject({ status: 'paid', phase: 'closed', handedOffAt: '2027-05-18T07:00:00.000Z', outstanding: EUR(0) });
     expect(rest.event).toBeUndefined();
-    expect(paymentNeedsTeam(partial.record, rest.record)).toBe('after_close');
   });
 
   it('turns a payment on a paid or cancelled invoice into credit, the status as it was', () => {
     for (const status of ['paid', 'cancelled'] as const) {
-      const record = invoiceRecord({ status, phase: 'closed', outstanding: EUR(status === 'paid' ? 0 : 123_456) });
+      const record = invoiceRecord({ status, phase: 'closed', outstanding: EUR(0) });
       const change = payment(record, pay(5_000, 'VIR-6'), settings, NOW)!;
-      expect(change.record).toMatchObject({ status, outstanding: record.outstanding, creditBalance: EUR(5_000) });
+      expect(change.record).toMatchObject({ status, outstanding: EUR(0), creditBalance: EUR(5_000) });
       expect(change.event).toBeUndefined();
       expect(change.timeline?.[0]).toMatchObject({ receivedAfter: status === 'paid' ? 'after_payment' : 'after_cancellation' });
     }
@@ -101,7 +102,8 @@ describe('payment', () => {
         fc.integer({ min: 1, max: 10_000_000 }),
         fc.array(fc.record({ value: fc.integer({ min: 1, max: 5_000_000 }), reference: fc.constantFrom('A', 'B', 'C', 'D', 'E', 'F') }), { maxLength: 12 }),
         (status, amount, payments) => {
-          let record: InvoiceRecord = invoiceRecord({ status, phase: CLOSED_STATUSES.has(status) ? 'closed' : 'overdue', amount: EUR(amount), outstanding: EUR(status === 'paid' ? 0 : amount) });
+          const owesNothing = status === 'paid' || status === 'cancelled';
+          let record: InvoiceRecord = invoiceRecord({ status, phase: CLOSED_STATUSES.has(status) ? 'closed' : 'overdue', amount: EUR(amount), outstanding: EUR(owesNothing ? 0 : amount) });
           const owedAtStart = status === 'paid' || status === 'cancelled' ? 0 : amount;
           let received = 0;
           for (const p of payments) {
@@ -112,7 +114,7 @@ describe('payment', () => {
             received += p.value;
             const before = record;
             record = change.record;
-            const owed = record.status === 'cancelled' ? 0 : record.outstanding.value;
+            const owed = record.outstanding.value;
             expect(record.outstanding.value).toBeGreaterThanOrEqual(0);
             expect(owed + (record.creditBalance?.value ?? 0)).toBe(Math.max(0, owedAtStart - received) + Math.max(0, received - owedAtStart));
             // Closed stays closed; an open invoice closes exactly when nothing is owed, and only then tells the execution.

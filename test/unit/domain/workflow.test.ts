@@ -13,6 +13,7 @@ import { DEFAULT_POLICY } from '../../../shared/domain/policy';
 import {
   breakPromise,
   checkWhatHappened,
+  deadlineStillHolds,
   emailKeys,
   followUpDispute,
   handOff,
@@ -249,6 +250,13 @@ describe('checkWhatHappened', () => {
     expect(change.record.nextActionAt).toBe('2027-03-31T07:00:00.000Z');
   });
 
+  it('acknowledges a promise made while a dispute is open but keeps waiting on the dispute', () => {
+    const record = invoiceRecord({ phase: 'disputed', status: 'disputed', dispute: openDispute, promise: promise('2027-04-09'), pendingEvents: [pending(5, 'promise')], nextActionAt: '2027-03-29T07:00:00.000Z' });
+    const { change, next } = checkWhatHappened(record, settings, at('2027-03-24T10:00:00.000Z'));
+    expect(next).toBe('promise');
+    expect(change.record).toMatchObject({ phase: 'disputed', status: 'disputed', nextActionAt: '2027-03-29T07:00:00.000Z' });
+  });
+
   it('passes a question on with its detail and leaves the phase and deadline as they were', () => {
     const detail = { message: 'Pouvez-vous renvoyer la facture ?', from: 'compta@boulangerie-martin.fr' };
     const record = invoiceRecord({
@@ -262,6 +270,11 @@ describe('checkWhatHappened', () => {
     expect(next).toBe('question');
     expect(event?.detail).toEqual(detail);
     expect(change.record).toMatchObject({ phase: 'awaiting_reply', status: 'awaiting_reply', nextActionAt: REPLY_DEADLINE, pendingEvents: [] });
+  });
+
+  it('plans again rather than wait when its phase has nothing planned', () => {
+    const record = invoiceRecord({ phase: 'overdue', status: 'overdue', nextActionAt: undefined, escalation: { done: 5 } });
+    expect(checkWhatHappened(record, settings, at('2027-05-18T07:00:00.000Z')).next).toBe('replan');
   });
 
   it('keeps waiting when nothing happened and the deadline has not come', () => {
@@ -453,6 +466,29 @@ describe('the deadline steps', () => {
   });
 });
 
+describe('a step a deadline led to', () => {
+  it('acts only when nothing waits on the record and the phase is still the one the wait was for', () => {
+    const overdue = invoiceRecord({ phase: 'overdue', status: 'overdue' });
+    expect(deadlineStillHolds(overdue, 'overdue')).toBe(true);
+    expect(deadlineStillHolds({ ...overdue, pendingEvents: [pending(1, 'promise')] }, 'overdue')).toBe(false);
+    expect(deadlineStillHolds({ ...overdue, phase: 'closed', status: 'paid' }, 'overdue')).toBe(false);
+  });
+
+  it('does not plan the ladder over an answer that came as the reply deadline passed: it checks first', () => {
+    const record = invoiceRecord({ phase: 'awaiting_reply', status: 'promised', pendingEvents: [pending(2, 'promise')], promise: promise('2027-04-09') });
+    expect(planEscalation(record, settings, at(REPLY_DEADLINE))).toEqual({ change: { record }, next: 'check' });
+  });
+
+  it('does not break a promise made again a moment before the old one\'s deadline', () => {
+    const renewed = { ...promise('2027-04-20'), at: '2027-04-09T06:59:00.000Z' };
+    const record = invoiceRecord({ phase: 'promised', status: 'promised', promise: renewed, nextActionAt: '2027-04-09T07:00:00.000Z' });
+    expect(breakPromise(record, settings, at('2027-04-09T07:00:00.000Z'))).toEqual({ record });
+    expect(breakPromise({ ...record, pendingEvents: [pending(4, 'promise')] }, settings, at('2027-04-26T07:00:00.000Z'))).toEqual({
+      record: { ...record, pendingEvents: [pending(4, 'promise')] },
+    });
+  });
+});
+
 describe('handOff', () => {
   const now = at('2027-05-18T07:00:00.000Z');
   const onTheLadder = invoiceRecord({ phase: 'overdue', status: 'overdue', escalation: { done: 4 }, parkedToken: 'token', nextActionAt: '2027-05-18T07:00:00.000Z' });
@@ -466,6 +502,15 @@ describe('handOff', () => {
     expect(change.timeline).toEqual([{ type: 'handed_off', at: '2027-05-18T07:00:00.000Z', evidence: '/invoices/F-2027-0042/evidence' }]);
     const retried = handOff(change.record, at('2027-05-18T07:00:05.000Z'));
     expect(retried).toEqual({ change: { record: change.record }, next: 'handed_off' });
+  });
+
+  it('hears an answer that came while the hand-off was due before handing anything off', () => {
+    const disputed = { ...onTheLadder, pendingEvents: [pending(3, 'dispute')], dispute: openDispute, status: 'disputed' as const };
+    expect(handOff(disputed, now)).toEqual({ change: { record: disputed }, next: 'check' });
+    const taken = { ...disputed, pendingEvents: [] };
+    expect(handOff(taken, now).next).toBe('replan');
+    // Planning again puts it back to waiting for the dispute's resolution, whatever phase it was left in.
+    expect(planReminders(taken, settings, now).change.record).toMatchObject({ phase: 'disputed', status: 'disputed' });
   });
 
   it('hands off nothing when a payment or a cancellation got there first', () => {

@@ -18,26 +18,18 @@ import {
 } from '../../../shared/services/billing';
 import { DEFAULT_CALENDAR } from '../../../shared/domain/calendar';
 import { ConflictError, DomainError, ValidationError } from '../../../shared/domain/errors';
-import { initialState } from '../../../shared/domain/execution-state';
+import { initialState, paymentNoticeExecution } from '../../../shared/domain/execution-state';
 import type { InvoiceRecord } from '../../../shared/domain/invoice';
 import { DEFAULT_POLICY } from '../../../shared/domain/policy';
 import type { Dependencies } from '../../../shared/ports';
-import type { NotificationSettings } from '../../../shared/services/notifications';
 import { mutateInvoice } from '../../../shared/services/record-updates';
 import type { RegisterInvoiceBody } from '../../../shared/domain/schemas';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite';
 import { registration } from '../../support/fixtures';
-import { FixedClock, RecordingMailer, RecordingWorkflow, refusingMailer } from '../../support/recording-ports';
+import { FixedClock, RecordingWorkflow, refusingMailer } from '../../support/recording-ports';
 
 const REGISTERED_AT = '2027-02-01T10:15:00.000Z';
-const settings: BillingSettings & NotificationSettings = {
-  calendar: DEFAULT_CALENDAR,
-  policy: DEFAULT_POLICY,
-  executionHorizonDays: 240,
-  creditor: { name: 'Example SAS', iban: 'FR76 3000 6000 0112 3456 7890 189', bic: 'AGRIFRPP' },
-  teamEmail: 'credit-team@example.com',
-  publicBaseUrl: 'https://pay.example.com',
-};
+const settings: BillingSettings = { calendar: DEFAULT_CALENDAR, policy: DEFAULT_POLICY, executionHorizonDays: 240 };
 const CONTACT = registration.customer.contacts[0].email;
 
 let dynamo: LocalDynamo;
@@ -70,12 +62,6 @@ beforeEach(() => {
   deps = { store, workflow, clock, mailer: refusingMailer };
 });
 
-/** The operations under test may email the team from here on. */
-function withMailer(): RecordingMailer {
-  const mailer = new RecordingMailer();
-  deps.mailer = mailer;
-  return mailer;
-}
 
 /** Registers a fresh invoice (due 2027-03-31) and forgets the registration's workflow calls. */
 async function registered(overrides: Partial<RegisterInvoiceBody> = {}): Promise<string> {
@@ -318,71 +304,77 @@ describe('recordPayment', () => {
     expect(error).toBeInstanceOf(ValidationError);
   });
 
-  it('records a payment on a cancelled invoice as money to give back, and tells the team once', async () => {
+  it('records a payment on a cancelled invoice as money to give back, and starts the team\'s notice, the same one on a retry', async () => {
     const id = await registered();
     await cancelInvoice(deps, id, 'credit note AV-2027-007');
     workflow.reset();
-    const mailer = withMailer();
     const payment = { amount: { value: 123_456, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'VIR-006' };
 
     const { record } = await recordPayment(deps, settings, id, payment);
     await recordPayment(deps, settings, id, payment);
 
-    expect(record).toMatchObject({ status: 'cancelled', creditBalance: { value: 123_456, currency: 'EUR' }, paymentReferences: ['VIR-006'] });
+    expect(record).toMatchObject({ status: 'cancelled', outstanding: { value: 0, currency: 'EUR' }, creditBalance: { value: 123_456, currency: 'EUR' }, paymentReferences: ['VIR-006'] });
     expect(record.pendingEvents.map((e) => e.type)).toEqual(['cancelled']);
-    expect(workflow.calls).toEqual([]);
-    expect(mailer.sent.map((e) => e.subject)).toEqual([expect.stringContaining('Payment on a cancelled invoice')]);
-    expect(mailer.sent[0].text).toMatch(/credit balance of €1,234\.56/);
+    const notice = paymentNoticeExecution(record, { reference: 'VIR-006', amount: '123456', currency: 'EUR', paidAt: '2027-02-01', receivedAfter: 'after_cancellation', overpaid: '123456' });
+    expect(notice.name).toMatch(new RegExp(`^${id}-payment-[0-9a-f]{10}$`));
+    expect(workflow.calls).toEqual([
+      { op: 'start', executionName: notice.name, input: notice.input },
+      { op: 'start', executionName: notice.name, input: notice.input },
+    ]);
     const entries = await store.listTimeline(id);
     expect(entries.filter((e) => e.type === 'payment')).toEqual([
       expect.objectContaining({ reference: 'VIR-006', receivedAfter: 'after_cancellation', overpaid: { value: 123_456, currency: 'EUR' } }),
     ]);
   });
 
-  it('records a payment after the hand-off: the invoice is paid, the hand-off stays, the team and the agency are told', async () => {
+  it('records a payment after the hand-off: the invoice is paid, the hand-off stays, the notice says what it met', async () => {
     const id = await registered();
     await arrange(id, () => ({ status: 'handed_off', phase: 'closed', handedOffAt: '2027-05-17T07:00:00.000Z', nextActionAt: undefined }));
     clock.set('2027-05-20T10:00:00.000Z');
-    const mailer = withMailer();
+    workflow.reset();
 
-    const { record } = await recordPayment({ ...deps }, { ...settings, handOffEmail: 'dossiers@recouvrement.example' }, id, {
-      amount: { value: 123_456, currency: 'EUR' },
-      paidAt: '2027-05-19',
-      reference: 'VIR-LATE-1',
-    });
+    const { record } = await recordPayment(deps, settings, id, { amount: { value: 123_456, currency: 'EUR' }, paidAt: '2027-05-19', reference: 'VIR-LATE-1' });
 
     expect(record).toMatchObject({ status: 'paid', phase: 'closed', handedOffAt: '2027-05-17T07:00:00.000Z', outstanding: { value: 0, currency: 'EUR' } });
     expect(record.creditBalance).toBeUndefined();
     expect(record.pendingEvents).toEqual([]);
-    expect(mailer.sent.map((e) => e.to)).toEqual([[settings.teamEmail, 'dossiers@recouvrement.example']]);
-    expect(mailer.sent[0].subject).toContain('Payment after hand-off');
-    expect(mailer.sent[0].text).toContain('handed off to legal on 2027-05-17');
+    expect(workflow.of('start').map((call) => (call.input as { event: unknown }).event)).toEqual([
+      { type: 'payment', seq: 0, detail: { reference: 'VIR-LATE-1', amount: '123456', currency: 'EUR', paidAt: '2027-05-19', receivedAfter: 'after_hand_off' } },
+    ]);
   });
 
-  it('records an overpayment on an open invoice: paid, the excess as a credit balance, the team told', async () => {
+  it('records an overpayment on an open invoice: paid, the excess as a credit balance, the team\'s notice started', async () => {
     const id = await registered();
     await parked(id);
-    const mailer = withMailer();
     const { record } = await recordPayment(deps, settings, id, { amount: { value: 999_999, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'VIR-BIG' });
 
     expect(record).toMatchObject({ status: 'paid', outstanding: { value: 0, currency: 'EUR' }, creditBalance: { value: 876_543, currency: 'EUR' } });
     expect(workflow.of('wake')).toHaveLength(1);
-    expect(mailer.sent.map((e) => e.subject)).toEqual([expect.stringContaining('Overpayment')]);
+    expect(workflow.of('start').map((call) => (call.input as { event: { detail: Record<string, string> } }).event.detail.overpaid)).toEqual(['876543']);
   });
 
-  it('records the payment even when its notice cannot leave, and sends the notice on the retry', async () => {
+  it('starts no notice for an ordinary payment', async () => {
+    const id = await registered();
+    await recordPayment(deps, settings, id, { amount: { value: 123_456, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'VIR-PLAIN' });
+    expect(workflow.of('start')).toEqual([]);
+  });
+
+  it('records the payment even when its notice cannot be started, answers an error, and starts it on the retry', async () => {
     const id = await registered();
     await cancelInvoice(deps, id, 'mistake');
-    const mailer = withMailer();
-    mailer.refuse = 1;
+    workflow.reset();
+    const throttled = Object.create(workflow);
+    let refusals = 1;
+    throttled.start = async (name: string, input: object) => {
+      if (refusals-- > 0) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      return workflow.start(name, input);
+    };
     const payment = { amount: { value: 5_000, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'VIR-NOTICE' };
 
-    const first = await recordPayment(deps, settings, id, payment);
-    expect(first.record.creditBalance).toEqual({ value: 5_000, currency: 'EUR' });
-    expect(mailer.sent).toEqual([]);
-    await recordPayment(deps, settings, id, payment);
-    await recordPayment(deps, settings, id, payment);
-    expect(mailer.sent).toHaveLength(1);
+    await expect(recordPayment({ ...deps, workflow: throttled }, settings, id, payment)).rejects.toThrow('Rate exceeded');
+    expect((await stored(id)).creditBalance).toEqual({ value: 5_000, currency: 'EUR' });
+    await recordPayment({ ...deps, workflow: throttled }, settings, id, payment);
+    expect(workflow.of('start')).toHaveLength(1);
     expect((await stored(id)).creditBalance).toEqual({ value: 5_000, currency: 'EUR' });
   });
 

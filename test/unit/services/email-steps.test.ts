@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionState } from '../../../shared/domain/execution-state';
 import type { InvoiceStore } from '../../../shared/ports';
+import { paymentNoticeExecution } from '../../../shared/domain/execution-state';
 import { runEmailStep } from '../../../shared/services/email-steps';
 import { SETTINGS, useServiceWorld } from '../../support/service-world';
 
@@ -70,6 +71,44 @@ describe('the escalation step', () => {
     await runEmailStep(world.deps, SETTINGS, state(invoiceId), 'escalation');
     expect(world.mailer.sent.map((e) => [e.to, e.subject])).toEqual([[[SETTINGS.teamEmail], expect.stringContaining('Phone call to make')]]);
     expect((await world.store.listTimeline(invoiceId)).map((t) => t.type).sort()).toEqual(['call_task', 'team_notified']);
+  });
+});
+
+describe('a step its wait\'s deadline led to', () => {
+  const answered = { seq: 1, type: 'dispute' as const, at: '2027-04-01T06:59:59.000Z' };
+
+  it('sends nothing over an answer that reached the record as the deadline came, and has the execution check it', async () => {
+    const { invoiceId } = await world.stored({ ...overdue, status: 'disputed', pendingEvents: [answered], dispute: { reason: 'wrong_amount', at: answered.at, status: 'open' } });
+    const next = await runEmailStep(world.deps, SETTINGS, state(invoiceId), 'escalation');
+    expect(next).toMatchObject({ next: 'check', step: 8 });
+    expect(world.mailer.sent).toEqual([]);
+    expect((await world.read(invoiceId)).version).toBe(1);
+  });
+
+  it('does not say a promise is broken when it was made again just before the deadline', async () => {
+    const promise = { date: '2027-04-20', method: 'transfer' as const, afterDueDate: true, at: '2027-04-01T06:59:00.000Z', source: 'customer' as const };
+    const { invoiceId } = await world.stored({ status: 'promised', phase: 'promised', promise, nextActionAt: '2027-04-01T07:00:00.000Z' });
+    const next = await runEmailStep(world.deps, SETTINGS, { ...state(invoiceId), phase: 'promised' }, 'promise_broken');
+    expect(next.next).toBe('check');
+    expect(world.mailer.sent).toEqual([]);
+    expect((await world.read(invoiceId)).promise?.brokenAt).toBeUndefined();
+  });
+});
+
+describe('the payment notice', () => {
+  it('tells the team, and after a hand-off the agency too, what came and what it met, once', async () => {
+    const { invoiceId } = await world.stored({ status: 'paid', phase: 'closed', outstanding: { value: 0, currency: 'EUR' }, handedOffAt: '2027-03-18T07:00:00.000Z' });
+    const config = { ...SETTINGS, handOffEmail: 'dossiers@recouvrement.example' };
+    const notice = paymentNoticeExecution(await world.read(invoiceId), { reference: 'VIR-9', amount: '123456', currency: 'EUR', paidAt: '2027-03-30', receivedAfter: 'after_hand_off' });
+
+    await runEmailStep(world.deps, config, notice.input, 'payment_notice');
+    await runEmailStep(world.deps, config, notice.input, 'payment_notice');
+
+    expect(world.mailer.sent.map((e) => [e.to, e.subject])).toEqual([
+      [[SETTINGS.teamEmail, 'dossiers@recouvrement.example'], expect.stringContaining('Payment after hand-off')],
+    ]);
+    expect(world.mailer.sent[0].text).toContain('€1,234.56 (reference VIR-9, paid on 2027-03-30)');
+    expect(world.mailer.sent[0].text).toContain('handed off to legal on 2027-03-18');
   });
 });
 

@@ -26,7 +26,7 @@ describe('handOffToLegal', () => {
     expect(next.next).toBe('handed_off');
     expect(await world.read(invoiceId)).toMatchObject({ status: 'handed_off', handedOffAt: '2027-05-18T07:00:00.000Z' });
     expect(world.mailer.sent.map((e) => e.to)).toEqual([[config.teamEmail, config.handOffEmail]]);
-    const evidence = await readEvidence(world.deps, invoiceId);
+    const evidence = await readEvidence(world.deps, config, invoiceId);
     expect(evidence).toMatchObject({ generatedAt: '2027-05-18T07:00:00.000Z', atHandOff: { status: 'handed_off' }, invoice: { status: 'handed_off' } });
     expect(evidence?.timeline.filter((t) => t.type === 'handed_off')).toHaveLength(1);
   });
@@ -50,37 +50,57 @@ describe('handOffToLegal', () => {
     const record = await world.read(invoiceId);
     expect(record).toMatchObject({ status: 'paid', outstanding: { value: 0, currency: 'EUR' } });
     expect(record.handedOffAt).toBeUndefined();
-    expect(await readEvidence(world.deps, invoiceId)).toBeUndefined();
+    expect(await readEvidence(world.deps, config, invoiceId)).toBeUndefined();
     expect(world.mailer.sent).toEqual([]);
   });
 
   it('sends no hand-off email when a payment lands right after the hand-off: the payment notice says it all', async () => {
     const { invoiceId } = await world.stored(onTheLadder);
+    // The payment lands once the hand-off is written, before its email.
     const paying: InvoiceStore = Object.create(world.store);
-    paying.putEvidence = async (id, evidence) => {
-      await world.store.putEvidence(id, evidence);
-      await recordPayment(world.deps, config, invoiceId, fullPayment('VIR-AFTER'));
+    let reads = 0;
+    paying.getInvoice = async (id) => {
+      if (++reads === 2) await recordPayment(world.deps, config, invoiceId, fullPayment('VIR-AFTER'));
+      return world.store.getInvoice(id);
     };
 
     const next = await handOffToLegal({ ...world.deps, store: paying }, config, state(invoiceId));
 
     expect(next.next).toBe('handed_off');
     expect(await world.read(invoiceId)).toMatchObject({ status: 'paid', handedOffAt: '2027-05-18T07:00:00.000Z' });
-    expect(world.mailer.sent.map((e) => e.subject)).toEqual([expect.stringContaining('Payment after hand-off')]);
-    const evidence = await readEvidence(world.deps, invoiceId);
+    // No hand-off email: the payment's own notice (an execution of its own) tells the team and the agency.
+    expect(world.mailer.sent).toEqual([]);
+    expect(world.workflow.of('start').map((call) => call.executionName)).toEqual([expect.stringMatching(/-payment-/)]);
+    const evidence = await readEvidence(world.deps, config, invoiceId);
     expect(evidence?.invoice.status).toBe('paid');
     expect(evidence?.payments.map((p) => p.reference)).toEqual(['VIR-AFTER']);
   });
 
-  it('keeps the stored evidence small however long the timeline grows', async () => {
+  it('leaves no hand-off without its evidence: a retry after a failed email and a payment still finds it fixed', async () => {
+    const { invoiceId } = await world.stored(onTheLadder);
+    world.mailer.refuse = 1;
+    await expect(handOffToLegal(world.deps, config, state(invoiceId))).rejects.toThrow('Maximum sending rate');
+    await recordPayment(world.deps, config, invoiceId, fullPayment('VIR-BETWEEN'));
+
+    const next = await handOffToLegal(world.deps, config, state(invoiceId));
+
+    expect(next.next).toBe('paid');
+    const evidence = await readEvidence(world.deps, config, invoiceId);
+    expect(evidence).toMatchObject({ generatedAt: '2027-05-18T07:00:00.000Z', atHandOff: { status: 'handed_off', outstanding: { value: 123_456 } } });
+    expect(evidence?.penalties.daysLate).toBe(48);
+    expect(world.mailer.sent).toEqual([]);
+    expect(world.workflow.of('start').map((call) => call.executionName)).toEqual([expect.stringMatching(/-payment-/)]);
+  });
+
+  it('keeps the record small however long the timeline grows', async () => {
     const { invoiceId } = await world.stored(onTheLadder);
     const many = Array.from({ length: 1500 }, (_, i) => ({ type: 'question' as const, at: `2027-05-0${1 + (i % 9)}T10:00:00.000Z`, message: 'x'.repeat(400), n: i }));
     for (let i = 0; i < many.length; i += 100) await world.store.appendTimeline(invoiceId, many.slice(i, i + 100));
 
     await handOffToLegal(world.deps, config, state(invoiceId));
 
-    expect(JSON.stringify(await world.store.getEvidence(invoiceId)).length).toBeLessThan(20_000);
-    const evidence = await readEvidence(world.deps, invoiceId);
+    expect(JSON.stringify(await world.read(invoiceId)).length).toBeLessThan(20_000);
+    const evidence = await readEvidence(world.deps, config, invoiceId);
     expect(evidence?.customerAnswers).toHaveLength(1500);
   });
 });

@@ -89,7 +89,7 @@ describe('sendCustomerEmail', () => {
     const { deps, sent } = world();
     let refusals = 1;
     const flaky = { send: async (email: OutgoingEmail) => {
-      if (refusals-- > 0) throw Object.assign(new Error('Maximum sending rate exceeded'), { name: 'TooManyRequestsException' });
+      if (refusals-- > 0) throw Object.assign(new Error('Maximum sending rate exceeded'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } });
       return deps.mailer.send(email);
     } };
     const flakyDeps = { ...deps, mailer: flaky };
@@ -99,6 +99,18 @@ describe('sendCustomerEmail', () => {
     await sendCustomerEmail(flakyDeps, config, record, 'reminder', 'ladder@0');
     await sendCustomerEmail(flakyDeps, config, record, 'reminder', 'ladder@0');
     expect(sent).toHaveLength(1);
+  });
+
+  it('keeps the claim when SES did not answer (a timeout), so that the retry tells the team instead of sending twice', async () => {
+    const record = await stored();
+    const { deps, sent } = world();
+    const timingOut = { send: async () => {
+      throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+    } };
+    await expect(sendCustomerEmail({ ...deps, mailer: timingOut }, config, record, 'reminder', 'ladder@0')).rejects.toThrow('socket hang up');
+    const retry = await sendCustomerEmail(deps, config, record, 'reminder', 'ladder@0');
+    expect(retry.emailed).toBe('unconfirmed');
+    expect(sent.map((e) => e.subject)).toEqual([expect.stringContaining('Email may not have left')]);
   });
 
   it('sends nothing for a cancelled invoice', async () => {
@@ -147,7 +159,7 @@ describe('sendCustomerEmail', () => {
 
     expect(sent.map((e) => [e.to, e.subject])).toEqual([[[config.teamEmail], expect.stringContaining('Email may not have left')]]);
     expect(sent[0].text).toContain('compta@boulangerie-martin.fr');
-    expect(first.emailed).toBe(true);
+    expect(first.emailed).toBe('unconfirmed');
     expect(second.timeline).toEqual([]);
     const types = (await store.listTimeline(record.invoiceId)).map((t) => t.type);
     expect(types.sort()).toEqual(['email_unconfirmed', 'team_notified']);

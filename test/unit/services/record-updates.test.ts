@@ -33,6 +33,24 @@ describe('mutateInvoice', () => {
     expect((await readTimeline(world.store, second.record)).map((t) => t.note)).toEqual(['first call', 'second call']);
   });
 
+  it('keeps the entries of a change whose timeline write failed twice, as long as it takes', async () => {
+    const { invoiceId } = await world.stored();
+    const down: InvoiceStore = Object.create(world.store);
+    down.appendTimeline = async () => {
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    };
+    await mutateInvoice({ ...world.deps, store: down }, invoiceId, note('first'));
+    world.clock.set('2027-03-19T09:00:00.000Z');
+    const second = await mutateInvoice({ ...world.deps, store: down }, invoiceId, note('second'));
+    expect(second.record.timelineOutbox?.map((group) => group.map((t) => t.note))).toEqual([['first'], ['second']]);
+    expect((await readTimeline(world.store, second.record)).map((t) => t.note)).toEqual(['first', 'second']);
+
+    world.clock.set('2027-03-19T10:00:00.000Z');
+    const third = await mutateInvoice(world.deps, invoiceId, note('third'));
+    expect((await world.store.listTimeline(invoiceId)).map((t) => t.note)).toEqual(['first', 'second', 'third']);
+    expect(third.record.timelineOutbox?.map((group) => group.map((t) => t.note))).toEqual([['third']]);
+  });
+
   it('writes a change\'s entries once however often they are written again', async () => {
     const { invoiceId } = await world.stored();
     await mutateInvoice(world.deps, invoiceId, note('only once'));

@@ -393,6 +393,7 @@ describe('renderErrorPage', () => {
     [410, 'expired', 'Link expired'],
     [429, 'too_many', 'Too many attempts'],
     [409, 'closed', 'Nothing to do'],
+    [409, 'busy', 'Answer not recorded'],
     [400, 'invalid', 'Incomplete answer'],
   ] as const)('answers %i for %s, politely and in both languages when the language is unknown', (statusCode, reason, english) => {
     const page = renderErrorPage({ statusCode, reason });
