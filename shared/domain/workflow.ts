@@ -39,15 +39,16 @@ export function computePreReminderAt(dueDate: string, policy: DunningPolicy, cal
 
 /** The state to hand back to the state machine: which branch, which phase, and until when the next park waits. */
 export function nextState(state: ExecutionState, record: InvoiceRecord, next: Next, now: Date): ExecutionState {
-  // No wake-up time carried over from an earlier state: a stale one would end the next wait at once.
-  const { error: _error, wait: _wait, ...rest } = state;
+  const { error: _error, ...rest } = state;
   return {
     ...rest,
     // A step that sends the execution to "Check what happened" starts a new check, not a retry of the last one.
     ...(next === 'check' ? { step: state.step + 1 } : {}),
     next,
     phase: record.phase,
-    ...(record.nextActionAt ? { wait: waitUntil(record.nextActionAt, now) } : {}),
+    // Always the record's own wake-up time, never one carried over from an earlier state; with none planned (a closed
+    // invoice), a wait that may come next ends at once and its park or its step finds out why.
+    wait: waitUntil(record.nextActionAt ?? now.toISOString(), now),
   };
 }
 

@@ -101,7 +101,9 @@ export function violations(observed: ObservedInvoice, mode: { faults: boolean })
   // The execution agrees: closed invoices have none running; an open one, long after everything, waits on a dispute.
   const execution = currentExecution(executions);
   const failed = executions.filter((e) => e.status === 'FAILED');
-  const needsAttention = emails.filter((e) => kindOf(e) === 'team_needs_attention');
+  // The team hears of a failed execution by its "Needs attention" email, or, when a crash took that email, by the
+  // notice that it may not have left.
+  const needsAttention = emails.filter((e) => kindOf(e) === 'team_needs_attention' || (e.tags.email ?? '').startsWith('unconfirmed@needs_attention@'));
   if (failed.length > 0 && !mode.faults) broken(`execution(s) ${failed.map((e) => e.name).join(', ')} failed`);
   if (failed.length > needsAttention.length) broken(`${failed.length} failed execution(s) but ${needsAttention.length} "Needs attention" email(s)`);
   if (CLOSED.has(invoice.status) && execution?.status === 'RUNNING') broken(`${invoice.status} but ${execution.name} still runs (${execution.currentState})`);

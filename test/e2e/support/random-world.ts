@@ -239,7 +239,11 @@ async function drive(runtime: LocalRuntime, plans: Plan[], faults: boolean) {
     };
     const found = [...violations(observed, { faults }), ...told.refusedPayments.map((refused) => `${id}: a valid payment was refused: ${refused}`)];
     statuses[observed.invoice.status] = (statuses[observed.invoice.status] ?? 0) + 1;
-    if (found.length) broken.push(...found, `  plan of ${id}: ${JSON.stringify(plans[i])}`);
+    if (found.length) {
+      const failed = await Promise.all(observed.executions.filter((e) => e.status === 'FAILED').map((e) => c.execution(e.name)));
+      const why = failed.map((h) => `  ${h.name} failed: ${String(h.error).slice(0, 300)} after ${h.events.filter((e) => e.type === 'StateEntered').slice(-6).map((e) => e.state).join(' → ')}`);
+      broken.push(...found, ...why, `  plan of ${id}: ${JSON.stringify(plans[i])}`);
+    }
   }
   const summary = { statuses, emails: outbox.length, payments: world.reduce((n, t) => n + t.acceptedPayments.length, 0), events: moments.size };
   return { broken, serverErrors: world.flatMap((t) => t.serverErrors), summary };
