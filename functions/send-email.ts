@@ -8,7 +8,7 @@ import type { WorkflowTaskInput } from '../shared/lambda/workflow-step';
 import type { ExecutionState } from '../shared/domain/execution-state';
 import { isEmailStep, runEmailStep } from '../shared/services/email-steps';
 
-export async function handler({ state, email }: WorkflowTaskInput): Promise<ExecutionState> {
+export async function handler({ state, email, execution }: WorkflowTaskInput): Promise<ExecutionState> {
   if (!isEmailStep(email)) throw new Error(`Unknown email step: ${email}`);
-  return runEmailStep(getDependencies({ mailer: sesMailer }), getConfig(), state, email);
+  return runEmailStep(getDependencies({ mailer: sesMailer }), getConfig(), state, email, execution);
 }

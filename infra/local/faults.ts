@@ -44,11 +44,12 @@ export const DEFAULT_FAULT_RATES: FaultRates = {
 };
 
 /**
- * Requests refused in a row once an outage starts: more than the SDK's three attempts of one call, so that the
- * product's own handling (a claim given back, a timeline write deferred, a step retried) runs, and fewer than the
- * state machine's attempts of a step.
+ * Requests refused in a row once an outage starts: more than the SDK's three attempts of one DynamoDB call, so that
+ * the product's own handling (a timeline write deferred, a step retried) runs; SES sends make one attempt each (see
+ * shared/adapters/ses-mailer.ts), so three refused sends are three attempts of a step, fewer than the state machine's.
  */
-const OUTAGE_REQUESTS = 4;
+const DYNAMODB_OUTAGE_REQUESTS = 4;
+const SES_OUTAGE_SENDS = 3;
 
 /** `default`, or `kind=rate,kind=rate` over the defaults' kinds (unnamed kinds stay at 0). Undefined: no faults. */
 export function parseFaultRates(text: string | undefined): FaultRates | undefined {
@@ -178,7 +179,7 @@ export function startFaultyDynamoProxy(target: string, emulator: DynamoDBClient,
   let outage = 0;
   return startProxy(target, async (request, forward) => {
     if (faults.strikes('dynamodbLatency')) await new Promise((resolve) => setTimeout(resolve, faults.delayMs(20)));
-    if (outage === 0 && faults.strikes('dynamodbOutage')) outage = OUTAGE_REQUESTS;
+    if (outage === 0 && faults.strikes('dynamodbOutage')) outage = DYNAMODB_OUTAGE_REQUESTS;
     if (outage > 0) {
       outage -= 1;
       return dynamoError(400, 'ProvisionedThroughputExceededException', 'Injected fault: throttled, several requests in a row.');
@@ -223,7 +224,7 @@ export function startFaultySesProxy(target: string, faults: FaultInjector) {
   };
   return startProxy(target, async (request, forward) => {
     if (request.method !== 'POST' || !request.path.includes('/outbound-emails')) return forward();
-    if (outage === 0 && faults.strikes('sesOutage')) outage = OUTAGE_REQUESTS;
+    if (outage === 0 && faults.strikes('sesOutage')) outage = SES_OUTAGE_SENDS;
     if (outage > 0) {
       outage -= 1;
       return refuse(503, 'ServiceUnavailableException', 'Injected fault: SES is unavailable.');

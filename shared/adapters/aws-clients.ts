@@ -13,11 +13,14 @@ interface Destroyable {
 const clients = new Map<new (config: object) => Destroyable, Destroyable>();
 let defaults: object = {};
 
-/** The shared client of a service, e.g. `awsClient(SESv2Client)`. */
-export function awsClient<T extends Destroyable>(Client: new (config: object) => T): T {
+/**
+ * The shared client of a service, e.g. `awsClient(SESv2Client)`. `single: true` makes one attempt per call and no
+ * retries of the SDK's own (a caller that must know whether its one request was refused: see ses-mailer.ts).
+ */
+export function awsClient<T extends Destroyable>(Client: new (config: object) => T, options: { single?: boolean } = {}): T {
   let client = clients.get(Client) as T | undefined;
   if (!client) {
-    client = new Client({ ...defaults });
+    client = new Client(options.single ? { maxAttempts: 1 } : { ...defaults });
     clients.set(Client, client);
   }
   return client;

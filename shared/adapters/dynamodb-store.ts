@@ -278,6 +278,11 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
     return items.map((item) => withoutKeys<InvoiceRecord>(item));
   }
 
+  async getLegacyEvidence(invoiceId: string): Promise<unknown | undefined> {
+    const item = await this.get(keys.legacyEvidence(invoiceId));
+    return item?.evidence;
+  }
+
   private invoiceItem(record: InvoiceRecord): Item {
     return { ...record, ...keys.invoice(record.invoiceId), ...statusIndexKeys(record) };
   }

@@ -8,6 +8,7 @@
  * | timeline entry       | `INVOICE#<id>`         | `TIMELINE#<at ISO>#<6 or 18 hex>`    | append-only: put if absent (see below)  |
  * | email claim          | `INVOICE#<id>`         | `EMAIL#<key>`                        | put if absent = the right to send once  |
  * | page views of a day  | `INVOICE#<id>`         | `VIEWS#<yyyy-mm-dd>#<tokenHash>`     | a counter: one item per link and day    |
+ * | legacy evidence      | `INVOICE#<id>`         | `EVIDENCE`                           | read only: written before 2026-12-01    |
  * | SES message lookup   | `SESMSG#<messageId>`   | `SESMSG`                             | bounce/delivery event → invoice         |
  * | customer link        | `LINK#<tokenHash>`     | `LINK`                               | the record in the `link` map            |
  * | link use counter     | `LINK#<tokenHash>`     | `USES#<yyyy-mm-ddThh>`               | one per hour, expires with `expiresAt`  |
@@ -42,6 +43,7 @@ export const keys = {
     [SK]: `TIMELINE#${atIso}#${suffix}`,
   }),
   emailClaim: (invoiceId: string, key: string) => ({ [PK]: `INVOICE#${invoiceId}`, [SK]: `EMAIL#${key}` }),
+  legacyEvidence: (invoiceId: string) => ({ [PK]: `INVOICE#${invoiceId}`, [SK]: 'EVIDENCE' }),
   pageViews: (invoiceId: string, day: string, tokenHash: string) => ({ [PK]: `INVOICE#${invoiceId}`, [SK]: `VIEWS#${day}#${tokenHash}` }),
   sesMessage: (messageId: string) => ({ [PK]: `SESMSG#${messageId}`, [SK]: 'SESMSG' }),
   link: (tokenHash: string) => ({ [PK]: `LINK#${tokenHash}`, [SK]: 'LINK' }),

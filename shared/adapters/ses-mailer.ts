@@ -50,7 +50,12 @@ export class SesMailer implements Mailer {
   }
 }
 
-/** The mailer on the shared SES v2 client (endpoint and region from the environment). */
+/**
+ * The mailer on the shared SES v2 client (endpoint and region from the environment), which makes one attempt per
+ * email: an SDK retry after a reset connection could follow an attempt that SES accepted, and the error that ends it
+ * would then look like a plain refusal, which gives the email's claim back and sends it twice. The state machine
+ * retries the step instead, after a refusal that is known to be one.
+ */
 export function sesMailer(options: { from: string; configurationSetName?: string }): Mailer {
-  return new SesMailer(awsClient(SESv2Client), options);
+  return new SesMailer(awsClient(SESv2Client, { single: true }), options);
 }

@@ -126,6 +126,15 @@ export function deadlineStillHolds(record: InvoiceRecord, ...phases: Phase[]): b
 }
 
 /**
+ * Whether the record's own wake-up time has come: a step that acts on a deadline does so only then, so that a retry of
+ * the step after its own write landed (the write reached the table, its answer did not reach the step) finds the
+ * deadline moved or cleared and does not act twice.
+ */
+export function deadlineReached(record: InvoiceRecord, now: Date): boolean {
+  return record.nextActionAt !== undefined && reached(record.nextActionAt, now);
+}
+
+/**
  * The key of each step's email: it names the cause, so a retry of the step finds its email claimed, while a new cause
  * (another due date, another ladder cycle, another promise) sends its own.
  */
@@ -169,6 +178,11 @@ export function checkWhatHappened(record: InvoiceRecord, settings: WorkflowSetti
   if (!record.nextActionAt) return { change: { record: base }, next: 'replan' };
   if (!reached(record.nextActionAt, now)) return { change: { record: base }, next: 'wait' };
 
+  // A phase whose reason is gone (waiting on a dispute no longer open, on a promise no longer open) is planned again
+  // rather than sent to a step that would find nothing to do.
+  if ((record.phase === 'disputed' && record.dispute?.status !== 'open') || (record.phase === 'promised' && !hasOpenPromise(record))) {
+    return { change: { record: base }, next: 'replan' };
+  }
   // The deadline of the phase has come (a park that woke itself, or a wake that found it due): the step for that
   // deadline makes the change, exactly as when the wait times out and goes to it directly.
   return { change: { record: base }, next: DEADLINE_STEP[record.phase] };
@@ -186,7 +200,7 @@ const DEADLINE_STEP: Record<Phase, Next> = {
 
 /** "Promise broken": no payment by the promised date plus grace; the ladder goes on from now. */
 export function breakPromise(record: InvoiceRecord, settings: WorkflowSettings, now: Date): Change {
-  if (!promiseDeadlinePassed(record, settings, now)) return { record };
+  if (!promiseDeadlinePassed(record, now)) return { record };
   return {
     record: {
       ...record,
@@ -203,14 +217,16 @@ export function breakPromise(record: InvoiceRecord, settings: WorkflowSettings, 
  * Whether the promise the record holds is broken now: its deadline has come, nothing is waiting on the record (a new
  * promise among it) and the execution still waits for it.
  */
-export function promiseDeadlinePassed(record: InvoiceRecord, settings: WorkflowSettings, now: Date): boolean {
-  if (!deadlineStillHolds(record, 'promised') || !hasOpenPromise(record)) return false;
-  return reached(promiseDeadline(record.promise.date, invoicePolicy(record, settings), settings.calendar), now);
+export function promiseDeadlinePassed(record: InvoiceRecord, now: Date): boolean {
+  // The record's own deadline, the very one "Check what happened" goes by, and not one computed again from the policy
+  // of today: were they to differ (the grace days changed meanwhile), the check and this step would send the
+  // execution back and forth.
+  return deadlineStillHolds(record, 'promised') && hasOpenPromise(record) && deadlineReached(record, now);
 }
 
 /** "Remind team of open dispute": the next reminder comes after another follow-up delay. */
 export function followUpDispute(record: InvoiceRecord, settings: WorkflowSettings, now: Date): Change {
-  if (!deadlineStillHolds(record, 'disputed') || record.dispute?.status !== 'open') return { record };
+  if (!deadlineStillHolds(record, 'disputed') || !deadlineReached(record, now) || record.dispute?.status !== 'open') return { record };
   return { record: { ...record, nextActionAt: disputeFollowUpAt(now, invoicePolicy(record, settings), settings.calendar) } };
 }
 

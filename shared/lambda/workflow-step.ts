@@ -12,6 +12,8 @@ export interface WorkflowTaskInput {
   state: ExecutionState;
   /** Which email the "send email" tasks send. */
   email?: string;
+  /** The execution's own name, for the steps that must name it (an invoice may have a payment notice's besides). */
+  execution?: string;
   /** Present on parked waits only. */
   taskToken?: string;
 }

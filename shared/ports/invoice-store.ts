@@ -47,6 +47,11 @@ export interface InvoiceStore {
   countLinkUse(tokenHash: string, at: string, limit: number): Promise<void>;
   getApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
   putApiKey(key: ApiKeyRecord): Promise<void>;
+  /**
+   * The evidence item that versions before 2026-12-01 wrote at hand-off (now the record fixes the evidence in the
+   * hand-off's own write): read for invoices handed off by them, never written.
+   */
+  getLegacyEvidence(invoiceId: string): Promise<unknown | undefined>;
   /** Invoices in a status, soonest next action first (the operator queue index). */
   listByStatus(status: InvoiceStatus, limit?: number): Promise<InvoiceRecord[]>;
 }

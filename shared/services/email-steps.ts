@@ -9,6 +9,7 @@ import { timelineEntry, type Change, type InvoiceRecord, type TimelineEntry } fr
 import type { LadderAction } from '../domain/policy';
 import {
   breakPromise,
+  deadlineReached,
   deadlineStillHolds,
   emailKeys,
   followUpDispute,
@@ -34,7 +35,7 @@ interface StepResult {
   next: Next;
 }
 
-type Step = (deps: Dependencies, config: NotificationSettings, record: InvoiceRecord, state: ExecutionState) => Promise<StepResult>;
+type Step = (deps: Dependencies, config: NotificationSettings, record: InvoiceRecord, state: ExecutionState, execution?: string) => Promise<StepResult>;
 
 const LADDER_EMAILS: Partial<Record<LadderAction, CustomerEmailKind>> = {
   reminder_email: 'reminder',
@@ -44,7 +45,7 @@ const LADDER_EMAILS: Partial<Record<LadderAction, CustomerEmailKind>> = {
 
 const STEPS = {
   async pre_reminder(deps, config, record) {
-    if (!deadlineStillHolds(record, 'before_pre_reminder')) return { next: 'check' };
+    if (!deadlineStillHolds(record, 'before_pre_reminder') || !deadlineReached(record, deps.clock.now())) return { next: 'check' };
     await sendCustomerEmail(deps, config, record, 'pre_reminder', emailKeys.preReminder(record));
     return {
       // The email left (or could not): that is recorded even if something happened since; the phase moves on only if not.
@@ -72,7 +73,7 @@ const STEPS = {
     return { next: 'wait' };
   },
   async promise_broken(deps, config, record) {
-    if (!promiseDeadlinePassed(record, config, deps.clock.now())) return { next: 'check' };
+    if (!promiseDeadlinePassed(record, deps.clock.now())) return { next: 'check' };
     await sendCustomerEmail(deps, config, record, 'promise_broken', `promise_broken@${record.promise?.at}`);
     return { update: (current, now) => breakPromise(current, config, now), next: 'overdue' };
   },
@@ -83,7 +84,8 @@ const STEPS = {
     return { next: 'wait' };
   },
   async dispute_follow_up(deps, config, record) {
-    if (!deadlineStillHolds(record, 'disputed') || record.dispute?.status !== 'open') return { next: 'check' };
+    const due = deadlineStillHolds(record, 'disputed') && deadlineReached(record, deps.clock.now());
+    if (!due || record.dispute?.status !== 'open') return { next: 'check' };
     await sendTeamEmail(deps, config, record, 'dispute_follow_up', `dispute_follow_up@${record.nextActionAt}`, { message: record.dispute?.message });
     return {
       update: (current, now) => followUpDispute(current, config, now),
@@ -98,7 +100,7 @@ const STEPS = {
   async escalation(deps, config, record) {
     const rungIndex = record.escalation.done;
     const rung = invoicePolicy(record, config).ladder[rungIndex];
-    if (!deadlineStillHolds(record, 'overdue')) return { next: 'check' };
+    if (!deadlineStillHolds(record, 'overdue') || !deadlineReached(record, deps.clock.now())) return { next: 'check' };
     // The hand-off is no email: "Next escalation step" hands off once its time has come.
     if (!rung || rung.action === 'hand_off') return { next: 'overdue' };
     const key = emailKeys.ladder(record, rungIndex);
@@ -120,7 +122,11 @@ const STEPS = {
           ...(emailed === false ? { reason: 'no contact of the customer can receive email' } : {}),
           ...(emailed === 'unconfirmed' ? { reason: 'the sender stopped before SES answered: the email may not have left (the team was told)' } : {}),
         });
-        return { record: { ...current, escalation: { ...current.escalation, done: rungIndex + 1, lastAt: now.toISOString() } }, timeline: [entry] };
+        // The rung's time is spent: "Next escalation step" plans the next one, and a retry of this step finds nothing due.
+        return {
+          record: { ...current, escalation: { ...current.escalation, done: rungIndex + 1, lastAt: now.toISOString() }, nextActionAt: undefined },
+          timeline: [entry],
+        };
       },
       next: 'overdue',
     };
@@ -148,10 +154,11 @@ const STEPS = {
     );
     return { next: 'wait' };
   },
-  async needs_attention(deps, config, record, state) {
+  async needs_attention(deps, config, record, state, execution = record.executionName) {
     const error = state.error ?? {};
-    const notified = await sendTeamEmail(deps, config, record, 'needs_attention', `needs_attention@${record.executionName}@${state.step}`, {
-      facts: { execution: record.executionName, error: String(error.Error ?? 'unknown') },
+    // Named after the execution that failed: the invoice's own, or a payment notice's.
+    const notified = await sendTeamEmail(deps, config, record, 'needs_attention', `needs_attention@${execution}@${state.step}`, {
+      facts: { execution, error: String(error.Error ?? 'unknown') },
       message: String(error.Cause ?? '').slice(0, 2000),
     });
     // Said once, by the attempt that told the team.
@@ -165,11 +172,17 @@ export function isEmailStep(name: unknown): name is EmailStep {
   return typeof name === 'string' && Object.hasOwn(STEPS, name);
 }
 
-/** Runs one email step for the invoice and hands the next execution state back. */
-export async function runEmailStep(deps: Dependencies, config: NotificationSettings, state: ExecutionState, step: EmailStep): Promise<ExecutionState> {
+/** Runs one email step for the invoice, in the execution named `execution`, and hands the next execution state back. */
+export async function runEmailStep(
+  deps: Dependencies,
+  config: NotificationSettings,
+  state: ExecutionState,
+  step: EmailStep,
+  execution?: string,
+): Promise<ExecutionState> {
   const record = await deps.store.getInvoice(state.invoiceId);
   if (!record) throw new Error(`No invoice ${state.invoiceId}`);
-  const { timeline = [], update, next } = await (STEPS[step] as Step)(deps, config, record, state);
+  const { timeline = [], update, next } = await (STEPS[step] as Step)(deps, config, record, state, execution);
   // Nothing to write (an acknowledgement sent, a step that found something new): the record stays as it is.
   if (!update && timeline.length === 0) return nextState(state, record, next, deps.clock.now());
   const { record: written } = await mutateInvoice(deps, state.invoiceId, (current, now) => {

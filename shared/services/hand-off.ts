@@ -6,7 +6,7 @@
  * record and the timeline, so no history can outgrow an item.
  */
 import type { ExecutionState, Next } from '../domain/execution-state';
-import { invoiceView, type TimelineEntry } from '../domain/invoice';
+import { invoiceView, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
 import { penaltiesFor } from '../domain/penalties';
 import { handOff, nextState } from '../domain/workflow';
 import type { Dependencies } from '../ports';
@@ -42,15 +42,27 @@ const ANSWERS = new Set(['promise', 'promise_broken', 'dispute', 'question', 'ca
  */
 export async function readEvidence(deps: Pick<Dependencies, 'store'>, config: Pick<NotificationSettings, 'creditor'>, invoiceId: string) {
   const record = await deps.store.getInvoice(invoiceId);
-  if (!record?.handedOffAt || !record.handOffEvidence) return undefined;
-  const timeline = await readTimeline(deps.store, record);
+  if (!record?.handedOffAt) return undefined;
+  // Handed off by a version that kept the evidence in an item of its own (the same fields but `atHandOff`): as written.
+  if (!record.handOffEvidence) return (await deps.store.getLegacyEvidence(invoiceId)) as Evidence | undefined;
+  return composeEvidence(record, record.handOffEvidence, config, await readTimeline(deps.store, record));
+}
+
+type Evidence = ReturnType<typeof composeEvidence>;
+
+function composeEvidence(
+  record: InvoiceRecord,
+  fixed: NonNullable<InvoiceRecord['handOffEvidence']>,
+  config: Pick<NotificationSettings, 'creditor'>,
+  timeline: TimelineEntry[],
+) {
   const of = (test: (entry: TimelineEntry) => boolean) => timeline.filter(test);
   return {
-    generatedAt: record.handedOffAt,
+    generatedAt: record.handedOffAt!,
     creditor: config.creditor,
-    atHandOff: record.handOffEvidence.atHandOff,
+    atHandOff: fixed.atHandOff,
     registration: record.registration,
-    penalties: record.handOffEvidence.penalties,
+    penalties: fixed.penalties,
     invoice: invoiceView(record),
     remindersSent: of((t) => t.type === 'email_sent'),
     customerAnswers: of((t) => ANSWERS.has(t.type)),

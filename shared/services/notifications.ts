@@ -67,22 +67,29 @@ export async function sendCustomerEmail(
     const claimed = await claim(deps, config, record, claimKey, contact.email);
     if (claimed === 'unconfirmed') unconfirmed = true;
     if (claimed !== 'claimed') continue;
-    const token = await issueLink(deps.store, record, contact, policy, config.calendar, now);
-    const rendered = renderCustomerEmail(kind, {
-      creditor: config.creditor,
-      invoice: record,
-      language: record.customer.language,
-      contactName: contact.name,
-      answerUrl: `${config.publicBaseUrl}/r/${token}`,
-      ...(needsPenalties ? { penalties: penaltiesFor(record, config, now) } : {}),
-    });
-    // A payment or cancellation may have landed since the record was read: look again at the last moment before sending.
-    if (await closedSince(deps, record.invoiceId)) {
+    let email: OutgoingEmail;
+    try {
+      const token = await issueLink(deps.store, record, contact, policy, config.calendar, now);
+      const rendered = renderCustomerEmail(kind, {
+        creditor: config.creditor,
+        invoice: record,
+        language: record.customer.language,
+        contactName: contact.name,
+        answerUrl: `${config.publicBaseUrl}/r/${token}`,
+        ...(needsPenalties ? { penalties: penaltiesFor(record, config, now) } : {}),
+      });
+      // A payment or cancellation may have landed since the record was read: look again at the last moment before sending.
+      if (await closedSince(deps, record.invoiceId)) {
+        await deps.store.releaseEmailClaim(record.invoiceId, claimKey);
+        return { timeline, emailed: false };
+      }
+      email = { to: [contact.email], ...rendered, tags: tagsFor(record, key) };
+    } catch (error) {
+      // Nothing was sent: the claim is given back, so that the step's retry sends the email.
       await deps.store.releaseEmailClaim(record.invoiceId, claimKey);
-      return { timeline, emailed: false };
+      throw error;
     }
-    const email = { to: [contact.email], ...rendered, tags: tagsFor(record, key) };
-    timeline.push(await sendClaimed(deps, record.invoiceId, claimKey, email, (messageId) => ({ email: kind, to: contact.email, subject: rendered.subject, messageId })));
+    timeline.push(await sendClaimed(deps, record.invoiceId, claimKey, email, (messageId) => ({ email: kind, to: contact.email, subject: email.subject, messageId })));
   }
   return { timeline, emailed: reachable.length === 0 ? false : unconfirmed ? 'unconfirmed' : true };
 }

@@ -25,6 +25,8 @@ export const SETTINGS: BillingSettings & NotificationSettings = {
 };
 
 export interface ServiceWorld {
+  /** The emulator itself, for what a test writes as another version of the product would have. */
+  dynamo: LocalDynamo;
   store: DynamoDbInvoiceStore;
   clock: FixedClock;
   workflow: RecordingWorkflow;
@@ -42,6 +44,7 @@ export function useServiceWorld(prefix: string, startAt = '2027-03-19T08:00:00.0
   const world = {} as ServiceWorld;
   beforeAll(async () => {
     dynamo = await startDynalite();
+    world.dynamo = dynamo;
     world.store = new DynamoDbInvoiceStore(dynamo.client, dynamo.tableName);
   });
   afterAll(() => dynamo?.stop());

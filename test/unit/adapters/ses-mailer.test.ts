@@ -1,7 +1,8 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sanitizeTag, SesMailer } from '../../../shared/adapters/ses-mailer';
+import { awsClient, resetClients } from '../../../shared/adapters/aws-clients';
+import { sanitizeTag, sesMailer, SesMailer } from '../../../shared/adapters/ses-mailer';
 import type { OutgoingEmail } from '../../../shared/ports';
 
 const ses = mockClient(SESv2Client);
@@ -79,5 +80,14 @@ describe('sanitizeTag', () => {
     expect(sanitizeTag('Abc_09-z')).toBe('Abc_09-z');
     expect(sanitizeTag('FAC 2027/é.1')).toBe('FAC_2027___1');
     expect(sanitizeTag('x'.repeat(300))).toHaveLength(256);
+  });
+});
+
+describe('sesMailer', () => {
+  it('makes one attempt per email, so that an error means the email was refused, not maybe sent', async () => {
+    resetClients();
+    sesMailer({ from: 'billing@example.com' });
+    expect(await awsClient(SESv2Client).config.maxAttempts()).toBe(1);
+    resetClients();
   });
 });

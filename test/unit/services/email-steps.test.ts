@@ -42,11 +42,21 @@ describe('the escalation step', () => {
     expect(timeline.find((t) => t.type === 'escalation')).toMatchObject({ step: 1, action: 'reminder_email', emailed: true });
   });
 
+  it('does not carry out the next rung when retried after its own write landed but its answer was lost', async () => {
+    const { invoiceId } = await world.stored(overdue);
+    await runEmailStep(world.deps, SETTINGS, state(invoiceId), 'escalation');
+    // Step Functions retries the very same task: the record already says rung 1 is done and nothing is due.
+    const retried = await runEmailStep(world.deps, SETTINGS, state(invoiceId), 'escalation');
+    expect(retried.next).toBe('check');
+    expect(world.mailer.sent).toHaveLength(1);
+    expect((await world.read(invoiceId)).escalation.done).toBe(1);
+  });
+
   it('sends a restarted ladder\'s first reminder again: a new cycle is a new cause', async () => {
     const { invoiceId } = await world.stored(overdue);
     await runEmailStep(world.deps, SETTINGS, state(invoiceId), 'escalation');
     const record = await world.read(invoiceId);
-    await world.store.putInvoice({ ...record, escalation: { done: 0, cycle: 1 }, version: record.version + 1 });
+    await world.store.putInvoice({ ...record, escalation: { done: 0, cycle: 1 }, nextActionAt: '2027-04-01T07:00:00.000Z', version: record.version + 1 });
 
     await runEmailStep(world.deps, SETTINGS, state(invoiceId), 'escalation');
 
@@ -87,7 +97,8 @@ describe('a step its wait\'s deadline led to', () => {
 
   it('does not say a promise is broken when it was made again just before the deadline', async () => {
     const promise = { date: '2027-04-20', method: 'transfer' as const, afterDueDate: true, at: '2027-04-01T06:59:00.000Z', source: 'customer' as const };
-    const { invoiceId } = await world.stored({ status: 'promised', phase: 'promised', promise, nextActionAt: '2027-04-01T07:00:00.000Z' });
+    const renewal = { seq: 2, type: 'promise' as const, at: '2027-04-01T06:59:00.000Z' };
+    const { invoiceId } = await world.stored({ status: 'promised', phase: 'promised', promise, pendingEvents: [renewal], nextActionAt: '2027-04-01T07:00:00.000Z' });
     const next = await runEmailStep(world.deps, SETTINGS, { ...state(invoiceId), phase: 'promised' }, 'promise_broken');
     expect(next.next).toBe('check');
     expect(world.mailer.sent).toEqual([]);
@@ -109,6 +120,16 @@ describe('the payment notice', () => {
     ]);
     expect(world.mailer.sent[0].text).toContain('€1,234.56 (reference VIR-9, paid on 2027-03-30)');
     expect(world.mailer.sent[0].text).toContain('handed off to legal on 2027-03-18');
+  });
+});
+
+describe('the needs-attention step', () => {
+  it('names the execution that failed, so that a payment notice\'s failure is not taken for the invoice\'s own', async () => {
+    const { invoiceId } = await world.stored({ status: 'paid', phase: 'closed' });
+    const failed = { ...state(invoiceId), step: 0, error: { Error: 'States.TaskFailed', Cause: 'SES refused' } };
+    await runEmailStep(world.deps, SETTINGS, failed, 'needs_attention', `${invoiceId}-payment-0123456789`);
+    await runEmailStep(world.deps, SETTINGS, failed, 'needs_attention', `${invoiceId}-r1`);
+    expect(world.mailer.sent.map((e) => /^execution: (\S+)$/m.exec(e.text)?.[1])).toEqual([`${invoiceId}-payment-0123456789`, `${invoiceId}-r1`]);
   });
 });
 

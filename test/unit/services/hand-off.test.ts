@@ -3,6 +3,7 @@
  * else, so a payment that got there first wins and one that comes later is recorded against it; the evidence file is
  * put together when read, so its stored part stays small whatever the invoice's history.
  */
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { ExecutionState } from '../../../shared/domain/execution-state';
 import type { InvoiceStore } from '../../../shared/ports';
@@ -102,5 +103,15 @@ describe('handOffToLegal', () => {
     expect(JSON.stringify(await world.read(invoiceId)).length).toBeLessThan(20_000);
     const evidence = await readEvidence(world.deps, config, invoiceId);
     expect(evidence?.customerAnswers).toHaveLength(1500);
+  });
+});
+
+describe('readEvidence', () => {
+  it('reads the evidence item an earlier version wrote for an invoice it handed off', async () => {
+    const { invoiceId } = await world.stored({ status: 'handed_off', phase: 'closed', handedOffAt: '2027-05-18T07:00:00.000Z' });
+    const legacy = { generatedAt: '2027-05-18T07:00:00.000Z', invoice: { invoiceId }, timeline: [] };
+    const doc = DynamoDBDocumentClient.from(world.dynamo.client);
+    await doc.send(new PutCommand({ TableName: world.dynamo.tableName, Item: { pk: `INVOICE#${invoiceId}`, sk: 'EVIDENCE', evidence: legacy } }));
+    expect(await readEvidence(world.deps, config, invoiceId)).toEqual(legacy);
   });
 });
