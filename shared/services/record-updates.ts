@@ -43,8 +43,9 @@ export async function flushOutbox(store: InvoiceStore, invoiceId: string, groups
 }
 
 /**
- * Applies `change` to the current record and writes it. `change` returns undefined for "nothing to do"; it may be called
- * several times when writers race, so it must be pure. Resolves with the record as written (or as read, if unchanged)
+ * Applies `change` to the current record and writes it. `change` returns undefined for "nothing to do", and a change
+ * that hands back the record as read with no timeline entry and no event writes nothing either (a step that decides
+ * only where the execution goes next). It may be called several times when writers race, so it must be pure. Resolves with the record as written (or as read, if unchanged)
  * and the record it replaced. Writers that keep losing the race get a 409 `concurrent_update`, never a 5xx.
  */
 export async function mutateInvoice(
@@ -57,7 +58,7 @@ export async function mutateInvoice(
     if (!current) throw new NotFoundError(`No invoice ${invoiceId}.`);
     const now = deps.clock.now();
     const result = change(current, now);
-    if (!result) return { record: current, previous: current, changed: false };
+    if (!result || changesNothing(result, current)) return { record: current, previous: current, changed: false };
     const at = now.toISOString();
     const version = current.version + 1;
     // The entries of the change being replaced go to the timeline first (again, if they already did); any that cannot
@@ -86,6 +87,8 @@ export async function mutateInvoice(
   }
 }
 
+const changesNothing = (change: Change, current: InvoiceRecord) => change.record === current && !change.timeline?.length && !change.event;
+
 /**
  * Records an event and wakes the execution if it is parked. A wake that finds the wait already over is harmless: the
  * event is on the record and the next check takes it. A wake that fails (Step Functions throttling) only delays the
@@ -112,7 +115,9 @@ export async function recordEvent(
 
 /**
  * The invoice's timeline as readers must see it: the stored entries, plus any the record still carries that did not
- * reach the timeline yet, in time order.
+ * reach the timeline yet, in time order. The timeline is listed after `record` was read, never alongside it: every
+ * entry of an older change is either still on the record or was written before the record was, so a listing read
+ * earlier could miss one that a change flushed in between.
  */
 export async function readTimeline(store: InvoiceStore, record: InvoiceRecord): Promise<TimelineEntry[]> {
   const stored = await store.listTimeline(record.invoiceId);
