@@ -27,8 +27,7 @@ export async function workflowStep(
   const { record } = await mutateInvoice(deps, state.invoiceId, (current, now) => {
     const decision = decide(current, now);
     next = decision.next;
-    // A decision that changes nothing (a step that found something new and sends the execution to check) writes nothing.
-    return decision.change.record === current && !decision.change.timeline?.length ? undefined : decision.change;
+    return decision.change;
   });
   return nextState(state, record, next, deps.clock.now());
 }

@@ -18,8 +18,8 @@ export async function handOffToLegal(deps: Dependencies, config: NotificationSet
   const { record } = await mutateInvoice(deps, state.invoiceId, (current, now) => {
     const decision = handOff(current, now);
     next = decision.next;
-    if (decision.change.record === current) return undefined;
-    if (next !== 'handed_off') return decision.change;
+    // Handed off by an earlier attempt: the evidence stays as that attempt fixed it.
+    if (next !== 'handed_off' || current.status === 'handed_off') return decision.change;
     const handedOff = decision.change.record;
     return { ...decision.change, record: { ...handedOff, handOffEvidence: { atHandOff: invoiceView(handedOff), penalties: penaltiesFor(current, config, now) } } };
   });

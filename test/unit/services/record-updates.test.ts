@@ -58,6 +58,17 @@ describe('mutateInvoice', () => {
     expect((await world.store.listTimeline(invoiceId)).map((t) => t.note)).toEqual(['only once']);
   });
 
+  it('writes nothing for a change that hands back the record as read, and writes one that carries only an event', async () => {
+    const { invoiceId } = await world.stored();
+    const unchanged = await mutateInvoice(world.deps, invoiceId, (record) => ({ record }));
+    expect(unchanged.changed).toBe(false);
+    expect((await world.read(invoiceId)).version).toBe(1);
+
+    const withEvent = await mutateInvoice(world.deps, invoiceId, (record) => ({ record, event: { type: 'question' } }));
+    expect(withEvent.changed).toBe(true);
+    expect((await world.read(invoiceId)).pendingEvents.map((e) => e.type)).toEqual(['question']);
+  });
+
   it('answers 409 concurrent_update, having changed nothing, to a writer that keeps losing the race', async () => {
     const { invoiceId } = await world.stored();
     const contended: InvoiceStore = Object.create(world.store);
