@@ -1,6 +1,7 @@
 /**
- * "Hand off to legal": commits the hand-off (unless a payment or a cancellation got there first), writes the evidence
- * manifest and tells the team. Safe to retry: a retry finds the hand-off done and repeats only what is idempotent.
+ * "Hand off to legal": commits the hand-off, with what the evidence file states as of that moment, in one write (unless
+ * a payment or a cancellation got there first) and tells the team. Safe to retry: a retry finds the hand-off done and
+ * repeats only what is idempotent.
  */
 import { sesMailer } from '../shared/lambda/adapters';
 import { getConfig, getDependencies } from '../shared/lambda/dependencies';
