@@ -130,8 +130,13 @@ export function deadlineStillHolds(record: InvoiceRecord, ...phases: Phase[]): b
  * the step after its own write landed (the write reached the table, its answer did not reach the step) finds the
  * deadline moved or cleared and does not act twice.
  */
-export function deadlineReached(record: InvoiceRecord, now: Date): boolean {
+function deadlineReached(record: InvoiceRecord, now: Date): boolean {
   return record.nextActionAt !== undefined && reached(record.nextActionAt, now);
+}
+
+/** Whether the step a deadline of `phase` led to acts now: the deadline still holds and its time has come. */
+export function deadlineDue(record: InvoiceRecord, phase: Phase, now: Date): boolean {
+  return deadlineStillHolds(record, phase) && deadlineReached(record, now);
 }
 
 /**
@@ -221,12 +226,12 @@ export function promiseDeadlinePassed(record: InvoiceRecord, now: Date): boolean
   // The record's own deadline, the very one "Check what happened" goes by, and not one computed again from the policy
   // of today: were they to differ (the grace days changed meanwhile), the check and this step would send the
   // execution back and forth.
-  return deadlineStillHolds(record, 'promised') && hasOpenPromise(record) && deadlineReached(record, now);
+  return deadlineDue(record, 'promised', now) && hasOpenPromise(record);
 }
 
 /** "Remind team of open dispute": the next reminder comes after another follow-up delay. */
 export function followUpDispute(record: InvoiceRecord, settings: WorkflowSettings, now: Date): Change {
-  if (!deadlineStillHolds(record, 'disputed') || !deadlineReached(record, now) || record.dispute?.status !== 'open') return { record };
+  if (!deadlineDue(record, 'disputed', now) || record.dispute?.status !== 'open') return { record };
   return { record: { ...record, nextActionAt: disputeFollowUpAt(now, invoicePolicy(record, settings), settings.calendar) } };
 }
 

@@ -9,8 +9,7 @@ import { timelineEntry, type Change, type InvoiceRecord, type TimelineEntry } fr
 import type { LadderAction } from '../domain/policy';
 import {
   breakPromise,
-  deadlineReached,
-  deadlineStillHolds,
+  deadlineDue,
   emailKeys,
   followUpDispute,
   invoicePolicy,
@@ -45,7 +44,7 @@ const LADDER_EMAILS: Partial<Record<LadderAction, CustomerEmailKind>> = {
 
 const STEPS = {
   async pre_reminder(deps, config, record) {
-    if (!deadlineStillHolds(record, 'before_pre_reminder') || !deadlineReached(record, deps.clock.now())) return { next: 'check' };
+    if (!deadlineDue(record, 'before_pre_reminder', deps.clock.now())) return { next: 'check' };
     await sendCustomerEmail(deps, config, record, 'pre_reminder', emailKeys.preReminder(record));
     return {
       // The email left (or could not): that is recorded even if something happened since; the phase moves on only if not.
@@ -84,8 +83,7 @@ const STEPS = {
     return { next: 'wait' };
   },
   async dispute_follow_up(deps, config, record) {
-    const due = deadlineStillHolds(record, 'disputed') && deadlineReached(record, deps.clock.now());
-    if (!due || record.dispute?.status !== 'open') return { next: 'check' };
+    if (!deadlineDue(record, 'disputed', deps.clock.now()) || record.dispute?.status !== 'open') return { next: 'check' };
     await sendTeamEmail(deps, config, record, 'dispute_follow_up', `dispute_follow_up@${record.nextActionAt}`, { message: record.dispute?.message });
     return {
       update: (current, now) => followUpDispute(current, config, now),
@@ -100,7 +98,7 @@ const STEPS = {
   async escalation(deps, config, record) {
     const rungIndex = record.escalation.done;
     const rung = invoicePolicy(record, config).ladder[rungIndex];
-    if (!deadlineStillHolds(record, 'overdue') || !deadlineReached(record, deps.clock.now())) return { next: 'check' };
+    if (!deadlineDue(record, 'overdue', deps.clock.now())) return { next: 'check' };
     // The hand-off is no email: "Next escalation step" hands off once its time has come.
     if (!rung || rung.action === 'hand_off') return { next: 'overdue' };
     const key = emailKeys.ladder(record, rungIndex);
