@@ -45,8 +45,9 @@ export async function flushOutbox(store: InvoiceStore, invoiceId: string, groups
 /**
  * Applies `change` to the current record and writes it. `change` returns undefined for "nothing to do", and a change
  * that hands back the record as read with no timeline entry and no event writes nothing either (a step that decides
- * only where the execution goes next). It may be called several times when writers race, so it must be pure. Resolves with the record as written (or as read, if unchanged)
- * and the record it replaced. Writers that keep losing the race get a 409 `concurrent_update`, never a 5xx.
+ * only where the execution goes next). It may be called several times when writers race, so it must be pure. Resolves
+ * with the record as written (or as read, if unchanged) and the record it replaced. Writers that keep losing the race
+ * get a 409 `concurrent_update`, never a 5xx.
  */
 export async function mutateInvoice(
   deps: Pick<Dependencies, 'store' | 'clock'>,
