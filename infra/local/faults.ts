@@ -5,8 +5,9 @@
  * wire where the SDK sees them, so that the SDK's own retries, the handlers and the state machine's retries all run:
  * - DynamoDB (a proxy in front of the emulator): slow answers (up to 20 ms, which widens every race between the
  *   execution's steps and the API); throttling (`ProvisionedThroughputExceededException`) on any request, now and
- *   then for several requests in a row (past the SDK's retries, so that the product's own handling runs); a racing writer that changes an invoice's version just before a conditional write of the record; and a
- *   crash right after an email claim (the claim is written, the handler gets an error instead of the answer);
+ *   then for several requests in a row (past the SDK's retries, so that the product's own handling runs); a racing
+ *   writer that changes an invoice's version just before a conditional write of the record; and a crash right after
+ *   an email claim (the claim is written, the handler gets an error instead of the answer);
  * - SES (a proxy in front of its emulator): throttling (`TooManyRequestsException`) and short outages (a few sends
  *   in a row refused);
  * - Step Functions: `ThrottlingException` on StartExecution and SendTaskSuccess.
@@ -51,11 +52,14 @@ export const DEFAULT_FAULT_RATES: FaultRates = {
 const DYNAMODB_OUTAGE_REQUESTS = 4;
 const SES_OUTAGE_SENDS = 3;
 
+/** Every kind of fault at 0: the start of a custom set of rates, and of the counts of faults injected. */
+const zeroPerKind = () => Object.fromEntries(Object.keys(DEFAULT_FAULT_RATES).map((kind) => [kind, 0])) as Record<FaultKind, number>;
+
 /** `default`, or `kind=rate,kind=rate` over the defaults' kinds (unnamed kinds stay at 0). Undefined: no faults. */
 export function parseFaultRates(text: string | undefined): FaultRates | undefined {
   if (!text || text === 'off' || text === '0') return undefined;
   if (text === 'default' || text === 'on' || text === '1') return { ...DEFAULT_FAULT_RATES };
-  const rates = Object.fromEntries(Object.keys(DEFAULT_FAULT_RATES).map((kind) => [kind, 0])) as unknown as FaultRates;
+  const rates: FaultRates = zeroPerKind();
   for (const part of text.split(',')) {
     const [kind, value] = part.split('=').map((s) => s.trim());
     const rate = Number(value);
@@ -69,7 +73,7 @@ export function parseFaultRates(text: string | undefined): FaultRates | undefine
 
 /** Decides, from a seeded random source, which requests fail, and counts the faults injected. */
 export class FaultInjector {
-  readonly injected: Record<FaultKind, number> = { dynamodbLatency: 0, dynamodbThrottle: 0, dynamodbOutage: 0, invoiceRace: 0, crashAfterClaim: 0, sesThrottle: 0, sesOutage: 0, sfnThrottle: 0 };
+  readonly injected = zeroPerKind();
   private state: number;
 
   constructor(
