@@ -178,11 +178,7 @@ export function payment(record: InvoiceRecord, body: PaymentBody, settings: Work
     paymentReferences: [...record.paymentReferences, body.reference],
     ...(open ? { partiallyPaid: !settled } : {}),
     ...(settled ? { status: 'paid' as InvoiceStatus, phase: 'closed' as const, nextActionAt: undefined, partiallyPaid: false } : {}),
-    ...(credit > 0
-      ? {
-          ...withCredit(record, credit),
-        }
-      : {}),
+    ...(credit > 0 ? withCredit(record, credit) : {}),
   };
   const entry = timelineEntry('payment', now, {
     amount: body.amount,
@@ -311,7 +307,7 @@ export type PromiseDateProblem = 'past' | 'too_far';
  */
 export function promiseDateProblem(date: string, policy: DunningPolicy, today: string): PromiseDateProblem | undefined {
   if (date < today) return 'past';
-  if (date > addDays(today, policy.maxPromiseDays)) return 'too_far';
+  if (date > latestPromiseDate(policy, today)) return 'too_far';
   return undefined;
 }
 
