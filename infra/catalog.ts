@@ -21,6 +21,7 @@ export const ROUTES: Route[] = [
   { method: 'POST', path: '/invoices/{invoiceId}/cancel', handler: 'cancel-invoice', auth: true },
   { method: 'POST', path: '/invoices/{invoiceId}/dispute-resolution', handler: 'resolve-dispute', auth: true },
   { method: 'POST', path: '/invoices/{invoiceId}/call-outcomes', handler: 'record-call-outcome', auth: true },
+  { method: 'POST', path: '/invoices/{invoiceId}/waive', handler: 'waive-penalties', auth: true },
   { method: 'POST', path: '/invoices/{invoiceId}/restart', handler: 'restart-execution', auth: true },
   { method: 'GET', path: '/invoices/{invoiceId}/evidence', handler: 'get-evidence', auth: true },
   { method: 'GET', path: '/openapi.json', handler: 'get-openapi', auth: false },

@@ -9,7 +9,7 @@
  * | `dunning:senderDomain`  | none                        | Verify this domain (Easy DKIM) instead of the sender address |
  * | `dunning:teamEmail`     | `credit-team@example.com`   | Credit team: notifications and the daily digest             |
  * | `dunning:handOffEmail`  | none                        | Collection agency or lawyer: copied on hand-offs            |
- * | `dunning:creditor`      | Example SAS, example IBAN   | Name, legal id, address, IBAN, BIC, bank shown to customers |
+ * | `dunning:creditor`      | required (example in cdk.json) | Legal mentions (R123-237), bank details, team name and phone |
  * | `dunning:timeZone`      | `Europe/Paris`              | Creditor's time zone: due dates, send window, digest time   |
  * | `dunning:country`       | `FR`                        | Creditor's country: public holidays skipped                 |
  * | `dunning:sendTime`      | `09:00`                     | Local time at which emails go out                           |
@@ -19,7 +19,7 @@
  * Object values may be given as JSON strings, which is what `-c key=value` on the command line produces.
  */
 import type { Node } from 'constructs';
-import type { Creditor } from '../shared/domain/creditor';
+import { Creditor } from '../shared/domain/creditor';
 
 /** The creditor as the handlers read it (shared/lambda/config.ts), so that what CDK passes is what they expect. */
 export type CreditorSettings = Creditor;
@@ -41,14 +41,10 @@ export interface DunningSettings {
   policy?: Record<string, unknown>;
 }
 
-export const DEFAULT_SETTINGS: DunningSettings = {
+/** No default creditor: emails and letters must not go out signed by an example company. */
+export const DEFAULT_SETTINGS: Omit<DunningSettings, 'creditor'> = {
   senderEmail: 'billing@example.com',
   teamEmail: 'credit-team@example.com',
-  creditor: {
-    name: 'Example SAS',
-    iban: 'FR76 3000 6000 0112 3456 7890 189',
-    bic: 'AGRIFRPP',
-  },
   timeZone: 'Europe/Paris',
   country: 'FR',
   sendTime: '09:00',
@@ -98,10 +94,12 @@ export function readSettings(node: Node): DunningSettings {
   const handOffEmail = text('handOffEmail', '') || undefined;
   if (handOffEmail) check('handOffEmail', EMAIL.test(handOffEmail), 'an email address');
 
-  const creditor = { ...DEFAULT_SETTINGS.creditor, ...object('creditor') } as CreditorSettings;
-  for (const field of ['name', 'iban', 'bic'] as const) {
-    check(`creditor.${field}`, typeof creditor[field] === 'string' && creditor[field].length > 0, 'a non-empty string');
+  const parsedCreditor = Creditor.safeParse(object('creditor') ?? {});
+  if (!parsedCreditor.success) {
+    const fields = parsedCreditor.error.issues.map((issue) => `${issue.path.join('.') || '(object)'} ${issue.message}`).join('; ');
+    throw new Error(`dunning:creditor must give the creditor's legal mentions, bank details and team: ${fields}`);
   }
+  const creditor = parsedCreditor.data;
 
   const timeZone = text('timeZone', DEFAULT_SETTINGS.timeZone);
   check('timeZone', isTimeZone(timeZone), 'an IANA time zone such as Europe/Paris');

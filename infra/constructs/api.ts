@@ -41,6 +41,8 @@ export const API_HANDLER_NEEDS: Record<string, Need[]> = {
   'cancel-invoice': ['write', 'wake'],
   'resolve-dispute': ['write', 'wake'],
   'record-call-outcome': ['write', 'wake'],
+  // A waiver changes no branch of the execution: the next email reads the claim as it stands.
+  'waive-penalties': ['write'],
   // Answers wake the execution, which tells the team (the page itself sends no email).
   'customer-page': ['write', 'wake'],
   // Starts a new revision once the current execution has ended; reads the execution's status first.

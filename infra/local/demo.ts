@@ -262,7 +262,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const evidence = await call('GET', `/invoices/${people.northwind.id}/evidence`);
     if (evidence.status === 200) {
       print('');
-      print(`Evidence file of ${people.northwind.id} (GET /invoices/${people.northwind.id}/evidence): ${evidence.json.remindersSent.length} emails to the customer, ${evidence.json.timeline.length} timeline entries, ${evidence.json.penalties.daysLate} days late.`);
+      print(`Evidence file of ${people.northwind.id} (GET /invoices/${people.northwind.id}/evidence): ${evidence.json.remindersSent.length} emails to the customer, ${evidence.json.timeline.length} timeline entries, claim today ${evidence.json.claim.total.value / 100} ${evidence.json.claim.total.currency} (principal ${evidence.json.claim.principal.value / 100}, penalties ${evidence.json.claim.penalties.amount.value / 100}).`);
     }
 
     const result: DemoResult = { statuses: {}, executions: {}, emails: {}, endedAt: (await now()).toISOString() };

@@ -2,7 +2,8 @@
  * `npm start`: the whole system on this machine, no AWS account.
  * Environment: PORT (default 3000), DUNNING_API_KEY (default local-dev-key), LOCAL_DATA_DIR (keep DynamoDB data on
  * disk), CLOCK_SPEED (virtual ms per real ms: 1 = real pace, 0 = frozen, 86400 = a day per second), SES_PORT,
- * LOCAL_FAULTS and LOCAL_FAULT_SEED (the fault mode, infra/local/faults.ts).
+ * CLOCK_START (an ISO timestamp the virtual clock starts at instead of now, to replay a past half-year against its
+ * rates), LOCAL_FAULTS and LOCAL_FAULT_SEED (the fault mode, infra/local/faults.ts).
  */
 import { parseFaultRates } from './faults';
 import { createLocalRuntime, DEFAULT_API_KEY } from './runtime';
@@ -18,6 +19,18 @@ function numberFromEnv(name: string, fallback: number): number {
   return parsed;
 }
 
+/** CLOCK_START as an instant: a full ISO timestamp with its offset, as the contract says; anything else stops here. */
+function instantFromEnv(name: string): Date | undefined {
+  const value = process.env[name];
+  if (value === undefined || value === '') return undefined;
+  const instant = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(instant.getTime())) {
+    console.error(`${name} must be an ISO timestamp such as 2025-06-16T08:00:00Z, got "${value}"`);
+    process.exit(2);
+  }
+  return instant;
+}
+
 const faultRates = parseFaultRates(process.env.LOCAL_FAULTS);
 const runtime = await createLocalRuntime({
   ...(faultRates ? { faults: { rates: faultRates, seed: numberFromEnv('LOCAL_FAULT_SEED', Date.now() % 2 ** 31) } } : {}),
@@ -25,6 +38,7 @@ const runtime = await createLocalRuntime({
   apiKey: process.env.DUNNING_API_KEY || DEFAULT_API_KEY,
   persistDir: process.env.LOCAL_DATA_DIR || undefined,
   speed: numberFromEnv('CLOCK_SPEED', 1),
+  startAt: instantFromEnv('CLOCK_START'),
   sesPort: numberFromEnv('SES_PORT', 0),
 });
 

@@ -8,9 +8,12 @@ import { ConflictError, ValidationError } from './errors';
 import { executionName, initialState, type ExecutionState } from './execution-state';
 import { canonicalJson, sha256 } from './hashing';
 import { CLOSED_STATUSES, timelineEntry, type Change, type InvoiceRecord, type InvoiceStatus, type TimelineEntry } from './invoice';
+import { claimInput, invoiceClaim } from './invoice-claim';
 import { formatMoney } from './money';
+import { paymentTermWarnings } from './payment-terms';
+import { halfYearOf, ratesFor } from './rates';
 import type { DunningPolicy } from './policy';
-import type { CallOutcomeBody, CustomerAnswer, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody } from './schemas';
+import type { CallOutcomeBody, CustomerAnswer, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody, WaiveBody } from './schemas';
 import { computePreReminderAt, hasOpenPromise, invoicePolicy, nextState, planReminders, reached, replyDeadline, type WorkflowSettings } from './workflow';
 
 export interface BillingSettings extends WorkflowSettings {
@@ -18,13 +21,35 @@ export interface BillingSettings extends WorkflowSettings {
   executionHorizonDays: number;
 }
 
-function paymentTermWarnings(body: RegisterInvoiceBody, policy: DunningPolicy): string[] {
-  const days = daysBetween(body.issueDate, body.dueDate);
-  if (days <= policy.maxPaymentTermDays) return [];
+/** The payment-term warnings of an invoice with this due date (Code de commerce L441-10 I, R2192-10). */
+function termWarnings(record: Pick<InvoiceRecord, 'issueDate' | 'customer' | 'registration'>, dueDate: string): string[] {
+  return paymentTermWarnings({
+    issueDate: record.issueDate,
+    dueDate,
+    kind: record.customer.kind ?? 'business',
+    paymentTerms: record.registration.terms?.paymentTerms,
+  });
+}
+
+/**
+ * A contractual late-payment rate is accepted as agreed, with a warning where the law sets the rate instead (public
+ * bodies, consumers) or raises it (below 3 × the legal interest rate, the floor applies for that half-year).
+ */
+function rateWarnings(body: RegisterInvoiceBody, today: string): string[] {
+  const rate = body.terms?.latePaymentRatePercent;
+  if (rate === undefined) return [];
+  const kind = body.customer.kind ?? 'business';
+  if (kind === 'public') return ['The contractual late-payment rate does not apply to a public body: interest is the ECB rate + 8 points (Code de la commande publique R2192-31).'];
+  if (kind === 'consumer') return ['The contractual late-payment rate does not apply to a consumer: legal interest runs from the formal notice (Code civil 1231-6).'];
+  const half = halfYearOf(today);
+  const floor = 3 * ratesFor(half).rates.legal.other;
+  if (rate >= floor) return [];
   return [
-    `Payment term of ${days} days exceeds ${policy.maxPaymentTermDays} days from the issue date (Code de commerce L441-10 I).`,
+    `The contractual late-payment rate of ${rate} % is below 3 × the legal interest rate (${formatRate(floor)} % in ${half}): the floor applies in every half-year where it is higher (Code de commerce L441-10 II).`,
   ];
 }
+
+const formatRate = (rate: number) => String(Math.round(rate * 10_000) / 10_000);
 
 /**
  * How far from today a due date may lie: back to five years (the limitation period of commercial claims, Code de
@@ -56,7 +81,7 @@ export function newInvoiceRecord(body: RegisterInvoiceBody, settings: BillingSet
   const at = now.toISOString();
   const preReminderAt = computePreReminderAt(body.dueDate, policy, settings.calendar);
   const scheduledStartAt = deferredStart(preReminderAt, settings, now);
-  const warnings = paymentTermWarnings(body, policy);
+  const warnings = [...termWarnings({ issueDate: body.issueDate, customer: body.customer, registration: body }, body.dueDate), ...rateWarnings(body, localDate(now, settings.calendar))];
   if (preReminderAt < at) warnings.push('The pre-reminder date has passed: the pre-reminder leaves at the next send slot.');
   const record: InvoiceRecord = {
     invoiceId: body.invoiceId,
@@ -151,10 +176,11 @@ const RECEIVED_AFTER: Partial<Record<InvoiceStatus, string>> = {
 };
 
 /**
- * A payment: money received, recorded whatever the invoice's status; the same reference twice counts once. It lowers
- * what is owed, and what exceeds it becomes a credit balance due back to the customer. Once nothing is owed, an open or
- * handed-off invoice is paid (a hand-off stays on the record and the timeline); a paid or cancelled invoice stays as it
- * is, the whole payment becoming credit. Only an execution that still runs is told (a full payment wakes it).
+ * A payment: money received, recorded whatever the invoice's status; the same reference twice counts once. It goes to
+ * the principal first, then to the penalties and the indemnity still claimed, and what exceeds them becomes a credit
+ * balance due back to the customer. Once the principal is paid, an open or handed-off invoice is paid (a hand-off
+ * stays on the record and the timeline) and the penalties still due are waived or stay claimable, as the policy says;
+ * a paid or cancelled invoice stays as it is. Only an execution that still runs is told (a full payment wakes it).
  */
 export function payment(record: InvoiceRecord, body: PaymentBody, settings: WorkflowSettings, now: Date): Change | undefined {
   if (record.paymentReferences.includes(body.reference)) return undefined;
@@ -169,13 +195,22 @@ export function payment(record: InvoiceRecord, body: PaymentBody, settings: Work
   const open = !CLOSED_STATUSES.has(record.status);
   const owed = record.status === 'cancelled' || record.status === 'paid' ? 0 : record.outstanding.value;
   const applied = Math.min(owed, body.amount.value);
-  const credit = body.amount.value - applied;
   const settled = owed > 0 && applied === owed;
-  const outstanding = { value: owed - applied, currency: record.amount.currency };
-  const next: InvoiceRecord = {
+  const money = (value: number) => ({ value, currency: record.amount.currency });
+  const payments = claimInput(record, settings.calendar).payments;
+  const withPrincipal: InvoiceRecord = {
     ...record,
-    outstanding,
+    outstanding: money(owed - applied),
+    payments: applied > 0 ? [...payments, { date: paymentDate(body.paidAt, settings.calendar), value: applied }] : payments,
     paymentReferences: [...record.paymentReferences, body.reference],
+  };
+  // Beyond the principal: the penalties and the indemnity still claimed, as they stand once this payment is counted.
+  const claim = invoiceClaim(withPrincipal, settings.calendar, now);
+  const towardsPenalties = Math.min(body.amount.value - applied, claim.total.value - claim.principal.value);
+  const credit = body.amount.value - applied - towardsPenalties;
+  const next: InvoiceRecord = {
+    ...withPrincipal,
+    ...(towardsPenalties > 0 ? { penaltiesPaid: (record.penaltiesPaid ?? 0) + towardsPenalties } : {}),
     ...(open ? { partiallyPaid: !settled } : {}),
     ...(settled ? { status: 'paid' as InvoiceStatus, phase: 'closed' as const, nextActionAt: undefined, partiallyPaid: false } : {}),
     ...(credit > 0 ? withCredit(record, credit) : {}),
@@ -185,11 +220,64 @@ export function payment(record: InvoiceRecord, body: PaymentBody, settings: Work
     paidAt: body.paidAt,
     reference: body.reference,
     outstanding: next.outstanding,
-    ...(credit > 0 ? { overpaid: { value: credit, currency: record.amount.currency } } : {}),
+    ...(towardsPenalties > 0 ? { towardsPenalties: money(towardsPenalties) } : {}),
+    ...(credit > 0 ? { overpaid: money(credit) } : {}),
     ...(RECEIVED_AFTER[record.status] ? { receivedAfter: RECEIVED_AFTER[record.status] } : {}),
   });
-  // A partial payment changes no branch: reminders read the outstanding amount when they leave.
-  return { record: next, timeline: [entry], ...(open && settled ? { event: { type: 'payment' as const } } : {}) };
+  const afterPrincipal = settled ? penaltiesAfterPrincipal(next, settings, now) : { record: next };
+  // A partial payment changes no branch: reminders read the claim when they leave.
+  return {
+    record: afterPrincipal.record,
+    timeline: [entry, ...(afterPrincipal.timeline ?? [])],
+    ...(open && settled ? { event: { type: 'payment' as const } } : {}),
+  };
+}
+
+/** The day a payment counts for: its date, or the creditor's calendar day of its timestamp. */
+function paymentDate(paidAt: string, calendar: WorkflowSettings['calendar']): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(paidAt) ? paidAt : localDate(paidAt, calendar);
+}
+
+/**
+ * The principal is paid: the penalties and the indemnity still due are waived by policy (default) or stay claimable,
+ * and the timeline says which, with the amounts.
+ */
+function penaltiesAfterPrincipal(record: InvoiceRecord, settings: WorkflowSettings, now: Date): Change {
+  const claim = invoiceClaim(record, settings.calendar, now);
+  const due = claim.total.value - claim.principal.value;
+  if (due <= 0) return { record };
+  const detail = { amount: { value: due, currency: claim.total.currency }, penalties: claim.penalties.amount, indemnity: claim.indemnity };
+  if (!invoicePolicy(record, settings).waivePenaltiesWhenPrincipalPaid) {
+    return { record, timeline: [timelineEntry('penalties_claimable', now, detail)] };
+  }
+  const waiver = { at: now.toISOString(), reason: 'principal paid in full: waived by the creditor\'s policy', by: 'policy' as const };
+  return { record: { ...record, waiver }, timeline: [timelineEntry('penalties_waived', now, { ...detail, by: waiver.by, reason: waiver.reason })] };
+}
+
+/**
+ * An operator gives up the penalties and the indemnity of an invoice (goodwill, a settlement), with a reason kept as
+ * evidence; the same reason again changes nothing. Reminders state no penalties afterwards.
+ */
+export function penaltyWaiver(record: InvoiceRecord, body: WaiveBody, settings: WorkflowSettings, now: Date): Change | undefined {
+  if (record.waiver?.reason === body.reason) return undefined;
+  if (record.waiver) {
+    throw new ConflictError('already_waived', `The penalties of invoice ${record.invoiceId} were waived on ${record.waiver.at} (${record.waiver.by}).`);
+  }
+  if (record.status === 'cancelled') openRecord(record);
+  const claim = invoiceClaim(record, settings.calendar, now);
+  const waiver = { at: now.toISOString(), reason: body.reason, by: 'operator' as const };
+  return {
+    record: { ...record, waiver },
+    timeline: [
+      timelineEntry('penalties_waived', now, {
+        amount: { value: claim.total.value - claim.principal.value, currency: claim.total.currency },
+        penalties: claim.penalties.amount,
+        indemnity: claim.indemnity,
+        by: waiver.by,
+        reason: waiver.reason,
+      }),
+    ],
+  };
 }
 
 const CREDIT_WARNING = 'Credit balance:';
@@ -233,6 +321,9 @@ export function invoiceUpdate(record: InvoiceRecord, body: PatchInvoiceBody, set
     timeline.push(timelineEntry('contacts_changed', now, { contacts: body.contacts!.map((c) => c.email) }));
   }
   if (dueChanged) {
+    // The terms are checked again for the new date: the old date's warning goes, the new one's (if any) comes.
+    const stale = new Set(termWarnings(record, record.dueDate));
+    next.warnings = [...record.warnings.filter((w) => !stale.has(w)), ...termWarnings(record, body.dueDate!)];
     next.dueDate = body.dueDate!;
     next.dueDateChanges = (record.dueDateChanges ?? 0) + 1;
     next.preReminderAt = computePreReminderAt(body.dueDate!, policy, settings.calendar);

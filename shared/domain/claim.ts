@@ -18,8 +18,8 @@
 import { addDays, daysBetween } from './dates';
 import type { Money } from './money';
 import { halfYearOf, ratesFor, type HalfYear } from './rates';
+import type { CustomerKind } from './schemas';
 
-export type CustomerKind = 'business' | 'public' | 'consumer';
 
 /** Where a period's rate comes from, so the words that state it can say so truthfully. */
 export type RateSource =
@@ -62,11 +62,14 @@ export interface Claim {
   penalties: { amount: Money; provisional: boolean; periods: ClaimPeriod[] };
   /** 40 EUR per late invoice (D441-5); 0 for a consumer or an invoice never late. Always in EUR, as the law states it. */
   indemnity: Money;
-  /** Penalties and indemnity given up (they are no longer part of the total), and why. */
-  waived?: Waiver & { penalties: Money; indemnity: Money };
+  /** Money received beyond the principal, applied to the penalties and the indemnity. */
+  penaltiesPaid?: Money;
+  /** Penalties and indemnity given up (no longer part of the total): how much, when, by whom and why. */
+  waived?: Waiver & { amount: Money };
   /**
-   * What is claimed: principal + penalties + indemnity, less what was waived. In the invoice's currency: for an invoice
-   * in another currency than EUR the indemnity cannot be added without an exchange rate, and is claimed beside it.
+   * What is claimed: the principal, plus the penalties and the indemnity less what was paid towards them or waived. In
+   * the invoice's currency: for an invoice in another currency than EUR the indemnity cannot be added without an
+   * exchange rate, and is claimed beside it.
    */
   total: Money;
 }
@@ -84,6 +87,8 @@ export interface ClaimInput {
   formalNoticeDate?: string;
   /** A cancelled invoice (credit note) owes nothing. */
   cancelled?: boolean;
+  /** Money received beyond the principal (minor units of the invoice's currency). */
+  penaltiesPaid?: number;
   waiver?: Waiver;
 }
 
@@ -153,15 +158,18 @@ export function computeClaim(input: ClaimInput, asOf: string): Claim {
   const penalties = periods.reduce((sum, p) => sum + p.amount.value, 0);
   const late = !input.cancelled && input.kind !== 'consumer' && asOf > input.dueDate && unpaidOn(input, addDays(input.dueDate, 1)) > 0;
   const indemnity: Money = late ? RECOVERY_INDEMNITY : { value: 0, currency: RECOVERY_INDEMNITY.currency };
-  const waived = input.waiver && { ...input.waiver, penalties: money(penalties), indemnity };
-  const claimed = waived ? 0 : penalties + (indemnity.currency === currency ? indemnity.value : 0);
+  const extras = penalties + (indemnity.currency === currency ? indemnity.value : 0);
+  const paidTowards = Math.min(extras, input.penaltiesPaid ?? 0);
+  const unpaidExtras = extras - paidTowards;
+  const waived = input.waiver && { ...input.waiver, amount: money(unpaidExtras) };
   return {
     asOf,
     principal: money(principal),
     penalties: { amount: money(penalties), provisional: periods.some((p) => p.provisional), periods },
     indemnity,
+    ...(paidTowards > 0 ? { penaltiesPaid: money(paidTowards) } : {}),
     ...(waived ? { waived } : {}),
-    total: money(principal + claimed),
+    total: money(principal + (waived ? 0 : unpaidExtras)),
   };
 }
 

@@ -1,6 +1,6 @@
 /** The invoice record, its events and its timeline: the shapes every handler and adapter shares. */
 import type { Money } from './money';
-import type { Penalties } from './penalties';
+import type { Claim, Waiver } from './claim';
 import type { PolicyOverrides } from './policy';
 import type { DisputeReason, RegisterInvoiceBody } from './schemas';
 import type * as z from 'zod/mini';
@@ -104,6 +104,14 @@ export interface InvoiceRecord {
   dispute?: Dispute;
   /** Payment references already counted: the same reference twice counts once. */
   paymentReferences: string[];
+  /** Money applied to the principal, by the day it was paid (creditor's calendar): the claim's bases come from it. */
+  payments?: { date: string; value: number }[];
+  /** Money received beyond the principal and applied to the penalties and the indemnity (minor units). */
+  penaltiesPaid?: number;
+  /** The penalties and the indemnity given up, by policy once the principal was paid or by an operator. */
+  waiver?: Waiver;
+  /** When the formal notice left: a consumer's legal interest runs from the next day. */
+  formalNoticeAt?: string;
   /** Money received beyond what was owed (an overpayment, a payment after cancellation): due back to the customer. */
   creditBalance?: Money;
   /** When the invoice was handed off to legal; kept when a later payment settles it. */
@@ -112,7 +120,7 @@ export interface InvoiceRecord {
    * What the evidence file fixes at the hand-off, written in the very write that hands off: the invoice as it stood
    * and the penalties then due. The rest of the file (every email, answer and payment) comes from the timeline.
    */
-  handOffEvidence?: { atHandOff: ReturnType<typeof invoiceView>; penalties: Penalties };
+  handOffEvidence?: { atHandOff: ReturnType<typeof invoiceView>; claim?: Claim; /** Written by earlier versions. */ penalties?: unknown };
   /** How many times the due date was changed: a new due date is a new cause for the pre-reminder. */
   dueDateChanges?: number;
   /** Contacts whose address bounced or complained: no more email to them. */
@@ -169,6 +177,8 @@ export type TimelineType =
   | 'escalation'
   | 'handed_off'
   | 'needs_attention'
+  | 'penalties_waived'
+  | 'penalties_claimable'
   | 'email_unconfirmed';
 
 export interface TimelineEntry {
@@ -211,6 +221,7 @@ export function invoiceView(record: InvoiceRecord, timeline?: TimelineEntry[]) {
     ...(record.dispute ? { dispute: record.dispute } : {}),
     ...(record.creditBalance ? { creditBalance: record.creditBalance } : {}),
     ...(record.handedOffAt ? { handedOffAt: record.handedOffAt } : {}),
+    ...(record.waiver ? { waiver: record.waiver } : {}),
     warnings: record.warnings,
     ...(timeline ? { timeline } : {}),
   };

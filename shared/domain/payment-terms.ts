@@ -12,8 +12,8 @@
  * - Consumers: none of these limits applies.
  */
 import { addDays, daysBetween } from './dates';
+import type { CustomerKind } from './schemas';
 
-export type CustomerKind = 'business' | 'public' | 'consumer';
 
 export interface PaymentTermsInput {
   issueDate: string;

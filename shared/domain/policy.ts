@@ -19,12 +19,12 @@ export interface DunningPolicy {
   minimumGapDays: number;
   /** The overdue ladder, offsets in days after the due date. Reaching the end means hand-off. */
   ladder: LadderStep[];
-  /** Annual late-payment interest stated in overdue reminders: ECB refinancing rate + 10 points (L441-10 II). */
-  lateInterestRatePercent: number;
-  /** Fixed recovery indemnity per late invoice in EUR (D441-5). */
-  recoveryIndemnityEur: number;
-  /** Payment terms beyond this many days from the issue date get a warning (Code de commerce L441-10 I). */
-  maxPaymentTermDays: number;
+  /**
+   * Once the principal is paid in full, the late-payment penalties and the indemnity still due are waived (recorded on
+   * the timeline with their amounts); `false` keeps them claimable until paid or waived by an operator. The amounts
+   * themselves are the law's (`shared/domain/claim.ts`), not policy.
+   */
+  waivePenaltiesWhenPrincipalPaid: boolean;
   /** Customer links stay valid this many days after the due date. */
   linkValidityDaysAfterDue: number;
   /** A promised payment date lies at most this many days after the day the promise is made. */
@@ -39,16 +39,13 @@ export const DEFAULT_LADDER: LadderStep[] = [
   { offsetDays: 45, action: 'hand_off' },
 ];
 
-/** ECB main refinancing rate (2.15 %, in force since June 2025) + 10 points. Update every semester in the config. */
 export const DEFAULT_POLICY: DunningPolicy = {
   daysBeforeDue: 10,
   promiseGraceDays: 3,
   disputeFollowUpDays: 7,
   minimumGapDays: 5,
   ladder: DEFAULT_LADDER,
-  lateInterestRatePercent: 12.15,
-  recoveryIndemnityEur: 40,
-  maxPaymentTermDays: 60,
+  waivePenaltiesWhenPrincipalPaid: true,
   linkValidityDaysAfterDue: 120,
   maxPromiseDays: 60,
 };

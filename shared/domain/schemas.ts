@@ -8,6 +8,7 @@
 import * as z from 'zod/mini';
 import './zod-locale';
 import { isRealCalendarDate } from './dates';
+import { isSiren, isSiret, isVatNumber } from './identifiers';
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
@@ -94,8 +95,46 @@ export const PolicyOverrides = schema(() => z
     minimumGapDays: z.optional(days(1, 30)),
     ladder: z.optional(z.array(LadderStep).check(z.minLength(1), z.maxLength(12))),
     maxPromiseDays: z.optional(days(1, 365)),
+    waivePenaltiesWhenPrincipalPaid: z.optional(z.boolean()),
   })
   .check(z.meta({ id: 'PolicyOverrides', description: 'Per-invoice overrides of the dunning policy.' })));
+
+export const CustomerKind = schema(() => z.enum(['business', 'public', 'consumer']).check(
+  z.meta({ description: 'business (default): L441-10 penalties and the 40 EUR indemnity; public: ECB + 8 points (R2192-31); consumer: legal interest from the formal notice only.' }),
+));
+export type CustomerKind = z.infer<typeof CustomerKind>;
+
+const validLegalId = (value: string) => isSiren(value) || isSiret(value) || isVatNumber(value);
+
+export const LegalId = schema(() => text(40).check(
+  z.refine(validLegalId, 'expected a SIREN (9 digits), a SIRET (14 digits) with a valid checksum, or a VAT number such as FR32123456789'),
+  z.meta({ description: 'SIREN, SIRET or intra-EU VAT number of the customer.', example: '732829320' }),
+));
+
+export const PostalAddress = schema(() => z
+  .strictObject({
+    lines: z.array(text(100)).check(z.minLength(1), z.maxLength(4)),
+    postalCode: text(20),
+    city: text(100),
+    country: z.string().check(z.regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code such as FR')),
+  })
+  .check(z.meta({ id: 'PostalAddress', description: 'A postal address, as a registered letter is addressed.' })));
+
+/** An annual rate in percent with at most four decimals (12.15, 10.3725). */
+const ratePercent = () => z.number().check(
+  z.minimum(0),
+  z.maximum(100),
+  z.refine((rate) => Math.abs(rate * 10_000 - Math.round(rate * 10_000)) < 1e-6, 'a rate has at most four decimals'),
+);
+
+export const InvoiceTerms = schema(() => z
+  .strictObject({
+    latePaymentRatePercent: z.optional(ratePercent().check(
+      z.meta({ description: 'The contractual annual late-payment rate (business customers); below 3 × the legal interest rate of a half-year, that floor applies.' }),
+    )),
+    paymentTerms: z.optional(text(200).check(z.meta({ description: 'The payment terms as the contract words them, e.g. "45 jours fin de mois".' }))),
+  })
+  .check(z.meta({ id: 'InvoiceTerms' })));
 
 export const RegisterInvoiceBody = schema(() => z
   .strictObject({
@@ -104,6 +143,9 @@ export const RegisterInvoiceBody = schema(() => z
       id: text(128),
       name: text(200),
       language: Language,
+      kind: z.optional(CustomerKind),
+      legalId: z.optional(LegalId),
+      address: z.optional(PostalAddress),
       contacts: Contacts,
     }),
     amount: Money,
@@ -113,6 +155,7 @@ export const RegisterInvoiceBody = schema(() => z
     pdfUrl: z.optional(z.url({ protocol: /^https?$/ }).check(z.maxLength(2000))),
     paymentMethod: z.optional(PaymentMethod),
     reference: z.optional(text(140)),
+    terms: z.optional(InvoiceTerms),
     policy: z.optional(PolicyOverrides),
   })
   .check(
@@ -129,6 +172,11 @@ export const PaymentBody = schema(() => z
   })
   .check(z.meta({ id: 'Payment' })));
 export type PaymentBody = z.infer<typeof PaymentBody>;
+
+export const WaiveBody = schema(() => z
+  .strictObject({ reason: text(500).check(z.meta({ description: 'Why the penalties and the indemnity are waived (goodwill, settlement...): kept as evidence.' })) })
+  .check(z.meta({ id: 'Waive' })));
+export type WaiveBody = z.infer<typeof WaiveBody>;
 
 export const CancelBody = schema(() => z.strictObject({ reason: text(500) }).check(z.meta({ id: 'Cancel' })));
 

@@ -3,7 +3,7 @@
  * the local runtime sets them from its own defaults. Documented in the README.
  */
 import type { BillingSettings } from '../domain/billing';
-import type { Creditor } from '../domain/creditor';
+import { Creditor } from '../domain/creditor';
 import { DEFAULT_CALENDAR } from '../domain/dates';
 import { resolvePolicy, type DunningPolicy } from '../domain/policy';
 import type { NotificationSettings } from '../services/notifications';
@@ -22,11 +22,30 @@ export interface AppConfig extends NotificationSettings, BillingSettings {
   schedulerGroupName?: string;
 }
 
-const DEFAULT_CREDITOR: Creditor = {
+/** The creditor of the local runtime and the tests: an example, every legal mention present and plainly fictitious. */
+export const EXAMPLE_CREDITOR: Creditor = {
   name: 'Example SAS',
+  legalForm: 'SAS',
+  shareCapital: '10 000 €',
+  siren: '000000000',
+  rcsCity: 'Paris',
+  address: '1 rue de l’Exemple\n75001 Paris',
   iban: 'FR76 3000 6000 0112 3456 7890 189',
   bic: 'AGRIFRPP',
+  bankName: 'Example Bank',
+  team: { name: 'Comptabilité clients', phone: '+33 1 00 00 00 00' },
 };
+
+/** The creditor from `CREDITOR` (JSON), checked: a missing legal mention stops the handler with the field's name. */
+function creditorFrom(value: string | undefined): Creditor {
+  if (!value) return EXAMPLE_CREDITOR;
+  const parsed = Creditor.safeParse(json<unknown>(value, {}));
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid CREDITOR configuration (${fields})`);
+  }
+  return parsed.data;
+}
 
 function json<T>(value: string | undefined, fallback: T): T {
   if (!value) return fallback;
@@ -44,9 +63,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     senderEmail: env.SENDER_EMAIL ?? 'billing@example.com',
     teamEmail: env.TEAM_EMAIL ?? 'credit-team@example.com',
     handOffEmail: env.HAND_OFF_EMAIL || undefined,
+    teamLanguage: env.TEAM_LANGUAGE === 'en' ? 'en' : 'fr',
     configurationSetName: env.SES_CONFIGURATION_SET || undefined,
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
-    creditor: { ...DEFAULT_CREDITOR, ...json<Partial<Creditor>>(env.CREDITOR, {}) },
+    creditor: creditorFrom(env.CREDITOR),
     calendar: {
       timeZone: env.CREDITOR_TIME_ZONE || DEFAULT_CALENDAR.timeZone,
       country: env.CREDITOR_COUNTRY || DEFAULT_CALENDAR.country,

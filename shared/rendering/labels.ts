@@ -1,8 +1,9 @@
 /**
- * The words emails and pages share, in French and English: dates, percentages, payment methods and dispute reasons.
+ * The words emails and pages share, in French and English: dates, instants, percentages, payment methods, dispute
+ * reasons and invoice statuses.
  * A page and the email that links to it say the same things in the same words.
  */
-import type { Dispute, PaymentMethod } from '../domain/invoice';
+import type { Dispute, InvoiceStatus, PaymentMethod } from '../domain/invoice';
 
 export type Language = 'fr' | 'en';
 
@@ -12,12 +13,23 @@ const DATE_LOCALES: Record<Language, string> = { fr: 'fr-FR', en: 'en-GB' };
 export function formatDate(date: string, language: Language): string {
   const instant = /^\d{4}-\d{2}-\d{2}$/.test(date) ? new Date(`${date}T00:00:00Z`) : new Date(date);
   if (Number.isNaN(instant.getTime())) return date;
-  const formatted = new Intl.DateTimeFormat(DATE_LOCALES[language], {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(instant);
+  return longDate(instant, language, 'UTC');
+}
+
+// Built from a date and a time rather than Intl's own date-time pattern, whose connector ("at", ", ") varies with the
+// ICU version: the same instant must read the same on a laptop and in Lambda.
+const TIME_CONNECTORS: Record<Language, string> = { fr: ' à ', en: ', ' };
+
+/** "15 mars 2027 à 09:00" / "15 March 2027, 09:00": an instant as the people in `timeZone` read it on their clock. */
+export function formatInstant(instant: string, language: Language, timeZone: string): string {
+  const at = new Date(instant);
+  if (Number.isNaN(at.getTime())) return instant;
+  const time = new Intl.DateTimeFormat(DATE_LOCALES[language], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at);
+  return `${longDate(at, language, timeZone)}${TIME_CONNECTORS[language]}${time}`;
+}
+
+function longDate(instant: Date, language: Language, timeZone: string): string {
+  const formatted = new Intl.DateTimeFormat(DATE_LOCALES[language], { day: 'numeric', month: 'long', year: 'numeric', timeZone }).format(instant);
   // French writes the first of the month as an ordinal: « 1er avril », which Intl does not do.
   return language === 'fr' ? formatted.replace(/^1 /, '1er ') : formatted;
 }
@@ -52,4 +64,20 @@ export function paymentMethodLabel(method: PaymentMethod, language: Language): s
 
 export function disputeReasonLabel(reason: Dispute['reason'], language: Language): string {
   return DISPUTE_REASONS[reason]?.[language] ?? reason;
+}
+
+// The French adjectives agree with « facture », which is feminine.
+const STATUSES: Record<InvoiceStatus, Record<Language, string>> = {
+  scheduled: { fr: 'planifiée', en: 'scheduled' },
+  awaiting_reply: { fr: 'en attente de réponse', en: 'awaiting reply' },
+  promised: { fr: 'promesse de paiement', en: 'payment promised' },
+  disputed: { fr: 'litige', en: 'disputed' },
+  overdue: { fr: 'en retard', en: 'overdue' },
+  paid: { fr: 'payée', en: 'paid' },
+  cancelled: { fr: 'annulée', en: 'cancelled' },
+  handed_off: { fr: 'transmise au contentieux', en: 'handed off to legal' },
+};
+
+export function statusLabel(status: InvoiceStatus, language: Language): string {
+  return STATUSES[status]?.[language] ?? status;
 }

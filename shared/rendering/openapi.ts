@@ -1,8 +1,11 @@
 /** The OpenAPI 3.1 description of the billing API, generated from the zod schemas the handlers parse with. */
 import * as z from 'zod/mini';
-import { CallOutcomeBody, CancelBody, CustomerAnswer, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody } from '../domain/schemas';
+import { CallOutcomeBody, CancelBody, CustomerAnswer, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody, WaiveBody } from '../domain/schemas';
 
 const schema = (s: z.ZodMiniType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
+
+/** Money as the API writes it, inlined where a response carries it (the request schemas carry their own). */
+const MONEY = { type: 'object', required: ['value', 'currency'], properties: { value: { type: 'integer' }, currency: { type: 'string' } } };
 
 const errorResponse = (description: string) => ({
   description,
@@ -90,6 +93,51 @@ export function openApiDocument(serverUrl?: string) {
           required: ['message'],
           properties: { message: { type: 'string' } },
         },
+        Waiver: {
+          type: 'object',
+          description: 'The penalties and the indemnity given up: by `policy` once the principal was paid, or by an `operator`.',
+          required: ['at', 'reason', 'by'],
+          properties: { at: { type: 'string', format: 'date-time' }, reason: { type: 'string' }, by: { type: 'string', enum: ['policy', 'operator'] } },
+        },
+        Claim: {
+          type: 'object',
+          description:
+            'What is claimed on `asOf` (creditor\'s calendar, inclusive), as French law computes it: simple interest, actual days / 365, one period per base and rate, each rounded to the minor unit (half away from zero). business: ECB rate of each half-year + 10 points, or the contractual rate raised to 3 × the legal interest rate; public: ECB + 8 points fixed at the start of the delay; consumer: legal interest from the formal notice only, no indemnity. `total` is in the invoice currency; for an invoice not in EUR it leaves out the EUR indemnity, claimed beside it.',
+          required: ['asOf', 'principal', 'penalties', 'indemnity', 'total'],
+          properties: {
+            asOf: { type: 'string', format: 'date' },
+            principal: MONEY,
+            penalties: {
+              type: 'object',
+              required: ['amount', 'provisional', 'periods'],
+              properties: {
+                amount: MONEY,
+                provisional: { type: 'boolean', description: 'A period uses the latest known rate, its half-year not being in the rates table yet.' },
+                periods: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['from', 'to', 'days', 'base', 'ratePercent', 'source', 'amount'],
+                    properties: {
+                      from: { type: 'string', format: 'date' },
+                      to: { type: 'string', format: 'date' },
+                      days: { type: 'integer' },
+                      base: MONEY,
+                      ratePercent: { type: 'number' },
+                      source: { type: 'string', enum: ['ecb_plus_10', 'contractual', 'legal_floor', 'ecb_plus_8', 'legal_interest'] },
+                      amount: MONEY,
+                      provisional: { type: 'boolean' },
+                    },
+                  },
+                },
+              },
+            },
+            indemnity: MONEY,
+            penaltiesPaid: MONEY,
+            waived: { allOf: [{ $ref: '#/components/schemas/Waiver' }], properties: { amount: MONEY } },
+            total: MONEY,
+          },
+        },
         Invoice: {
           type: 'object',
           description: 'The invoice as the service sees it.',
@@ -109,6 +157,8 @@ export function openApiDocument(serverUrl?: string) {
               description: 'Money received beyond what was owed (an overpayment, a payment after cancellation): due back to the customer.',
             },
             handedOffAt: { type: 'string', format: 'date-time', description: 'When the invoice was handed off to legal; kept when a later payment settles it.' },
+            waiver: { $ref: '#/components/schemas/Waiver' },
+            claim: { $ref: '#/components/schemas/Claim' },
             timeline: { type: 'array', items: { type: 'object', required: ['type', 'at'], properties: { type: { type: 'string' }, at: { type: 'string', format: 'date-time' } } } },
           },
         },
@@ -145,6 +195,12 @@ export function openApiDocument(serverUrl?: string) {
       '/invoices/{invoiceId}/cancel': { post: invoiceAction('Cancel the invoice (credit note, mistake)', CancelBody) },
       '/invoices/{invoiceId}/dispute-resolution': { post: invoiceAction('Resolve an open dispute (operator)', ResolveDisputeBody) },
       '/invoices/{invoiceId}/call-outcomes': { post: invoiceAction('Record a phone call outcome (operator)', CallOutcomeBody) },
+      '/invoices/{invoiceId}/waive': {
+        post: {
+          ...invoiceAction('Waive the late-payment penalties and the indemnity (operator)', WaiveBody),
+          description: 'Recorded with its reason on the timeline and in the evidence; the same reason again changes nothing, another one is a 409. Reminders state no penalties afterwards.',
+        },
+      },
       '/invoices/{invoiceId}/restart': {
         post: {
           summary: 'Restart the invoice\'s execution after it ended in "Needs attention" (operator)',

@@ -12,6 +12,7 @@ import {
   newInvoiceRecord,
   openRecord,
   payment,
+  penaltyWaiver,
   restart,
   startState,
   type BillingSettings,
@@ -19,7 +20,7 @@ import {
 import { ConflictError, NotFoundError } from '../domain/errors';
 import { initialState, paymentNoticeExecution, type ExecutionState } from '../domain/execution-state';
 import { CLOSED_STATUSES, timelineEntry, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
-import type { CallOutcomeBody, CustomerAnswer, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody } from '../domain/schemas';
+import type { CallOutcomeBody, CustomerAnswer, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody, WaiveBody } from '../domain/schemas';
 import type { Dependencies } from '../ports';
 import { flushOutbox, mutateInvoice, outboxEntries, readTimeline, recordEvent } from './record-updates';
 
@@ -142,6 +143,11 @@ export async function updateInvoice(deps: Dependencies, settings: BillingSetting
     }
   }
   return result;
+}
+
+/** An operator waives the penalties and the indemnity of an invoice, with a reason kept as evidence. */
+export async function waivePenalties(deps: Dependencies, settings: BillingSettings, invoiceId: string, body: WaiveBody) {
+  return mutateInvoice(deps, invoiceId, (record, now) => penaltyWaiver(record, body, settings, now));
 }
 
 /** The operator's decision on an open dispute. */

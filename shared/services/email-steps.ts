@@ -122,7 +122,13 @@ const STEPS = {
         });
         // The rung's time is spent: "Next escalation step" plans the next one, and a retry of this step finds nothing due.
         return {
-          record: { ...current, escalation: { ...current.escalation, done: rungIndex + 1, lastAt: now.toISOString() }, nextActionAt: undefined },
+          record: {
+            ...current,
+            escalation: { ...current.escalation, done: rungIndex + 1, lastAt: now.toISOString() },
+            nextActionAt: undefined,
+            // The first formal notice that reached the customer starts a consumer's legal interest (Code civil 1231-6).
+            ...(rung.action === 'formal_notice' && emailed !== false && !current.formalNoticeAt ? { formalNoticeAt: now.toISOString() } : {}),
+          },
           timeline: [entry],
         };
       },

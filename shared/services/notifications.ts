@@ -7,7 +7,7 @@ import { localDate } from '../domain/calendar';
 import type { Creditor } from '../domain/creditor';
 import { renderCustomerEmail, renderTeamEmail } from '../rendering/email';
 import type { CustomerEmailKind, TeamEmailContext, TeamEmailKind } from '../rendering/email/kinds';
-import { penaltiesFor } from '../domain/penalties';
+import { invoiceClaim } from '../domain/invoice-claim';
 import { isClosed, invoicePolicy, type WorkflowSettings } from '../domain/workflow';
 import { timelineEntry, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
 import { issueLink } from './links';
@@ -22,10 +22,14 @@ export interface NotificationSettings extends WorkflowSettings {
   handOffEmail?: string;
   /** Base URL of the customer links (no trailing slash). */
   publicBaseUrl: string;
+  /** The language of the team's emails and digest (the creditor's). */
+  teamLanguage: 'fr' | 'en';
 }
 
 /** SES event tags: the invoice, and the email's cause (its key), so that an email can be told apart from another. */
 const tagsFor = (record: InvoiceRecord, key: string) => ({ invoiceId: record.invoiceId, email: key });
+
+const OVERDUE_EMAILS: ReadonlySet<CustomerEmailKind> = new Set(['reminder', 'penalty_reminder', 'formal_notice']);
 
 /** What sending one step's email to the customer's contacts came to. */
 export interface CustomerSend {
@@ -57,8 +61,7 @@ export async function sendCustomerEmail(
   const now = deps.clock.now();
   const policy = invoicePolicy(record, config);
   // Overdue emails state what is legally due; a broken promise made for a date before the due date is not late yet.
-  const needsPenalties = kind === 'penalty_reminder' || kind === 'formal_notice' || kind === 'reminder' ||
-    (kind === 'promise_broken' && localDate(now, config.calendar) > record.dueDate);
+  const overdue = OVERDUE_EMAILS.has(kind) || (kind === 'promise_broken' && localDate(now, config.calendar) > record.dueDate);
   const timeline: TimelineEntry[] = [];
   const reachable = record.customer.contacts.filter((contact) => !record.suppressedEmails.includes(contact.email));
   let unconfirmed = false;
@@ -76,14 +79,15 @@ export async function sendCustomerEmail(
         language: record.customer.language,
         contactName: contact.name,
         answerUrl: `${config.publicBaseUrl}/r/${token}`,
-        ...(needsPenalties ? { penalties: penaltiesFor(record, config, now) } : {}),
+        ...(overdue ? { claim: invoiceClaim(record, config.calendar, now) } : {}),
       });
       // A payment or cancellation may have landed since the record was read: look again at the last moment before sending.
       if (await closedSince(deps, record.invoiceId)) {
         await deps.store.releaseEmailClaim(record.invoiceId, claimKey);
         return { timeline, emailed: false };
       }
-      email = { to: [contact.email], ...rendered, tags: tagsFor(record, key) };
+      // An answer by email reaches the credit team, not the sending address.
+      email = { to: [contact.email], replyTo: [config.teamEmail], ...rendered, tags: tagsFor(record, key) };
     } catch (error) {
       // Nothing was sent: the claim is given back, so that the step's retry sends the email.
       await deps.store.releaseEmailClaim(record.invoiceId, claimKey);
@@ -179,13 +183,19 @@ export async function sendTeamEmail(
   record: InvoiceRecord | undefined,
   kind: TeamEmailKind,
   key: string,
-  context: Omit<TeamEmailContext, 'creditor' | 'invoice'> = {},
+  context: Omit<TeamEmailContext, 'creditor' | 'invoice' | 'language' | 'timeZone'> = {},
   cc: string[] = [],
 ): Promise<TimelineEntry[]> {
   const invoiceId = record?.invoiceId ?? TEAM_PARTITION;
   const claimKey = `${key}:team`;
   if ((await claim(deps, config, record, claimKey, config.teamEmail)) !== 'claimed') return [];
-  const rendered = renderTeamEmail(kind, { creditor: config.creditor, ...(record ? { invoice: record } : {}), ...context });
+  const rendered = renderTeamEmail(kind, {
+    creditor: config.creditor,
+    language: config.teamLanguage,
+    timeZone: config.calendar.timeZone,
+    ...(record ? { invoice: record } : {}),
+    ...context,
+  });
   const email = {
     to: [config.teamEmail, ...cc.filter((address) => address !== config.teamEmail)],
     ...rendered,

@@ -27,7 +27,7 @@ describe('npm run demo', () => {
     const text = lines.join('\n');
     expect(text).toContain('tout est-il en ordre');
     expect(text).toContain('promises a transfer');
-    expect(text).toContain('Dispute reported');
+    expect(text).toContain('Litige signalé');
     expect(text).toContain('Formal notice to pay');
     expect(text).toContain('Handed off to legal');
     expect(text).toMatch(/Evidence file of INV-UK-55013/);

@@ -37,6 +37,8 @@ function healthy(): ObservedInvoice {
       executionName: 'F-1-r1',
       preReminderAt: '2027-03-19T08:00:00.000Z',
       warnings: [],
+      // Paid two days late, the penalties waived by policy.
+      claim: { asOf: '2027-04-03', principal: EUR(0), penalties: { amount: EUR(7), provisional: true, periods: [] }, indemnity: EUR(4000), total: EUR(0) },
       timeline: [
         { type: 'email_sent', at: '2027-04-01T07:00:00.000Z' },
         { type: 'escalation', at: '2027-04-01T07:00:01.000Z', step: 1, emailed: true, email: 'ladder@0' },
@@ -82,13 +84,24 @@ describe('the invariants', () => {
     observed.acceptedPayments.push({ reference: 'VIR-2', amount: EUR(500) });
     expect(check(observed)).toEqual([
       expect.stringContaining('accepted payment VIR-2 is on the timeline 0 times'),
-      expect.stringContaining('credit balance 0, expected 500'),
+      expect.stringContaining('credit balance 0 + 0 towards the penalties, expected 500'),
+    ]);
+  });
+
+  it('catch a claim whose principal is not what is owed, or more paid towards penalties than they come to', () => {
+    const observed = healthy();
+    observed.invoice = { ...observed.invoice, claim: { ...observed.invoice.claim, principal: EUR(1), penaltiesPaid: EUR(5000) } };
+    observed.acceptedPayments.push({ reference: 'VIR-2', amount: EUR(5000) });
+    observed.invoice.timeline.push({ type: 'payment', at: '2027-04-04T10:00:00.000Z', reference: 'VIR-2', outstanding: EUR(0) });
+    expect(check(observed)).toEqual([
+      expect.stringContaining('claim principal 1, outstanding 0'),
+      expect.stringContaining('5000 paid towards penalties and indemnity of 4007'),
     ]);
   });
 
   it('catch an invoice left open long after its last step, and a cancellation that did not take', () => {
     const observed = healthy();
-    observed.invoice = { ...observed.invoice, status: 'overdue', outstanding: EUR(10_000) };
+    observed.invoice = { ...observed.invoice, status: 'overdue', outstanding: EUR(10_000), claim: { ...observed.invoice.claim, principal: EUR(10_000) } };
     observed.acceptedPayments = [];
     observed.invoice.timeline = observed.invoice.timeline.filter((t) => t.type !== 'payment');
     observed.executions = [execution('RUNNING', 'Wait for next escalation step', true)];

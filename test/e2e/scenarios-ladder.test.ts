@@ -67,8 +67,9 @@ describe('silence: the full ladder to legal', () => {
     expect(evidence.json.invoice).toMatchObject({ invoiceId: body.invoiceId, dueDate: due });
     expect(evidence.json.registration).toMatchObject({ invoiceId: body.invoiceId, purchaseOrder: body.purchaseOrder });
     expect(evidence.json.remindersSent.map((r: { email: string }) => r.email)).toEqual(['pre_reminder', 'reminder', 'penalty_reminder', 'formal_notice']);
-    expect(evidence.json.penalties).toMatchObject({ indemnity: { value: 4_000, currency: 'EUR' } });
-    expect(evidence.json.penalties.daysLate).toBeGreaterThanOrEqual(45);
+    expect(evidence.json.claimAtHandOff).toMatchObject({ principal: body.amount, indemnity: { value: 4_000, currency: 'EUR' } });
+    const daysLate = evidence.json.claimAtHandOff.penalties.periods.reduce((n: number, p: { days: number }) => n + p.days, 0);
+    expect(daysLate).toBeGreaterThanOrEqual(45);
     const types = evidence.json.timeline.map((t: { type: string }) => t.type);
     expect(types).toEqual(expect.arrayContaining(['registered', 'email_sent', 'email_delivered', 'escalation', 'call_task']));
 

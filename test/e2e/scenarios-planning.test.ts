@@ -198,7 +198,7 @@ describe('cancellation at several points', () => {
     expect(late.status).toBe(200);
     expect(late.json).toMatchObject({ status: 'cancelled', creditBalance: invoice.amount });
     await c.settle();
-    const notices = (await s.emails(invoiceId)).filter((email) => email.subject.includes('Payment on a cancelled invoice'));
+    const notices = (await s.emails(invoiceId)).filter((email) => email.subject.includes('Paiement sur une facture annulée'));
     expect(notices).toHaveLength(1);
     expect(await s.emails(invoiceId)).toHaveLength(emailsBefore + 1);
   };

@@ -85,7 +85,7 @@ describe('a payment after the hand-off', () => {
     expect(evidence.invoice.status).toBe('paid');
     expect(evidence.atHandOff.status).toBe('handed_off');
     expect(evidence.payments.map((p: { reference: string }) => p.reference)).toEqual(['VIR-AFTER-HANDOFF']);
-    const notices = (await s.emails(body.invoiceId)).filter((e) => e.subject.includes('Payment after hand-off'));
+    const notices = (await s.emails(body.invoiceId)).filter((e) => e.subject.includes('Paiement après transmission au contentieux'));
     expect(notices).toHaveLength(1);
   });
 });

@@ -16,13 +16,14 @@ import { API_HANDLER_NEEDS } from '../../infra/constructs/api';
 import { PROJECT_ROOT } from '../../infra/constructs/handler-function';
 import { DunningStack } from '../../infra/dunning-stack';
 import { readSettings } from '../../infra/settings';
+import { EXAMPLE_CREDITOR } from '../../shared/lambda/config';
 
 type Resources = Record<string, { Type: string; Properties?: any; DependsOn?: string | string[]; DeletionPolicy?: string }>;
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
 function build(context: Record<string, unknown> = {}) {
   const app = new App({
-    context: { 'aws:cdk:bundling-stacks': [], ...context },
+    context: { 'aws:cdk:bundling-stacks': [], 'dunning:creditor': EXAMPLE_CREDITOR, ...context },
     builtinCloudFormationValidation: false,
   });
   const stack = new DunningStack(app, 'DunningStack', { settings: readSettings(app.node) });
@@ -498,7 +499,7 @@ describe('settings', () => {
       'dunning:country': 'us',
       'dunning:sendTime': '10:30',
       'dunning:publicBaseUrl': 'https://pay.example.com/',
-      'dunning:creditor': JSON.stringify({ name: 'ACME Inc', iban: 'US00 0000', bic: 'ACMEUS33' }),
+      'dunning:creditor': JSON.stringify({ ...EXAMPLE_CREDITOR, name: 'ACME SA', bic: 'ACMEFRPP' }),
       'dunning:policy': { daysBeforeDue: 12 },
       'dunning:senderEmail': 'billing@acme.example',
       'dunning:senderDomain': 'acme.example',
@@ -514,7 +515,7 @@ describe('settings', () => {
       SENDER_EMAIL: 'billing@acme.example',
       DUNNING_POLICY: '{"daysBeforeDue":12}',
     });
-    expect(JSON.parse(fn.Properties.Environment.Variables.CREDITOR)).toMatchObject({ name: 'ACME Inc', bic: 'ACMEUS33' });
+    expect(JSON.parse(fn.Properties.Environment.Variables.CREDITOR)).toMatchObject({ name: 'ACME SA', bic: 'ACMEFRPP' });
   });
 
   it('default to the API URL for customer links when no public base URL is set', () => {
@@ -531,10 +532,11 @@ describe('settings', () => {
     ['dunning:sendTime', '9h'],
     ['dunning:publicBaseUrl', 'http://insecure.example.com'],
     ['dunning:creditor', '{"iban": ""}'],
+    ['dunning:creditor', JSON.stringify({ ...EXAMPLE_CREDITOR, siren: '123456789' })],
     ['dunning:policy', '[1, 2]'],
     ['dunning:senderDomain', 'other.example'],
   ])('reject %s = %s, naming the key', (key, value) => {
-    const app = new App({ context: { [key]: value } });
+    const app = new App({ context: { 'dunning:creditor': EXAMPLE_CREDITOR, [key]: value } });
     expect(() => readSettings(app.node)).toThrow(key.replace('dunning:', ''));
   });
 });

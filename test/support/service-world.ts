@@ -9,6 +9,7 @@ import type { BillingSettings } from '../../shared/domain/billing';
 import { DEFAULT_CALENDAR } from '../../shared/domain/calendar';
 import type { InvoiceRecord } from '../../shared/domain/invoice';
 import { DEFAULT_POLICY } from '../../shared/domain/policy';
+import { EXAMPLE_CREDITOR } from '../../shared/lambda/config';
 import type { Dependencies } from '../../shared/ports';
 import type { NotificationSettings } from '../../shared/services/notifications';
 import { startDynalite, type LocalDynamo } from './dynalite';
@@ -19,9 +20,10 @@ export const SETTINGS: BillingSettings & NotificationSettings = {
   calendar: DEFAULT_CALENDAR,
   policy: DEFAULT_POLICY,
   executionHorizonDays: 240,
-  creditor: { name: 'Example SAS', iban: 'FR76 3000 6000 0112 3456 7890 189', bic: 'AGRIFRPP' },
+  creditor: EXAMPLE_CREDITOR,
   teamEmail: 'credit-team@example.com',
   publicBaseUrl: 'https://pay.example.com',
+  teamLanguage: 'fr',
 };
 
 export interface ServiceWorld {

@@ -98,8 +98,8 @@ function blockHtml(block: Block): SafeHtml {
 }
 
 function blockText(block: Block, lang: string): string {
-  // French typography puts a space before a colon.
-  const colon = lang === 'fr' ? ' : ' : ': ';
+  // French typography puts a narrow no-break space before a colon (it never starts a line).
+  const colon = lang === 'fr' ? '\u202f: ' : ': ';
   switch (block.type) {
     case 'heading':
       return `${block.text}\n${(block.level === 2 ? '-' : '=').repeat(Math.min(block.text.length, 72))}`;

@@ -3,10 +3,14 @@
  * practice: a courteous quality check before the due date, then reminders that grow firmer and state the legal
  * late-payment amounts (Code de commerce L441-10, D441-5), up to the formal notice (Code civil 1344).
  */
+import type { Claim, ClaimPeriod, RateSource } from '../../domain/claim';
+import { legalMentions } from '../../domain/creditor';
+import { daysBetween } from '../../domain/dates';
 import { formatMoney, type Money } from '../../domain/money';
 import { disputeReasonLabel, formatDate, formatPercent, paymentMethodLabel } from '../labels';
+import { fr, type French } from '../typography';
 import { composeEmail, type Block } from './compose';
-import type { CustomerEmailContext, CustomerEmailKind, Penalties, RenderedEmail } from './kinds';
+import type { CustomerEmailContext, CustomerEmailKind, RenderedEmail } from './kinds';
 
 type Language = CustomerEmailContext['language'];
 type Action = 'promise' | 'dispute' | 'question';
@@ -22,8 +26,13 @@ class Writer {
     this.fr = ctx.language === 'fr';
   }
 
-  t(fr: string, en: string): string {
-    return this.fr ? fr : en;
+  /** The sentence in the customer's language; the French one is typeset by `fr` (our words, never the data). */
+  t(french: French, english: string): string {
+    return this.fr ? french : english;
+  }
+
+  get kind(): NonNullable<CustomerEmailContext['invoice']['customer']['kind']> {
+    return this.ctx.invoice.customer.kind ?? 'business';
   }
 
   money(amount: Money): string {
@@ -43,32 +52,32 @@ class Writer {
   }
 
   greeting(): Block {
-    return { type: 'paragraph', text: this.t(`Bonjour ${this.ctx.contactName},`, `Dear ${this.ctx.contactName},`) };
+    return { type: 'paragraph', text: this.t(fr`Bonjour ${this.ctx.contactName},`, `Dear ${this.ctx.contactName},`) };
   }
 
   /** The invoice's identity and amounts; `owed` is what this email asks for. */
   invoiceFacts(owed: 'amount' | 'outstanding'): Block {
     const { invoice } = this.ctx;
     const reg = invoice.registration;
-    const rows: [string, string][] = [[this.t('Facture n°', 'Invoice number'), invoice.invoiceId]];
-    if (reg.reference) rows.push([this.t('Référence', 'Reference'), reg.reference]);
-    if (reg.purchaseOrder) rows.push([this.t('Bon de commande', 'Purchase order'), reg.purchaseOrder]);
-    rows.push([this.t("Date d'émission", 'Issue date'), this.date(invoice.issueDate)]);
-    rows.push([this.t('Montant de la facture', 'Invoice amount'), this.money(invoice.amount)]);
+    const rows: [string, string][] = [[this.t(fr`Facture n°`, 'Invoice number'), invoice.invoiceId]];
+    if (reg.reference) rows.push([this.t(fr`Référence`, 'Reference'), reg.reference]);
+    if (reg.purchaseOrder) rows.push([this.t(fr`Bon de commande`, 'Purchase order'), reg.purchaseOrder]);
+    rows.push([this.t(fr`Date d'émission`, 'Issue date'), this.date(invoice.issueDate)]);
+    rows.push([this.t(fr`Montant de la facture`, 'Invoice amount'), this.money(invoice.amount)]);
     // A partial payment already made is shown, so the customer sees why the amount asked differs from the invoice.
     if (owed === 'outstanding' || invoice.outstanding.value !== invoice.amount.value) {
-      rows.push([this.t('Reste à payer', 'Amount outstanding'), this.money(invoice.outstanding)]);
+      rows.push([this.t(fr`Reste à payer`, 'Amount outstanding'), this.money(invoice.outstanding)]);
     }
-    rows.push([this.t("Date d'échéance", 'Due date'), this.date(invoice.dueDate)]);
+    rows.push([this.t(fr`Date d'échéance`, 'Due date'), this.date(invoice.dueDate)]);
     if (reg.paymentMethod) {
-      rows.push([this.t('Moyen de paiement prévu', 'Agreed payment method'), paymentMethodLabel(reg.paymentMethod, this.ctx.language)]);
+      rows.push([this.t(fr`Moyen de paiement prévu`, 'Agreed payment method'), paymentMethodLabel(reg.paymentMethod, this.ctx.language)]);
     }
     return { type: 'facts', rows };
   }
 
   pdfLink(): Block[] {
     const url = this.ctx.invoice.registration.pdfUrl;
-    return url ? [{ type: 'link', label: this.t(`Télécharger la facture ${this.invoiceId} (PDF)`, `Download invoice ${this.invoiceId} (PDF)`), url }] : [];
+    return url ? [{ type: 'link', label: this.t(fr`Télécharger la facture ${this.invoiceId} (PDF)`, `Download invoice ${this.invoiceId} (PDF)`), url }] : [];
   }
 
   /**
@@ -77,18 +86,18 @@ class Writer {
    */
   bankDetails(): Block[] {
     const { creditor } = this.ctx;
-    const rows: [string, string][] = [[this.t('Titulaire du compte', 'Account holder'), creditor.name]];
-    if (creditor.bankName) rows.push([this.t('Banque', 'Bank'), creditor.bankName]);
+    const rows: [string, string][] = [[this.t(fr`Titulaire du compte`, 'Account holder'), creditor.name]];
+    if (creditor.bankName) rows.push([this.t(fr`Banque`, 'Bank'), creditor.bankName]);
     rows.push(['IBAN', creditor.iban], ['BIC', creditor.bic]);
-    rows.push([this.t('Référence à indiquer', 'Payment reference'), this.invoiceId]);
+    rows.push([this.t(fr`Référence à indiquer`, 'Payment reference'), this.invoiceId]);
     return [
-      { type: 'paragraph', text: this.t('Nos coordonnées bancaires :', 'Our bank details:') },
+      { type: 'paragraph', text: this.t(fr`Nos coordonnées bancaires :`, 'Our bank details:') },
       { type: 'facts', rows },
       {
         type: 'notice',
         tone: 'warning',
         text: this.t(
-          "Nos coordonnées bancaires ne changent jamais par email. Si vous recevez un message vous demandant de payer sur un autre compte, ne payez pas et appelez-nous à un numéro que vous connaissez déjà.",
+          fr`Nos coordonnées bancaires ne changent jamais par email. Si vous recevez un message vous demandant de payer sur un autre compte, ne payez pas et appelez-nous à un numéro que vous connaissez déjà.`,
           'Our bank details never change by email. If you receive a message asking you to pay into another account, do not pay: call us on a number you already know.',
         ),
       },
@@ -97,9 +106,9 @@ class Writer {
 
   buttons(...actions: Action[]): Block {
     const labels: Record<Action, string> = {
-      promise: this.t('Confirmer la date de paiement', 'Confirm the payment date'),
-      dispute: this.t('Signaler un problème', 'Report a problem'),
-      question: this.t('Poser une question', 'Ask a question'),
+      promise: this.t(fr`Confirmer la date de paiement`, 'Confirm the payment date'),
+      dispute: this.t(fr`Signaler un problème`, 'Report a problem'),
+      question: this.t(fr`Poser une question`, 'Ask a question'),
     };
     return {
       type: 'buttons',
@@ -111,61 +120,137 @@ class Writer {
     };
   }
 
+  /** Signed by a named team with its phone, for the customer who would rather call. */
   signature(): Block {
     const { creditor } = this.ctx;
-    const lines = [this.t('Cordialement,', 'Kind regards,'), this.t('Le service comptabilité clients', 'Accounts receivable'), creditor.name];
-    if (creditor.address) lines.push(creditor.address);
-    if (creditor.legalId) lines.push(creditor.legalId);
+    const lines = [this.t(fr`Cordialement,`, 'Kind regards,'), `${creditor.team.name}, ${creditor.name}`, `${this.t(fr`Tél.`, 'Phone')} ${creditor.team.phone}`];
     return { type: 'paragraph', text: lines.join('\n') };
   }
 
   footer(): string {
     const { creditor, invoice } = this.ctx;
+    const about = this.t(
+      fr`Ce message concerne la facture ${invoice.invoiceId} émise par ${creditor.name} à ${invoice.customer.name}. Pour répondre, utilisez les liens ci-dessus ou répondez à ce message : votre réponse parvient directement à notre équipe.`,
+      `This message is about invoice ${invoice.invoiceId} issued by ${creditor.name} to ${invoice.customer.name}. To answer, use the links above or reply to this message: your answer goes straight to our team.`,
+    );
+    return `${about}\n${legalMentions(creditor, this.ctx.language)}`;
+  }
+
+  /** The number of days the invoice is late on the claim's day. */
+  daysLate(claim: Claim): number {
+    return Math.max(0, daysBetween(this.ctx.invoice.dueDate, claim.asOf));
+  }
+
+  /** Whether the claim carries penalties or an indemnity to state (none for a consumer before the formal notice, none once waived). */
+  claimsExtras(claim: Claim): boolean {
+    return !claim.waived && (claim.penalties.amount.value > 0 || claim.indemnity.value > 0);
+  }
+
+  /** How the rate was set, in the words of its source: what the law or the contract says, never more. */
+  rateWording(claim: Claim): string {
+    const sources = new Set<RateSource>(claim.penalties.periods.map((p) => p.source));
+    const agreed = this.ctx.invoice.registration.terms?.latePaymentRatePercent;
+    const agreedRate = agreed === undefined ? '' : formatPercent(agreed, this.ctx.language);
+    if (sources.has('contractual') && sources.has('legal_floor')) {
+      return this.t(
+        fr`au taux contractuel de ${agreedRate} l'an, porté à trois fois le taux de l'intérêt légal pour les semestres où ce plancher est plus élevé`,
+        `at the agreed rate of ${agreedRate} a year, raised to three times the French legal interest rate in the half-years where that floor is higher`,
+      );
+    }
+    if (sources.has('legal_floor')) {
+      return this.t(
+        fr`au taux de trois fois le taux de l'intérêt légal, le taux contractuel de ${agreedRate} l'an lui étant inférieur`,
+        `at three times the French legal interest rate, the agreed rate of ${agreedRate} a year being below that floor`,
+      );
+    }
+    if (sources.has('contractual')) return this.t(fr`au taux contractuel de ${agreedRate} l'an`, `at the agreed rate of ${agreedRate} a year`);
     return this.t(
-      `Ce message concerne la facture ${invoice.invoiceId} émise par ${creditor.name} à ${invoice.customer.name}. Pour répondre, utilisez les liens ci-dessus : votre réponse parvient directement à notre équipe.`,
-      `This message is about invoice ${invoice.invoiceId} issued by ${creditor.name} to ${invoice.customer.name}. To answer, use the links above: your answer goes straight to our team.`,
+      fr`au taux de refinancement de la Banque centrale européenne en vigueur au 1er janvier ou au 1er juillet de chaque semestre, majoré de 10 points`,
+      'at the European Central Bank main refinancing rate in force on 1 January or 1 July of each half-year, plus 10 percentage points',
     );
   }
 
-  /** The legal statement of late-payment amounts, as the law words it (due without any reminder). */
-  penaltiesStatement(p: Penalties): string {
-    const rate = formatPercent(p.ratePercent, this.ctx.language);
+  /**
+   * What the law gives, for this kind of customer, in its own terms: L441-10 penalties and the indemnity between
+   * businesses, moratorium interest for a public body, and for a consumer only legal interest from the formal notice.
+   */
+  claimStatement(claim: Claim): string | undefined {
+    if (claim.waived) return undefined;
+    const indemnity = this.money(claim.indemnity);
+    switch (this.kind) {
+      case 'business':
+        return this.t(
+          fr`Conformément à l'article L441-10 du Code de commerce, des pénalités de retard sont dues de plein droit, sans qu'un rappel soit nécessaire, à compter du lendemain de la date d'échéance, ${this.rateWording(claim)}. S'y ajoute une indemnité forfaitaire pour frais de recouvrement de ${indemnity} (article D441-5 du Code de commerce) ; une indemnisation complémentaire peut être demandée, sur justificatifs, lorsque les frais de recouvrement exposés dépassent ce montant.`,
+          `Under article L441-10 of the French Commercial Code, late-payment penalties are due by law, without any reminder being needed, from the day after the due date, ${this.rateWording(claim)}. A fixed recovery indemnity of ${indemnity} is added (article D441-5 of the French Commercial Code); further compensation may be claimed, on proof, where the recovery costs incurred exceed that amount.`,
+        );
+      case 'public': {
+        const rate = claim.penalties.periods[0] ? formatPercent(claim.penalties.periods[0].ratePercent, this.ctx.language) : undefined;
+        const at = rate ? this.t(fr`, soit ${rate} l'an`, `, that is ${rate} a year`) : '';
+        return this.t(
+          fr`Conformément aux articles L2192-13 et R2192-31 du Code de la commande publique, le retard de paiement fait courir de plein droit des intérêts moratoires au taux de refinancement de la Banque centrale européenne en vigueur au premier jour du semestre au cours duquel ils ont commencé à courir, majoré de 8 points${at}, ainsi qu'une indemnité forfaitaire pour frais de recouvrement de ${indemnity}.`,
+          `Under articles L2192-13 and R2192-31 of the French Public Procurement Code, late payment gives rise by law to moratorium interest at the European Central Bank main refinancing rate in force on the first day of the half-year in which it started to run, plus 8 percentage points${at}, and to a fixed recovery indemnity of ${indemnity}.`,
+        );
+      }
+      case 'consumer':
+        return claim.penalties.periods.length
+          ? this.t(
+              fr`Depuis notre mise en demeure, la somme due porte intérêts au taux de l'intérêt légal (article 1231-6 du Code civil).`,
+              'Since our formal notice, the sum due bears interest at the French legal interest rate (article 1231-6 of the French Civil Code).',
+            )
+          : undefined;
+    }
+  }
+
+  periodLabel(period: ClaimPeriod): string {
+    const rate = formatPercent(period.ratePercent, this.ctx.language);
+    const span = `${this.date(period.from)} – ${this.date(period.to)}`;
+    const what = this.kind === 'consumer'
+      ? this.t(fr`Intérêts au taux légal`, 'Legal interest')
+      : this.kind === 'public' ? this.t(fr`Intérêts moratoires`, 'Moratorium interest') : this.t(fr`Pénalités de retard`, 'Late-payment penalties');
     return this.t(
-      `Conformément à l'article L441-10 du Code de commerce, des pénalités de retard sont dues de plein droit dès le lendemain de la date d'échéance, au taux annuel de ${rate} (taux de refinancement de la BCE majoré de 10 points), soit ${this.money(p.interest)} à ce jour pour ${this.days(p.daysLate)} de retard. S'y ajoute l'indemnité forfaitaire pour frais de recouvrement de ${this.money(p.indemnity)} (article D441-5 du Code de commerce).`,
-      `Under article L441-10 of the French Commercial Code, late-payment interest is due by law from the day after the due date, at ${rate} a year (the ECB refinancing rate plus 10 points): ${this.money(p.interest)} so far for ${this.days(p.daysLate)} late. The fixed recovery indemnity of ${this.money(p.indemnity)} is added (article D441-5 of the French Commercial Code).`,
+      fr`${what}, ${span} (${this.days(period.days)} à ${rate} l'an sur ${this.money(period.base)})${period.provisional ? ' *' : ''}`,
+      `${what}, ${span} (${this.days(period.days)} at ${rate} a year on ${this.money(period.base)})${period.provisional ? ' *' : ''}`,
     );
   }
 
-  /** Outstanding amount plus penalties, when they share a currency (the indemnity is in EUR by law). */
-  totalClaimed(p: Penalties): Money | undefined {
-    const { outstanding } = this.ctx.invoice;
-    if (p.interest.currency !== outstanding.currency || p.indemnity.currency !== outstanding.currency) return undefined;
-    return { value: outstanding.value + p.interest.value + p.indemnity.value, currency: outstanding.currency };
-  }
-
-  penaltyFacts(p: Penalties): Block {
-    const rows: [string, string][] = [
-      [this.t('Reste à payer', 'Amount outstanding'), this.money(this.ctx.invoice.outstanding)],
-      [this.t('Jours de retard', 'Days late'), String(p.daysLate)],
-      [this.t(`Pénalités de retard (${formatPercent(p.ratePercent, this.ctx.language)} l'an)`, `Late-payment interest (${formatPercent(p.ratePercent, this.ctx.language)} a year)`), this.money(p.interest)],
-      [this.t('Indemnité forfaitaire de recouvrement', 'Fixed recovery indemnity'), this.money(p.indemnity)],
-    ];
-    const total = this.totalClaimed(p);
-    if (total) rows.push([this.t('Total dû', 'Total due'), this.money(total)]);
-    return { type: 'facts', rows };
+  /** The claim broken down: principal, each period of interest, the indemnity, what was paid towards them, the total. */
+  claimFacts(claim: Claim): Block[] {
+    const rows: [string, string][] = [[this.t(fr`Principal restant dû`, 'Principal outstanding'), this.money(claim.principal)]];
+    if (!claim.waived) {
+      for (const period of claim.penalties.periods) rows.push([this.periodLabel(period), this.money(period.amount)]);
+      if (claim.indemnity.value > 0) rows.push([this.t(fr`Indemnité forfaitaire pour frais de recouvrement`, 'Fixed recovery indemnity'), this.money(claim.indemnity)]);
+      if (claim.penaltiesPaid) rows.push([this.t(fr`Déjà réglé sur les pénalités`, 'Already paid towards the penalties'), `− ${this.money(claim.penaltiesPaid)}`]);
+    }
+    const apart = claim.indemnity.value > 0 && claim.indemnity.currency !== claim.total.currency && !claim.waived;
+    rows.push([
+      apart
+        ? this.t(fr`Total dû au ${this.date(claim.asOf)}, hors indemnité forfaitaire`, `Total due on ${this.date(claim.asOf)}, besides the fixed indemnity`)
+        : this.t(fr`Total dû au ${this.date(claim.asOf)}`, `Total due on ${this.date(claim.asOf)}`),
+      this.money(claim.total),
+    ]);
+    const notes: Block[] = claim.penalties.provisional
+      ? [{
+          type: 'paragraph',
+          text: this.t(
+            fr`* Taux du semestre en cours : dernier taux publié connu de nos services ; le montant sera ajusté s'il diffère du taux en vigueur.`,
+            '* Rate of the current half-year: the latest published rate known to us; the amount will be adjusted if the rate in force differs.',
+          ),
+        }]
+      : [];
+    return [{ type: 'facts', rows }, ...notes];
   }
 
   /** For the reminders a payment may cross in the post. */
   alreadyPaid(): string {
     return this.t(
-      'Si votre paiement est déjà parti, merci de ne pas tenir compte de ce message.',
+      fr`Si votre paiement est déjà parti, merci de ne pas tenir compte de ce message.`,
       'If your payment is already on its way, please disregard this message.',
     );
   }
 
-  requirePenalties(kind: CustomerEmailKind): Penalties {
-    if (!this.ctx.penalties) throw new Error(`The ${kind} email states the late-payment penalties: ctx.penalties is required`);
-    return this.ctx.penalties;
+  requireClaim(kind: CustomerEmailKind): Claim {
+    if (!this.ctx.claim) throw new Error(`The ${kind} email states what is claimed: ctx.claim is required`);
+    return this.ctx.claim;
   }
 }
 
@@ -228,37 +313,37 @@ const preReminder: Template = (w) => {
   const { invoice, creditor } = w.ctx;
   const due = w.date(invoice.dueDate);
   return letter(w, {
-    subject: w.t(`Facture ${invoice.invoiceId} de ${creditor.name} : tout est-il en ordre ?`, `Invoice ${invoice.invoiceId} from ${creditor.name}: is everything in order?`),
+    subject: w.t(fr`Facture ${invoice.invoiceId} de ${creditor.name} : tout est-il en ordre ?`, `Invoice ${invoice.invoiceId} from ${creditor.name}: is everything in order?`),
     preheader: w.t(
-      `Un point rapide avant l'échéance du ${due} : une réponse en un clic suffit.`,
+      fr`Un point rapide avant l'échéance du ${due} : une réponse en un clic suffit.`,
       `A quick check before the due date of ${due}: one click is enough to answer.`,
     ),
     opening: [
       w.t(
-        `La facture ${invoice.invoiceId} de ${w.money(invoice.amount)} arrive à échéance le ${due}. Dans le cadre de notre suivi qualité, nous souhaitons simplement nous assurer que tout est en ordre de votre côté. Ce message n'est pas une relance.`,
-        `Invoice ${invoice.invoiceId} for ${w.money(invoice.amount)} falls due on ${due}. As part of our quality follow-up, we would simply like to make sure everything is in order on your side. This is not a reminder.`,
+        fr`La facture ${invoice.invoiceId} de ${w.money(invoice.amount)} arrive à échéance le ${due}. Dans le cadre de notre suivi qualité, nous souhaitons simplement nous assurer, avant cette date, que tout est en ordre de votre côté.`,
+        `Invoice ${invoice.invoiceId} for ${w.money(invoice.amount)} falls due on ${due}. As part of our quality follow-up, we would simply like to make sure, before that date, that everything is in order on your side.`,
       ),
     ],
     owed: 'amount',
     body: [
-      w.t('Pourriez-vous nous confirmer :', 'Could you let us know:'),
+      w.t(fr`Pourriez-vous nous confirmer :`, 'Could you let us know:'),
       {
         type: 'list',
         items: [
           w.t(
-            'que vous avez bien reçu la marchandise ou la prestation, ainsi que la facture ;',
+            fr`que vous avez bien reçu la marchandise ou la prestation, ainsi que la facture ;`,
             'that you have received the goods or service, and the invoice;',
           ),
           w.t(
-            "qu'il ne manque aucun document (bon de commande, bon de livraison) ;",
+            fr`qu'il ne manque aucun document (bon de commande, bon de livraison) ;`,
             'that no document is missing (purchase order, delivery note);',
           ),
           w.t(
-            'que les validations internes sont faites, et qui est la bonne personne au service comptabilité fournisseurs ;',
+            fr`que les validations internes sont faites, et qui est la bonne personne au service comptabilité fournisseurs ;`,
             'that internal approvals are done, and who the right person in accounts payable is;',
           ),
           w.t(
-            `que nous pouvons compter sur un règlement le ${due}, et par quel moyen (virement, prélèvement, carte bancaire, chèque, lettre de change relevé / LCR).`,
+            fr`que nous pouvons compter sur un règlement le ${due}, et par quel moyen (virement, prélèvement, carte bancaire, chèque, lettre de change relevé / LCR).`,
             `that we can count on payment on ${due}, and by which means (bank transfer, direct debit, card, cheque, bill of exchange / LCR).`,
           ),
         ],
@@ -267,12 +352,28 @@ const preReminder: Template = (w) => {
     answers: ['promise', 'dispute', 'question'],
     afterAnswers: blocks([
       w.t(
-        "Si quelque chose ne va pas, dites-le-nous dès maintenant : nous pourrons le corriger avant l'échéance.",
+        fr`Si quelque chose ne va pas, dites-le-nous dès maintenant : nous pourrons le corriger avant l'échéance.`,
         'If anything is wrong, please tell us now: we can put it right before the due date.',
       ),
     ]),
   });
 };
+
+/** A commitment after the due date is taken; what the law adds to a late payment is said once, per kind of customer. */
+function lateCommitmentNotice(w: Writer): string {
+  const after = w.t(
+    fr`Cette date est postérieure à l'échéance du ${w.date(w.ctx.invoice.dueDate)}. Votre engagement est bien enregistré`,
+    `This date is after the due date of ${w.date(w.ctx.invoice.dueDate)}. Your commitment is recorded`,
+  );
+  switch (w.kind) {
+    case 'business':
+      return `${after}${w.t(fr` ; nous vous rappelons simplement que, selon la loi, des pénalités de retard courent à compter du lendemain de l'échéance (article L441-10 du Code de commerce).`, '; we would simply point out that, by law, late-payment penalties accrue from the day after the due date (article L441-10 of the French Commercial Code).')}`;
+    case 'public':
+      return `${after}${w.t(fr` ; nous vous rappelons simplement que des intérêts moratoires courent de plein droit à compter du lendemain de l'échéance (article L2192-13 du Code de la commande publique).`, '; we would simply point out that moratorium interest accrues by law from the day after the due date (article L2192-13 of the French Public Procurement Code).')}`;
+    case 'consumer':
+      return `${after}.`;
+  }
+}
 
 const promiseAcknowledgement: Template = (w) => {
   const { invoice } = w.ctx;
@@ -281,36 +382,27 @@ const promiseAcknowledgement: Template = (w) => {
   const method = promise?.method ? paymentMethodLabel(promise.method, w.ctx.language) : undefined;
   const commitment = date
     ? w.t(
-        `Nous avons bien noté votre engagement de régler la facture ${invoice.invoiceId} (${w.money(invoice.outstanding)}) le ${date}${method ? ` par ${method}` : ''}.`,
+        fr`Nous avons bien noté votre engagement de régler la facture ${invoice.invoiceId} (${w.money(invoice.outstanding)}) le ${date}${method ? ` par ${method}` : ''}.`,
         `We have recorded your commitment to pay invoice ${invoice.invoiceId} (${w.money(invoice.outstanding)}) on ${date}${method ? ` by ${method}` : ''}.`,
       )
     : w.t(
-        `Nous avons bien noté votre engagement de régler la facture ${invoice.invoiceId} (${w.money(invoice.outstanding)}).`,
+        fr`Nous avons bien noté votre engagement de régler la facture ${invoice.invoiceId} (${w.money(invoice.outstanding)}).`,
         `We have recorded your commitment to pay invoice ${invoice.invoiceId} (${w.money(invoice.outstanding)}).`,
       );
   const afterDueDate: Block[] = promise?.afterDueDate
-    ? [
-        {
-          type: 'notice',
-          tone: 'info',
-          text: w.t(
-            `Cette date est postérieure à l'échéance du ${w.date(invoice.dueDate)}. Votre engagement est bien enregistré ; nous vous signalons simplement que, selon la loi, des pénalités de retard courent à compter du lendemain de l'échéance (article L441-10 du Code de commerce).`,
-            `This date is after the due date of ${w.date(invoice.dueDate)}. Your commitment is recorded; we would simply point out that, by law, late-payment penalties accrue from the day after the due date (article L441-10 of the French Commercial Code).`,
-          ),
-        },
-      ]
+    ? [{ type: 'notice', tone: 'info', text: lateCommitmentNotice(w) }]
     : [];
   return letter(w, {
     subject: date
-      ? w.t(`Merci : paiement de la facture ${invoice.invoiceId} prévu le ${date}`, `Thank you: payment of invoice ${invoice.invoiceId} planned on ${date}`)
-      : w.t(`Merci : votre engagement de paiement pour la facture ${invoice.invoiceId}`, `Thank you: your payment commitment for invoice ${invoice.invoiceId}`),
+      ? w.t(fr`Merci : paiement de la facture ${invoice.invoiceId} prévu le ${date}`, `Thank you: payment of invoice ${invoice.invoiceId} planned on ${date}`)
+      : w.t(fr`Merci : votre engagement de paiement pour la facture ${invoice.invoiceId}`, `Thank you: your payment commitment for invoice ${invoice.invoiceId}`),
     preheader: commitment,
-    opening: [`${w.t('Merci pour votre réponse.', 'Thank you for your answer.')} ${commitment}`],
+    opening: [`${w.t(fr`Merci pour votre réponse.`, 'Thank you for your answer.')} ${commitment}`],
     owed: 'outstanding',
     body: [
       ...afterDueDate,
       w.t(
-        "Nous ne vous relancerons pas d'ici là. Si un imprévu survient, dites-le-nous :",
+        fr`Nous ne vous relancerons pas d'ici là. Si un imprévu survient, dites-le-nous :`,
         'We will not remind you before then. If anything changes, please let us know:',
       ),
     ],
@@ -323,34 +415,41 @@ const disputeAcknowledgement: Template = (w) => {
   const dispute = invoice.dispute;
   const reason = dispute ? disputeReasonLabel(dispute.reason, w.ctx.language) : undefined;
   const received = w.t(
-    `Nous avons bien reçu votre signalement concernant la facture ${invoice.invoiceId}${reason ? ` : ${reason}` : ''}.`,
+    fr`Nous avons bien reçu votre signalement concernant la facture ${invoice.invoiceId}${reason ? fr` : ${reason}` : ''}.`,
     `We have received your report about invoice ${invoice.invoiceId}${reason ? `: ${reason}` : ''}.`,
   );
   return letter(w, {
-    subject: w.t(`Facture ${invoice.invoiceId} : nous avons bien reçu votre signalement`, `Invoice ${invoice.invoiceId}: we have received your report`),
+    subject: w.t(fr`Facture ${invoice.invoiceId} : nous avons bien reçu votre signalement`, `Invoice ${invoice.invoiceId}: we have received your report`),
     preheader: received,
     opening: [
-      `${w.t('Merci de nous avoir prévenus.', 'Thank you for letting us know.')} ${received}`,
-      ...(dispute?.message ? [{ type: 'quote' as const, label: w.t('Votre message :', 'Your message:'), text: dispute.message }] : []),
+      `${w.t(fr`Merci de nous avoir prévenus.`, 'Thank you for letting us know.')} ${received}`,
+      ...(dispute?.message ? [{ type: 'quote' as const, label: w.t(fr`Votre message :`, 'Your message:'), text: dispute.message }] : []),
     ],
     owed: 'outstanding',
     body: [
       w.t(
-        'Notre équipe examine la situation et reviendra vers vous rapidement. En attendant, nous suspendons les relances pour cette facture.',
+        fr`Notre équipe examine la situation et reviendra vers vous rapidement. En attendant, nous suspendons les relances pour cette facture.`,
         'Our team is looking into it and will come back to you shortly. Meanwhile, reminders for this invoice are paused.',
       ),
-      w.t('Un document ou une précision à ajouter ?', 'A document or a detail to add?'),
+      w.t(fr`Un document ou une précision à ajouter ?`, 'A document or a detail to add?'),
     ],
     answers: ['question'],
     bankDetails: false,
   });
 };
 
-/** A courteous mention of the legal amounts in the early overdue emails, when the caller computed them. */
-function softPenaltiesNotice(w: Writer): Block[] {
-  const p = w.ctx.penalties;
-  if (!p || p.daysLate <= 0) return [];
-  return [{ type: 'notice', tone: 'info', text: `${w.t('Pour information :', 'For your information:')} ${w.penaltiesStatement(p)}` }];
+/**
+ * What is claimed today, in the early overdue emails: a short breakdown under a courteous "for your information",
+ * and nothing when nothing beyond the principal is due (a consumer before the formal notice, a waiver).
+ */
+function claimNotice(w: Writer): Block[] {
+  const claim = w.ctx.claim;
+  if (!claim || w.daysLate(claim) <= 0 || !w.claimsExtras(claim)) return [];
+  const statement = w.claimStatement(claim);
+  return [
+    ...(statement ? [{ type: 'notice' as const, tone: 'info' as const, text: `${w.t(fr`Pour information :`, 'For your information:')} ${statement}` }] : []),
+    ...w.claimFacts(claim),
+  ];
 }
 
 const promiseBroken: Template = (w) => {
@@ -358,143 +457,155 @@ const promiseBroken: Template = (w) => {
   const date = invoice.promise ? w.date(invoice.promise.date) : undefined;
   const opening = date
     ? w.t(
-        `Vous nous aviez indiqué un règlement de la facture ${invoice.invoiceId} pour le ${date}. À ce jour, nous n'avons pas reçu ce paiement.`,
+        fr`Vous nous aviez indiqué un règlement de la facture ${invoice.invoiceId} pour le ${date}. À ce jour, ce paiement ne nous est pas parvenu.`,
         `You told us invoice ${invoice.invoiceId} would be paid by ${date}. We have not received that payment so far.`,
       )
     : w.t(
-        `Vous nous aviez annoncé le règlement de la facture ${invoice.invoiceId}. À ce jour, nous n'avons pas reçu ce paiement.`,
+        fr`Vous nous aviez annoncé le règlement de la facture ${invoice.invoiceId}. À ce jour, ce paiement ne nous est pas parvenu.`,
         `You told us invoice ${invoice.invoiceId} would be paid. We have not received that payment so far.`,
       );
   return letter(w, {
     subject: date
-      ? w.t(`Facture ${invoice.invoiceId} : paiement prévu le ${date} non reçu`, `Invoice ${invoice.invoiceId}: payment promised for ${date} not received`)
-      : w.t(`Facture ${invoice.invoiceId} : paiement annoncé non reçu`, `Invoice ${invoice.invoiceId}: promised payment not received`),
+      ? w.t(fr`Facture ${invoice.invoiceId} : paiement prévu le ${date} non reçu`, `Invoice ${invoice.invoiceId}: payment promised for ${date} not received`)
+      : w.t(fr`Facture ${invoice.invoiceId} : paiement annoncé non reçu`, `Invoice ${invoice.invoiceId}: promised payment not received`),
     opening: [opening],
     owed: 'outstanding',
     body: [
       w.t(
-        `Pourriez-vous procéder au règlement de ${w.money(invoice.outstanding)} dès que possible, ou nous dire ce qui se passe ? Une nouvelle date ou un problème sur la facture : un clic suffit.`,
-        `Could you pay the ${w.money(invoice.outstanding)} outstanding as soon as possible, or tell us what is happening? A new date or a problem with the invoice: one click is enough.`,
+        fr`Nous vous remercions de procéder sans tarder au règlement de ${w.money(invoice.outstanding)}, ou de nous indiquer ce qui l'empêche. Pour nous donner une nouvelle date ou nous signaler un problème, un clic suffit.`,
+        `Please pay the ${w.money(invoice.outstanding)} outstanding without delay, or tell us what is preventing payment. To give us a new date or report a problem, one click is enough.`,
       ),
     ],
     answers: ['promise', 'dispute', 'question'],
-    afterAnswers: softPenaltiesNotice(w),
+    afterAnswers: claimNotice(w),
     closing: [w.alreadyPaid()],
   });
 };
 
 const reminder: Template = (w) => {
-  const { invoice, penalties } = w.ctx;
+  const { invoice, claim } = w.ctx;
   const due = w.date(invoice.dueDate);
-  const late = penalties && penalties.daysLate > 0 ? w.t(` (il y a ${w.days(penalties.daysLate)})`, ` (${w.days(penalties.daysLate)} ago)`) : '';
+  const daysLate = claim ? w.daysLate(claim) : 0;
+  const late = daysLate > 0 ? w.t(fr`, soit ${w.days(daysLate)} de retard`, `, ${w.days(daysLate)} ago`) : '';
+  // After a broken promise, an "oversight" would ring false: the customer knew the date, having named it.
+  const oversight = invoice.promise?.brokenAt ? '' : w.t(fr` Il peut s’agir d’un simple oubli.`, ' It may simply be an oversight.');
   return letter(w, {
-    subject: w.t(`Rappel : facture ${invoice.invoiceId} échue le ${due}`, `Reminder: invoice ${invoice.invoiceId} was due on ${due}`),
+    subject: w.t(fr`Rappel : facture ${invoice.invoiceId} échue le ${due}`, `Reminder: invoice ${invoice.invoiceId} was due on ${due}`),
     opening: [
       w.t(
-        `Sauf erreur de notre part, nous n'avons pas encore reçu le règlement de la facture ${invoice.invoiceId}, arrivée à échéance le ${due}${late}. Il s'agit peut-être d'un simple oubli.`,
-        `Unless we are mistaken, we have not yet received payment of invoice ${invoice.invoiceId}, which fell due on ${due}${late}. It may simply be an oversight.`,
+        fr`Sauf erreur de notre part, le règlement de la facture ${invoice.invoiceId}, échue le ${due}${late}, ne nous est pas encore parvenu.${oversight}`,
+        `Unless we are mistaken, we have not yet received payment of invoice ${invoice.invoiceId}, which fell due on ${due}${late}.${oversight}`,
       ),
     ],
     owed: 'outstanding',
     body: [
       w.t(
-        `Pourriez-vous procéder au règlement de ${w.money(invoice.outstanding)} ou nous indiquer la date à laquelle il interviendra ? Si un problème empêche le paiement, dites-le-nous : nous le réglerons ensemble.`,
-        `Could you pay the ${w.money(invoice.outstanding)} outstanding, or tell us when payment will be made? If a problem is holding up payment, let us know and we will sort it out together.`,
+        fr`Nous vous remercions de bien vouloir procéder au règlement de ${w.money(invoice.outstanding)}, ou de nous indiquer la date à laquelle il interviendra. Si un problème empêche le paiement, signalez-le-nous : nous ferons le nécessaire pour le résoudre rapidement.`,
+        `Please pay the ${w.money(invoice.outstanding)} outstanding, or tell us when payment will be made. If a problem is holding up payment, let us know and we will do what is needed to resolve it quickly.`,
       ),
     ],
     answers: ['promise', 'dispute', 'question'],
-    afterAnswers: softPenaltiesNotice(w),
+    afterAnswers: claimNotice(w),
     closing: [w.alreadyPaid()],
   });
 };
 
 const penaltyReminder: Template = (w) => {
   const { invoice } = w.ctx;
-  const p = w.requirePenalties('penalty_reminder');
+  const claim = w.requireClaim('penalty_reminder');
   const due = w.date(invoice.dueDate);
-  const total = w.totalClaimed(p);
+  const extras = w.claimsExtras(claim);
+  const statement = extras ? w.claimStatement(claim) : undefined;
+  const subjectTail = extras && w.kind !== 'consumer' ? w.t(fr`, pénalités de retard`, ', late-payment penalties') : '';
   return letter(w, {
     subject: w.t(
-      `Deuxième rappel : facture ${invoice.invoiceId} impayée, pénalités de retard`,
-      `Second reminder: invoice ${invoice.invoiceId} unpaid, late-payment penalties`,
+      fr`Deuxième rappel : facture ${invoice.invoiceId} impayée${subjectTail}`,
+      `Second reminder: invoice ${invoice.invoiceId} unpaid${subjectTail}`,
     ),
     opening: [
       w.t(
-        `Malgré notre précédent rappel, la facture ${invoice.invoiceId}, échue le ${due}, reste impayée à ce jour : ${w.money(invoice.outstanding)} restent dus, avec ${w.days(p.daysLate)} de retard.`,
-        `Despite our previous reminder, invoice ${invoice.invoiceId}, due on ${due}, is still unpaid: ${w.money(invoice.outstanding)} remains outstanding, ${w.days(p.daysLate)} late.`,
+        fr`Malgré notre précédent rappel, la facture ${invoice.invoiceId}, échue le ${due}, demeure impayée à ce jour, soit ${w.days(w.daysLate(claim))} de retard. Le principal restant dû s'élève à ${w.money(claim.principal)}.`,
+        `Despite our previous reminder, invoice ${invoice.invoiceId}, due on ${due}, is still unpaid, ${w.days(w.daysLate(claim))} late. The principal outstanding is ${w.money(claim.principal)}.`,
       ),
     ],
     owed: 'outstanding',
     body: [
-      { type: 'notice', tone: 'warning', text: w.penaltiesStatement(p) },
-      w.penaltyFacts(p),
+      ...(statement ? [{ type: 'notice' as const, tone: 'warning' as const, text: statement }] : []),
+      ...(extras ? w.claimFacts(claim) : []),
       w.t(
-        `Nous vous demandons de régler ${total ? w.money(total) : 'ces sommes'} sans délai, ou de nous indiquer immédiatement la date de votre paiement ou le problème qui l'empêche.`,
-        `We ask you to pay ${total ? w.money(total) : 'these amounts'} without delay, or to tell us at once when you will pay or what is preventing payment.`,
+        fr`Nous vous demandons de régler ${extras ? `la somme de ${w.money(claim.total)}` : w.money(claim.total)} sans délai, ou de nous indiquer immédiatement la date de votre paiement ou le problème qui l'empêche.`,
+        `We ask you to pay ${extras ? `the sum of ${w.money(claim.total)}` : w.money(claim.total)} without delay, or to tell us at once when you will pay or what is preventing payment.`,
       ),
     ],
     answers: ['promise', 'dispute', 'question'],
     closing: [
       w.t(
-        'Sans réponse de votre part, nous serons contraints de vous adresser une mise en demeure.',
-        'Without an answer from you, we will have to send you a formal notice to pay.',
+        fr`À défaut de règlement ou de réponse de votre part, nous serons contraints de vous adresser une mise en demeure.`,
+        'Failing payment or an answer from you, we will have to send you a formal notice to pay.',
       ),
     ],
   });
 };
 
+/** The debtor as a formal notice must name it: name, identifier and address when the billing system gave them. */
+function debtorIdentity(w: Writer): string {
+  const { customer } = w.ctx.invoice;
+  const lines = [customer.name];
+  if (customer.legalId) lines.push(customer.legalId);
+  if (customer.address) lines.push(...customer.address.lines, `${customer.address.postalCode} ${customer.address.city}`);
+  return lines.join('\n');
+}
+
 const formalNotice: Template = (w) => {
   const { invoice } = w.ctx;
-  const p = w.requirePenalties('formal_notice');
+  const claim = w.requireClaim('formal_notice');
   const due = w.date(invoice.dueDate);
-  const total = w.totalClaimed(p);
-  const demanded = total
-    ? w.t(`la somme de ${w.money(total)}`, `the sum of ${w.money(total)}`)
-    : w.t(`la somme de ${w.money(invoice.outstanding)}, majorée des pénalités et de l'indemnité ci-dessus`, `the sum of ${w.money(invoice.outstanding)}, plus the penalties and indemnity above`);
+  const extras = w.claimsExtras(claim);
+  const statement = w.claimStatement(claim);
+  // A consumer owes legal interest only from this notice on: the notice itself says so, it is what starts it.
+  const consumerInterest = w.kind === 'consumer'
+    ? [w.t(
+        fr`La présente mise en demeure fait courir, à compter de sa date, des intérêts au taux de l'intérêt légal sur la somme restant due (article 1231-6 du Code civil).`,
+        'This formal notice causes interest at the French legal interest rate to run on the sum outstanding from its date (article 1231-6 of the French Civil Code).',
+      )]
+    : [];
   return letter(w, {
-    subject: w.t(`Mise en demeure de payer : facture ${invoice.invoiceId}`, `Formal notice to pay: invoice ${invoice.invoiceId}`),
+    subject: w.t(fr`Mise en demeure de payer : facture ${invoice.invoiceId}`, `Formal notice to pay: invoice ${invoice.invoiceId}`),
     preheader: w.t(
-      `Facture ${invoice.invoiceId} échue le ${due} : paiement exigé sous 8 jours.`,
+      fr`Facture ${invoice.invoiceId} échue le ${due} : paiement exigé sous 8 jours.`,
       `Invoice ${invoice.invoiceId} due on ${due}: payment required within 8 days.`,
     ),
     salutation: [
-      { type: 'heading', text: w.t('Mise en demeure de payer', 'Formal notice to pay') },
-      {
-        type: 'paragraph',
-        text: w.t(
-          `À l'attention de ${w.ctx.contactName}, ${invoice.customer.name}\n\nMadame, Monsieur,`,
-          `For the attention of ${w.ctx.contactName}, ${invoice.customer.name}\n\nDear Sir or Madam,`,
-        ),
-      },
+      { type: 'heading', text: w.t(fr`Mise en demeure de payer`, 'Formal notice to pay') },
+      { type: 'paragraph', text: `${w.t(fr`Le`, 'On')} ${w.date(claim.asOf)}\n\n${debtorIdentity(w)}\n${w.t(fr`À l'attention de ${w.ctx.contactName}`, `For the attention of ${w.ctx.contactName}`)}` },
+      { type: 'paragraph', text: w.t(fr`Objet : mise en demeure de payer la facture ${invoice.invoiceId}`, `Subject: formal notice to pay invoice ${invoice.invoiceId}`) },
+      { type: 'paragraph', text: w.t(fr`Madame, Monsieur,`, 'Dear Sir or Madam,') },
     ],
     opening: [
       w.t(
-        `Malgré nos précédentes relances, la facture ${invoice.invoiceId}, échue le ${due}, demeure impayée. Le montant restant dû s'élève à ${w.money(invoice.outstanding)}.`,
-        `Despite our previous reminders, invoice ${invoice.invoiceId}, due on ${due}, remains unpaid. The amount outstanding is ${w.money(invoice.outstanding)}.`,
+        fr`Malgré nos précédentes relances, la facture ${invoice.invoiceId}, échue le ${due}, demeure impayée. Le principal restant dû s'élève à ${w.money(claim.principal)}.`,
+        `Despite our previous reminders, invoice ${invoice.invoiceId}, due on ${due}, remains unpaid. The principal outstanding is ${w.money(claim.principal)}.`,
       ),
     ],
     owed: 'outstanding',
     body: [
-      w.penaltiesStatement(p),
-      w.penaltyFacts(p),
+      ...(statement ? [statement] : []),
+      ...(extras ? w.claimFacts(claim) : []),
       {
         type: 'notice',
         tone: 'warning',
         text: w.t(
-          `Par la présente, nous vous mettons en demeure de nous régler ${demanded} dans un délai de 8 jours à compter de la réception de ce courrier.`,
-          `We hereby give you formal notice to pay ${demanded} within 8 days of receiving this notice.`,
+          fr`Par la présente, nous vous mettons en demeure de nous régler la somme de ${w.money(claim.total)}${claim.indemnity.value > 0 && claim.indemnity.currency !== claim.total.currency ? fr`, ainsi que l'indemnité forfaitaire de ${w.money(claim.indemnity)}` : ''} dans un délai de 8 jours à compter de la réception de la présente.`,
+          `We hereby give you formal notice to pay the sum of ${w.money(claim.total)}${claim.indemnity.value > 0 && claim.indemnity.currency !== claim.total.currency ? `, and the fixed indemnity of ${w.money(claim.indemnity)}` : ''} within 8 days of receiving this notice.`,
         ),
       },
+      ...consumerInterest,
       w.t(
-        "À défaut de paiement dans ce délai, nous transmettrons la créance à un organisme de recouvrement ou engagerons une procédure judiciaire (injonction de payer), sans autre avis.",
+        fr`À défaut de paiement dans ce délai, nous transmettrons la créance à un organisme de recouvrement ou engagerons une procédure judiciaire (injonction de payer), sans autre avis.`,
         'Failing payment within this period, we will hand the claim over to a collection agency or start legal proceedings (injonction de payer, a court order for payment) without further notice.',
       ),
       w.t(
-        'Une copie de la présente mise en demeure vous est adressée par lettre recommandée avec accusé de réception.',
-        'A copy of this formal notice is sent to you by registered letter with acknowledgement of receipt.',
-      ),
-      w.t(
-        "Si vous avez réglé cette facture entre-temps, merci de ne pas tenir compte de ce courrier. Si vous contestez cette créance, faites-le-nous savoir immédiatement en précisant vos motifs.",
+        fr`Si vous avez réglé cette facture entre-temps, merci de ne pas tenir compte de la présente. Si vous contestez cette créance, faites-le-nous savoir immédiatement en précisant vos motifs.`,
         'If you have paid this invoice in the meantime, please disregard this notice. If you dispute this claim, tell us at once, stating your reasons.',
       ),
     ],

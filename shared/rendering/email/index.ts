@@ -1,7 +1,6 @@
 export type {
   CustomerEmailContext,
   CustomerEmailKind,
-  Penalties,
   RenderedEmail,
   TeamEmailContext,
   TeamEmailKind,

@@ -2,9 +2,7 @@
 import type { Creditor } from '../../domain/creditor';
 import type { InvoiceRecord } from '../../domain/invoice';
 import type { Money } from '../../domain/money';
-import type { Penalties } from '../../domain/penalties';
-
-export type { Penalties };
+import type { Claim } from '../../domain/claim';
 
 /** Emails to the customer's contacts, in the customer's language. */
 export type CustomerEmailKind =
@@ -16,7 +14,7 @@ export type CustomerEmailKind =
   | 'penalty_reminder'
   | 'formal_notice';
 
-/** Emails to the creditor's credit team (always English and French side by side is noise: the team reads English). */
+/** Emails to the creditor's credit team, in the team's language and time zone. */
 export type TeamEmailKind =
   | 'dispute'
   | 'question'
@@ -43,12 +41,15 @@ export interface CustomerEmailContext {
   contactName: string;
   /** The contact's personal answer page, `${publicBaseUrl}/r/${token}`; actions append `?action=promise|dispute|question`. */
   answerUrl: string;
-  /** For penalty reminders and the formal notice. */
-  penalties?: Penalties;
+  /** What is claimed today (principal, penalties by period, indemnity): stated by every overdue email. */
+  claim?: Claim;
 }
 
 export interface TeamEmailContext {
   creditor: Creditor;
+  /** The credit team's language (the creditor's, French by default) and time zone: instants are shown in it. */
+  language: 'fr' | 'en';
+  timeZone: string;
   /** Absent only for the daily digest. */
   invoice?: InvoiceRecord;
   /** Free text from the customer (question, dispute message) or an error description. */

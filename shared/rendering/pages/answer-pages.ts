@@ -6,8 +6,9 @@
  * exactly what Lambda serves. The pages carry no JavaScript at all: plain forms work on every device, survive strict
  * corporate browsers, and let the Content-Security-Policy forbid scripts outright.
  */
-import type { Creditor } from '../../domain/creditor';
-import { html, multiline, safeUrl, type SafeHtml } from '../html';
+import { legalMentions, type Creditor } from '../../domain/creditor';
+import { html, safeUrl, type SafeHtml } from '../html';
+import { fr, type French } from '../typography';
 import { disputeReasonLabel, formatDate, paymentMethodLabel, type Language } from '../labels';
 import { CLOSED_STATUSES, type InvoiceRecord, type PaymentMethod } from '../../domain/invoice';
 import { formatMoney } from '../../domain/money';
@@ -66,8 +67,9 @@ function groupIban(iban: string): string {
   return iban.replace(/\s+/g, '').replace(/(.{4})(?=.)/g, '$1 ');
 }
 
-function t(language: Language, fr: string, en: string): string {
-  return language === 'fr' ? fr : en;
+/** The words in the customer's language; the French ones are typeset by `fr` (our words, never the data). */
+function t(language: Language, french: French, english: string): string {
+  return language === 'fr' ? french : english;
 }
 
 /**
@@ -132,27 +134,27 @@ footer p{margin:0 0 .35rem}
 function invoiceFacts(invoice: InvoiceRecord, language: Language): SafeHtml {
   const reg = invoice.registration;
   const rows: [string, string][] = [
-    [t(language, 'Client', 'Customer'), invoice.customer.name],
-    [t(language, 'Facture n°', 'Invoice number'), invoice.invoiceId],
+    [t(language, fr`Client`, 'Customer'), invoice.customer.name],
+    [t(language, fr`Facture n°`, 'Invoice number'), invoice.invoiceId],
   ];
   // The reference often repeats the invoice number; saying it twice only adds noise.
-  if (reg.reference && reg.reference !== invoice.invoiceId) rows.push([t(language, 'Référence', 'Reference'), reg.reference]);
-  if (reg.purchaseOrder) rows.push([t(language, 'Bon de commande', 'Purchase order'), reg.purchaseOrder]);
+  if (reg.reference && reg.reference !== invoice.invoiceId) rows.push([t(language, fr`Référence`, 'Reference'), reg.reference]);
+  if (reg.purchaseOrder) rows.push([t(language, fr`Bon de commande`, 'Purchase order'), reg.purchaseOrder]);
   // After a partial payment the customer must see why the amount asked differs from the invoice they hold.
   if (invoice.partiallyPaid || invoice.outstanding.value !== invoice.amount.value) {
-    rows.push([t(language, 'Montant de la facture', 'Invoice total'), formatMoney(invoice.amount, language)]);
-    rows.push([t(language, 'Reste à payer', 'Amount outstanding'), formatMoney(invoice.outstanding, language)]);
+    rows.push([t(language, fr`Montant de la facture`, 'Invoice total'), formatMoney(invoice.amount, language)]);
+    rows.push([t(language, fr`Reste à payer`, 'Amount outstanding'), formatMoney(invoice.outstanding, language)]);
   } else {
-    rows.push([t(language, 'Montant à régler', 'Amount due'), formatMoney(invoice.outstanding, language)]);
+    rows.push([t(language, fr`Montant à régler`, 'Amount due'), formatMoney(invoice.outstanding, language)]);
   }
-  rows.push([t(language, 'Date d’échéance', 'Due date'), formatDate(invoice.dueDate, language)]);
+  rows.push([t(language, fr`Date d’échéance`, 'Due date'), formatDate(invoice.dueDate, language)]);
   return html`<dl class="facts">${rows.map(([label, value]) => html`<dt>${label}</dt><dd>${value}</dd>`)}</dl>`;
 }
 
 function pdfLink(invoice: InvoiceRecord, language: Language): SafeHtml | '' {
   const url = invoice.registration.pdfUrl;
   if (!url) return '';
-  return html`<p><a href="${safeUrl(url)}" target="_blank" rel="noopener noreferrer">${t(language, `Télécharger la facture ${invoice.invoiceId} (PDF)`, `Download invoice ${invoice.invoiceId} (PDF)`)}</a></p>`;
+  return html`<p><a href="${safeUrl(url)}" target="_blank" rel="noopener noreferrer">${t(language, fr`Télécharger la facture ${invoice.invoiceId} (PDF)`, `Download invoice ${invoice.invoiceId} (PDF)`)}</a></p>`;
 }
 
 /**
@@ -160,24 +162,24 @@ function pdfLink(invoice: InvoiceRecord, language: Language): SafeHtml | '' {
  * fraud, so the page says, as the emails do, that ours never change that way.
  */
 function bankDetails(creditor: Creditor, invoice: InvoiceRecord, language: Language): SafeHtml {
-  const rows: [string, string, boolean][] = [[t(language, 'Titulaire du compte', 'Account holder'), creditor.name, false]];
-  if (creditor.bankName) rows.push([t(language, 'Banque', 'Bank'), creditor.bankName, false]);
+  const rows: [string, string, boolean][] = [[t(language, fr`Titulaire du compte`, 'Account holder'), creditor.name, false]];
+  if (creditor.bankName) rows.push([t(language, fr`Banque`, 'Bank'), creditor.bankName, false]);
   rows.push(['IBAN', groupIban(creditor.iban), true], ['BIC', creditor.bic.trim(), true]);
-  rows.push([t(language, 'Référence à indiquer', 'Payment reference'), invoice.invoiceId, true]);
-  return html`<section class="card" aria-labelledby="bank-title"><h2 id="bank-title">${t(language, 'Nos coordonnées bancaires', 'Our bank details')}</h2><dl class="facts">${rows.map(
+  rows.push([t(language, fr`Référence à indiquer`, 'Payment reference'), invoice.invoiceId, true]);
+  return html`<section class="card" aria-labelledby="bank-title"><h2 id="bank-title">${t(language, fr`Nos coordonnées bancaires`, 'Our bank details')}</h2><dl class="facts">${rows.map(
     ([label, value, mono]) => html`<dt>${label}</dt><dd${mono ? html` class="mono"` : ''}>${value}</dd>`,
   )}</dl><div class="notice warn"><p>${t(
     language,
-    'Merci de vérifier ces coordonnées avec celles que vous avez enregistrées pour nous. Nos coordonnées bancaires ne changent jamais par e-mail : si un message vous demande de payer sur un autre compte, ne payez pas et appelez-nous à un numéro que vous connaissez déjà.',
+    fr`Merci de vérifier ces coordonnées avec celles que vous avez enregistrées pour nous. Nos coordonnées bancaires ne changent jamais par e-mail : si un message vous demande de payer sur un autre compte, ne payez pas et appelez-nous à un numéro que vous connaissez déjà.`,
     'Please check these details against the ones you have on file for us. Our bank details never change by email: if a message asks you to pay into another account, do not pay and call us on a number you already know.',
   )}</p></div></section>`;
 }
 
 /** Who sends the page: a customer who doubts a link can check the company behind it. */
 function creditorFooter(creditor: Creditor, language: Language): SafeHtml {
-  return html`<p>${t(language, `Page envoyée par ${creditor.name}`, `Page sent by ${creditor.name}`)}${creditor.legalId ? html` — ${creditor.legalId}` : ''}</p>${creditor.address ? html`<p>${multiline(creditor.address)}</p>` : ''}<p>${t(
+  return html`<p>${t(language, fr`Page envoyée par ${creditor.team.name}, ${creditor.name} — ${creditor.team.phone}`, `Page sent by ${creditor.team.name}, ${creditor.name} — ${creditor.team.phone}`)}</p><p>${legalMentions(creditor, language)}</p><p>${t(
     language,
-    'Ce lien vous est personnel et ne demande aucun identifiant.',
+    fr`Ce lien vous est personnel et ne demande aucun identifiant.`,
     'This link is personal to you and needs no login.',
   )}</p>`;
 }
@@ -220,31 +222,31 @@ function errorText(error: FieldError, form: AnswerAction | undefined, language: 
   switch (field) {
     case 'promisedDate':
       if (error.code === 'promise_past') {
-        return t(language, 'Cette date est déjà passée : indiquez une date à partir d’aujourd’hui.', 'This date has passed: enter a date from today on.');
+        return t(language, fr`Cette date est déjà passée : indiquez une date à partir d’aujourd’hui.`, 'This date has passed: enter a date from today on.');
       }
       if (error.code === 'promise_too_far') {
         const until = latest ? formatDate(latest, language) : undefined;
         return t(
           language,
-          `Indiquez une date${until ? ` jusqu’au ${until}` : ' plus proche'}. S’il vous faut davantage de temps, écrivez-nous avec le formulaire « J’ai une question » : notre équipe conviendra d’une date avec vous.`,
+          fr`Indiquez une date${until ? ` jusqu’au ${until}` : ' plus proche'}. S’il vous faut davantage de temps, écrivez-nous avec le formulaire « J’ai une question » : notre équipe conviendra d’une date avec vous.`,
           `Enter a date${until ? ` up to ${until}` : ' sooner'}. If you need more time, write to us with the “I have a question” form: our team will agree a date with you.`,
         );
       }
-      return t(language, 'Indiquez une date de paiement valide.', 'Enter a valid payment date.');
+      return t(language, fr`Indiquez une date de paiement valide.`, 'Enter a valid payment date.');
     case 'paymentMethod':
-      return t(language, 'Choisissez un moyen de paiement.', 'Choose a payment method.');
+      return t(language, fr`Choisissez un moyen de paiement.`, 'Choose a payment method.');
     case 'reason':
-      return t(language, 'Choisissez le problème rencontré.', 'Choose what the problem is.');
+      return t(language, fr`Choisissez le problème rencontré.`, 'Choose what the problem is.');
     case 'message':
       return form === 'question'
-        ? t(language, 'Écrivez votre question (2 000 caractères au plus).', 'Write your question (2,000 characters at most).')
-        : t(language, 'Votre message ne doit pas dépasser 2 000 caractères.', 'Your message must be 2,000 characters at most.');
+        ? t(language, fr`Écrivez votre question (2 000 caractères au plus).`, 'Write your question (2,000 characters at most).')
+        : t(language, fr`Votre message ne doit pas dépasser 2 000 caractères.`, 'Your message must be 2,000 characters at most.');
     case 'contactName':
-      return t(language, 'Le nom ne doit pas dépasser 200 caractères.', 'The name must be 200 characters at most.');
+      return t(language, fr`Le nom ne doit pas dépasser 200 caractères.`, 'The name must be 200 characters at most.');
     case 'contactEmail':
-      return t(language, 'Indiquez une adresse e-mail valide.', 'Enter a valid email address.');
+      return t(language, fr`Indiquez une adresse e-mail valide.`, 'Enter a valid email address.');
     default:
-      return t(language, 'Nous n’avons pas pu lire votre réponse : merci de choisir une réponse et de réessayer.', 'We could not read your answer: please choose an answer and try again.');
+      return t(language, fr`Nous n’avons pas pu lire votre réponse : merci de choisir une réponse et de réessayer.`, 'We could not read your answer: please choose an answer and try again.');
   }
 }
 
@@ -273,7 +275,7 @@ function errorBox(form: AnswerAction | undefined, errors: FieldError[], language
     items.push(target ? html`<li><a href="#${target}">${text}</a></li>` : html`<li>${text}</li>`);
   }
   const id = form ? `${form}-errors` : 'errors';
-  return html`<div class="alert" role="alert" id="${id}"><p><strong>${t(language, 'Merci de corriger ceci :', 'Please correct the following:')}</strong></p><ul>${items}</ul></div>`;
+  return html`<div class="alert" role="alert" id="${id}"><p><strong>${t(language, fr`Merci de corriger ceci :`, 'Please correct the following:')}</strong></p><ul>${items}</ul></div>`;
 }
 
 function fieldId(form: AnswerAction, field: string): string {
@@ -307,28 +309,28 @@ function promiseForm(ctx: FormContext, invoice: InvoiceRecord, today: string | u
   const suggested = today && today > invoice.dueDate ? today : latest && latest < invoice.dueDate ? latest : invoice.dueDate;
   const date = values.promisedDate ?? suggested;
   const method = values.paymentMethod ?? invoice.registration.paymentMethod ?? 'transfer';
-  return html`<p class="hint">${t(language, 'Indiquez-nous quand et comment vous réglerez cette facture.', 'Tell us when and how you will pay this invoice.')}</p><label for="${dateId}">${t(language, 'Date de paiement prévue', 'Planned payment date')}</label><input type="date" id="${dateId}" name="promisedDate" value="${date}"${today ? html` min="${today}"` : ''}${latest ? html` max="${latest}"` : ''} required${invalidAttrs(ctx, 'promisedDate')}><label for="${methodId}">${t(language, 'Moyen de paiement', 'Payment method')}</label><select id="${methodId}" name="paymentMethod" required${invalidAttrs(ctx, 'paymentMethod')}>${PAYMENT_METHODS.map(
+  return html`<p class="hint">${t(language, fr`Indiquez-nous quand et comment vous réglerez cette facture.`, 'Tell us when and how you will pay this invoice.')}</p><label for="${dateId}">${t(language, fr`Date de paiement prévue`, 'Planned payment date')}</label><input type="date" id="${dateId}" name="promisedDate" value="${date}"${today ? html` min="${today}"` : ''}${latest ? html` max="${latest}"` : ''} required${invalidAttrs(ctx, 'promisedDate')}><label for="${methodId}">${t(language, fr`Moyen de paiement`, 'Payment method')}</label><select id="${methodId}" name="paymentMethod" required${invalidAttrs(ctx, 'paymentMethod')}>${PAYMENT_METHODS.map(
     (m: PaymentMethod) => html`<option value="${m}"${m === method ? html` selected` : ''}>${capitalize(paymentMethodLabel(m, language))}</option>`,
-  )}</select>${messageField(ctx, t(language, 'Message (facultatif)', 'Message (optional)'), false)}<button type="submit">${t(language, 'Confirmer le paiement', 'Confirm payment')}</button>`;
+  )}</select>${messageField(ctx, t(language, fr`Message (facultatif)`, 'Message (optional)'), false)}<button type="submit">${t(language, fr`Confirmer le paiement`, 'Confirm payment')}</button>`;
 }
 
 function disputeForm(ctx: FormContext): SafeHtml {
   const { language, values } = ctx;
-  return html`<p class="hint">${t(language, 'Notre équipe vous recontactera ; nos relances sont suspendues en attendant.', 'Our team will get back to you; reminders are paused meanwhile.')}</p><fieldset><legend>${t(language, 'Quel est le problème ?', 'What is the problem?')}</legend>${DISPUTE_REASONS.map((reason) => {
+  return html`<p class="hint">${t(language, fr`Notre équipe vous recontactera ; nos relances sont suspendues en attendant.`, 'Our team will get back to you; reminders are paused meanwhile.')}</p><fieldset><legend>${t(language, fr`Quel est le problème ?`, 'What is the problem?')}</legend>${DISPUTE_REASONS.map((reason) => {
     const id = fieldId('dispute', `reason-${reason}`);
     return html`<div class="choice"><input type="radio" id="${id}" name="reason" value="${reason}" required${values.reason === reason ? html` checked` : ''}${invalidAttrs(ctx, 'reason')}><label for="${id}">${capitalize(disputeReasonLabel(reason, language))}</label></div>`;
-  })}</fieldset>${messageField(ctx, t(language, 'Précisions (facultatif)', 'Details (optional)'), false)}<button type="submit">${t(language, 'Signaler le problème', 'Report the problem')}</button>`;
+  })}</fieldset>${messageField(ctx, t(language, fr`Précisions (facultatif)`, 'Details (optional)'), false)}<button type="submit">${t(language, fr`Signaler le problème`, 'Report the problem')}</button>`;
 }
 
 function questionForm(ctx: FormContext): SafeHtml {
   const { language, values } = ctx;
   const nameId = fieldId('question', 'contactName');
   const emailId = fieldId('question', 'contactEmail');
-  return html`${messageField(ctx, t(language, 'Votre question', 'Your question'), true)}<fieldset><legend>${t(
+  return html`${messageField(ctx, t(language, fr`Votre question`, 'Your question'), true)}<fieldset><legend>${t(
     language,
-    'La bonne personne à contacter en comptabilité fournisseurs (facultatif)',
+    fr`La bonne personne à contacter en comptabilité fournisseurs (facultatif)`,
     'The right person to contact in accounts payable (optional)',
-  )}</legend><label for="${nameId}">${t(language, 'Nom', 'Name')}</label><input type="text" id="${nameId}" name="contactName" maxlength="200" autocomplete="name" value="${values.contactName ?? ''}"${invalidAttrs(ctx, 'contactName')}><label for="${emailId}">${t(language, 'Adresse e-mail', 'Email address')}</label><input type="email" id="${emailId}" name="contactEmail" maxlength="254" autocomplete="email" value="${values.contactEmail ?? ''}"${invalidAttrs(ctx, 'contactEmail')}></fieldset><button type="submit">${t(language, 'Envoyer la question', 'Send the question')}</button>`;
+  )}</legend><label for="${nameId}">${t(language, fr`Nom`, 'Name')}</label><input type="text" id="${nameId}" name="contactName" maxlength="200" autocomplete="name" value="${values.contactName ?? ''}"${invalidAttrs(ctx, 'contactName')}><label for="${emailId}">${t(language, fr`Adresse e-mail`, 'Email address')}</label><input type="email" id="${emailId}" name="contactEmail" maxlength="254" autocomplete="email" value="${values.contactEmail ?? ''}"${invalidAttrs(ctx, 'contactEmail')}></fieldset><button type="submit">${t(language, fr`Envoyer la question`, 'Send the question')}</button>`;
 }
 
 const FORM_TITLES: Record<AnswerAction, Record<Language, string>> = {
@@ -347,7 +349,7 @@ function previousAnswers(invoice: InvoiceRecord, language: Language): SafeHtml |
     lines.push(
       t(
         language,
-        `Vous nous avez indiqué un paiement le ${date}${method ? ` par ${method}` : ''}.`,
+        fr`Vous nous avez indiqué un paiement le ${date}${method ? ` par ${method}` : ''}.`,
         `You told us you would pay on ${date}${method ? ` by ${method}` : ''}.`,
       ),
     );
@@ -358,7 +360,7 @@ function previousAnswers(invoice: InvoiceRecord, language: Language): SafeHtml |
     lines.push(
       t(
         language,
-        `Vous nous avez signalé un problème le ${date} (${reason}). Notre équipe s’en occupe ; nos relances sont suspendues en attendant.`,
+        fr`Vous nous avez signalé un problème le ${date} (${reason}). Notre équipe s’en occupe ; nos relances sont suspendues en attendant.`,
         `You reported a problem on ${date} (${reason}). Our team is looking into it; reminders are paused meanwhile.`,
       ),
     );
@@ -366,7 +368,7 @@ function previousAnswers(invoice: InvoiceRecord, language: Language): SafeHtml |
   if (lines.length === 0) return '';
   return html`<div class="notice" id="previous-answer">${lines.map((line) => html`<p>${line}</p>`)}<p>${t(
     language,
-    'Vous pouvez toujours nous envoyer une nouvelle réponse ci-dessous.',
+    fr`Vous pouvez toujours nous envoyer une nouvelle réponse ci-dessous.`,
     'You can still send us a new answer below.',
   )}</p></div>`;
 }
@@ -374,14 +376,14 @@ function previousAnswers(invoice: InvoiceRecord, language: Language): SafeHtml |
 function closedMessage(invoice: InvoiceRecord, creditor: Creditor, language: Language): SafeHtml {
   let text: string;
   if (invoice.status === 'paid') {
-    text = t(language, 'Cette facture est réglée : vous n’avez rien à faire. Merci !', 'This invoice has been paid: there is nothing for you to do. Thank you!');
+    text = t(language, fr`Cette facture est réglée : vous n’avez rien à faire. Merci !`, 'This invoice has been paid: there is nothing for you to do. Thank you!');
   } else if (invoice.status === 'cancelled') {
-    text = t(language, 'Cette facture a été annulée : vous n’avez rien à faire. Merci.', 'This invoice has been cancelled: there is nothing for you to do. Thank you.');
+    text = t(language, fr`Cette facture a été annulée : vous n’avez rien à faire. Merci.`, 'This invoice has been cancelled: there is nothing for you to do. Thank you.');
   } else {
     // Handed off: the debt still stands, so the page must not say it is settled; it only says this page is done.
     text = t(
       language,
-      `Vous n’avez plus rien à faire sur cette page. Pour toute question sur cette facture, merci de contacter directement ${creditor.name}. Merci.`,
+      fr`Vous n’avez plus rien à faire sur cette page. Pour toute question sur cette facture, merci de contacter directement ${creditor.name}. Merci.`,
       `There is nothing more to do on this page. For any question about this invoice, please contact ${creditor.name} directly. Thank you.`,
     );
   }
@@ -420,7 +422,7 @@ export function renderAnswerPage(input: AnswerPageInput): PageResponse {
     invoice.status === 'overdue'
       ? html`<div class="notice warn"><p>${t(
           language,
-          'L’échéance de cette facture est passée. Si le règlement est déjà en route, indiquez-nous simplement sa date ci-dessous.',
+          fr`L’échéance de cette facture est passée. Si le règlement est déjà en route, indiquez-nous simplement sa date ci-dessous.`,
           'This invoice is past its due date. If payment is already on its way, simply tell us its date below.',
         )}</p></div>`
       : '';
@@ -428,18 +430,18 @@ export function renderAnswerPage(input: AnswerPageInput): PageResponse {
   const answers = closed
     ? closedMessage(invoice, creditor, language)
     : allowed.length === 0
-      ? html`<div class="notice"><p>${t(language, `Pour toute question, merci de contacter ${creditor.name}.`, `For any question, please contact ${creditor.name}.`)}</p></div>`
-      : html`${previousAnswers(invoice, language)}<h2 id="answer-title">${t(language, 'Votre réponse', 'Your answer')}</h2>${looseErrors}${forms}`;
+      ? html`<div class="notice"><p>${t(language, fr`Pour toute question, merci de contacter ${creditor.name}.`, `For any question, please contact ${creditor.name}.`)}</p></div>`
+      : html`${previousAnswers(invoice, language)}<h2 id="answer-title">${t(language, fr`Votre réponse`, 'Your answer')}</h2>${looseErrors}${forms}`;
 
-  const content = html`<h1>${t(language, `Facture ${invoice.invoiceId}`, `Invoice ${invoice.invoiceId}`)}</h1>${closed
+  const content = html`<h1>${t(language, fr`Facture ${invoice.invoiceId}`, `Invoice ${invoice.invoiceId}`)}</h1>${closed
     ? ''
     : html`<p>${t(
         language,
-        'Tout est-il en ordre pour cette facture ? Dites-le-nous en un clic : une date de paiement, un problème à signaler ou une question.',
+        fr`Tout est-il en ordre pour cette facture ? Dites-le-nous en un clic : une date de paiement, un problème à signaler ou une question.`,
         'Is everything in order with this invoice? Let us know in one click: a payment date, a problem to report or a question.',
-      )}</p>`}<section class="card" aria-label="${t(language, 'Résumé de la facture', 'Invoice summary')}">${invoiceFacts(invoice, language)}${pdfLink(invoice, language)}</section>${overdue}${closed ? '' : bankDetails(creditor, invoice, language)}${answers}`;
+      )}</p>`}<section class="card" aria-label="${t(language, fr`Résumé de la facture`, 'Invoice summary')}">${invoiceFacts(invoice, language)}${pdfLink(invoice, language)}</section>${overdue}${closed ? '' : bankDetails(creditor, invoice, language)}${answers}`;
 
-  const title = `${t(language, `Facture ${invoice.invoiceId}`, `Invoice ${invoice.invoiceId}`)} — ${creditor.name}`;
+  const title = `${t(language, fr`Facture ${invoice.invoiceId}`, `Invoice ${invoice.invoiceId}`)} — ${creditor.name}`;
   return response(200, documentHtml(language, title, creditor.name, content, creditorFooter(creditor, language)));
 }
 
@@ -471,7 +473,7 @@ export function renderConfirmationPage(input: ConfirmationPageInput): PageRespon
     parts.push(
       html`<p>${t(
         language,
-        `Merci : nous avons bien enregistré votre paiement prévu le ${date} par ${method}. Vous recevrez une confirmation par e-mail.`,
+        fr`Merci : nous avons bien enregistré votre paiement prévu le ${date} par ${method}. Vous recevrez une confirmation par e-mail.`,
         `Thank you: we have recorded your payment planned on ${date} by ${method}. You will receive a confirmation by email.`,
       )}</p>`,
     );
@@ -480,7 +482,7 @@ export function renderConfirmationPage(input: ConfirmationPageInput): PageRespon
       parts.push(
         html`<div class="notice warn" id="after-due-date"><p>${t(
           language,
-          `Cette date est postérieure à l’échéance du ${due} ; nous l’avons néanmoins bien enregistrée.`,
+          fr`Cette date est postérieure à l’échéance du ${due} ; nous l’avons néanmoins bien enregistrée.`,
           `This date is after the due date of ${due}; we have recorded it all the same.`,
         )}</p></div>`,
       );
@@ -490,29 +492,29 @@ export function renderConfirmationPage(input: ConfirmationPageInput): PageRespon
     parts.push(
       html`<p>${t(
         language,
-        `Merci de nous avoir signalé ce problème (${reason}). Notre équipe a été prévenue et vous contactera ; nos relances sont suspendues en attendant.`,
+        fr`Merci de nous avoir signalé ce problème (${reason}). Notre équipe a été prévenue et vous contactera ; nos relances sont suspendues en attendant.`,
         `Thank you for reporting this problem (${reason}). Our team has been notified and will contact you; reminders are paused meanwhile.`,
       )}</p>`,
     );
   } else {
     const email = answer.contactEmail ?? link.contactEmail;
     parts.push(
-      html`<p>${t(language, 'Merci pour votre question. Notre équipe vous répondra à l’adresse ', 'Thank you for your question. Our team will answer you at ')}<strong>${email}</strong>.</p>`,
+      html`<p>${t(language, fr`Merci pour votre question. Notre équipe vous répondra à l’adresse `, 'Thank you for your question. Our team will answer you at ')}<strong>${email}</strong>.</p>`,
     );
     if (answer.contactName) {
       parts.push(
-        html`<p>${t(language, `Nous avons noté la personne à contacter : ${answer.contactName}.`, `We have noted the person to contact: ${answer.contactName}.`)}</p>`,
+        html`<p>${t(language, fr`Nous avons noté la personne à contacter : ${answer.contactName}.`, `We have noted the person to contact: ${answer.contactName}.`)}</p>`,
       );
     }
   }
   if (answer.message) {
-    parts.push(html`<p class="hint">${t(language, 'Votre message :', 'Your message:')}</p><blockquote>${answer.message}</blockquote>`);
+    parts.push(html`<p class="hint">${t(language, fr`Votre message :`, 'Your message:')}</p><blockquote>${answer.message}</blockquote>`);
   }
 
   // Someone who just promised a transfer is about to make it: the bank details are where they need them.
   const bank = answer.action === 'promise' && answer.paymentMethod === 'transfer' ? bankDetails(creditor, invoice, language) : '';
-  const heading = t(language, 'Merci, votre réponse est enregistrée', 'Thank you, your answer has been recorded');
-  const content = html`<h1>${heading}</h1><section class="card" id="confirmation">${parts}</section><section class="card" aria-label="${t(language, 'Résumé de la facture', 'Invoice summary')}">${invoiceFacts(invoice, language)}</section>${bank}<p><a href="${input.pageUrl ?? ''}">${t(language, 'Retour à la facture', 'Back to the invoice')}</a></p>`;
+  const heading = t(language, fr`Merci, votre réponse est enregistrée`, 'Thank you, your answer has been recorded');
+  const content = html`<h1>${heading}</h1><section class="card" id="confirmation">${parts}</section><section class="card" aria-label="${t(language, fr`Résumé de la facture`, 'Invoice summary')}">${invoiceFacts(invoice, language)}</section>${bank}<p><a href="${input.pageUrl ?? ''}">${t(language, fr`Retour à la facture`, 'Back to the invoice')}</a></p>`;
   const title = `${heading} — ${creditor.name}`;
   return response(200, documentHtml(language, title, creditor.name, content, creditorFooter(creditor, language)));
 }

@@ -187,6 +187,15 @@ export interface InvoiceView {
   promise?: { date: string; method?: string; afterDueDate: boolean; source: string };
   dispute?: { reason: string; status: string; outcome?: string };
   warnings: string[];
+  creditBalance?: { value: number; currency: string };
+  claim: {
+    asOf: string;
+    principal: { value: number; currency: string };
+    penalties: { amount: { value: number; currency: string }; provisional: boolean; periods: { from: string; to: string; days: number; ratePercent: number }[] };
+    indemnity: { value: number; currency: string };
+    penaltiesPaid?: { value: number; currency: string };
+    total: { value: number; currency: string };
+  };
   timeline: { type: string; at: string; [key: string]: unknown }[];
 }
 
@@ -224,23 +233,23 @@ export type EmailKind =
   | 'unknown';
 
 const TEAM_TITLES: [RegExp, EmailKind][] = [
-  [/^\[Dunning\] Dispute reported/, 'team_dispute'],
-  [/^\[Dunning\] Dispute still open/, 'team_dispute_follow_up'],
-  [/^\[Dunning\] Customer question/, 'team_question'],
-  [/^\[Dunning\] Phone call to make/, 'team_call_task'],
-  [/^\[Dunning\] Handed off/, 'team_hand_off'],
-  [/^\[Dunning\] Needs attention/, 'team_needs_attention'],
-  [/^\[Dunning\] Contact address bounced/, 'team_contact_bounced'],
-  [/^\[Dunning\] Daily digest/, 'team_daily_digest'],
+  [/^\[(Dunning|Relances)\] (Dispute reported|Litige signalé)/, 'team_dispute'],
+  [/^\[(Dunning|Relances)\] (Dispute still open|Litige toujours ouvert)/, 'team_dispute_follow_up'],
+  [/^\[(Dunning|Relances)\] (Customer question|Question d’un client)/, 'team_question'],
+  [/^\[(Dunning|Relances)\] (Phone call to make|Appel à passer)/, 'team_call_task'],
+  [/^\[(Dunning|Relances)\] (Handed off|Transmission au contentieux)/, 'team_hand_off'],
+  [/^\[(Dunning|Relances)\] (Needs attention|Intervention requise)/, 'team_needs_attention'],
+  [/^\[(Dunning|Relances)\] (Contact address bounced|Adresse e-mail rejetée)/, 'team_contact_bounced'],
+  [/^\[(Dunning|Relances)\] (Daily digest|Synthèse du jour)/, 'team_daily_digest'],
 ];
 
 const CUSTOMER_SUBJECTS: [RegExp, EmailKind][] = [
   [/is everything in order\?|tout est-il en ordre/, 'pre_reminder'],
-  [/^(Thank you|Merci) ?:/, 'promise_acknowledgement'],
+  [/^(Thank you|Merci)[ \u202f]?:/, 'promise_acknowledgement'],
   [/we have received your report|nous avons bien reçu votre signalement/, 'dispute_acknowledgement'],
   [/not received$|non reçu$/, 'promise_broken'],
   [/^(Second reminder|Deuxième rappel)/, 'penalty_reminder'],
-  [/^(Reminder|Rappel) ?:/, 'reminder'],
+  [/^(Reminder|Rappel)[ \u202f]?:/, 'reminder'],
   [/^(Formal notice|Mise en demeure)/, 'formal_notice'],
 ];
 

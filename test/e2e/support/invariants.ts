@@ -87,8 +87,14 @@ export function violations(observed: ObservedInvoice, mode: { faults: boolean })
     const received = observed.acceptedPayments.reduce((sum, p) => sum + p.amount.value, 0);
     const owed = Math.max(0, invoice.amount.value - received);
     if (invoice.outstanding.value !== owed) broken(`outstanding ${invoice.outstanding.value}, expected ${owed} (amount ${invoice.amount.value}, received ${received})`);
-    const credit = Math.max(0, received - invoice.amount.value);
-    if ((invoice.creditBalance?.value ?? 0) !== credit) broken(`credit balance ${invoice.creditBalance?.value ?? 0}, expected ${credit}`);
+    // Beyond the principal, money goes to the penalties and the indemnity still claimed, then back to the customer.
+    const beyond = Math.max(0, received - invoice.amount.value);
+    const towardsPenalties = invoice.claim.penaltiesPaid?.value ?? 0;
+    const credit = invoice.creditBalance?.value ?? 0;
+    if (credit + towardsPenalties !== beyond) broken(`credit balance ${credit} + ${towardsPenalties} towards the penalties, expected ${beyond} received beyond the amount`);
+    if (invoice.claim.principal.value !== invoice.outstanding.value) broken(`claim principal ${invoice.claim.principal.value}, outstanding ${invoice.outstanding.value}`);
+    const extras = invoice.claim.penalties.amount.value + invoice.claim.indemnity.value;
+    if (towardsPenalties > extras) broken(`${towardsPenalties} paid towards penalties and indemnity of ${extras}`);
   }
 
   // The status follows from the events.

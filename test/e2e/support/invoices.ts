@@ -14,7 +14,15 @@ export interface InvoiceContact {
 
 export interface RegisterBody {
   invoiceId: string;
-  customer: { id: string; name: string; language: 'fr' | 'en'; contacts: InvoiceContact[] };
+  customer: {
+    id: string;
+    name: string;
+    language: 'fr' | 'en';
+    kind?: 'business' | 'public' | 'consumer';
+    legalId?: string;
+    address?: { lines: string[]; postalCode: string; city: string; country: string };
+    contacts: InvoiceContact[];
+  };
   amount: { value: number; currency: string };
   issueDate: string;
   dueDate: string;
@@ -22,6 +30,7 @@ export interface RegisterBody {
   pdfUrl?: string;
   paymentMethod?: 'transfer' | 'direct_debit' | 'card' | 'cheque' | 'bill_of_exchange';
   reference?: string;
+  terms?: { latePaymentRatePercent?: number; paymentTerms?: string };
   policy?: Record<string, unknown>;
 }
 

@@ -273,7 +273,7 @@ export async function checkRandomWorld(faults: boolean): Promise<void> {
         else {
           expect(Object.values(runtime.faults!.injected).every((count) => count > 0), JSON.stringify(runtime.faults!.injected)).toBe(true);
           // A crash right after a claim loses that email by design, and the team hears of it.
-          expect(runtime.outbox.some((email) => email.subject.includes('Email may not have left'))).toBe(true);
+          expect(runtime.outbox.some((email) => email.subject.includes('Envoi d’e-mail non confirmé'))).toBe(true);
         }
       } finally {
         await runtime.stop();

@@ -10,15 +10,19 @@ import {
   checkDueDate,
   customerAnswer,
   disputeResolution,
+  invoiceUpdate,
+  newInvoiceRecord,
   payment,
+  penaltyWaiver,
   promiseDateProblem,
   type BillingSettings,
 } from '../../../shared/domain/billing';
 import { DEFAULT_CALENDAR } from '../../../shared/domain/calendar';
-import { ValidationError } from '../../../shared/domain/errors';
+import { ConflictError, ValidationError } from '../../../shared/domain/errors';
+import { invoiceClaim } from '../../../shared/domain/invoice-claim';
 import { CLOSED_STATUSES, type InvoiceRecord, type InvoiceStatus } from '../../../shared/domain/invoice';
 import { DEFAULT_POLICY } from '../../../shared/domain/policy';
-import { invoiceRecord } from '../../support/fixtures';
+import { invoiceRecord, registration } from '../../support/fixtures';
 
 const settings: BillingSettings = { calendar: DEFAULT_CALENDAR, policy: DEFAULT_POLICY, executionHorizonDays: 240 };
 /** Saturday 20 March 2027, 11:00 in Paris. */
@@ -188,5 +192,86 @@ describe('disputeResolution', () => {
     const record = invoiceRecord({ status: 'disputed', phase: 'disputed', promise: { ...promised, brokenAt: '2027-04-09T07:00:00.000Z' }, dispute });
     const change = disputeResolution(record, { outcome: 'rejected' }, settings, new Date('2027-04-12T10:00:00.000Z'));
     expect(change.record.status).toBe('overdue');
+  });
+});
+
+describe('the penalties once the principal is paid', () => {
+  /** 20 April 2027, 10:00 in Paris: 20 days late (1 – 20 April). */
+  const LATE = new Date('2027-04-20T08:00:00.000Z');
+  // 20 days at 12.15 % on 1,234.56: 123,456 × 12.15 × 20 / 36500 = 821.89 → 822; plus the 40 EUR indemnity.
+  const EXTRAS = 822 + 4000;
+  const overdue = invoiceRecord({ status: 'overdue', phase: 'overdue' });
+  const keep: BillingSettings = { ...settings, policy: { ...DEFAULT_POLICY, waivePenaltiesWhenPrincipalPaid: false } };
+
+  it('waives them by default, saying how much and why on the timeline', () => {
+    const change = payment(overdue, pay(123_456, 'VIR-P', '2027-04-20'), settings, LATE)!;
+    expect(change.record).toMatchObject({ status: 'paid', waiver: { by: 'policy', at: LATE.toISOString() } });
+    expect(change.timeline?.[1]).toMatchObject({ type: 'penalties_waived', by: 'policy', amount: EUR(EXTRAS), penalties: EUR(822), indemnity: EUR(4000) });
+    expect(invoiceClaim(change.record, DEFAULT_CALENDAR, LATE)).toMatchObject({ total: EUR(0), waived: { amount: EUR(EXTRAS) } });
+  });
+
+  it('keeps them claimable when the policy says so, and a later payment goes to them before any credit', () => {
+    const change = payment(overdue, pay(123_456, 'VIR-P', '2027-04-20'), keep, LATE)!;
+    expect(change.record.waiver).toBeUndefined();
+    expect(change.timeline?.[1]).toMatchObject({ type: 'penalties_claimable', amount: EUR(EXTRAS) });
+    // Weeks later nothing more accrues (the base is 0), and the customer pays the penalties and a little more.
+    const later = new Date('2027-06-01T08:00:00.000Z');
+    expect(invoiceClaim(change.record, DEFAULT_CALENDAR, later).total).toEqual(EUR(EXTRAS));
+    const penalties = payment(change.record, pay(5_000, 'VIR-Q', '2027-06-01'), keep, later)!;
+    expect(penalties.record).toMatchObject({ status: 'paid', penaltiesPaid: EXTRAS, creditBalance: EUR(5_000 - EXTRAS) });
+    expect(penalties.timeline?.[0]).toMatchObject({ towardsPenalties: EUR(EXTRAS), overpaid: EUR(5_000 - EXTRAS) });
+    expect(invoiceClaim(penalties.record, DEFAULT_CALENDAR, later).total).toEqual(EUR(0));
+  });
+
+  it('counts one payment of principal and penalties as both, with nothing to waive', () => {
+    const change = payment(overdue, pay(123_456 + EXTRAS, 'VIR-ALL', '2027-04-20'), settings, LATE)!;
+    expect(change.record).toMatchObject({ status: 'paid', penaltiesPaid: EXTRAS });
+    expect(change.record.waiver).toBeUndefined();
+    expect(change.record.creditBalance).toBeUndefined();
+  });
+
+  it('dates a payment by the creditor\'s calendar day: 22:30 UTC on 10 April is the 11th in Paris', () => {
+    const change = payment(overdue, pay(100_000, 'VIR-N', '2027-04-10T22:30:00Z'), settings, LATE)!;
+    expect(change.record.payments).toEqual([{ date: '2027-04-11', value: 100_000 }]);
+  });
+
+  it('lets an operator waive them with a reason, once: the same reason is no change, another one a conflict', () => {
+    const change = penaltyWaiver(overdue, { reason: 'geste commercial' }, settings, LATE)!;
+    expect(change.record.waiver).toEqual({ at: LATE.toISOString(), reason: 'geste commercial', by: 'operator' });
+    expect(change.timeline?.[0]).toMatchObject({ type: 'penalties_waived', by: 'operator', amount: EUR(EXTRAS), reason: 'geste commercial' });
+    expect(penaltyWaiver(change.record, { reason: 'geste commercial' }, settings, LATE)).toBeUndefined();
+    expect(() => penaltyWaiver(change.record, { reason: 'autre' }, settings, LATE)).toThrow(ConflictError);
+    expect(() => penaltyWaiver(invoiceRecord({ status: 'cancelled', phase: 'closed' }), { reason: 'x' }, settings, LATE)).toThrow(ConflictError);
+  });
+});
+
+describe('registration and due-date warnings', () => {
+  const withBody = (patch: Partial<typeof registration>) => ({ ...structuredClone(registration), ...patch });
+  const NOW_2026 = new Date('2026-12-01T10:00:00.000Z');
+  const settings2026: BillingSettings = { ...settings };
+
+  it('accepts a contractual rate below the floor, warning that 3 × the legal rate applies', () => {
+    const body = withBody({ issueDate: '2026-12-01', dueDate: '2026-12-31', terms: { latePaymentRatePercent: 5 } });
+    // December 2026 is H2 2026, not in the table: the floor is that of the latest half-year, 3 × 2.62 = 7.86 %.
+    expect(newInvoiceRecord(body, settings2026, NOW_2026).warnings).toEqual([
+      'The contractual late-payment rate of 5 % is below 3 × the legal interest rate (7.86 % in 2026-H2): the floor applies in every half-year where it is higher (Code de commerce L441-10 II).',
+    ]);
+    expect(newInvoiceRecord(withBody({ ...body, terms: { latePaymentRatePercent: 12 } }), settings2026, NOW_2026).warnings).toEqual([]);
+  });
+
+  it('warns that a contractual rate does not apply to a public body or a consumer', () => {
+    for (const kind of ['public', 'consumer'] as const) {
+      const body = withBody({ customer: { ...registration.customer, kind }, issueDate: '2026-12-01', dueDate: '2026-12-20', terms: { latePaymentRatePercent: 12 } });
+      expect(newInvoiceRecord(body, settings2026, NOW_2026).warnings).toEqual([expect.stringMatching(/does not apply to a (public body|consumer)/)]);
+    }
+  });
+
+  it('checks the terms again on a new due date: the old warning goes, the new one comes', () => {
+    const record = newInvoiceRecord(withBody({ issueDate: '2026-12-01', dueDate: '2027-02-15' }), settings2026, NOW_2026);
+    expect(record.warnings).toEqual([expect.stringMatching(/^Payment term of 76 days/)]);
+    const shorter = invoiceUpdate(record, { dueDate: '2027-01-29' }, settings2026, NOW_2026)!;
+    expect(shorter.record.warnings).toEqual([]);
+    const longer = invoiceUpdate(shorter.record, { dueDate: '2027-03-01' }, settings2026, NOW_2026)!;
+    expect(longer.record.warnings).toEqual([expect.stringMatching(/^Payment term of 90 days \(due 2027-03-01\)/)]);
   });
 });

@@ -113,8 +113,15 @@ describe('the claim against a business customer, by hand', () => {
       waiver: { at: '2025-10-06T08:00:00.000Z', reason: 'principal paid', by: 'policy' },
     });
     const claim = computeClaim(input, '2025-12-31');
-    expect(claim.waived).toEqual({ at: '2025-10-06T08:00:00.000Z', reason: 'principal paid', by: 'policy', penalties: eur(166), indemnity: eur(4000) });
-    expect(claim.total).toEqual(eur(0));
+    expect(claim.waived).toEqual({ at: '2025-10-06T08:00:00.000Z', reason: 'principal paid', by: 'policy', amount: eur(4166) });
+    expect(claim).toMatchObject({ penalties: { amount: eur(166) }, indemnity: eur(4000), total: eur(0) });
+  });
+
+  it('counts money received beyond the principal towards the penalties and the indemnity', () => {
+    const input = business({ amount: eur(100_000), dueDate: '2025-09-30', payments: [{ date: '2025-10-05', value: 100_000 }], penaltiesPaid: 1000 });
+    expect(computeClaim(input, '2025-12-31')).toMatchObject({ penaltiesPaid: eur(1000), total: eur(3166) });
+    // Only what was owed counts; the rest is the customer's credit, not a negative claim.
+    expect(computeClaim({ ...input, penaltiesPaid: 9999 }, '2025-12-31')).toMatchObject({ penaltiesPaid: eur(4166), total: eur(0) });
   });
 
   it('owes nothing on a cancelled invoice', () => {

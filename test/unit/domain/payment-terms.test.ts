@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../../shared/domain/calendar';
+import type { CustomerKind } from '../../../shared/domain/schemas';
 import {
-  type CustomerKind,
   legalDueDateLimit,
   paymentTermWarnings,
   statesEndOfMonth,

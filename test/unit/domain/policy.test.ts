@@ -3,12 +3,9 @@ import { DEFAULT_LADDER, DEFAULT_POLICY, resolvePolicy } from '../../../shared/d
 import { PolicyOverrides } from '../../../shared/domain/schemas';
 
 describe('the default policy', () => {
-  it('sends the pre-reminder ten days before due and states the French late-payment terms', () => {
+  it('sends the pre-reminder ten days before due and waives the penalties once the principal is paid', () => {
     expect(DEFAULT_POLICY.daysBeforeDue).toBe(10);
-    expect(DEFAULT_POLICY.recoveryIndemnityEur).toBe(40);
-    expect(DEFAULT_POLICY.maxPaymentTermDays).toBe(60);
-    // ECB main refinancing rate + 10 points, and at least the EU floor of ECB + 8 points.
-    expect(DEFAULT_POLICY.lateInterestRatePercent).toBeGreaterThanOrEqual(10);
+    expect(DEFAULT_POLICY.waivePenaltiesWhenPrincipalPaid).toBe(true);
   });
 
   it('climbs the ladder in increasing offsets and ends with the hand-off', () => {
@@ -32,12 +29,12 @@ describe('resolvePolicy', () => {
   });
 
   it('lets a later layer (the invoice) win over an earlier one (the creditor), field by field', () => {
-    const creditor = { daysBeforeDue: 7, promiseGraceDays: 5, lateInterestRatePercent: 11 };
+    const creditor = { daysBeforeDue: 7, promiseGraceDays: 5, waivePenaltiesWhenPrincipalPaid: false };
     const invoice = { daysBeforeDue: 12 };
     const policy = resolvePolicy(creditor, invoice);
     expect(policy.daysBeforeDue).toBe(12);
     expect(policy.promiseGraceDays).toBe(5);
-    expect(policy.lateInterestRatePercent).toBe(11);
+    expect(policy.waivePenaltiesWhenPrincipalPaid).toBe(false);
     expect(policy.disputeFollowUpDays).toBe(DEFAULT_POLICY.disputeFollowUpDays);
   });
 

@@ -67,7 +67,7 @@ describe('RegisterInvoiceBody', () => {
   it('accepts per-invoice policy overrides', () => {
     expect(issues(RegisterInvoiceBody, invoice({ policy: { daysBeforeDue: 14 } }))).toEqual([]);
     expectRefused(RegisterInvoiceBody, invoice({ policy: { daysBeforeDue: 0 } }), 'policy.daysBeforeDue');
-    expectRefused(RegisterInvoiceBody, invoice({ policy: { recoveryIndemnityEur: 0 } }), 'policy', /recoveryIndemnityEur/);
+    expectRefused(RegisterInvoiceBody, invoice({ policy: { lateInterestRatePercent: 0 } }), 'policy', /lateInterestRatePercent/);
   });
 
   describe('invoice ids', () => {

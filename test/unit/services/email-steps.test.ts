@@ -79,7 +79,7 @@ describe('the escalation step', () => {
   it('gives the team the call task on the phone rung, once', async () => {
     const { invoiceId } = await world.stored({ ...overdue, escalation: { done: 1, lastAt: '2027-03-25T08:00:00.000Z' } });
     await runEmailStep(world.deps, SETTINGS, state(invoiceId), 'escalation');
-    expect(world.mailer.sent.map((e) => [e.to, e.subject])).toEqual([[[SETTINGS.teamEmail], expect.stringContaining('Phone call to make')]]);
+    expect(world.mailer.sent.map((e) => [e.to, e.subject])).toEqual([[[SETTINGS.teamEmail], expect.stringContaining('Appel à passer')]]);
     expect((await world.store.listTimeline(invoiceId)).map((t) => t.type).sort()).toEqual(['call_task', 'team_notified']);
   });
 });
@@ -116,10 +116,10 @@ describe('the payment notice', () => {
     await runEmailStep(world.deps, config, notice.input, 'payment_notice');
 
     expect(world.mailer.sent.map((e) => [e.to, e.subject])).toEqual([
-      [[SETTINGS.teamEmail, 'dossiers@recouvrement.example'], expect.stringContaining('Payment after hand-off')],
+      [[SETTINGS.teamEmail, 'dossiers@recouvrement.example'], expect.stringContaining('Paiement après transmission au contentieux')],
     ]);
-    expect(world.mailer.sent[0].text).toContain('€1,234.56 (reference VIR-9, paid on 2027-03-30)');
-    expect(world.mailer.sent[0].text).toContain('handed off to legal on 2027-03-18');
+    expect(world.mailer.sent[0].text).toMatch(/Un paiement de 1\s234,56\s€ \(référence VIR-9, payé le 30 mars 2027\)/);
+    expect(world.mailer.sent[0].text).toContain('transmise au contentieux le 18 mars 2027');
   });
 });
 
@@ -129,7 +129,7 @@ describe('the needs-attention step', () => {
     const failed = { ...state(invoiceId), step: 0, error: { Error: 'States.TaskFailed', Cause: 'SES refused' } };
     await runEmailStep(world.deps, SETTINGS, failed, 'needs_attention', `${invoiceId}-payment-0123456789`);
     await runEmailStep(world.deps, SETTINGS, failed, 'needs_attention', `${invoiceId}-r1`);
-    expect(world.mailer.sent.map((e) => /^execution: (\S+)$/m.exec(e.text)?.[1])).toEqual([`${invoiceId}-payment-0123456789`, `${invoiceId}-r1`]);
+    expect(world.mailer.sent.map((e) => /^Exécution\s: (\S+)$/m.exec(e.text)?.[1])).toEqual([`${invoiceId}-payment-0123456789`, `${invoiceId}-r1`]);
   });
 });
 

@@ -88,7 +88,10 @@ describe('handOffToLegal', () => {
     expect(next.next).toBe('paid');
     const evidence = await readEvidence(world.deps, config, invoiceId);
     expect(evidence).toMatchObject({ generatedAt: '2027-05-18T07:00:00.000Z', atHandOff: { status: 'handed_off', outstanding: { value: 123_456 } } });
-    expect(evidence?.penalties.daysLate).toBe(48);
+    // Fixed at the hand-off: 48 days late on the whole principal; today the principal is paid and nothing more accrues.
+    expect(evidence?.claimAtHandOff?.principal.value).toBe(123_456);
+    expect(evidence?.claimAtHandOff?.penalties.periods.map((p) => p.days)).toEqual([48]);
+    expect(evidence?.claim.principal.value).toBe(0);
     expect(world.mailer.sent).toEqual([]);
     expect(world.workflow.of('start').map((call) => call.executionName)).toEqual([expect.stringMatching(/-payment-/)]);
   });

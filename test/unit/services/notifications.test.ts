@@ -110,7 +110,7 @@ describe('sendCustomerEmail', () => {
     await expect(sendCustomerEmail({ ...deps, mailer: timingOut }, config, record, 'reminder', 'ladder@0')).rejects.toThrow('socket hang up');
     const retry = await sendCustomerEmail(deps, config, record, 'reminder', 'ladder@0');
     expect(retry.emailed).toBe('unconfirmed');
-    expect(sent.map((e) => e.subject)).toEqual([expect.stringContaining('Email may not have left')]);
+    expect(sent.map((e) => e.subject)).toEqual([expect.stringContaining('Envoi d’e-mail non confirmé')]);
   });
 
   it('sends nothing for a cancelled invoice', async () => {
@@ -157,7 +157,7 @@ describe('sendCustomerEmail', () => {
     const first = await sendCustomerEmail(deps, config, record, 'penalty_reminder', 'ladder@1');
     const second = await sendCustomerEmail(deps, config, record, 'penalty_reminder', 'ladder@1');
 
-    expect(sent.map((e) => [e.to, e.subject])).toEqual([[[config.teamEmail], expect.stringContaining('Email may not have left')]]);
+    expect(sent.map((e) => [e.to, e.subject])).toEqual([[[config.teamEmail], expect.stringContaining('Envoi d’e-mail non confirmé')]]);
     expect(sent[0].text).toContain('compta@boulangerie-martin.fr');
     expect(first.emailed).toBe('unconfirmed');
     expect(second.timeline).toEqual([]);

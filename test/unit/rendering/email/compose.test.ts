@@ -131,9 +131,9 @@ describe('composeEmail', () => {
     expect(email.html).toContain('href="https://x.example/?a=1&amp;b=2"');
   });
 
-  it('puts a space before colons in French plain text', () => {
+  it('puts a narrow no-break space before colons in French plain text', () => {
     const email = composeEmail({ lang: 'fr', subject: 's', preheader: 'p', blocks: [{ type: 'facts', rows: [['IBAN', 'FR76']] }] });
-    expect(email.text).toContain('IBAN : FR76');
+    expect(email.text).toContain('IBAN\u202f: FR76');
   });
 
   it('keeps the subject on one header line', () => {

@@ -4,6 +4,9 @@ import { renderCustomerEmail, type CustomerEmailContext, type CustomerEmailKind 
 import { formatDate } from '../../../../shared/rendering/labels';
 import type { InvoiceRecord } from '../../../../shared/domain/invoice';
 import { invoiceRecord, registration } from '../../../support/fixtures';
+import { invoiceClaim } from '../../../../shared/domain/invoice-claim';
+import { DEFAULT_CALENDAR } from '../../../../shared/domain/dates';
+import { EXAMPLE_CREDITOR } from '../../../../shared/lambda/config';
 
 /** Intl separates French thousands with U+202F and the currency symbol with U+00A0; compare as plain spaces. */
 const plain = (text: string) => text.replace(/[\u202f\u00a0]/g, ' ');
@@ -18,36 +21,26 @@ const KINDS: CustomerEmailKind[] = [
   'formal_notice',
 ];
 
-const creditor: Creditor = {
-  name: 'Example SAS',
-  legalId: 'SIREN 123 456 789',
-  address: '12 rue de la Paix\n75002 Paris',
-  iban: 'FR76 3000 6000 0112 3456 7890 189',
-  bic: 'AGRIFRPP',
-  bankName: 'Crédit Agricole',
-};
+const creditor: Creditor = { ...EXAMPLE_CREDITOR, name: 'Example SAS', address: '12 rue de la Paix\n75002 Paris', bankName: 'Crédit Agricole' };
 
 const ANSWER_URL = 'https://pay.example.com/r/Xk3pQ9vT2mLwZ8aB';
 
-const penalties = {
-  daysLate: 15,
-  ratePercent: 12.15,
-  interest: { value: 616, currency: 'EUR' },
-  indemnity: { value: 4000, currency: 'EUR' },
-};
+/** The claim is computed for the very record the email is about, 15 days after its due date of 31 March 2027. */
+const AS_OF = new Date('2027-04-15T10:00:00.000Z');
 
 function context(overrides: Partial<CustomerEmailContext> = {}, invoice: Partial<InvoiceRecord> = {}): CustomerEmailContext {
+  const record = invoiceRecord({
+    promise: { date: '2027-03-29', method: 'transfer', afterDueDate: false, at: '2027-03-20T10:00:00.000Z', source: 'customer' },
+    dispute: { reason: 'missing_purchase_order', message: 'Merci de joindre le bon de commande.', at: '2027-03-20T10:00:00.000Z', status: 'open' },
+    ...invoice,
+  });
   return {
     creditor,
-    invoice: invoiceRecord({
-      promise: { date: '2027-03-29', method: 'transfer', afterDueDate: false, at: '2027-03-20T10:00:00.000Z', source: 'customer' },
-      dispute: { reason: 'missing_purchase_order', message: 'Merci de joindre le bon de commande.', at: '2027-03-20T10:00:00.000Z', status: 'open' },
-      ...invoice,
-    }),
+    invoice: record,
     language: 'fr',
     contactName: 'Claire Martin',
     answerUrl: ANSWER_URL,
-    penalties,
+    claim: invoiceClaim(record, DEFAULT_CALENDAR, AS_OF),
     ...overrides,
   };
 }
@@ -73,7 +66,11 @@ describe.each(KINDS)('%s', (kind) => {
       expect(part).toContain(language === 'fr' ? '1 234,56 €' : '€1,234.56');
       expect(part).toContain('Example SAS');
       expect(part).toContain('75002 Paris');
-      expect(part).toContain('SIREN 123 456 789');
+      // Signed by a named team with its phone, and the creditor's R123-237 mentions.
+      expect(part).toContain('Comptabilité clients, Example SAS');
+      expect(part).toContain('+33 1 00 00 00 00');
+      expect(part).toMatch(/SAS (au capital de|with a share capital of) 10 000 €/);
+      expect(part).toContain('SIREN 000 000 000 RCS Paris');
     }
   });
 
@@ -98,8 +95,9 @@ describe.each(KINDS)('%s', (kind) => {
     expect(email.html).not.toContain('<img');
     expect(email.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     expect(email.text).toContain('<script>alert("x")</script>');
-    expect(email.html).toContain('O&#39;Brien &amp; Co &lt;img');
-    expect(email.text).toContain(`O'Brien & Co <img src=x onerror=alert(1)>`);
+    // French typography curls the apostrophe of a name as it does ours; nothing else of it changes.
+    expect(email.html).toMatch(/O(&#39;|’)Brien &amp; Co &lt;img/);
+    expect(email.text).toMatch(/O['’]Brien & Co <img src=x onerror=alert\(1\)>/);
   });
 });
 
@@ -108,7 +106,7 @@ describe('pre_reminder', () => {
     const { text, subject } = render('pre_reminder');
     expect(subject).toBe('Facture F-2027-0042 de Example SAS : tout est-il en ordre ?');
     expect(text).toContain('suivi qualité');
-    expect(text).toContain("Ce message n'est pas une relance");
+    expect(text).not.toContain('relance');
     expect(text).toMatch(/bien reçu la marchandise ou la prestation, ainsi que la facture/);
     expect(text).toMatch(/bon de commande, bon de livraison/);
     expect(text).toMatch(/validations internes/);
@@ -204,7 +202,7 @@ describe('promise_acknowledgement', () => {
     expect(fr.subject).toContain('29 mars 2027');
     expect(fr.text).toContain('Merci');
     expect(fr.text).toContain('le 29 mars 2027 par virement bancaire');
-    expect(fr.text).not.toContain("postérieure à l'échéance");
+    expect(fr.text).not.toContain('postérieure à l’échéance');
     const en = render('promise_acknowledgement', { language: 'en' });
     expect(en.text).toContain('on 29 March 2027 by bank transfer');
   });
@@ -212,9 +210,15 @@ describe('promise_acknowledgement', () => {
   it('notes politely that a date after the due date still counts but penalties accrue', () => {
     const promise = { date: '2027-04-15', method: 'cheque' as const, afterDueDate: true, at: '2027-03-20T10:00:00.000Z', source: 'customer' as const };
     const fr = render('promise_acknowledgement', {}, { promise });
-    expect(fr.text).toContain("Cette date est postérieure à l'échéance du 31 mars 2027");
+    expect(fr.text).toContain('Cette date est postérieure à l’échéance du 31 mars 2027');
     expect(fr.text).toContain('Votre engagement est bien enregistré');
-    expect(fr.text).toMatch(/pénalités de retard courent à compter du lendemain de l'échéance/);
+    expect(fr.text).toMatch(/pénalités de retard courent à compter du lendemain de l’échéance/);
+    // A consumer is not told of business penalties, a public body of its own interest.
+    const consumer = render('promise_acknowledgement', {}, { promise, customer: { ...registration.customer, kind: 'consumer' } });
+    expect(consumer.text).toContain('Votre engagement est bien enregistré.');
+    expect(consumer.text).not.toMatch(/pénalit|L441/);
+    const publicBody = render('promise_acknowledgement', {}, { promise, customer: { ...registration.customer, kind: 'public' } });
+    expect(publicBody.text).toContain('intérêts moratoires');
     const en = render('promise_acknowledgement', { language: 'en' }, { promise });
     expect(en.text).toContain('This date is after the due date of 31 March 2027');
     expect(en.text).toContain('by cheque');
@@ -252,7 +256,7 @@ describe('promise_broken', () => {
   it('says the payment promised for the date has not arrived and offers the three answers', () => {
     const fr = render('promise_broken');
     expect(fr.subject).toContain('29 mars 2027');
-    expect(fr.text).toContain("nous n'avons pas reçu ce paiement");
+    expect(fr.text).toContain('ce paiement ne nous est pas parvenu');
     const en = render('promise_broken', { language: 'en' });
     expect(en.text).toContain('would be paid by 29 March 2027');
     for (const action of ['promise', 'dispute', 'question']) expect(en.text).toContain(`${ANSWER_URL}?action=${action}`);
@@ -264,7 +268,7 @@ describe('reminder', () => {
     const fr = render('reminder', {}, { outstanding: { value: 50000, currency: 'EUR' }, partiallyPaid: true });
     expect(fr.text).toContain('simple oubli');
     expect(fr.text).toContain('règlement de 500,00 €');
-    expect(fr.text).toContain('il y a 15 jours');
+    expect(fr.text).toContain('soit 15 jours de retard');
     expect(fr.text).toContain('FR76 3000 6000 0112 3456 7890 189');
     for (const action of ['promise', 'dispute', 'question']) expect(fr.html).toContain(`${ANSWER_URL}?action=${action}`);
     const en = render('reminder', { language: 'en' });
@@ -272,54 +276,121 @@ describe('reminder', () => {
     expect(en.text).toContain('15 days ago');
   });
 
-  it('renders without penalties (days late then unknown)', () => {
-    const { text } = render('reminder', { penalties: undefined });
-    expect(text).toContain('arrivée à échéance le 31 mars 2027.');
+  it('does not speak of an oversight after a broken promise', () => {
+    const promise = { date: '2027-04-05', afterDueDate: true, at: '2027-03-20T10:00:00.000Z', source: 'customer' as const, brokenAt: '2027-04-09T07:00:00.000Z' };
+    expect(render('reminder', {}, { promise }).text).not.toContain('oubli');
+  });
+
+  it('gives a short breakdown of the claim, for information', () => {
+    const { text } = render('reminder');
+    expect(text).toContain('Pour information : Conformément à l’article L441-10');
+    expect(text).toMatch(/Pénalités de retard, 1er avril 2027 – 15 avril 2027 \(15 jours à 12,15 % l’an sur 1 234,56 €\) \* : 6,16 €/);
+    expect(text).toContain('Total dû au 15 avril 2027 : 1 280,72 €');
+  });
+
+  it('renders without a claim (days late then unknown)', () => {
+    const { text } = render('reminder', { claim: undefined });
+    expect(text).toContain('échue le 31 mars 2027, ne nous est pas encore parvenu.');
     expect(text).not.toContain('L441-10');
   });
 });
 
 describe('penalty_reminder', () => {
-  it('states the late-payment interest, rate, days and the recovery indemnity in French', () => {
-    const { text, html } = render('penalty_reminder');
+  it('states the penalties by period, their legal basis, the indemnity and the total in French', () => {
+    const { text, html, subject } = render('penalty_reminder');
+    expect(subject).toBe('Deuxième rappel : facture F-2027-0042 impayée, pénalités de retard');
     for (const part of [text, html]) {
       expect(part).toContain('12,15 %');
       expect(part).toContain('6,16 €');
       expect(part).toContain('40,00 €');
       expect(part).toContain('1 280,72 €'); // 1 234,56 + 6,16 + 40,00
     }
-    expect(text).toContain('15 jours de retard');
+    expect(text).toContain('soit 15 jours de retard');
     expect(text).toContain('L441-10');
     expect(text).toContain('D441-5');
-    expect(text).toContain('taux de refinancement de la BCE majoré de 10 points');
+    expect(text).toContain('taux de refinancement de la Banque centrale européenne en vigueur au 1er janvier ou au 1er juillet de chaque semestre, majoré de 10 points');
+    expect(text).toContain('une indemnisation complémentaire peut être demandée, sur justificatifs');
+    // 2027 is not yet in the rates table: the rate used is said to be the latest known one.
+    expect(text).toContain('* Taux du semestre en cours');
   });
 
   it('states them in English', () => {
     const { text } = render('penalty_reminder', { language: 'en' });
     expect(text).toContain('12.15% a year');
-    expect(text).toContain('€6.16 so far for 15 days late');
+    expect(text).toContain('€6.16');
     expect(text).toContain('€40.00');
-    expect(text).toContain('ECB refinancing rate plus 10 points');
+    expect(text).toContain('main refinancing rate in force on 1 January or 1 July of each half-year, plus 10 percentage points');
+    expect(text).toContain('further compensation may be claimed, on proof');
     for (const action of ['promise', 'dispute', 'question']) expect(text).toContain(`${ANSWER_URL}?action=${action}`);
   });
 
-  it('refuses to render without the penalties it must state', () => {
-    expect(() => renderCustomerEmail('penalty_reminder', context({ penalties: undefined }))).toThrow(/penalties/);
+  it('names a contractual rate as agreed, and the floor where the law raises it', () => {
+    const agreed = (rate: number) => ({ registration: { ...registration, terms: { latePaymentRatePercent: rate } } });
+    expect(render('penalty_reminder', {}, agreed(15)).text).toContain('au taux contractuel de 15 % l’an');
+    // 3 % is below 3 × the legal rate (2.62 % in H1 2026, the latest known): the floor of 7.86 % applies.
+    const floor = render('penalty_reminder', {}, agreed(3)).text;
+    expect(floor).toContain('trois fois le taux de l’intérêt légal, le taux contractuel de 3 % l’an lui étant inférieur');
+    expect(floor).toContain('7,86 %');
+  });
+
+  it('never states business penalties nor the 40 EUR indemnity to a consumer', () => {
+    for (const language of ['fr', 'en'] as const) {
+      const { text, subject } = render('penalty_reminder', { language }, { customer: { ...registration.customer, kind: 'consumer' } });
+      expect(text).not.toMatch(/L441|D441|pénalit|penalt|40,00|€40|indemnit/i);
+      expect(subject).not.toMatch(/pénalit|penalt/i);
+      expect(text).toContain(language === 'fr' ? 'mise en demeure' : 'formal notice');
+    }
+  });
+
+  it('states a public body\'s moratorium interest at ECB + 8 and its indemnity', () => {
+    const { text } = render('penalty_reminder', {}, { customer: { ...registration.customer, kind: 'public' } });
+    expect(text).toContain('R2192-31');
+    expect(text).toContain('majoré de 8 points, soit 10,15 % l’an');
+    expect(text).toContain('Intérêts moratoires, 1er avril 2027 – 15 avril 2027');
+    expect(text).not.toContain('L441-10');
+  });
+
+  it('states no penalties once they are waived', () => {
+    const { text } = render('penalty_reminder', {}, { waiver: { at: '2027-04-10T10:00:00.000Z', reason: 'geste commercial', by: 'operator' } });
+    expect(text).not.toMatch(/L441-10|pénalités de retard,|40,00 €/);
+    expect(text).toContain('régler 1 234,56 €');
+  });
+
+  it('refuses to render without the claim it must state', () => {
+    expect(() => renderCustomerEmail('penalty_reminder', context({ claim: undefined }))).toThrow(/claim/);
+  });
+
+  it('writes French with French typography: narrow no-break spaces and curly apostrophes', () => {
+    const email = renderCustomerEmail('penalty_reminder', context());
+    expect(email.subject).toContain('Deuxième rappel\u202f: facture');
+    expect(email.text).not.toMatch(/ [;:!?](\s|$)/);
+    expect(email.text).not.toMatch(/\p{L}'\p{L}/u);
   });
 });
 
 describe('formal_notice', () => {
-  it('is a formal notice to pay within 8 days, with penalties and the consequences', () => {
-    const { subject, text, html } = render('formal_notice');
+  it('is a formal notice to pay within 8 days, with the claim, the parties and the consequences', () => {
+    const { subject, text, html } = render('formal_notice', {}, {
+      customer: { ...registration.customer, legalId: '732829320', address: { lines: ['3 rue du Port'], postalCode: '13002', city: 'Marseille', country: 'FR' } },
+    });
     expect(subject).toContain('Mise en demeure de payer');
     expect(html).toContain('Mise en demeure de payer</h1>');
+    expect(text).toContain('Le 15 avril 2027');
+    expect(text).toContain('732829320');
+    expect(text).toContain('13002 Marseille');
+    expect(text).toContain('Objet : mise en demeure de payer la facture F-2027-0042');
     expect(text).toContain('Madame, Monsieur,');
     expect(text).toContain('nous vous mettons en demeure de nous régler la somme de 1 280,72 € dans un délai de 8 jours');
     expect(text).toContain('6,16 €');
     expect(text).toContain('40,00 €');
     expect(text).toContain('organisme de recouvrement');
     expect(text).toContain('injonction de payer');
-    expect(text).toContain('lettre recommandée');
+  });
+
+  it('never says a registered letter was sent: none is, yet', () => {
+    for (const language of ['fr', 'en'] as const) {
+      expect(render('formal_notice', { language }).text).not.toMatch(/recommandée|registered letter/);
+    }
   });
 
   it('reads as a formal notice in English and still offers promise and dispute', () => {
@@ -327,14 +398,21 @@ describe('formal_notice', () => {
     expect(subject).toContain('Formal notice to pay');
     expect(text).toContain('within 8 days');
     expect(text).toContain('collection agency');
-    expect(text).toContain('registered letter');
     expect(text).toContain(`${ANSWER_URL}?action=promise`);
     expect(text).toContain(`${ANSWER_URL}?action=dispute`);
   });
 
-  it('does not add amounts in different currencies', () => {
+  it('tells a consumer that legal interest runs from the notice, and claims nothing else', () => {
+    const { text } = render('formal_notice', {}, { customer: { ...registration.customer, kind: 'consumer' } });
+    expect(text).toContain('fait courir, à compter de sa date, des intérêts au taux de l’intérêt légal');
+    expect(text).toContain('la somme de 1 234,56 €');
+    expect(text).not.toMatch(/L441|D441|40,00/);
+  });
+
+  it('does not add amounts in different currencies: the EUR indemnity is claimed beside the total', () => {
     const { text } = render('formal_notice', {}, { amount: { value: 100000, currency: 'USD' }, outstanding: { value: 100000, currency: 'USD' } });
-    expect(text).not.toContain('Total dû');
-    expect(text).toContain("majorée des pénalités et de l'indemnité");
+    // 15 days at 12.15 % on 1,000.00 USD: 100,000 × 12.15 × 15 / 36500 = 499.32 → 4.99
+    expect(text).toContain('Total dû au 15 avril 2027, hors indemnité forfaitaire : 1 004,99 $US');
+    expect(text).toContain('la somme de 1 004,99 $US, ainsi que l’indemnité forfaitaire de 40,00 €');
   });
 });

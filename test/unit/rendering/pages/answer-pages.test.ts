@@ -9,18 +9,12 @@ import {
   type AnswerPageInput,
 } from '../../../../shared/rendering/pages/answer-pages';
 import { invoiceRecord, registration } from '../../../support/fixtures';
+import { EXAMPLE_CREDITOR } from '../../../../shared/lambda/config';
 
 /** Intl separates French thousands with U+202F and the symbol with U+00A0; compare as plain spaces. */
 const plain = (text: string) => text.replace(/[\u202f\u00a0]/g, ' ');
 
-const creditor: Creditor = {
-  name: 'Atelier Dupont SAS',
-  legalId: 'SIREN 552 100 554',
-  address: '12 rue de la République\n69002 Lyon',
-  iban: 'FR7630006000011234567890189',
-  bic: 'AGRIFRPP',
-  bankName: 'Crédit Agricole',
-};
+const creditor: Creditor = { ...EXAMPLE_CREDITOR, name: 'Atelier Dupont SAS', address: '12 rue de la République\n69002 Lyon', bankName: 'Crédit Agricole' };
 
 function link(overrides: Partial<LinkRecord> = {}): LinkRecord {
   return {
@@ -355,7 +349,7 @@ describe('renderConfirmationPage', () => {
     const { body } = confirm({ action: 'promise', promisedDate: '2027-04-15', paymentMethod: 'cheque' }, 'fr');
     expect(body).toMatch(/<html lang="fr">/);
     expect(body).toContain('votre paiement prévu le 15 avril 2027 par chèque');
-    expect(body).toContain('Cette date est postérieure à l’échéance du 31 mars 2027 ; nous l’avons néanmoins bien enregistrée.');
+    expect(body).toContain('Cette date est postérieure à l’échéance du 31 mars 2027\u202f; nous l’avons néanmoins bien enregistrée.');
     expect(body).not.toContain('IBAN'); // a cheque needs no bank details
   });
 
