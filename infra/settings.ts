@@ -10,6 +10,7 @@
  * | `dunning:teamEmail`     | `credit-team@example.com`   | Credit team: notifications and the daily digest             |
  * | `dunning:handOffEmail`  | none                        | Collection agency or lawyer: copied on hand-offs            |
  * | `dunning:creditor`      | required (example in cdk.json) | Legal mentions (R123-237), bank details, team name and phone |
+ * | `dunning:teamLanguage`  | `fr`                        | Language of the team's emails and digest (`fr` or `en`)     |
  * | `dunning:timeZone`      | `Europe/Paris`              | Creditor's time zone: due dates, send window, digest time   |
  * | `dunning:country`       | `FR`                        | Creditor's country: public holidays skipped                 |
  * | `dunning:sendTime`      | `09:00`                     | Local time at which emails go out                           |
@@ -32,6 +33,7 @@ export interface DunningSettings {
   /** Who takes over at hand-off (a collection agency, a lawyer): copied on hand-offs and on payments after them. */
   handOffEmail?: string;
   creditor: CreditorSettings;
+  teamLanguage: 'fr' | 'en';
   timeZone: string;
   country: string;
   sendTime: string;
@@ -45,6 +47,7 @@ export interface DunningSettings {
 export const DEFAULT_SETTINGS: Omit<DunningSettings, 'creditor'> = {
   senderEmail: 'billing@example.com',
   teamEmail: 'credit-team@example.com',
+  teamLanguage: 'fr',
   timeZone: 'Europe/Paris',
   country: 'FR',
   sendTime: '09:00',
@@ -101,6 +104,9 @@ export function readSettings(node: Node): DunningSettings {
   }
   const creditor = parsedCreditor.data;
 
+  const teamLanguage = text('teamLanguage', DEFAULT_SETTINGS.teamLanguage);
+  check('teamLanguage', teamLanguage === 'fr' || teamLanguage === 'en', '"fr" or "en"');
+
   const timeZone = text('timeZone', DEFAULT_SETTINGS.timeZone);
   check('timeZone', isTimeZone(timeZone), 'an IANA time zone such as Europe/Paris');
   const country = text('country', DEFAULT_SETTINGS.country).toUpperCase();
@@ -111,7 +117,7 @@ export function readSettings(node: Node): DunningSettings {
   const publicBaseUrl = text('publicBaseUrl', DEFAULT_SETTINGS.publicBaseUrl).replace(/\/+$/, '');
   check('publicBaseUrl', publicBaseUrl === '' || /^https:\/\/[^\s/]+(\/\S*)?$/.test(publicBaseUrl), 'empty or an https:// URL');
 
-  return { senderEmail, senderDomain, teamEmail, handOffEmail, creditor, timeZone, country, sendTime, publicBaseUrl, policy: object('policy') };
+  return { senderEmail, senderDomain, teamEmail, handOffEmail, creditor, teamLanguage: teamLanguage as 'fr' | 'en', timeZone, country, sendTime, publicBaseUrl, policy: object('policy') };
 }
 
 function isTimeZone(name: string): boolean {

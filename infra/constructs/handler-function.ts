@@ -124,6 +124,7 @@ export function handlerEnvironment(props: HandlerEnvironmentProps): Record<strin
     STATE_MACHINE_ARN: props.stateMachineArn,
     SENDER_EMAIL: settings.senderEmail,
     TEAM_EMAIL: settings.teamEmail,
+    TEAM_LANGUAGE: settings.teamLanguage,
     ...(settings.handOffEmail ? { HAND_OFF_EMAIL: settings.handOffEmail } : {}),
     SES_CONFIGURATION_SET: props.configurationSetName,
     PUBLIC_BASE_URL: props.publicBaseUrl,

@@ -17,6 +17,8 @@ export type Next =
   | 'promise_broken'
   | 'dispute'
   | 'dispute_follow_up'
+  /** The team decided on a dispute (rejected, corrected amount): tell the customer, then plan again. */
+  | 'dispute_outcome'
   | 'question'
   | 'overdue'
   | 'escalate'

@@ -261,8 +261,8 @@ function takeEvent(
     case 'question':
       return { change: { record }, next: 'question' };
     case 'dispute_resolved':
-      // Back on track: the plan decides between awaiting the reply and the ladder.
-      return { change: { record }, next: 'replan' };
+      // The customer hears the outcome, then the plan decides between awaiting the reply and the ladder.
+      return { change: { record }, next: 'dispute_outcome' };
     default:
       // payment (partial) and cancellation are handled by the status; nothing else to do
       return { change: { record }, next: 'wait' };

@@ -90,6 +90,14 @@ const STEPS = {
       next: 'wait',
     };
   },
+  /** The customer hears how the team decided on its dispute; a credit note cancels the invoice and is the billing system's to send. */
+  async dispute_outcome(deps, config, record) {
+    const { dispute } = record;
+    if (dispute?.status === 'resolved' && (dispute.outcome === 'rejected' || dispute.outcome === 'corrected_amount')) {
+      await sendCustomerEmail(deps, config, record, 'dispute_outcome', `dispute_outcome@${dispute.at}`);
+    }
+    return { next: 'replan' };
+  },
   async question_notification(deps, config, record, state) {
     const { message, ...facts } = state.event?.detail ?? {};
     await sendTeamEmail(deps, config, record, 'question', `question@${state.event?.seq ?? state.step}`, { message, facts });

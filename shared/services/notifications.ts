@@ -30,6 +30,8 @@ export interface NotificationSettings extends WorkflowSettings {
 const tagsFor = (record: InvoiceRecord, key: string) => ({ invoiceId: record.invoiceId, email: key });
 
 const OVERDUE_EMAILS: ReadonlySet<CustomerEmailKind> = new Set(['reminder', 'penalty_reminder', 'formal_notice']);
+/** Emails that may leave before or after the due date: they state the claim only after it. */
+const MAYBE_OVERDUE_EMAILS: ReadonlySet<CustomerEmailKind> = new Set(['promise_broken', 'dispute_outcome']);
 
 /** What sending one step's email to the customer's contacts came to. */
 export interface CustomerSend {
@@ -61,7 +63,7 @@ export async function sendCustomerEmail(
   const now = deps.clock.now();
   const policy = invoicePolicy(record, config);
   // Overdue emails state what is legally due; a broken promise made for a date before the due date is not late yet.
-  const overdue = OVERDUE_EMAILS.has(kind) || (kind === 'promise_broken' && localDate(now, config.calendar) > record.dueDate);
+  const overdue = OVERDUE_EMAILS.has(kind) || (MAYBE_OVERDUE_EMAILS.has(kind) && localDate(now, config.calendar) > record.dueDate);
   const timeline: TimelineEntry[] = [];
   const reachable = record.customer.contacts.filter((contact) => !record.suppressedEmails.includes(contact.email));
   let unconfirmed = false;
@@ -116,8 +118,9 @@ async function claim(
   if (claimed.state === 'sent' && claimed.entry && record) await deps.store.appendTimeline(invoiceId, [claimed.entry]);
   if (claimed.state === 'unconfirmed' && record && !claimKey.startsWith(UNCONFIRMED)) {
     const email = claimKey.split(':')[0];
-    const notified = await sendTeamEmail(deps, config, record, 'email_unconfirmed', `${UNCONFIRMED}${claimKey}`, { facts: { email, to } });
-    if (notified.length) await appendOnce(deps, invoiceId, timelineEntry('email_unconfirmed', deps.clock.now(), { email, to }), `${UNCONFIRMED}${claimKey}`);
+    // The notice's own timeline entry says which email may not have left: written with the notice and again by any
+    // retry that finds it sent, so a failure right after the notice left cannot lose it.
+    await sendTeamEmail(deps, config, record, 'email_unconfirmed', `${UNCONFIRMED}${claimKey}`, { facts: { email, to } });
   }
   return claimed.state;
 }
@@ -125,13 +128,6 @@ async function claim(
 /** Team emails that are not about one invoice (the daily digest) keep their claims under this partition. */
 const TEAM_PARTITION = '_team';
 const UNCONFIRMED = 'unconfirmed@';
-
-/** Writes a timeline entry identified by `eventId`, so that writing it again adds nothing. */
-async function appendOnce(deps: Pick<Dependencies, 'store'>, invoiceId: string, entry: TimelineEntry, eventId: string): Promise<TimelineEntry> {
-  const identified = { ...entry, eventId };
-  await deps.store.appendTimeline(invoiceId, [identified]);
-  return identified;
-}
 
 /**
  * Whether SES answered, refusing the email (throttling, an outage, a bad request): then it did not leave. An error
@@ -153,7 +149,7 @@ async function sendClaimed(
   claimKey: string,
   email: OutgoingEmail,
   detail: (messageId: string) => Record<string, unknown>,
-  type: 'email_sent' | 'team_notified' = 'email_sent',
+  type: 'email_sent' | 'team_notified' | 'email_unconfirmed' = 'email_sent',
 ): Promise<TimelineEntry> {
   let messageId: string;
   try {
@@ -201,5 +197,9 @@ export async function sendTeamEmail(
     ...rendered,
     tags: record ? tagsFor(record, key) : { email: kind },
   };
+  if (kind === 'email_unconfirmed') {
+    const { email: unconfirmed, to } = context.facts ?? {};
+    return [await sendClaimed(deps, invoiceId, claimKey, email, (messageId) => ({ email: unconfirmed, to, messageId }), 'email_unconfirmed')];
+  }
   return [await sendClaimed(deps, invoiceId, claimKey, email, (messageId) => ({ email: kind, messageId }), 'team_notified')];
 }

@@ -76,5 +76,18 @@ describe('the claim, per kind of customer, over the summer of 2025', () => {
       indemnity: EUR(0),
       total: EUR(100_076),
     });
+
+    // The business pays the principal left: the penalties and the indemnity are waived by the default policy, and the
+    // timeline says how much. An operator waives the public body's with a reason.
+    expect((await c.pay(business.invoiceId, EUR(23_456_789), 'VIR-2025-0725', '2025-07-25')).status).toBe(200);
+    const paid = (await c.get(business.invoiceId)).json;
+    expect(paid.status).toBe('paid');
+    // 1 – 25 July on 23,456,789 at 12.15 %: 23,456,789 × 12.15 × 25 / 36500 = 195,205.47; 311,348 + 84,509 + 195,205 + 4,000
+    expect(paid.claim).toMatchObject({ principal: EUR(0), total: EUR(0), waived: { by: 'policy', amount: EUR(595_062) } });
+    expect(paid.timeline.find((t: { type: string }) => t.type === 'penalties_waived')).toMatchObject({ by: 'policy', amount: EUR(595_062) });
+    const waived = await c.request('POST', `/invoices/${encodeURIComponent(publicBody.invoiceId)}/waive`, { body: { reason: 'Accord amiable du 25 juillet' } });
+    expect(waived.status).toBe(200);
+    expect(waived.json.claim).toMatchObject({ total: EUR(100_000), waived: { by: 'operator', reason: 'Accord amiable du 25 juillet' } });
+    expect((await c.request('POST', `/invoices/${encodeURIComponent(publicBody.invoiceId)}/waive`, { body: { reason: '' } })).status).toBe(400);
   });
 });

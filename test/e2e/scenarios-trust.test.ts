@@ -171,6 +171,7 @@ describe('a dispute rejected under an open promise', () => {
       'pre_reminder',
       'promise_acknowledgement',
       'dispute_acknowledgement',
+      'dispute_outcome',
     ]);
     await c.clockTo(sendSlot(addDays(promisedDate, 5)));
     expect((await s.emails(body.invoiceId)).map(kindOf)).toContain('promise_broken');

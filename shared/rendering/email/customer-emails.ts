@@ -70,7 +70,7 @@ class Writer {
     }
     rows.push([this.t(fr`Date d'échéance`, 'Due date'), this.date(invoice.dueDate)]);
     if (reg.paymentMethod) {
-      rows.push([this.t(fr`Moyen de paiement prévu`, 'Agreed payment method'), paymentMethodLabel(reg.paymentMethod, this.ctx.language)]);
+      rows.push([this.t(fr`Moyen de paiement prévu`, 'Planned payment method'), paymentMethodLabel(reg.paymentMethod, this.ctx.language)]);
     }
     return { type: 'facts', rows };
   }
@@ -97,8 +97,8 @@ class Writer {
         type: 'notice',
         tone: 'warning',
         text: this.t(
-          fr`Nos coordonnées bancaires ne changent jamais par email. Si vous recevez un message vous demandant de payer sur un autre compte, ne payez pas et appelez-nous à un numéro que vous connaissez déjà.`,
-          'Our bank details never change by email. If you receive a message asking you to pay into another account, do not pay: call us on a number you already know.',
+          fr`Nous ne vous communiquerons jamais de nouvelles coordonnées bancaires par e-mail. Si vous recevez un message vous demandant de payer sur un autre compte, ne payez pas et appelez-nous à un numéro que vous connaissez déjà.`,
+          'We will never send you new bank details by email. If you receive a message asking you to pay into another account, do not pay, and call us on a number you already know.',
         ),
       },
     ];
@@ -120,18 +120,24 @@ class Writer {
     };
   }
 
-  /** Signed by a named team with its phone, for the customer who would rather call. */
-  signature(): Block {
+  /**
+   * Signed by a named team with its phone, for the customer who would rather call. A formal letter (opened with
+   * « Madame, Monsieur » / "Dear Sir or Madam") closes with the matching formula, not « Cordialement ».
+   */
+  signature(formal = false): Block {
     const { creditor } = this.ctx;
-    const lines = [this.t(fr`Cordialement,`, 'Kind regards,'), `${creditor.team.name}, ${creditor.name}`, `${this.t(fr`Tél.`, 'Phone')} ${creditor.team.phone}`];
+    const close = formal
+      ? this.t(fr`Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.`, 'Yours faithfully,')
+      : this.t(fr`Cordialement,`, 'Kind regards,');
+    const lines = [close, `${creditor.team.name}, ${creditor.name}`, `${this.t(fr`Tél.`, 'Phone')} ${creditor.team.phone}`];
     return { type: 'paragraph', text: lines.join('\n') };
   }
 
   footer(): string {
     const { creditor, invoice } = this.ctx;
     const about = this.t(
-      fr`Ce message concerne la facture ${invoice.invoiceId} émise par ${creditor.name} à ${invoice.customer.name}. Pour répondre, utilisez les liens ci-dessus ou répondez à ce message : votre réponse parvient directement à notre équipe.`,
-      `This message is about invoice ${invoice.invoiceId} issued by ${creditor.name} to ${invoice.customer.name}. To answer, use the links above or reply to this message: your answer goes straight to our team.`,
+      fr`Ce message concerne la facture ${invoice.invoiceId} émise par ${creditor.name} à ${invoice.customer.name}. Pour nous répondre, utilisez les liens ci-dessus ou répondez simplement à ce message : votre réponse parviendra directement à notre équipe.`,
+      `This email concerns invoice ${invoice.invoiceId} issued by ${creditor.name} to ${invoice.customer.name}. To respond, use the links above or simply reply to this email: your reply will go straight to our team.`,
     );
     return `${about}\n${legalMentions(creditor, this.ctx.language)}`;
   }
@@ -165,8 +171,8 @@ class Writer {
     }
     if (sources.has('contractual')) return this.t(fr`au taux contractuel de ${agreedRate} l'an`, `at the agreed rate of ${agreedRate} a year`);
     return this.t(
-      fr`au taux de refinancement de la Banque centrale européenne en vigueur au 1er janvier ou au 1er juillet de chaque semestre, majoré de 10 points`,
-      'at the European Central Bank main refinancing rate in force on 1 January or 1 July of each half-year, plus 10 percentage points',
+      fr`au taux de refinancement de la Banque centrale européenne en vigueur au 1er janvier pour le premier semestre et au 1er juillet pour le second, majoré de 10 points`,
+      'at the European Central Bank main refinancing rate in force on 1 January for the first half-year and on 1 July for the second, plus 10 percentage points',
     );
   }
 
@@ -181,21 +187,21 @@ class Writer {
       case 'business':
         return this.t(
           fr`Conformément à l'article L441-10 du Code de commerce, des pénalités de retard sont dues de plein droit, sans qu'un rappel soit nécessaire, à compter du lendemain de la date d'échéance, ${this.rateWording(claim)}. S'y ajoute une indemnité forfaitaire pour frais de recouvrement de ${indemnity} (article D441-5 du Code de commerce) ; une indemnisation complémentaire peut être demandée, sur justificatifs, lorsque les frais de recouvrement exposés dépassent ce montant.`,
-          `Under article L441-10 of the French Commercial Code, late-payment penalties are due by law, without any reminder being needed, from the day after the due date, ${this.rateWording(claim)}. A fixed recovery indemnity of ${indemnity} is added (article D441-5 of the French Commercial Code); further compensation may be claimed, on proof, where the recovery costs incurred exceed that amount.`,
+          `Under article L441-10 of the French Commercial Code, late-payment penalties are due by law, without any reminder being needed, from the day after the due date, ${this.rateWording(claim)}. A fixed indemnity of ${indemnity} for recovery costs is also due (article D441-5 of the French Commercial Code); further compensation may be claimed, on proof, where the recovery costs incurred exceed that amount.`,
         );
       case 'public': {
         const rate = claim.penalties.periods[0] ? formatPercent(claim.penalties.periods[0].ratePercent, this.ctx.language) : undefined;
         const at = rate ? this.t(fr`, soit ${rate} l'an`, `, that is ${rate} a year`) : '';
         return this.t(
           fr`Conformément aux articles L2192-13 et R2192-31 du Code de la commande publique, le retard de paiement fait courir de plein droit des intérêts moratoires au taux de refinancement de la Banque centrale européenne en vigueur au premier jour du semestre au cours duquel ils ont commencé à courir, majoré de 8 points${at}, ainsi qu'une indemnité forfaitaire pour frais de recouvrement de ${indemnity}.`,
-          `Under articles L2192-13 and R2192-31 of the French Public Procurement Code, late payment gives rise by law to moratorium interest at the European Central Bank main refinancing rate in force on the first day of the half-year in which it started to run, plus 8 percentage points${at}, and to a fixed recovery indemnity of ${indemnity}.`,
+          `Under articles L2192-13 and R2192-31 of the French Public Procurement Code, late payment gives rise by law to late-payment interest at the European Central Bank main refinancing rate in force on the first day of the half-year in which it started to run, plus 8 percentage points${at}, and to a fixed indemnity of ${indemnity} for recovery costs.`,
         );
       }
       case 'consumer':
         return claim.penalties.periods.length
           ? this.t(
-              fr`Depuis notre mise en demeure, la somme due porte intérêts au taux de l'intérêt légal (article 1231-6 du Code civil).`,
-              'Since our formal notice, the sum due bears interest at the French legal interest rate (article 1231-6 of the French Civil Code).',
+              fr`Depuis notre mise en demeure, la somme due porte intérêts au taux de l'intérêt légal (articles 1231-6 et 1344-1 du Code civil).`,
+              'Since our formal notice, the sum due bears interest at the French legal interest rate (articles 1231-6 and 1344-1 of the French Civil Code).',
             )
           : undefined;
     }
@@ -206,7 +212,7 @@ class Writer {
     const span = `${this.date(period.from)} – ${this.date(period.to)}`;
     const what = this.kind === 'consumer'
       ? this.t(fr`Intérêts au taux légal`, 'Legal interest')
-      : this.kind === 'public' ? this.t(fr`Intérêts moratoires`, 'Moratorium interest') : this.t(fr`Pénalités de retard`, 'Late-payment penalties');
+      : this.kind === 'public' ? this.t(fr`Intérêts moratoires`, 'Late-payment interest') : this.t(fr`Pénalités de retard`, 'Late-payment penalties');
     return this.t(
       fr`${what}, ${span} (${this.days(period.days)} à ${rate} l'an sur ${this.money(period.base)})${period.provisional ? ' *' : ''}`,
       `${what}, ${span} (${this.days(period.days)} at ${rate} a year on ${this.money(period.base)})${period.provisional ? ' *' : ''}`,
@@ -218,22 +224,22 @@ class Writer {
     const rows: [string, string][] = [[this.t(fr`Principal restant dû`, 'Principal outstanding'), this.money(claim.principal)]];
     if (!claim.waived) {
       for (const period of claim.penalties.periods) rows.push([this.periodLabel(period), this.money(period.amount)]);
-      if (claim.indemnity.value > 0) rows.push([this.t(fr`Indemnité forfaitaire pour frais de recouvrement`, 'Fixed recovery indemnity'), this.money(claim.indemnity)]);
-      if (claim.penaltiesPaid) rows.push([this.t(fr`Déjà réglé sur les pénalités`, 'Already paid towards the penalties'), `− ${this.money(claim.penaltiesPaid)}`]);
+      if (claim.indemnity.value > 0) rows.push([this.t(fr`Indemnité forfaitaire pour frais de recouvrement`, 'Fixed indemnity for recovery costs'), this.money(claim.indemnity)]);
+      if (claim.penaltiesPaid) rows.push([this.t(fr`Déjà réglé au titre des pénalités`, 'Already paid towards the penalties'), `− ${this.money(claim.penaltiesPaid)}`]);
     }
     const apart = claim.indemnity.value > 0 && claim.indemnity.currency !== claim.total.currency && !claim.waived;
     rows.push([
       apart
-        ? this.t(fr`Total dû au ${this.date(claim.asOf)}, hors indemnité forfaitaire`, `Total due on ${this.date(claim.asOf)}, besides the fixed indemnity`)
-        : this.t(fr`Total dû au ${this.date(claim.asOf)}`, `Total due on ${this.date(claim.asOf)}`),
+        ? this.t(fr`Total dû au ${this.date(claim.asOf)}, hors indemnité forfaitaire`, `Total due as at ${this.date(claim.asOf)}, excluding the fixed indemnity`)
+        : this.t(fr`Total dû au ${this.date(claim.asOf)}`, `Total due as at ${this.date(claim.asOf)}`),
       this.money(claim.total),
     ]);
     const notes: Block[] = claim.penalties.provisional
       ? [{
           type: 'paragraph',
           text: this.t(
-            fr`* Taux du semestre en cours : dernier taux publié connu de nos services ; le montant sera ajusté s'il diffère du taux en vigueur.`,
-            '* Rate of the current half-year: the latest published rate known to us; the amount will be adjusted if the rate in force differs.',
+            fr`* Taux du semestre en cours : dernier taux publié dont nous avons connaissance ; le montant sera ajusté si le taux applicable est différent.`,
+            '* Current half-year: the latest published rate known to us; the amount will be adjusted if the applicable rate differs.',
           ),
         }]
       : [];
@@ -243,8 +249,8 @@ class Writer {
   /** For the reminders a payment may cross in the post. */
   alreadyPaid(): string {
     return this.t(
-      fr`Si votre paiement est déjà parti, merci de ne pas tenir compte de ce message.`,
-      'If your payment is already on its way, please disregard this message.',
+      fr`Si vous avez procédé au règlement entre-temps, nous vous prions de ne pas tenir compte de ce message.`,
+      'If you have paid in the meantime, please disregard this message.',
     );
   }
 
@@ -304,7 +310,7 @@ function letter(w: Writer, l: Letter): Draft {
       ...w.pdfLink(),
       ...(l.bankDetails === false ? [] : w.bankDetails()),
       ...blocks(l.closing),
-      w.signature(),
+      w.signature(l.salutation !== undefined),
     ],
   };
 }
@@ -316,17 +322,17 @@ const preReminder: Template = (w) => {
     subject: w.t(fr`Facture ${invoice.invoiceId} de ${creditor.name} : tout est-il en ordre ?`, `Invoice ${invoice.invoiceId} from ${creditor.name}: is everything in order?`),
     preheader: w.t(
       fr`Un point rapide avant l'échéance du ${due} : une réponse en un clic suffit.`,
-      `A quick check before the due date of ${due}: one click is enough to answer.`,
+      `A quick check before the due date of ${due}: you can reply in one click.`,
     ),
     opening: [
       w.t(
-        fr`La facture ${invoice.invoiceId} de ${w.money(invoice.amount)} arrive à échéance le ${due}. Dans le cadre de notre suivi qualité, nous souhaitons simplement nous assurer, avant cette date, que tout est en ordre de votre côté.`,
-        `Invoice ${invoice.invoiceId} for ${w.money(invoice.amount)} falls due on ${due}. As part of our quality follow-up, we would simply like to make sure, before that date, that everything is in order on your side.`,
+        fr`La facture ${invoice.invoiceId}, d'un montant de ${w.money(invoice.amount)}, arrive à échéance le ${due}. Dans le cadre de notre suivi qualité, nous souhaitons simplement nous assurer, avant cette date, que tout est en ordre de votre côté.`,
+        `Invoice ${invoice.invoiceId} for ${w.money(invoice.amount)} falls due on ${due}. As part of our routine quality check, we would simply like to make sure before that date that everything is in order at your end.`,
       ),
     ],
     owed: 'amount',
     body: [
-      w.t(fr`Pourriez-vous nous confirmer :`, 'Could you let us know:'),
+      w.t(fr`Pourriez-vous nous confirmer :`, 'Could you please confirm:'),
       {
         type: 'list',
         items: [
@@ -339,12 +345,16 @@ const preReminder: Template = (w) => {
             'that no document is missing (purchase order, delivery note);',
           ),
           w.t(
-            fr`que les validations internes sont faites, et qui est la bonne personne au service comptabilité fournisseurs ;`,
-            'that internal approvals are done, and who the right person in accounts payable is;',
+            fr`que les validations internes ont bien été obtenues, et qui est la personne à contacter au service comptabilité fournisseurs ;`,
+            'that internal approvals have been obtained, and who we should contact in accounts payable;',
           ),
           w.t(
-            fr`que nous pouvons compter sur un règlement le ${due}, et par quel moyen (virement, prélèvement, carte bancaire, chèque, lettre de change relevé / LCR).`,
-            `that we can count on payment on ${due}, and by which means (bank transfer, direct debit, card, cheque, bill of exchange / LCR).`,
+            fr`que nous pouvons compter sur un règlement le ${due}, et par quel moyen de paiement (virement, prélèvement, carte bancaire, chèque, lettre de change relevé / LCR) ;`,
+            `that we can count on payment on ${due}, and by which payment method (bank transfer, direct debit, card, cheque, bill of exchange / LCR);`,
+          ),
+          w.t(
+            fr`que nos coordonnées bancaires ci-dessous correspondent à celles que vous avez enregistrées pour nous.`,
+            'that our bank details below match the ones you hold for us.',
           ),
         ],
       },
@@ -352,8 +362,8 @@ const preReminder: Template = (w) => {
     answers: ['promise', 'dispute', 'question'],
     afterAnswers: blocks([
       w.t(
-        fr`Si quelque chose ne va pas, dites-le-nous dès maintenant : nous pourrons le corriger avant l'échéance.`,
-        'If anything is wrong, please tell us now: we can put it right before the due date.',
+        fr`Si un point pose problème, signalez-le-nous dès maintenant : nous pourrons le corriger avant l'échéance.`,
+        'If anything is amiss, please tell us now: we can put it right before the due date.',
       ),
     ]),
   });
@@ -363,13 +373,13 @@ const preReminder: Template = (w) => {
 function lateCommitmentNotice(w: Writer): string {
   const after = w.t(
     fr`Cette date est postérieure à l'échéance du ${w.date(w.ctx.invoice.dueDate)}. Votre engagement est bien enregistré`,
-    `This date is after the due date of ${w.date(w.ctx.invoice.dueDate)}. Your commitment is recorded`,
+    `This date is after the due date of ${w.date(w.ctx.invoice.dueDate)}. Your commitment has been recorded`,
   );
   switch (w.kind) {
     case 'business':
       return `${after}${w.t(fr` ; nous vous rappelons simplement que, selon la loi, des pénalités de retard courent à compter du lendemain de l'échéance (article L441-10 du Code de commerce).`, '; we would simply point out that, by law, late-payment penalties accrue from the day after the due date (article L441-10 of the French Commercial Code).')}`;
     case 'public':
-      return `${after}${w.t(fr` ; nous vous rappelons simplement que des intérêts moratoires courent de plein droit à compter du lendemain de l'échéance (article L2192-13 du Code de la commande publique).`, '; we would simply point out that moratorium interest accrues by law from the day after the due date (article L2192-13 of the French Public Procurement Code).')}`;
+      return `${after}${w.t(fr` ; nous vous rappelons simplement que des intérêts moratoires courent de plein droit à compter du lendemain de l'échéance (article L2192-13 du Code de la commande publique).`, '; we would simply point out that late-payment interest accrues by law from the day after the due date (article L2192-13 of the French Public Procurement Code).')}`;
     case 'consumer':
       return `${after}.`;
   }
@@ -394,16 +404,16 @@ const promiseAcknowledgement: Template = (w) => {
     : [];
   return letter(w, {
     subject: date
-      ? w.t(fr`Merci : paiement de la facture ${invoice.invoiceId} prévu le ${date}`, `Thank you: payment of invoice ${invoice.invoiceId} planned on ${date}`)
+      ? w.t(fr`Merci : paiement de la facture ${invoice.invoiceId} prévu le ${date}`, `Thank you: payment of invoice ${invoice.invoiceId} planned for ${date}`)
       : w.t(fr`Merci : votre engagement de paiement pour la facture ${invoice.invoiceId}`, `Thank you: your payment commitment for invoice ${invoice.invoiceId}`),
     preheader: commitment,
-    opening: [`${w.t(fr`Merci pour votre réponse.`, 'Thank you for your answer.')} ${commitment}`],
+    opening: [`${w.t(fr`Nous vous remercions de votre réponse.`, 'Thank you for your reply.')} ${commitment}`],
     owed: 'outstanding',
     body: [
       ...afterDueDate,
       w.t(
-        fr`Nous ne vous relancerons pas d'ici là. Si un imprévu survient, dites-le-nous :`,
-        'We will not remind you before then. If anything changes, please let us know:',
+        fr`Nous ne vous relancerons pas d'ici là. En cas d'imprévu, merci de nous en informer :`,
+        'We will not send you any reminder before then. Should anything change, please let us know:',
       ),
     ],
     answers: ['dispute', 'question'],
@@ -422,19 +432,58 @@ const disputeAcknowledgement: Template = (w) => {
     subject: w.t(fr`Facture ${invoice.invoiceId} : nous avons bien reçu votre signalement`, `Invoice ${invoice.invoiceId}: we have received your report`),
     preheader: received,
     opening: [
-      `${w.t(fr`Merci de nous avoir prévenus.`, 'Thank you for letting us know.')} ${received}`,
+      `${w.t(fr`Nous vous remercions de nous avoir informés.`, 'Thank you for letting us know.')} ${received}`,
       ...(dispute?.message ? [{ type: 'quote' as const, label: w.t(fr`Votre message :`, 'Your message:'), text: dispute.message }] : []),
     ],
     owed: 'outstanding',
     body: [
       w.t(
-        fr`Notre équipe examine la situation et reviendra vers vous rapidement. En attendant, nous suspendons les relances pour cette facture.`,
-        'Our team is looking into it and will come back to you shortly. Meanwhile, reminders for this invoice are paused.',
+        fr`Notre équipe examine la situation et vous recontactera rapidement. En attendant, nous suspendons les relances pour cette facture.`,
+        'Our team is looking into it and will get back to you shortly. In the meantime, reminders for this invoice are paused.',
       ),
-      w.t(fr`Un document ou une précision à ajouter ?`, 'A document or a detail to add?'),
+      w.t(fr`Vous souhaitez ajouter un document ou une précision ?`, 'Anything to add, such as a document or further details?'),
     ],
     answers: ['question'],
     bankDetails: false,
+  });
+};
+
+/**
+ * How the team decided on the customer's report: the claim stands (rejected), or the amount was corrected. Either way
+ * the customer learns what is now owed and by when; the team's internal note is not quoted.
+ */
+const disputeOutcome: Template = (w) => {
+  const { invoice } = w.ctx;
+  const dispute = invoice.dispute;
+  const reported = dispute ? w.date(dispute.at.slice(0, 10)) : undefined;
+  const reason = dispute ? disputeReasonLabel(dispute.reason, w.ctx.language) : undefined;
+  const about = reported
+    ? w.t(fr`Vous nous avez signalé le ${reported} un problème concernant la facture ${invoice.invoiceId}${reason ? ` (${reason})` : ''}.`, `On ${reported} you reported a problem with invoice ${invoice.invoiceId}${reason ? ` (${reason})` : ''}.`)
+    : w.t(fr`Vous nous avez signalé un problème concernant la facture ${invoice.invoiceId}.`, `You reported a problem with invoice ${invoice.invoiceId}.`);
+  const corrected = dispute?.outcome === 'corrected_amount';
+  const original = invoice.registration.amount;
+  const outcome = corrected
+    ? w.t(
+        fr`Après vérification, nous avons corrigé son montant : il s'élève désormais à ${w.money(invoice.amount)} au lieu de ${w.money(original)}. Merci de nous l'avoir signalé.`,
+        `After review, we have corrected its amount: it is now ${w.money(invoice.amount)} instead of ${w.money(original)}. Thank you for pointing it out.`,
+      )
+    : w.t(
+        fr`Après vérification, nous maintenons la facture telle qu'elle a été émise : son montant reste dû.`,
+        'After review, we confirm that the invoice stands as issued: its amount remains due.',
+      );
+  // The caller gives the claim once the due date has passed.
+  const overdue = w.ctx.claim !== undefined;
+  const pay = overdue
+    ? w.t(fr`L'échéance du ${w.date(invoice.dueDate)} étant passée, nous vous remercions de régler ${w.money(invoice.outstanding)} dans les meilleurs délais.`, `As the due date of ${w.date(invoice.dueDate)} has passed, please pay the ${w.money(invoice.outstanding)} outstanding as soon as possible.`)
+    : w.t(fr`Nous vous remercions de régler ${w.money(invoice.outstanding)} à l'échéance du ${w.date(invoice.dueDate)}.`, `Please pay the ${w.money(invoice.outstanding)} outstanding by the due date of ${w.date(invoice.dueDate)}.`);
+  return letter(w, {
+    subject: corrected
+      ? w.t(fr`Facture ${invoice.invoiceId} : montant corrigé`, `Invoice ${invoice.invoiceId}: amount corrected`)
+      : w.t(fr`Facture ${invoice.invoiceId} : suite donnée à votre signalement`, `Invoice ${invoice.invoiceId}: our answer to your report`),
+    opening: [`${about} ${outcome}`],
+    owed: 'outstanding',
+    body: [pay, w.t(fr`Une date de paiement à nous confirmer, ou une question :`, 'A payment date to confirm, or a question:')],
+    answers: ['promise', 'question'],
   });
 };
 
@@ -447,7 +496,8 @@ function claimNotice(w: Writer): Block[] {
   if (!claim || w.daysLate(claim) <= 0 || !w.claimsExtras(claim)) return [];
   const statement = w.claimStatement(claim);
   return [
-    ...(statement ? [{ type: 'notice' as const, tone: 'info' as const, text: `${w.t(fr`Pour information :`, 'For your information:')} ${statement}` }] : []),
+    // After a colon the statement goes on in lower case, as French (and British) usage wants.
+    ...(statement ? [{ type: 'notice' as const, tone: 'info' as const, text: `${w.t(fr`Pour information :`, 'For your information:')} ${statement.charAt(0).toLocaleLowerCase()}${statement.slice(1)}` }] : []),
     ...w.claimFacts(claim),
   ];
 }
@@ -457,12 +507,12 @@ const promiseBroken: Template = (w) => {
   const date = invoice.promise ? w.date(invoice.promise.date) : undefined;
   const opening = date
     ? w.t(
-        fr`Vous nous aviez indiqué un règlement de la facture ${invoice.invoiceId} pour le ${date}. À ce jour, ce paiement ne nous est pas parvenu.`,
-        `You told us invoice ${invoice.invoiceId} would be paid by ${date}. We have not received that payment so far.`,
+        fr`Vous nous aviez indiqué un règlement de la facture ${invoice.invoiceId} pour le ${date}. Sauf erreur de notre part, ce paiement ne nous est pas parvenu à ce jour.`,
+        `You informed us that invoice ${invoice.invoiceId} would be paid by ${date}. Unless we are mistaken, we have not received this payment to date.`,
       )
     : w.t(
-        fr`Vous nous aviez annoncé le règlement de la facture ${invoice.invoiceId}. À ce jour, ce paiement ne nous est pas parvenu.`,
-        `You told us invoice ${invoice.invoiceId} would be paid. We have not received that payment so far.`,
+        fr`Vous nous aviez annoncé le règlement de la facture ${invoice.invoiceId}. Sauf erreur de notre part, ce paiement ne nous est pas parvenu à ce jour.`,
+        `You informed us that invoice ${invoice.invoiceId} would be paid. Unless we are mistaken, we have not received this payment to date.`,
       );
   return letter(w, {
     subject: date
@@ -472,8 +522,8 @@ const promiseBroken: Template = (w) => {
     owed: 'outstanding',
     body: [
       w.t(
-        fr`Nous vous remercions de procéder sans tarder au règlement de ${w.money(invoice.outstanding)}, ou de nous indiquer ce qui l'empêche. Pour nous donner une nouvelle date ou nous signaler un problème, un clic suffit.`,
-        `Please pay the ${w.money(invoice.outstanding)} outstanding without delay, or tell us what is preventing payment. To give us a new date or report a problem, one click is enough.`,
+        fr`Nous vous remercions de procéder sans tarder au règlement de ${w.money(invoice.outstanding)} ou, à défaut, de nous indiquer ce qui l'empêche. Vous pouvez nous communiquer une nouvelle date ou nous signaler un problème à l'aide des liens ci-dessous.`,
+        `Please settle the ${w.money(invoice.outstanding)} outstanding without delay or, failing that, tell us what is preventing payment. You can give us a new date or report a problem using the links below.`,
       ),
     ],
     answers: ['promise', 'dispute', 'question'],
@@ -488,12 +538,12 @@ const reminder: Template = (w) => {
   const daysLate = claim ? w.daysLate(claim) : 0;
   const late = daysLate > 0 ? w.t(fr`, soit ${w.days(daysLate)} de retard`, `, ${w.days(daysLate)} ago`) : '';
   // After a broken promise, an "oversight" would ring false: the customer knew the date, having named it.
-  const oversight = invoice.promise?.brokenAt ? '' : w.t(fr` Il peut s’agir d’un simple oubli.`, ' It may simply be an oversight.');
+  const oversight = invoice.promise?.brokenAt ? '' : w.t(fr` Il peut s'agir d'un simple oubli.`, ' It may simply be an oversight.');
   return letter(w, {
     subject: w.t(fr`Rappel : facture ${invoice.invoiceId} échue le ${due}`, `Reminder: invoice ${invoice.invoiceId} was due on ${due}`),
     opening: [
       w.t(
-        fr`Sauf erreur de notre part, le règlement de la facture ${invoice.invoiceId}, échue le ${due}${late}, ne nous est pas encore parvenu.${oversight}`,
+        fr`Sauf erreur ou omission de notre part, le règlement de la facture ${invoice.invoiceId}, échue le ${due}${late}, ne nous est pas encore parvenu.${oversight}`,
         `Unless we are mistaken, we have not yet received payment of invoice ${invoice.invoiceId}, which fell due on ${due}${late}.${oversight}`,
       ),
     ],
@@ -501,7 +551,7 @@ const reminder: Template = (w) => {
     body: [
       w.t(
         fr`Nous vous remercions de bien vouloir procéder au règlement de ${w.money(invoice.outstanding)}, ou de nous indiquer la date à laquelle il interviendra. Si un problème empêche le paiement, signalez-le-nous : nous ferons le nécessaire pour le résoudre rapidement.`,
-        `Please pay the ${w.money(invoice.outstanding)} outstanding, or tell us when payment will be made. If a problem is holding up payment, let us know and we will do what is needed to resolve it quickly.`,
+        `We would be grateful if you could settle the ${w.money(invoice.outstanding)} outstanding, or let us know when payment will be made. If a problem is holding up payment, please tell us and we will do what is needed to resolve it quickly.`,
       ),
     ],
     answers: ['promise', 'dispute', 'question'],
@@ -516,7 +566,10 @@ const penaltyReminder: Template = (w) => {
   const due = w.date(invoice.dueDate);
   const extras = w.claimsExtras(claim);
   const statement = extras ? w.claimStatement(claim) : undefined;
-  const subjectTail = extras && w.kind !== 'consumer' ? w.t(fr`, pénalités de retard`, ', late-payment penalties') : '';
+  // A public body owes moratorium interest, not L441-10 penalties: the subject names what the letter claims.
+  const subjectTail = !extras || w.kind === 'consumer' ? ''
+    : w.kind === 'public' ? w.t(fr`, intérêts moratoires`, ', late-payment interest')
+    : w.t(fr`, pénalités de retard`, ', late-payment penalties');
   return letter(w, {
     subject: w.t(
       fr`Deuxième rappel : facture ${invoice.invoiceId} impayée${subjectTail}`,
@@ -525,7 +578,7 @@ const penaltyReminder: Template = (w) => {
     opening: [
       w.t(
         fr`Malgré notre précédent rappel, la facture ${invoice.invoiceId}, échue le ${due}, demeure impayée à ce jour, soit ${w.days(w.daysLate(claim))} de retard. Le principal restant dû s'élève à ${w.money(claim.principal)}.`,
-        `Despite our previous reminder, invoice ${invoice.invoiceId}, due on ${due}, is still unpaid, ${w.days(w.daysLate(claim))} late. The principal outstanding is ${w.money(claim.principal)}.`,
+        `Despite our previous reminder, invoice ${invoice.invoiceId}, which fell due on ${due}, remains unpaid and is now ${w.days(w.daysLate(claim))} overdue. The principal amount outstanding is ${w.money(claim.principal)}.`,
       ),
     ],
     owed: 'outstanding',
@@ -534,14 +587,14 @@ const penaltyReminder: Template = (w) => {
       ...(extras ? w.claimFacts(claim) : []),
       w.t(
         fr`Nous vous demandons de régler ${extras ? `la somme de ${w.money(claim.total)}` : w.money(claim.total)} sans délai, ou de nous indiquer immédiatement la date de votre paiement ou le problème qui l'empêche.`,
-        `We ask you to pay ${extras ? `the sum of ${w.money(claim.total)}` : w.money(claim.total)} without delay, or to tell us at once when you will pay or what is preventing payment.`,
+        `We must ask you to pay ${extras ? `the sum of ${w.money(claim.total)}` : w.money(claim.total)} without delay, or to let us know immediately when you will pay or what is preventing payment.`,
       ),
     ],
     answers: ['promise', 'dispute', 'question'],
     closing: [
       w.t(
-        fr`À défaut de règlement ou de réponse de votre part, nous serons contraints de vous adresser une mise en demeure.`,
-        'Failing payment or an answer from you, we will have to send you a formal notice to pay.',
+        fr`À défaut de règlement ou de réponse de votre part, nous nous verrons contraints de vous adresser une mise en demeure.`,
+        'Failing payment or a reply from you, we will have to send you a formal notice to pay.',
       ),
     ],
   });
@@ -565,8 +618,8 @@ const formalNotice: Template = (w) => {
   // A consumer owes legal interest only from this notice on: the notice itself says so, it is what starts it.
   const consumerInterest = w.kind === 'consumer'
     ? [w.t(
-        fr`La présente mise en demeure fait courir, à compter de sa date, des intérêts au taux de l'intérêt légal sur la somme restant due (article 1231-6 du Code civil).`,
-        'This formal notice causes interest at the French legal interest rate to run on the sum outstanding from its date (article 1231-6 of the French Civil Code).',
+        fr`La présente mise en demeure fait courir, à compter de sa date, des intérêts au taux de l'intérêt légal sur la somme restant due (articles 1231-6 et 1344-1 du Code civil).`,
+        'From the date of this formal notice, interest at the French legal interest rate runs on the sum outstanding (articles 1231-6 and 1344-1 of the French Civil Code).',
       )]
     : [];
   return letter(w, {
@@ -577,14 +630,14 @@ const formalNotice: Template = (w) => {
     ),
     salutation: [
       { type: 'heading', text: w.t(fr`Mise en demeure de payer`, 'Formal notice to pay') },
-      { type: 'paragraph', text: `${w.t(fr`Le`, 'On')} ${w.date(claim.asOf)}\n\n${debtorIdentity(w)}\n${w.t(fr`À l'attention de ${w.ctx.contactName}`, `For the attention of ${w.ctx.contactName}`)}` },
+      { type: 'paragraph', text: `${w.t(fr`Le ${w.date(claim.asOf)}`, w.date(claim.asOf))}\n\n${debtorIdentity(w)}\n${w.t(fr`À l'attention de ${w.ctx.contactName}`, `For the attention of ${w.ctx.contactName}`)}` },
       { type: 'paragraph', text: w.t(fr`Objet : mise en demeure de payer la facture ${invoice.invoiceId}`, `Subject: formal notice to pay invoice ${invoice.invoiceId}`) },
       { type: 'paragraph', text: w.t(fr`Madame, Monsieur,`, 'Dear Sir or Madam,') },
     ],
     opening: [
       w.t(
         fr`Malgré nos précédentes relances, la facture ${invoice.invoiceId}, échue le ${due}, demeure impayée. Le principal restant dû s'élève à ${w.money(claim.principal)}.`,
-        `Despite our previous reminders, invoice ${invoice.invoiceId}, due on ${due}, remains unpaid. The principal outstanding is ${w.money(claim.principal)}.`,
+        `Despite our previous reminders, invoice ${invoice.invoiceId}, which fell due on ${due}, remains unpaid. The principal amount outstanding is ${w.money(claim.principal)}.`,
       ),
     ],
     owed: 'outstanding',
@@ -595,18 +648,24 @@ const formalNotice: Template = (w) => {
         type: 'notice',
         tone: 'warning',
         text: w.t(
-          fr`Par la présente, nous vous mettons en demeure de nous régler la somme de ${w.money(claim.total)}${claim.indemnity.value > 0 && claim.indemnity.currency !== claim.total.currency ? fr`, ainsi que l'indemnité forfaitaire de ${w.money(claim.indemnity)}` : ''} dans un délai de 8 jours à compter de la réception de la présente.`,
+          fr`Par la présente, nous vous mettons en demeure de nous régler la somme de ${w.money(claim.total)}${claim.indemnity.value > 0 && claim.indemnity.currency !== claim.total.currency ? fr`, ainsi que l'indemnité forfaitaire de ${w.money(claim.indemnity)}` : ''} dans un délai de 8 jours à compter de la réception de ce courrier.`,
           `We hereby give you formal notice to pay the sum of ${w.money(claim.total)}${claim.indemnity.value > 0 && claim.indemnity.currency !== claim.total.currency ? `, and the fixed indemnity of ${w.money(claim.indemnity)}` : ''} within 8 days of receiving this notice.`,
         ),
       },
       ...consumerInterest,
+      // A public body's debts are not recovered by injonction de payer: its creditors go to the administrative courts.
+      w.kind === 'public'
+        ? w.t(
+            fr`À défaut de paiement dans ce délai, nous saisirons sans autre avis la juridiction compétente.`,
+            'Failing payment within this period, we will, without further notice, bring the matter before the competent court.',
+          )
+        : w.t(
+            fr`À défaut de paiement dans ce délai, nous transmettrons sans autre avis la créance à un organisme de recouvrement ou engagerons une procédure judiciaire (injonction de payer).`,
+            'Failing payment within this period, we will, without further notice, refer the claim to a collection agency or start legal proceedings (injonction de payer, the French court order for payment).',
+          ),
       w.t(
-        fr`À défaut de paiement dans ce délai, nous transmettrons la créance à un organisme de recouvrement ou engagerons une procédure judiciaire (injonction de payer), sans autre avis.`,
-        'Failing payment within this period, we will hand the claim over to a collection agency or start legal proceedings (injonction de payer, a court order for payment) without further notice.',
-      ),
-      w.t(
-        fr`Si vous avez réglé cette facture entre-temps, merci de ne pas tenir compte de la présente. Si vous contestez cette créance, faites-le-nous savoir immédiatement en précisant vos motifs.`,
-        'If you have paid this invoice in the meantime, please disregard this notice. If you dispute this claim, tell us at once, stating your reasons.',
+        fr`Si vous avez réglé cette facture entre-temps, nous vous prions de ne pas tenir compte de la présente. Si vous contestez cette créance, nous vous remercions de nous en faire part sans délai, en précisant vos motifs.`,
+        'If you have paid this invoice in the meantime, please disregard this notice. If you dispute this claim, please let us know at once, stating your reasons.',
       ),
     ],
     answers: ['promise', 'dispute'],
@@ -617,6 +676,7 @@ const TEMPLATES: Record<CustomerEmailKind, Template> = {
   pre_reminder: preReminder,
   promise_acknowledgement: promiseAcknowledgement,
   dispute_acknowledgement: disputeAcknowledgement,
+  dispute_outcome: disputeOutcome,
   promise_broken: promiseBroken,
   reminder,
   penalty_reminder: penaltyReminder,

@@ -9,6 +9,7 @@ export type CustomerEmailKind =
   | 'pre_reminder'
   | 'promise_acknowledgement'
   | 'dispute_acknowledgement'
+  | 'dispute_outcome'
   | 'promise_broken'
   | 'reminder'
   | 'penalty_reminder'

@@ -142,12 +142,12 @@ function invoiceFacts(invoice: InvoiceRecord, language: Language): SafeHtml {
   if (reg.purchaseOrder) rows.push([t(language, fr`Bon de commande`, 'Purchase order'), reg.purchaseOrder]);
   // After a partial payment the customer must see why the amount asked differs from the invoice they hold.
   if (invoice.partiallyPaid || invoice.outstanding.value !== invoice.amount.value) {
-    rows.push([t(language, fr`Montant de la facture`, 'Invoice total'), formatMoney(invoice.amount, language)]);
+    rows.push([t(language, fr`Montant de la facture`, 'Invoice amount'), formatMoney(invoice.amount, language)]);
     rows.push([t(language, fr`Reste à payer`, 'Amount outstanding'), formatMoney(invoice.outstanding, language)]);
   } else {
     rows.push([t(language, fr`Montant à régler`, 'Amount due'), formatMoney(invoice.outstanding, language)]);
   }
-  rows.push([t(language, fr`Date d’échéance`, 'Due date'), formatDate(invoice.dueDate, language)]);
+  rows.push([t(language, fr`Date d'échéance`, 'Due date'), formatDate(invoice.dueDate, language)]);
   return html`<dl class="facts">${rows.map(([label, value]) => html`<dt>${label}</dt><dd>${value}</dd>`)}</dl>`;
 }
 
@@ -170,8 +170,8 @@ function bankDetails(creditor: Creditor, invoice: InvoiceRecord, language: Langu
     ([label, value, mono]) => html`<dt>${label}</dt><dd${mono ? html` class="mono"` : ''}>${value}</dd>`,
   )}</dl><div class="notice warn"><p>${t(
     language,
-    fr`Merci de vérifier ces coordonnées avec celles que vous avez enregistrées pour nous. Nos coordonnées bancaires ne changent jamais par e-mail : si un message vous demande de payer sur un autre compte, ne payez pas et appelez-nous à un numéro que vous connaissez déjà.`,
-    'Please check these details against the ones you have on file for us. Our bank details never change by email: if a message asks you to pay into another account, do not pay and call us on a number you already know.',
+    fr`Merci de vérifier ces coordonnées avec celles que vous avez enregistrées pour nous. Nous ne vous communiquerons jamais de nouvelles coordonnées bancaires par e-mail : si un message vous demande de payer sur un autre compte, ne payez pas et appelez-nous à un numéro que vous connaissez déjà.`,
+    'Please check these details against the ones you have on file for us. We will never send you new bank details by email: if a message asks you to pay into another account, do not pay, and call us on a number you already know.',
   )}</p></div></section>`;
 }
 
@@ -180,7 +180,7 @@ function creditorFooter(creditor: Creditor, language: Language): SafeHtml {
   return html`<p>${t(language, fr`Page envoyée par ${creditor.team.name}, ${creditor.name} — ${creditor.team.phone}`, `Page sent by ${creditor.team.name}, ${creditor.name} — ${creditor.team.phone}`)}</p><p>${legalMentions(creditor, language)}</p><p>${t(
     language,
     fr`Ce lien vous est personnel et ne demande aucun identifiant.`,
-    'This link is personal to you and needs no login.',
+    'This link is personal to you and requires no login.',
   )}</p>`;
 }
 
@@ -222,31 +222,31 @@ function errorText(error: FieldError, form: AnswerAction | undefined, language: 
   switch (field) {
     case 'promisedDate':
       if (error.code === 'promise_past') {
-        return t(language, fr`Cette date est déjà passée : indiquez une date à partir d’aujourd’hui.`, 'This date has passed: enter a date from today on.');
+        return t(language, fr`Cette date est déjà passée : indiquez une date à partir d'aujourd'hui.`, 'This date has already passed: enter today\'s date or a later one.');
       }
       if (error.code === 'promise_too_far') {
         const until = latest ? formatDate(latest, language) : undefined;
         return t(
           language,
-          fr`Indiquez une date${until ? ` jusqu’au ${until}` : ' plus proche'}. S’il vous faut davantage de temps, écrivez-nous avec le formulaire « J’ai une question » : notre équipe conviendra d’une date avec vous.`,
-          `Enter a date${until ? ` up to ${until}` : ' sooner'}. If you need more time, write to us with the “I have a question” form: our team will agree a date with you.`,
+          fr`Indiquez une date${until ? ` au plus tard le ${until}` : ' plus proche'}. S'il vous faut davantage de temps, écrivez-nous avec le formulaire « J'ai une question » : notre équipe conviendra d'une date avec vous.`,
+          `${until ? `Enter a date no later than ${until}` : 'Enter an earlier date'}. If you need more time, write to us using the “I have a question” form: our team will agree a date with you.`,
         );
       }
       return t(language, fr`Indiquez une date de paiement valide.`, 'Enter a valid payment date.');
     case 'paymentMethod':
       return t(language, fr`Choisissez un moyen de paiement.`, 'Choose a payment method.');
     case 'reason':
-      return t(language, fr`Choisissez le problème rencontré.`, 'Choose what the problem is.');
+      return t(language, fr`Choisissez le problème rencontré.`, 'Choose the problem you have encountered.');
     case 'message':
       return form === 'question'
-        ? t(language, fr`Écrivez votre question (2 000 caractères au plus).`, 'Write your question (2,000 characters at most).')
-        : t(language, fr`Votre message ne doit pas dépasser 2 000 caractères.`, 'Your message must be 2,000 characters at most.');
+        ? t(language, fr`Écrivez votre question (2 000 caractères au plus).`, 'Write your question (no more than 2,000 characters).')
+        : t(language, fr`Votre message ne doit pas dépasser 2 000 caractères.`, 'Your message must not exceed 2,000 characters.');
     case 'contactName':
-      return t(language, fr`Le nom ne doit pas dépasser 200 caractères.`, 'The name must be 200 characters at most.');
+      return t(language, fr`Le nom ne doit pas dépasser 200 caractères.`, 'The name must not exceed 200 characters.');
     case 'contactEmail':
       return t(language, fr`Indiquez une adresse e-mail valide.`, 'Enter a valid email address.');
     default:
-      return t(language, fr`Nous n’avons pas pu lire votre réponse : merci de choisir une réponse et de réessayer.`, 'We could not read your answer: please choose an answer and try again.');
+      return t(language, fr`Nous n'avons pas pu lire votre réponse : merci de choisir une réponse et de réessayer.`, 'We could not read your answer: please choose an answer and try again.');
   }
 }
 
@@ -275,7 +275,7 @@ function errorBox(form: AnswerAction | undefined, errors: FieldError[], language
     items.push(target ? html`<li><a href="#${target}">${text}</a></li>` : html`<li>${text}</li>`);
   }
   const id = form ? `${form}-errors` : 'errors';
-  return html`<div class="alert" role="alert" id="${id}"><p><strong>${t(language, fr`Merci de corriger ceci :`, 'Please correct the following:')}</strong></p><ul>${items}</ul></div>`;
+  return html`<div class="alert" role="alert" id="${id}"><p><strong>${t(language, fr`Merci de corriger les points suivants :`, 'Please correct the following:')}</strong></p><ul>${items}</ul></div>`;
 }
 
 function fieldId(form: AnswerAction, field: string): string {
@@ -311,12 +311,12 @@ function promiseForm(ctx: FormContext, invoice: InvoiceRecord, today: string | u
   const method = values.paymentMethod ?? invoice.registration.paymentMethod ?? 'transfer';
   return html`<p class="hint">${t(language, fr`Indiquez-nous quand et comment vous réglerez cette facture.`, 'Tell us when and how you will pay this invoice.')}</p><label for="${dateId}">${t(language, fr`Date de paiement prévue`, 'Planned payment date')}</label><input type="date" id="${dateId}" name="promisedDate" value="${date}"${today ? html` min="${today}"` : ''}${latest ? html` max="${latest}"` : ''} required${invalidAttrs(ctx, 'promisedDate')}><label for="${methodId}">${t(language, fr`Moyen de paiement`, 'Payment method')}</label><select id="${methodId}" name="paymentMethod" required${invalidAttrs(ctx, 'paymentMethod')}>${PAYMENT_METHODS.map(
     (m: PaymentMethod) => html`<option value="${m}"${m === method ? html` selected` : ''}>${capitalize(paymentMethodLabel(m, language))}</option>`,
-  )}</select>${messageField(ctx, t(language, fr`Message (facultatif)`, 'Message (optional)'), false)}<button type="submit">${t(language, fr`Confirmer le paiement`, 'Confirm payment')}</button>`;
+  )}</select>${messageField(ctx, t(language, fr`Message (facultatif)`, 'Message (optional)'), false)}<button type="submit">${t(language, fr`Confirmer cette date`, 'Confirm this date')}</button>`;
 }
 
 function disputeForm(ctx: FormContext): SafeHtml {
   const { language, values } = ctx;
-  return html`<p class="hint">${t(language, fr`Notre équipe vous recontactera ; nos relances sont suspendues en attendant.`, 'Our team will get back to you; reminders are paused meanwhile.')}</p><fieldset><legend>${t(language, fr`Quel est le problème ?`, 'What is the problem?')}</legend>${DISPUTE_REASONS.map((reason) => {
+  return html`<p class="hint">${t(language, fr`Notre équipe vous recontactera ; nos relances sont suspendues en attendant.`, 'Our team will get back to you; reminders are paused in the meantime.')}</p><fieldset><legend>${t(language, fr`Quel est le problème ?`, 'What is the problem?')}</legend>${DISPUTE_REASONS.map((reason) => {
     const id = fieldId('dispute', `reason-${reason}`);
     return html`<div class="choice"><input type="radio" id="${id}" name="reason" value="${reason}" required${values.reason === reason ? html` checked` : ''}${invalidAttrs(ctx, 'reason')}><label for="${id}">${capitalize(disputeReasonLabel(reason, language))}</label></div>`;
   })}</fieldset>${messageField(ctx, t(language, fr`Précisions (facultatif)`, 'Details (optional)'), false)}<button type="submit">${t(language, fr`Signaler le problème`, 'Report the problem')}</button>`;
@@ -328,15 +328,15 @@ function questionForm(ctx: FormContext): SafeHtml {
   const emailId = fieldId('question', 'contactEmail');
   return html`${messageField(ctx, t(language, fr`Votre question`, 'Your question'), true)}<fieldset><legend>${t(
     language,
-    fr`La bonne personne à contacter en comptabilité fournisseurs (facultatif)`,
-    'The right person to contact in accounts payable (optional)',
+    fr`La personne à contacter en comptabilité fournisseurs (facultatif)`,
+    'The person to contact in accounts payable (optional)',
   )}</legend><label for="${nameId}">${t(language, fr`Nom`, 'Name')}</label><input type="text" id="${nameId}" name="contactName" maxlength="200" autocomplete="name" value="${values.contactName ?? ''}"${invalidAttrs(ctx, 'contactName')}><label for="${emailId}">${t(language, fr`Adresse e-mail`, 'Email address')}</label><input type="email" id="${emailId}" name="contactEmail" maxlength="254" autocomplete="email" value="${values.contactEmail ?? ''}"${invalidAttrs(ctx, 'contactEmail')}></fieldset><button type="submit">${t(language, fr`Envoyer la question`, 'Send the question')}</button>`;
 }
 
 const FORM_TITLES: Record<AnswerAction, Record<Language, string>> = {
-  promise: { fr: 'Je confirme le paiement', en: 'I confirm payment' },
-  dispute: { fr: 'Je signale un problème', en: 'I report a problem' },
-  question: { fr: 'J’ai une question', en: 'I have a question' },
+  promise: { fr: fr`Je confirme une date de paiement`, en: 'I can confirm a payment date' },
+  dispute: { fr: fr`Je signale un problème`, en: 'I wish to report a problem' },
+  question: { fr: fr`J'ai une question`, en: 'I have a question' },
 };
 
 /** What the customer told us already, so a second visit does not look as if the first answer was lost. */
@@ -360,8 +360,8 @@ function previousAnswers(invoice: InvoiceRecord, language: Language): SafeHtml |
     lines.push(
       t(
         language,
-        fr`Vous nous avez signalé un problème le ${date} (${reason}). Notre équipe s’en occupe ; nos relances sont suspendues en attendant.`,
-        `You reported a problem on ${date} (${reason}). Our team is looking into it; reminders are paused meanwhile.`,
+        fr`Vous nous avez signalé un problème le ${date} (${reason}). Notre équipe s'en occupe ; nos relances sont suspendues en attendant.`,
+        `You reported a problem on ${date} (${reason}). Our team is looking into it; reminders are paused in the meantime.`,
       ),
     );
   }
@@ -376,15 +376,15 @@ function previousAnswers(invoice: InvoiceRecord, language: Language): SafeHtml |
 function closedMessage(invoice: InvoiceRecord, creditor: Creditor, language: Language): SafeHtml {
   let text: string;
   if (invoice.status === 'paid') {
-    text = t(language, fr`Cette facture est réglée : vous n’avez rien à faire. Merci !`, 'This invoice has been paid: there is nothing for you to do. Thank you!');
+    text = t(language, fr`Cette facture est réglée : vous n'avez rien à faire. Merci !`, 'This invoice has been paid: there is nothing for you to do. Thank you!');
   } else if (invoice.status === 'cancelled') {
-    text = t(language, fr`Cette facture a été annulée : vous n’avez rien à faire. Merci.`, 'This invoice has been cancelled: there is nothing for you to do. Thank you.');
+    text = t(language, fr`Cette facture a été annulée : vous n'avez rien à faire. Merci.`, 'This invoice has been cancelled: there is nothing for you to do. Thank you.');
   } else {
     // Handed off: the debt still stands, so the page must not say it is settled; it only says this page is done.
     text = t(
       language,
-      fr`Vous n’avez plus rien à faire sur cette page. Pour toute question sur cette facture, merci de contacter directement ${creditor.name}. Merci.`,
-      `There is nothing more to do on this page. For any question about this invoice, please contact ${creditor.name} directly. Thank you.`,
+      fr`Vous n'avez plus rien à faire sur cette page. Pour toute question sur cette facture, veuillez contacter directement ${creditor.name}.`,
+      `There is nothing more to do on this page. If you have any questions about this invoice, please contact ${creditor.name} directly.`,
     );
   }
   return html`<div class="notice" id="nothing-to-do"><p>${text}</p></div>`;
@@ -422,15 +422,15 @@ export function renderAnswerPage(input: AnswerPageInput): PageResponse {
     invoice.status === 'overdue'
       ? html`<div class="notice warn"><p>${t(
           language,
-          fr`L’échéance de cette facture est passée. Si le règlement est déjà en route, indiquez-nous simplement sa date ci-dessous.`,
-          'This invoice is past its due date. If payment is already on its way, simply tell us its date below.',
+          fr`L'échéance de cette facture est passée. Si le règlement est déjà en cours, indiquez-nous simplement sa date ci-dessous.`,
+          'This invoice is past its due date. If payment is already on its way, simply let us know the date below.',
         )}</p></div>`
       : '';
 
   const answers = closed
     ? closedMessage(invoice, creditor, language)
     : allowed.length === 0
-      ? html`<div class="notice"><p>${t(language, fr`Pour toute question, merci de contacter ${creditor.name}.`, `For any question, please contact ${creditor.name}.`)}</p></div>`
+      ? html`<div class="notice"><p>${t(language, fr`Pour toute question, veuillez contacter ${creditor.name}.`, `If you have any questions, please contact ${creditor.name}.`)}</p></div>`
       : html`${previousAnswers(invoice, language)}<h2 id="answer-title">${t(language, fr`Votre réponse`, 'Your answer')}</h2>${looseErrors}${forms}`;
 
   const content = html`<h1>${t(language, fr`Facture ${invoice.invoiceId}`, `Invoice ${invoice.invoiceId}`)}</h1>${closed
@@ -474,7 +474,7 @@ export function renderConfirmationPage(input: ConfirmationPageInput): PageRespon
       html`<p>${t(
         language,
         fr`Merci : nous avons bien enregistré votre paiement prévu le ${date} par ${method}. Vous recevrez une confirmation par e-mail.`,
-        `Thank you: we have recorded your payment planned on ${date} by ${method}. You will receive a confirmation by email.`,
+        `Thank you: we have recorded your payment planned for ${date} by ${method}. You will receive a confirmation by email.`,
       )}</p>`,
     );
     if (answer.promisedDate > invoice.dueDate) {
@@ -482,7 +482,7 @@ export function renderConfirmationPage(input: ConfirmationPageInput): PageRespon
       parts.push(
         html`<div class="notice warn" id="after-due-date"><p>${t(
           language,
-          fr`Cette date est postérieure à l’échéance du ${due} ; nous l’avons néanmoins bien enregistrée.`,
+          fr`Cette date est postérieure à l'échéance du ${due} ; nous l'avons néanmoins bien enregistrée.`,
           `This date is after the due date of ${due}; we have recorded it all the same.`,
         )}</p></div>`,
       );
@@ -493,13 +493,13 @@ export function renderConfirmationPage(input: ConfirmationPageInput): PageRespon
       html`<p>${t(
         language,
         fr`Merci de nous avoir signalé ce problème (${reason}). Notre équipe a été prévenue et vous contactera ; nos relances sont suspendues en attendant.`,
-        `Thank you for reporting this problem (${reason}). Our team has been notified and will contact you; reminders are paused meanwhile.`,
+        `Thank you for reporting this problem (${reason}). Our team has been notified and will contact you; reminders are paused in the meantime.`,
       )}</p>`,
     );
   } else {
     const email = answer.contactEmail ?? link.contactEmail;
     parts.push(
-      html`<p>${t(language, fr`Merci pour votre question. Notre équipe vous répondra à l’adresse `, 'Thank you for your question. Our team will answer you at ')}<strong>${email}</strong>.</p>`,
+      html`<p>${t(language, fr`Merci pour votre question. Notre équipe vous répondra à l'adresse `, 'Thank you for your question. Our team will answer you at ')}<strong>${email}</strong>.</p>`,
     );
     if (answer.contactName) {
       parts.push(
@@ -538,31 +538,31 @@ export interface ErrorPageInput {
  */
 const ERROR_TEXTS: Record<ErrorReason, Record<Language, { title: string; text: string }>> = {
   not_found: {
-    fr: { title: 'Lien non valide', text: 'Ce lien n’est pas valide. Vérifiez que vous avez bien copié le lien complet depuis notre e-mail, ou répondez simplement à cet e-mail.' },
+    fr: { title: fr`Lien non valide`, text: fr`Ce lien n'est pas valide. Vérifiez que vous avez bien copié le lien complet depuis notre e-mail, ou répondez simplement à cet e-mail.` },
     en: { title: 'Link not valid', text: 'This link is not valid. Please check that you copied the whole link from our email, or simply reply to that email.' },
   },
   expired: {
-    fr: { title: 'Lien expiré', text: 'Ce lien a expiré. Utilisez le lien de notre e-mail le plus récent, ou répondez simplement à cet e-mail.' },
+    fr: { title: fr`Lien expiré`, text: fr`Ce lien a expiré. Utilisez le lien de notre e-mail le plus récent, ou répondez simplement à cet e-mail.` },
     en: { title: 'Link expired', text: 'This link has expired. Please use the link in our most recent email, or simply reply to that email.' },
   },
   too_many: {
-    fr: { title: 'Trop de tentatives', text: 'Ce lien a été utilisé trop souvent en peu de temps. Merci de réessayer dans une heure.' },
+    fr: { title: fr`Trop de tentatives`, text: fr`Ce lien a été utilisé trop souvent en peu de temps. Merci de réessayer dans une heure.` },
     en: { title: 'Too many attempts', text: 'This link has been used too often in a short time. Please try again in an hour.' },
   },
   closed: {
-    fr: { title: 'Rien à faire', text: 'Cette facture n’attend plus de réponse : vous n’avez rien à faire. Merci.' },
+    fr: { title: fr`Rien à faire`, text: fr`Cette facture n'attend plus de réponse : vous n'avez rien à faire. Merci.` },
     en: { title: 'Nothing to do', text: 'This invoice no longer needs an answer: there is nothing for you to do. Thank you.' },
   },
   busy: {
-    fr: { title: 'Réponse non enregistrée', text: 'Votre réponse n’a pas pu être enregistrée : la facture était modifiée au même moment. Rien n’a changé ; merci de revenir à la page précédente et de renvoyer votre réponse.' },
+    fr: { title: fr`Réponse non enregistrée`, text: fr`Votre réponse n'a pas pu être enregistrée : la facture était en cours de modification au même moment. Rien n'a changé ; merci de revenir à la page précédente et de renvoyer votre réponse.` },
     en: { title: 'Answer not recorded', text: 'Your answer could not be recorded: the invoice was being changed at the same moment. Nothing has changed; please go back to the previous page and send your answer again.' },
   },
   invalid: {
-    fr: { title: 'Réponse incomplète', text: 'Nous n’avons pas pu lire votre réponse. Merci de revenir à la page précédente et de réessayer.' },
+    fr: { title: fr`Réponse incomplète`, text: fr`Nous n'avons pas pu lire votre réponse. Merci de revenir à la page précédente et de réessayer.` },
     en: { title: 'Incomplete answer', text: 'We could not read your answer. Please go back to the previous page and try again.' },
   },
   server_error: {
-    fr: { title: 'Erreur de notre côté', text: 'Un problème est survenu de notre côté ; rien n’a été perdu. Merci de réessayer dans quelques minutes.' },
+    fr: { title: fr`Erreur de notre côté`, text: fr`Un problème est survenu de notre côté ; rien n'a été perdu. Merci de réessayer dans quelques minutes.` },
     en: { title: 'A problem on our side', text: 'Something went wrong on our side; nothing was lost. Please try again in a few minutes.' },
   },
 };

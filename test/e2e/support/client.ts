@@ -218,6 +218,7 @@ export type EmailKind =
   | 'pre_reminder'
   | 'promise_acknowledgement'
   | 'dispute_acknowledgement'
+  | 'dispute_outcome'
   | 'promise_broken'
   | 'reminder'
   | 'penalty_reminder'
@@ -247,6 +248,7 @@ const CUSTOMER_SUBJECTS: [RegExp, EmailKind][] = [
   [/is everything in order\?|tout est-il en ordre/, 'pre_reminder'],
   [/^(Thank you|Merci)[ \u202f]?:/, 'promise_acknowledgement'],
   [/we have received your report|nous avons bien reçu votre signalement/, 'dispute_acknowledgement'],
+  [/our answer to your report|suite donnée à votre signalement|amount corrected$|montant corrigé$/, 'dispute_outcome'],
   [/not received$|non reçu$/, 'promise_broken'],
   [/^(Second reminder|Deuxième rappel)/, 'penalty_reminder'],
   [/^(Reminder|Rappel)[ \u202f]?:/, 'reminder'],

@@ -70,6 +70,34 @@ describe('RegisterInvoiceBody', () => {
     expectRefused(RegisterInvoiceBody, invoice({ policy: { lateInterestRatePercent: 0 } }), 'policy', /lateInterestRatePercent/);
   });
 
+  describe('the customer and the terms', () => {
+    const customer = (extra: Record<string, unknown>) => invoice({ customer: { id: 'C-981', name: 'Boulangerie Martin SARL', language: 'fr', contacts: [contact], ...extra } });
+
+    it('accepts the three kinds of customer, a legal id and a postal address', () => {
+      for (const kind of ['business', 'public', 'consumer']) expect(issues(RegisterInvoiceBody, customer({ kind }))).toEqual([]);
+      const address = { lines: ['12 rue de la République'], postalCode: '69002', city: 'Lyon', country: 'FR' };
+      // 732 829 320: a SIREN whose Luhn checksum holds; with an establishment number, a SIRET; and a VAT number.
+      for (const legalId of ['732829320', '732 829 320', '73282932000074', 'FR44732829320']) {
+        expect(issues(RegisterInvoiceBody, customer({ legalId, address })), legalId).toEqual([]);
+      }
+    });
+
+    it('refuses an unknown kind, a SIREN with a wrong checksum and an address without its city', () => {
+      expectRefused(RegisterInvoiceBody, customer({ kind: 'individual' }), 'customer.kind');
+      expectRefused(RegisterInvoiceBody, customer({ legalId: '732829321' }), 'customer.legalId', /checksum/);
+      expectRefused(RegisterInvoiceBody, customer({ address: { lines: ['1 rue X'], postalCode: '69002', country: 'FR' } }), 'customer.address.city');
+      expectRefused(RegisterInvoiceBody, customer({ address: { lines: [], postalCode: '69002', city: 'Lyon', country: 'France' } }), 'customer.address.country', /alpha-2/);
+    });
+
+    it('takes a contractual rate of at most four decimals between 0 and 100 %, and the terms as written', () => {
+      expect(issues(RegisterInvoiceBody, invoice({ terms: { latePaymentRatePercent: 10.3725, paymentTerms: '45 jours fin de mois' } }))).toEqual([]);
+      expectRefused(RegisterInvoiceBody, invoice({ terms: { latePaymentRatePercent: 12.00001 } }), 'terms.latePaymentRatePercent', /four decimals/);
+      expectRefused(RegisterInvoiceBody, invoice({ terms: { latePaymentRatePercent: -1 } }), 'terms.latePaymentRatePercent');
+      expectRefused(RegisterInvoiceBody, invoice({ terms: { latePaymentRatePercent: 101 } }), 'terms.latePaymentRatePercent');
+      expectRefused(RegisterInvoiceBody, invoice({ terms: { rate: 10 } }), 'terms');
+    });
+  });
+
   describe('invoice ids', () => {
     it.each(['F.2027_04/A-1', 'A', 'x'.repeat(64), '2027/0042', 'INV-0001'])('accepts %j', (invoiceId) => {
       expect(issues(RegisterInvoiceBody, invoice({ invoiceId }))).toEqual([]);

@@ -209,9 +209,9 @@ describe('checkWhatHappened', () => {
     expect(change.record.pendingEvents).toEqual([]);
   });
 
-  it('replans after a dispute is resolved', () => {
+  it('tells the customer the outcome of a resolved dispute (the step then replans)', () => {
     const record = invoiceRecord({ status: 'awaiting_reply', pendingEvents: [pending(1, 'dispute_resolved')], lastEventSeq: 1 });
-    expect(checkWhatHappened(record, settings, now).next).toBe('replan');
+    expect(checkWhatHappened(record, settings, now).next).toBe('dispute_outcome');
   });
 
   it('enters the promised phase on a promise, with the deadline at the send slot after the promised date and grace days', () => {

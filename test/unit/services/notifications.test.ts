@@ -37,7 +37,7 @@ async function stored(overrides: Partial<InvoiceRecord> = {}): Promise<InvoiceRe
 }
 
 describe('sendCustomerEmail', () => {
-  it('sends one email per reachable contact, each with its own answer link', async () => {
+  it('sends one email per reachable contact, each with its own answer link and a reply-to of the team', async () => {
     const contacts = [
       { name: 'Claire Martin', email: 'claire@example.fr' },
       { name: 'Paul Durand', email: 'paul@example.fr' },
@@ -50,6 +50,8 @@ describe('sendCustomerEmail', () => {
     const { timeline, emailed } = await sendCustomerEmail(deps, config, record, 'pre_reminder', 'pre_reminder@2027-03-31');
 
     expect(sent.map((e) => e.to)).toEqual([['claire@example.fr'], ['paul@example.fr']]);
+    // A customer who answers by email reaches the credit team, not the sending address.
+    expect(sent.every((e) => e.replyTo?.join() === config.teamEmail)).toBe(true);
     const links = sent.map((e) => /https:\/\/pay\.example\.com\/r\/([A-Za-z0-9_-]+)/.exec(e.html)?.[1]);
     expect(new Set(links).size).toBe(2);
     expect(timeline.map((t) => t.to)).toEqual(['claire@example.fr', 'paul@example.fr']);
@@ -161,7 +163,30 @@ describe('sendCustomerEmail', () => {
     expect(sent[0].text).toContain('compta@boulangerie-martin.fr');
     expect(first.emailed).toBe('unconfirmed');
     expect(second.timeline).toEqual([]);
-    const types = (await store.listTimeline(record.invoiceId)).map((t) => t.type);
-    expect(types.sort()).toEqual(['email_unconfirmed', 'team_notified']);
+    // One entry: the notice to the team, which names the email that may not have left.
+    const timeline = await store.listTimeline(record.invoiceId);
+    expect(timeline).toEqual([expect.objectContaining({ type: 'email_unconfirmed', email: 'ladder@1', to: 'compta@boulangerie-martin.fr', messageId: 'msg-1' })]);
+  });
+
+  it('keeps the "may not have left" entry when writing it failed right after the notice left', async () => {
+    const record = await stored();
+    // The timeline write after the notice fails once (throttling): the retry finds the notice sent and writes its entry.
+    let failures = 1;
+    const failingOnce: InvoiceStore = Object.create(store, {
+      appendTimeline: {
+        value: async (...args: Parameters<InvoiceStore['appendTimeline']>) => {
+          if (args[1].some((t) => t.type === 'email_unconfirmed') && failures-- > 0) throw new Error('ProvisionedThroughputExceededException');
+          return store.appendTimeline(...args);
+        },
+      },
+    });
+    const { deps, sent } = world(failingOnce);
+    await store.claimEmail(record.invoiceId, 'ladder@1:compta@boulangerie-martin.fr', '2027-03-19T08:00:00.000Z');
+
+    await expect(sendCustomerEmail(deps, config, record, 'penalty_reminder', 'ladder@1')).rejects.toThrow('Throughput');
+    await sendCustomerEmail(deps, config, record, 'penalty_reminder', 'ladder@1');
+
+    expect(sent).toHaveLength(1);
+    expect((await store.listTimeline(record.invoiceId)).map((t) => [t.type, t.email])).toEqual([['email_unconfirmed', 'ladder@1']]);
   });
 });

@@ -15,6 +15,7 @@ const KINDS: CustomerEmailKind[] = [
   'pre_reminder',
   'promise_acknowledgement',
   'dispute_acknowledgement',
+  'dispute_outcome',
   'promise_broken',
   'reminder',
   'penalty_reminder',
@@ -78,10 +79,10 @@ describe.each(KINDS)('%s', (kind) => {
     const fr = render(kind, { language: 'fr' });
     const en = render(kind, { language: 'en' });
     expect(fr.text).toMatch(/Bonjour|Madame, Monsieur/);
-    expect(fr.text).toContain('Cordialement');
+    expect(fr.text).toMatch(/Cordialement|salutations distinguées/);
     expect(fr.text).not.toMatch(/\b(Dear|Kind regards|Invoice number)\b/);
     expect(en.text).toMatch(/Dear/);
-    expect(en.text).toContain('Kind regards');
+    expect(en.text).toMatch(/Kind regards|Yours faithfully/);
     expect(en.text).not.toMatch(/\b(Bonjour|Cordialement|Facture)\b/);
   });
 
@@ -117,7 +118,7 @@ describe('pre_reminder', () => {
 
   it('asks the same questions in English', () => {
     const { text } = render('pre_reminder', { language: 'en' });
-    expect(text).toContain('quality follow-up');
+    expect(text).toContain('quality check');
     expect(text).toMatch(/received the goods or service, and the invoice/);
     expect(text).toMatch(/purchase order, delivery note/);
     expect(text).toMatch(/accounts payable/);
@@ -126,7 +127,7 @@ describe('pre_reminder', () => {
 
   it('states the invoice amount even after a partial payment, and shows the balance', () => {
     const { text } = render('pre_reminder', {}, { outstanding: { value: 23456, currency: 'EUR' }, partiallyPaid: true });
-    expect(text).toContain('La facture F-2027-0042 de 1 234,56 €');
+    expect(text).toContain('La facture F-2027-0042, d’un montant de 1 234,56 €');
     expect(text).toContain('Reste à payer : 234,56 €');
   });
 
@@ -138,7 +139,7 @@ describe('pre_reminder', () => {
         expect(part).toContain('AGRIFRPP');
         expect(part).toContain('Crédit Agricole');
       }
-      expect(text).toContain(language === 'fr' ? 'ne changent jamais par email' : 'never change by email');
+      expect(text).toContain(language === 'fr' ? 'jamais de nouvelles coordonnées bancaires par e-mail' : 'never send you new bank details by email');
     }
   });
 
@@ -200,7 +201,7 @@ describe('promise_acknowledgement', () => {
   it('thanks and restates the promised date and method', () => {
     const fr = render('promise_acknowledgement');
     expect(fr.subject).toContain('29 mars 2027');
-    expect(fr.text).toContain('Merci');
+    expect(fr.text).toContain('Nous vous remercions de votre réponse.');
     expect(fr.text).toContain('le 29 mars 2027 par virement bancaire');
     expect(fr.text).not.toContain('postérieure à l’échéance');
     const en = render('promise_acknowledgement', { language: 'en' });
@@ -245,10 +246,31 @@ describe('dispute_acknowledgement', () => {
   it('says the team will come back and reminders pause, quoting the customer message', () => {
     const fr = render('dispute_acknowledgement');
     expect(fr.text).toContain('nous suspendons les relances');
-    expect(fr.text).toContain('reviendra vers vous');
+    expect(fr.text).toContain('vous recontactera');
     expect(fr.text).toContain('> Merci de joindre le bon de commande.');
     const en = render('dispute_acknowledgement', { language: 'en' });
     expect(en.text).toContain('reminders for this invoice are paused');
+  });
+});
+
+describe('dispute_outcome', () => {
+  const resolved = (outcome: 'rejected' | 'corrected_amount') => ({
+    dispute: { reason: 'wrong_amount' as const, at: '2027-03-20T10:00:00.000Z', status: 'resolved' as const, outcome },
+  });
+
+  it('tells the customer the claim stands after a rejected dispute, and asks for payment by the due date', () => {
+    const { subject, text } = render('dispute_outcome', { claim: undefined }, resolved('rejected'));
+    expect(subject).toBe('Facture F-2027-0042 : suite donnée à votre signalement');
+    expect(text).toContain('Vous nous avez signalé le 20 mars 2027 un problème concernant la facture F-2027-0042 (montant erroné).');
+    expect(text).toContain('nous maintenons la facture telle qu’elle a été émise');
+    expect(text).toContain('régler 1 234,56 € à l’échéance du 31 mars 2027');
+  });
+
+  it('states the corrected amount beside the original one, and asks for payment at once when the due date has passed', () => {
+    const { subject, text } = render('dispute_outcome', { language: 'en' }, { ...resolved('corrected_amount'), amount: { value: 100_000, currency: 'EUR' }, outstanding: { value: 100_000, currency: 'EUR' } });
+    expect(subject).toBe('Invoice F-2027-0042: amount corrected');
+    expect(text).toContain('it is now €1,000.00 instead of €1,234.56');
+    expect(text).toContain('As the due date of 31 March 2027 has passed, please pay the €1,000.00 outstanding as soon as possible.');
   });
 });
 
@@ -283,7 +305,7 @@ describe('reminder', () => {
 
   it('gives a short breakdown of the claim, for information', () => {
     const { text } = render('reminder');
-    expect(text).toContain('Pour information : Conformément à l’article L441-10');
+    expect(text).toContain('Pour information : conformément à l’article L441-10');
     expect(text).toMatch(/Pénalités de retard, 1er avril 2027 – 15 avril 2027 \(15 jours à 12,15 % l’an sur 1 234,56 €\) \* : 6,16 €/);
     expect(text).toContain('Total dû au 15 avril 2027 : 1 280,72 €');
   });
@@ -308,7 +330,7 @@ describe('penalty_reminder', () => {
     expect(text).toContain('soit 15 jours de retard');
     expect(text).toContain('L441-10');
     expect(text).toContain('D441-5');
-    expect(text).toContain('taux de refinancement de la Banque centrale européenne en vigueur au 1er janvier ou au 1er juillet de chaque semestre, majoré de 10 points');
+    expect(text).toContain('taux de refinancement de la Banque centrale européenne en vigueur au 1er janvier pour le premier semestre et au 1er juillet pour le second, majoré de 10 points');
     expect(text).toContain('une indemnisation complémentaire peut être demandée, sur justificatifs');
     // 2027 is not yet in the rates table: the rate used is said to be the latest known one.
     expect(text).toContain('* Taux du semestre en cours');
@@ -319,7 +341,7 @@ describe('penalty_reminder', () => {
     expect(text).toContain('12.15% a year');
     expect(text).toContain('€6.16');
     expect(text).toContain('€40.00');
-    expect(text).toContain('main refinancing rate in force on 1 January or 1 July of each half-year, plus 10 percentage points');
+    expect(text).toContain('main refinancing rate in force on 1 January for the first half-year and on 1 July for the second, plus 10 percentage points');
     expect(text).toContain('further compensation may be claimed, on proof');
     for (const action of ['promise', 'dispute', 'question']) expect(text).toContain(`${ANSWER_URL}?action=${action}`);
   });
@@ -400,6 +422,12 @@ describe('formal_notice', () => {
     expect(text).toContain('collection agency');
     expect(text).toContain(`${ANSWER_URL}?action=promise`);
     expect(text).toContain(`${ANSWER_URL}?action=dispute`);
+  });
+
+  it('does not threaten a public body with an injonction de payer, which does not lie against it', () => {
+    const { text } = render('formal_notice', {}, { customer: { ...registration.customer, kind: 'public' } });
+    expect(text).not.toContain('injonction de payer');
+    expect(text).toContain('la juridiction compétente');
   });
 
   it('tells a consumer that legal interest runs from the notice, and claims nothing else', () => {

@@ -121,7 +121,7 @@ describe('renderAnswerPage', () => {
     expect(text).toContain('1 234,56 €');
     expect(text).toContain('31 mars 2027');
     expect(text).toContain(`href="${registration.pdfUrl}"`);
-    expect(text).toContain('Je confirme le paiement');
+    expect(text).toContain('Je confirme une date de paiement');
     expect(text).toContain('Je signale un problème');
     expect(text).not.toContain('Due date');
   });
@@ -132,7 +132,7 @@ describe('renderAnswerPage', () => {
     expect(body).toContain('€1,234.56');
     expect(body).toContain('31 March 2027');
     expect(body).toContain('Due date');
-    expect(body).toContain('I confirm payment');
+    expect(body).toContain('I can confirm a payment date');
     expect(body).toContain('Bank transfer');
     expect(body).not.toContain('Échéance');
   });
@@ -143,7 +143,7 @@ describe('renderAnswerPage', () => {
     expect(body).toContain('AGRIFRPP');
     expect(body).toContain('Crédit Agricole');
     expect(body).toContain('check these details against the ones you have on file');
-    expect(body).toContain('Our bank details never change by email');
+    expect(body).toContain('We will never send you new bank details by email');
   });
 
   it('shows both the total and the outstanding amount after a partial payment', () => {
@@ -212,7 +212,7 @@ describe('renderAnswerPage', () => {
     expect(question.html).toMatch(/<textarea[^>]*name="message"[^>]*required/);
     expect(question.html).toMatch(/<input type="text"[^>]*name="contactName"/);
     expect(question.html).toMatch(/<input type="email"[^>]*name="contactEmail"/);
-    expect(question.html).toContain('La bonne personne à contacter en comptabilité fournisseurs');
+    expect(question.html).toContain('La personne à contacter en comptabilité fournisseurs');
   });
 
   it('prefills the promised date with the due date and the method with the registered one', () => {
@@ -337,7 +337,7 @@ describe('renderConfirmationPage', () => {
   it('confirms a promise with its date and method, and shows the bank details for a transfer', () => {
     const { statusCode, body } = confirm({ action: 'promise', promisedDate: '2027-03-30', paymentMethod: 'transfer' });
     expect(statusCode).toBe(200);
-    expect(body).toContain('we have recorded your payment planned on 30 March 2027 by bank transfer');
+    expect(body).toContain('we have recorded your payment planned for 30 March 2027 by bank transfer');
     expect(body).toContain('You will receive a confirmation by email.');
     expect(body).not.toContain('id="after-due-date"');
     expect(body).toContain('FR76 3000 6000 0112 3456 7890 189');
@@ -356,7 +356,7 @@ describe('renderConfirmationPage', () => {
   it('confirms a dispute: team notified, reminders paused, message echoed safely', () => {
     const { body } = confirm({ action: 'dispute', reason: 'goods_not_received', message: 'Livraison <b>incomplète</b> & "cassée"' });
     expect(body).toContain('goods or service not received');
-    expect(body).toContain('Our team has been notified and will contact you; reminders are paused meanwhile.');
+    expect(body).toContain('Our team has been notified and will contact you; reminders are paused in the meantime.');
     expect(body).toContain('Livraison &lt;b&gt;incomplète&lt;/b&gt; &amp; &quot;cassée&quot;');
     expect(body).not.toContain('<b>');
   });
