@@ -201,7 +201,7 @@ export function payment(record: InvoiceRecord, body: PaymentBody, settings: Work
   const withPrincipal: InvoiceRecord = {
     ...record,
     outstanding: money(owed - applied),
-    payments: applied > 0 ? [...payments, { date: paymentDate(body.paidAt, settings.calendar), value: applied }] : payments,
+    payments: applied > 0 ? [...payments, { date: paymentDate(body.paidAt, settings.calendar, now), value: applied }] : payments,
     paymentReferences: [...record.paymentReferences, body.reference],
   };
   // Beyond the principal: the penalties and the indemnity still claimed, as they stand once this payment is counted.
@@ -233,9 +233,14 @@ export function payment(record: InvoiceRecord, body: PaymentBody, settings: Work
   };
 }
 
-/** The day a payment counts for: its date, or the creditor's calendar day of its timestamp. */
-function paymentDate(paidAt: string, calendar: WorkflowSettings['calendar']): string {
-  return /^\d{4}-\d{2}-\d{2}$/.test(paidAt) ? paidAt : localDate(paidAt, calendar);
+/**
+ * The day a payment counts for: its date, or the creditor's calendar day of its timestamp, and never after today (a
+ * timestamp a few minutes ahead, within the clock skew allowed, may fall on tomorrow just after midnight).
+ */
+function paymentDate(paidAt: string, calendar: WorkflowSettings['calendar'], now: Date): string {
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(paidAt) ? paidAt : localDate(paidAt, calendar);
+  const today = localDate(now, calendar);
+  return day > today ? today : day;
 }
 
 /**
@@ -246,17 +251,24 @@ function penaltiesAfterPrincipal(record: InvoiceRecord, settings: WorkflowSettin
   const claim = invoiceClaim(record, settings.calendar, now);
   const due = claim.total.value - claim.principal.value;
   if (due <= 0) return { record };
-  const detail = { amount: { value: due, currency: claim.total.currency }, penalties: claim.penalties.amount, indemnity: claim.indemnity };
   if (!invoicePolicy(record, settings).waivePenaltiesWhenPrincipalPaid) {
-    return { record, timeline: [timelineEntry('penalties_claimable', now, detail)] };
+    const amount = { value: due, currency: claim.total.currency };
+    return { record, timeline: [timelineEntry('penalties_claimable', now, { amount, penalties: claim.penalties.amount, indemnity: claim.indemnity })] };
   }
-  const waiver = { at: now.toISOString(), reason: 'principal paid in full: waived by the creditor\'s policy', by: 'policy' as const };
-  return { record: { ...record, waiver }, timeline: [timelineEntry('penalties_waived', now, { ...detail, by: waiver.by, reason: waiver.reason })] };
+  return waive(record, { at: now.toISOString(), reason: 'principal paid in full: waived by the creditor\'s policy', by: 'policy' }, settings, now);
+}
+
+/** The record with the waiver, and its timeline entry stating what it gives up, as the claim computes it. */
+function waive(record: InvoiceRecord, waiver: NonNullable<InvoiceRecord['waiver']>, settings: WorkflowSettings, now: Date): Change {
+  const waived = { ...record, waiver };
+  const claim = invoiceClaim(waived, settings.calendar, now);
+  const detail = { amount: claim.waived!.amount, upTo: claim.waived!.upTo, penalties: claim.penalties.amount, indemnity: claim.indemnity, by: waiver.by, reason: waiver.reason };
+  return { record: waived, timeline: [timelineEntry('penalties_waived', now, detail)] };
 }
 
 /**
- * An operator gives up the penalties and the indemnity of an invoice (goodwill, a settlement), with a reason kept as
- * evidence; the same reason again changes nothing. Reminders state no penalties afterwards.
+ * An operator gives up the penalties and the indemnity accrued so far (goodwill, a settlement), with a reason kept as
+ * evidence; the same reason again changes nothing. A principal still unpaid bears interest again from the next day.
  */
 export function penaltyWaiver(record: InvoiceRecord, body: WaiveBody, settings: WorkflowSettings, now: Date): Change | undefined {
   if (record.waiver?.reason === body.reason) return undefined;
@@ -264,20 +276,7 @@ export function penaltyWaiver(record: InvoiceRecord, body: WaiveBody, settings: 
     throw new ConflictError('already_waived', `The penalties of invoice ${record.invoiceId} were waived on ${record.waiver.at} (${record.waiver.by}).`);
   }
   if (record.status === 'cancelled') openRecord(record);
-  const claim = invoiceClaim(record, settings.calendar, now);
-  const waiver = { at: now.toISOString(), reason: body.reason, by: 'operator' as const };
-  return {
-    record: { ...record, waiver },
-    timeline: [
-      timelineEntry('penalties_waived', now, {
-        amount: { value: claim.total.value - claim.principal.value, currency: claim.total.currency },
-        penalties: claim.penalties.amount,
-        indemnity: claim.indemnity,
-        by: waiver.by,
-        reason: waiver.reason,
-      }),
-    ],
-  };
+  return waive(record, { at: now.toISOString(), reason: body.reason, by: 'operator' }, settings, now);
 }
 
 const CREDIT_WARNING = 'Credit balance:';
@@ -364,7 +363,9 @@ export function disputeResolution(record: InvoiceRecord, body: ResolveDisputeBod
     if (excess > 0) Object.assign(next, withCredit(record, excess));
     timeline[0].outstanding = next.outstanding;
     if (next.outstanding.value === 0) {
-      return { record: { ...next, status: 'paid', phase: 'closed', nextActionAt: undefined }, timeline, event: { type: 'payment' } };
+      // Settled by the correction: the penalties are decided as after any payment of the principal.
+      const settled = penaltiesAfterPrincipal({ ...next, status: 'paid', phase: 'closed', nextActionAt: undefined }, settings, now);
+      return { record: settled.record, timeline: [...timeline, ...(settled.timeline ?? [])], event: { type: 'payment' } };
     }
   }
   return { record: next, timeline, event: { type: 'dispute_resolved' } };

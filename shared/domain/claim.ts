@@ -48,6 +48,7 @@ export interface ClaimPeriod {
 }
 
 export interface Waiver {
+  /** When it was decided; it covers what had accrued by the end of that day (creditor's calendar). */
   at: string;
   reason: string;
   /** `policy`: waived automatically when the principal was paid; `operator`: an operator's decision. */
@@ -64,8 +65,13 @@ export interface Claim {
   indemnity: Money;
   /** Money received beyond the principal, applied to the penalties and the indemnity. */
   penaltiesPaid?: Money;
-  /** Penalties and indemnity given up (no longer part of the total): how much, when, by whom and why. */
-  waived?: Waiver & { amount: Money };
+  /**
+   * Penalties and indemnity given up, as they stood on the day of the waiver (`upTo`): how much, when, by whom and why.
+   * What accrues after that day is claimed again (a principal still unpaid keeps bearing interest).
+   */
+  waived?: Waiver & { upTo: string; amount: Money };
+  /** Paid towards the penalties beyond what they now come to (a provisional rate since published lower): due back. */
+  penaltiesOverpaid?: Money;
   /**
    * What is claimed: the principal, plus the penalties and the indemnity less what was paid towards them or waived. In
    * the invoice's currency: for an invoice in another currency than EUR the indemnity cannot be added without an
@@ -89,7 +95,8 @@ export interface ClaimInput {
   cancelled?: boolean;
   /** Money received beyond the principal (minor units of the invoice's currency). */
   penaltiesPaid?: number;
-  waiver?: Waiver;
+  /** A waiver, with the last day it covers. */
+  waiver?: Waiver & { upTo: string };
 }
 
 /** The recovery indemnity of D441-5, in EUR minor units. */
@@ -109,10 +116,16 @@ export function periodInterest(base: number, rateUnits: number, days: number): n
   return Number(remainder * 2n >= denominator ? quotient + 1n : quotient);
 }
 
-/** The day interest starts running, or none (a consumer who has had no formal notice yet). */
+/**
+ * The day interest starts running, or none (a consumer who has had no formal notice yet). A consumer's runs from the
+ * notice, but never before the debt is due (a due date moved after the notice).
+ */
 function interestStart(input: ClaimInput): string | undefined {
-  if (input.kind === 'consumer') return input.formalNoticeDate ? addDays(input.formalNoticeDate, 1) : undefined;
-  return addDays(input.dueDate, 1);
+  const afterDue = addDays(input.dueDate, 1);
+  if (input.kind !== 'consumer') return afterDue;
+  if (!input.formalNoticeDate) return undefined;
+  const afterNotice = addDays(input.formalNoticeDate, 1);
+  return afterNotice > afterDue ? afterNotice : afterDue;
 }
 
 /** The rate of one day's half-year for this kind of customer. */
@@ -131,11 +144,13 @@ function rateFor(input: ClaimInput, halfYear: HalfYear, startHalfYear: HalfYear)
 
 /**
  * The days where the base or the rate may change: the day after each payment, and each 1 January / 1 July (the rate
- * of a public body is fixed, but splitting there changes nothing once equal neighbours are merged).
+ * of a public body is fixed, but splitting there changes nothing once equal neighbours are merged); and the day after a
+ * waiver, so that what it covers is a sum of whole periods.
  */
 function boundaries(input: ClaimInput, from: string, to: string): string[] {
   const days = new Set<string>();
   for (const payment of input.payments) days.add(addDays(payment.date, 1));
+  if (input.waiver) days.add(addDays(input.waiver.upTo, 1));
   for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)); year += 1) {
     days.add(`${year}-01-01`);
     days.add(`${year}-07-01`);
@@ -158,18 +173,24 @@ export function computeClaim(input: ClaimInput, asOf: string): Claim {
   const penalties = periods.reduce((sum, p) => sum + p.amount.value, 0);
   const late = !input.cancelled && input.kind !== 'consumer' && asOf > input.dueDate && unpaidOn(input, addDays(input.dueDate, 1)) > 0;
   const indemnity: Money = late ? RECOVERY_INDEMNITY : { value: 0, currency: RECOVERY_INDEMNITY.currency };
-  const extras = penalties + (indemnity.currency === currency ? indemnity.value : 0);
-  const paidTowards = Math.min(extras, input.penaltiesPaid ?? 0);
-  const unpaidExtras = extras - paidTowards;
-  const waived = input.waiver && { ...input.waiver, amount: money(unpaidExtras) };
+  const indemnityValue = indemnity.currency === currency ? indemnity.value : 0;
+  const extras = penalties + indemnityValue;
+  const paid = input.penaltiesPaid ?? 0;
+  const paidTowards = Math.min(extras, paid);
+  // A waiver gives up what had accrued by its day and was not paid; interest of later days is claimed again.
+  const waiver = input.waiver;
+  const waivedAmount = waiver
+    ? Math.max(0, periods.filter((p) => p.to <= waiver.upTo).reduce((sum, p) => sum + p.amount.value, 0) + (waiver.upTo > input.dueDate ? indemnityValue : 0) - paid)
+    : 0;
   return {
     asOf,
     principal: money(principal),
     penalties: { amount: money(penalties), provisional: periods.some((p) => p.provisional), periods },
     indemnity,
     ...(paidTowards > 0 ? { penaltiesPaid: money(paidTowards) } : {}),
-    ...(waived ? { waived } : {}),
-    total: money(principal + (waived ? 0 : unpaidExtras)),
+    ...(paid > extras ? { penaltiesOverpaid: money(paid - extras) } : {}),
+    ...(waiver ? { waived: { ...waiver, amount: money(waivedAmount) } } : {}),
+    total: money(principal + Math.max(0, extras - paidTowards - waivedAmount)),
   };
 }
 
@@ -177,6 +198,7 @@ function interestPeriods(input: ClaimInput, asOf: string): ClaimPeriod[] {
   const start = interestStart(input);
   if (!start || start > asOf) return [];
   const startHalfYear = halfYearOf(start);
+  const afterWaiver = input.waiver ? addDays(input.waiver.upTo, 1) : undefined;
   const periods: ClaimPeriod[] = [];
   const cuts = [start, ...boundaries(input, start, asOf), addDays(asOf, 1)];
   for (let i = 0; i < cuts.length - 1; i += 1) {
@@ -187,7 +209,8 @@ function interestPeriods(input: ClaimInput, asOf: string): ClaimPeriod[] {
     if (base === 0) continue;
     const rate = rateFor(input, halfYearOf(from), startHalfYear);
     const previous = periods.at(-1);
-    if (previous && previous.to === addDays(from, -1) && previous.base.value === base && toUnits(previous.ratePercent) === rate.units && previous.source === rate.source) {
+    // Equal neighbours are one period, except across a waiver's day: what it covers must stay its own sum.
+    if (previous && previous.to === addDays(from, -1) && from !== afterWaiver && previous.base.value === base && toUnits(previous.ratePercent) === rate.units && previous.source === rate.source) {
       previous.to = to;
       previous.days = daysBetween(previous.from, to) + 1;
       if (rate.provisional) previous.provisional = true;

@@ -16,7 +16,7 @@ export function claimInput(record: InvoiceRecord, calendar: Pick<BusinessCalenda
     ...(record.formalNoticeAt ? { formalNoticeDate: localDate(record.formalNoticeAt, calendar) } : {}),
     ...(record.status === 'cancelled' ? { cancelled: true } : {}),
     ...(record.penaltiesPaid ? { penaltiesPaid: record.penaltiesPaid } : {}),
-    ...(record.waiver ? { waiver: record.waiver } : {}),
+    ...(record.waiver ? { waiver: { ...record.waiver, upTo: localDate(record.waiver.at, calendar) } } : {}),
   };
 }
 

@@ -58,13 +58,14 @@ const DISPUTE_REASONS: Record<Dispute['reason'], Record<Language, string>> = {
   call: { fr: 'problème signalé lors de notre échange téléphonique', en: 'issue reported during our phone call' },
 };
 
-export function paymentMethodLabel(method: PaymentMethod, language: Language): string {
-  return PAYMENT_METHODS[method]?.[language] ?? method;
+/** The words for a value in a language; a value the table does not know (from a newer version) shows as it is. */
+function labelOf<K extends string>(table: Record<K, Record<Language, string>>, key: K, language: Language): string {
+  return table[key]?.[language] ?? key;
 }
 
-export function disputeReasonLabel(reason: Dispute['reason'], language: Language): string {
-  return DISPUTE_REASONS[reason]?.[language] ?? reason;
-}
+export const paymentMethodLabel = (method: PaymentMethod, language: Language) => labelOf(PAYMENT_METHODS, method, language);
+
+export const disputeReasonLabel = (reason: Dispute['reason'], language: Language) => labelOf(DISPUTE_REASONS, reason, language);
 
 // The French adjectives agree with « facture », which is feminine.
 const STATUSES: Record<InvoiceStatus, Record<Language, string>> = {
@@ -78,6 +79,4 @@ const STATUSES: Record<InvoiceStatus, Record<Language, string>> = {
   handed_off: { fr: 'transmise au contentieux', en: 'handed off to legal' },
 };
 
-export function statusLabel(status: InvoiceStatus, language: Language): string {
-  return STATUSES[status]?.[language] ?? status;
-}
+export const statusLabel = (status: InvoiceStatus, language: Language) => labelOf(STATUSES, status, language);

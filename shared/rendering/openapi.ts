@@ -134,7 +134,12 @@ export function openApiDocument(serverUrl?: string) {
             },
             indemnity: MONEY,
             penaltiesPaid: MONEY,
-            waived: { allOf: [{ $ref: '#/components/schemas/Waiver' }], properties: { amount: MONEY } },
+            penaltiesOverpaid: { ...MONEY, description: 'Paid towards the penalties beyond what they now come to: due back to the customer.' },
+            waived: {
+              allOf: [{ $ref: '#/components/schemas/Waiver' }],
+              description: 'What the waiver gave up: the penalties and indemnity accrued by the end of `upTo` and not paid. Interest of later days is claimed again.',
+              properties: { upTo: { type: 'string', format: 'date' }, amount: MONEY },
+            },
             total: MONEY,
           },
         },

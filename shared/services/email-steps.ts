@@ -134,8 +134,9 @@ const STEPS = {
             ...current,
             escalation: { ...current.escalation, done: rungIndex + 1, lastAt: now.toISOString() },
             nextActionAt: undefined,
-            // The first formal notice that reached the customer starts a consumer's legal interest (Code civil 1231-6).
-            ...(rung.action === 'formal_notice' && emailed !== false && !current.formalNoticeAt ? { formalNoticeAt: now.toISOString() } : {}),
+            // The first formal notice known to have left starts a consumer's legal interest (Code civil 1344-1); one
+            // that may not have left ('unconfirmed') is not one the creditor could prove.
+            ...(rung.action === 'formal_notice' && emailed === true && !current.formalNoticeAt ? { formalNoticeAt: now.toISOString() } : {}),
           },
           timeline: [entry],
         };

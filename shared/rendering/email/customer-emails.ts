@@ -149,7 +149,13 @@ class Writer {
 
   /** Whether the claim carries penalties or an indemnity to state (none for a consumer before the formal notice, none once waived). */
   claimsExtras(claim: Claim): boolean {
-    return !claim.waived && (claim.penalties.amount.value > 0 || claim.indemnity.value > 0);
+    return claim.total.value > claim.principal.value || this.indemnityApart(claim);
+  }
+
+  /** The EUR indemnity of an invoice in another currency, still claimed: stated beside a total it cannot join. */
+  indemnityApart(claim: Claim): boolean {
+    const waived = claim.waived !== undefined && claim.waived.upTo > this.ctx.invoice.dueDate;
+    return claim.indemnity.value > 0 && claim.indemnity.currency !== claim.total.currency && !waived;
   }
 
   /** How the rate was set, in the words of its source: what the law or the contract says, never more. */
@@ -181,7 +187,7 @@ class Writer {
    * businesses, moratorium interest for a public body, and for a consumer only legal interest from the formal notice.
    */
   claimStatement(claim: Claim): string | undefined {
-    if (claim.waived) return undefined;
+    if (!this.claimsExtras(claim)) return undefined;
     const indemnity = this.money(claim.indemnity);
     switch (this.kind) {
       case 'business':
@@ -222,14 +228,15 @@ class Writer {
   /** The claim broken down: principal, each period of interest, the indemnity, what was paid towards them, the total. */
   claimFacts(claim: Claim): Block[] {
     const rows: [string, string][] = [[this.t(fr`Principal restant dû`, 'Principal outstanding'), this.money(claim.principal)]];
-    if (!claim.waived) {
-      for (const period of claim.penalties.periods) rows.push([this.periodLabel(period), this.money(period.amount)]);
-      if (claim.indemnity.value > 0) rows.push([this.t(fr`Indemnité forfaitaire pour frais de recouvrement`, 'Fixed indemnity for recovery costs'), this.money(claim.indemnity)]);
-      if (claim.penaltiesPaid) rows.push([this.t(fr`Déjà réglé au titre des pénalités`, 'Already paid towards the penalties'), `− ${this.money(claim.penaltiesPaid)}`]);
+    for (const period of claim.penalties.periods) rows.push([this.periodLabel(period), this.money(period.amount)]);
+    if (claim.indemnity.value > 0) rows.push([this.t(fr`Indemnité forfaitaire pour frais de recouvrement`, 'Fixed indemnity for recovery costs'), this.money(claim.indemnity)]);
+    if (claim.penaltiesPaid) rows.push([this.t(fr`Déjà réglé au titre des pénalités`, 'Already paid towards the penalties'), `− ${this.money(claim.penaltiesPaid)}`]);
+    if (claim.waived && claim.waived.amount.value > 0) {
+      const upTo = this.date(claim.waived.upTo);
+      rows.push([this.t(fr`Pénalités et indemnité abandonnées au ${upTo}`, `Penalties and indemnity waived as at ${upTo}`), `− ${this.money(claim.waived.amount)}`]);
     }
-    const apart = claim.indemnity.value > 0 && claim.indemnity.currency !== claim.total.currency && !claim.waived;
     rows.push([
-      apart
+      this.indemnityApart(claim)
         ? this.t(fr`Total dû au ${this.date(claim.asOf)}, hors indemnité forfaitaire`, `Total due as at ${this.date(claim.asOf)}, excluding the fixed indemnity`)
         : this.t(fr`Total dû au ${this.date(claim.asOf)}`, `Total due as at ${this.date(claim.asOf)}`),
       this.money(claim.total),

@@ -235,6 +235,22 @@ describe('the penalties once the principal is paid', () => {
     expect(change.record.payments).toEqual([{ date: '2027-04-11', value: 100_000 }]);
   });
 
+  it('decides the penalties too when a corrected amount settles the invoice', () => {
+    const paid = payment(overdue, pay(100_000, 'VIR-C', '2027-04-10'), settings, LATE)!.record;
+    const corrected = disputeResolution({ ...paid, dispute: { reason: 'wrong_amount', at: '2027-04-12T08:00:00.000Z', status: 'open' }, status: 'disputed' }, { outcome: 'corrected_amount', correctedAmount: EUR(90_000) }, settings, LATE);
+    expect(corrected.record).toMatchObject({ status: 'paid', creditBalance: EUR(10_000), waiver: { by: 'policy' } });
+    expect(corrected.timeline?.map((t) => t.type)).toEqual(['dispute_resolved', 'penalties_waived']);
+    expect(invoiceClaim(corrected.record, DEFAULT_CALENDAR, LATE).total).toEqual(EUR(0));
+  });
+
+  it('counts a payment stamped a minute after midnight, within the clock skew allowed, for today', () => {
+    // 23:58 in Paris on 20 April; the billing system's clock says 00:01 on the 21st.
+    const now = new Date('2027-04-20T21:58:00.000Z');
+    const change = payment(overdue, pay(123_456, 'VIR-M', '2027-04-20T22:01:00Z'), settings, now)!;
+    expect(change.record.payments).toEqual([{ date: '2027-04-20', value: 123_456 }]);
+    expect(invoiceClaim(change.record, DEFAULT_CALENDAR, now).principal).toEqual(EUR(0));
+  });
+
   it('lets an operator waive them with a reason, once: the same reason is no change, another one a conflict', () => {
     const change = penaltyWaiver(overdue, { reason: 'geste commercial' }, settings, LATE)!;
     expect(change.record.waiver).toEqual({ at: LATE.toISOString(), reason: 'geste commercial', by: 'operator' });

@@ -110,11 +110,32 @@ describe('the claim against a business customer, by hand', () => {
       amount: eur(100_000),
       dueDate: '2025-09-30',
       payments: [{ date: '2025-10-05', value: 100_000 }],
-      waiver: { at: '2025-10-06T08:00:00.000Z', reason: 'principal paid', by: 'policy' },
+      waiver: { at: '2025-10-06T08:00:00.000Z', upTo: '2025-10-06', reason: 'principal paid', by: 'policy' },
     });
     const claim = computeClaim(input, '2025-12-31');
-    expect(claim.waived).toEqual({ at: '2025-10-06T08:00:00.000Z', reason: 'principal paid', by: 'policy', amount: eur(4166) });
+    expect(claim.waived).toEqual({ at: '2025-10-06T08:00:00.000Z', upTo: '2025-10-06', reason: 'principal paid', by: 'policy', amount: eur(4166) });
     expect(claim).toMatchObject({ penalties: { amount: eur(166) }, indemnity: eur(4000), total: eur(0) });
+  });
+
+  it('waives what had accrued by the day of a waiver; a principal still unpaid bears interest again from the next day', () => {
+    // 1,000.00 due 30 September 2025, penalties waived on 10 October (10 days: 100,000 × 12.15 × 10 / 36500 = 332.88
+    // → 333, and the 40 EUR), still unpaid on 30 October: 11 – 30 October, 20 days = 665.75 → 666 claimed again.
+    const input = business({ amount: eur(100_000), dueDate: '2025-09-30', waiver: { at: '2025-10-10T09:00:00.000Z', upTo: '2025-10-10', reason: 'geste commercial', by: 'operator' } });
+    const claim = computeClaim(input, '2025-10-30');
+    expect(claim.penalties.periods.map((p) => [p.from, p.to, p.amount.value])).toEqual([['2025-10-01', '2025-10-10', 333], ['2025-10-11', '2025-10-30', 666]]);
+    expect(claim.waived?.amount).toEqual(eur(333 + 4000));
+    expect(claim.total).toEqual(eur(100_000 + 666));
+  });
+
+  it('does not waive an indemnity that was not yet due on the day of the waiver', () => {
+    const input = business({ amount: eur(100_000), dueDate: '2025-09-30', waiver: { at: '2025-09-20T09:00:00.000Z', upTo: '2025-09-20', reason: 'client fidèle', by: 'operator' } });
+    // 1 – 10 October: 333 of penalties and the 40 EUR indemnity, none of them covered by a waiver made before.
+    expect(computeClaim(input, '2025-10-10')).toMatchObject({ waived: { amount: eur(0) }, total: eur(100_000 + 333 + 4000) });
+  });
+
+  it('says what was paid towards penalties beyond what they now come to, instead of losing it', () => {
+    const input = business({ amount: eur(100_000), dueDate: '2025-09-30', payments: [{ date: '2025-10-05', value: 100_000 }], penaltiesPaid: 5000 });
+    expect(computeClaim(input, '2025-12-31')).toMatchObject({ penaltiesPaid: eur(4166), penaltiesOverpaid: eur(834), total: eur(0) });
   });
 
   it('counts money received beyond the principal towards the penalties and the indemnity', () => {
@@ -146,6 +167,14 @@ describe('the claim against a consumer, by hand', () => {
   it('claims neither penalties nor the indemnity before the formal notice', () => {
     const claim = computeClaim({ kind: 'consumer', amount: eur(100_000), dueDate: '2025-06-20', payments: [] }, '2025-12-31');
     expect(claim).toMatchObject({ penalties: { amount: eur(0), periods: [] }, indemnity: eur(0), total: eur(100_000) });
+  });
+
+  it('never runs a consumer\'s interest before the debt is due, even after a notice (a due date moved later)', () => {
+    const input: ClaimInput = { kind: 'consumer', amount: eur(100_000), dueDate: '2025-11-20', payments: [], formalNoticeDate: '2025-11-10' };
+    // 21 – 30 November, 10 days at 2.76 %: 100,000 × 2.76 × 10 / 36500 = 75.62 → 76
+    expect(periodsOf(input, '2025-11-30')).toEqual([
+      { from: '2025-11-21', to: '2025-11-30', days: 10, base: 100_000, ratePercent: 2.76, source: 'legal_interest', amount: 76 },
+    ]);
   });
 
   it('claims legal interest from the day after the formal notice, at each half-year\'s rate', () => {

@@ -372,10 +372,15 @@ describe('penalty_reminder', () => {
     expect(text).not.toContain('L441-10');
   });
 
-  it('states no penalties once they are waived', () => {
-    const { text } = render('penalty_reminder', {}, { waiver: { at: '2027-04-10T10:00:00.000Z', reason: 'geste commercial', by: 'operator' } });
+  it('states no penalties once they are waived, and only those accrued since a waiver on an earlier day', () => {
+    const { text } = render('penalty_reminder', {}, { waiver: { at: '2027-04-15T07:00:00.000Z', reason: 'geste commercial', by: 'operator' } });
     expect(text).not.toMatch(/L441-10|pénalités de retard,|40,00 €/);
     expect(text).toContain('régler 1 234,56 €');
+    // Waived on 10 April: 1 – 10 April (10 days, 123,456 × 12.15 × 10 / 36500 = 4.11) and the 40 EUR are given up;
+    // 11 – 15 April (5 days: 2.05) is claimed again.
+    const later = render('penalty_reminder', {}, { waiver: { at: '2027-04-10T10:00:00.000Z', reason: 'geste commercial', by: 'operator' } }).text;
+    expect(later).toContain('Pénalités et indemnité abandonnées au 10 avril 2027 : − 44,11 €');
+    expect(later).toContain('la somme de 1 236,61 €');
   });
 
   it('refuses to render without the claim it must state', () => {
