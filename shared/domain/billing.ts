@@ -294,11 +294,22 @@ function withCredit(record: InvoiceRecord, value: number): Pick<InvoiceRecord, '
 export function cancellation(record: InvoiceRecord, reason: string, now: Date): Change | undefined {
   if (record.status === 'cancelled') return undefined;
   openRecord(record);
+  return { record: cancelled(record), timeline: [timelineEntry('cancelled', now, { reason })], event: { type: 'cancelled' } };
+}
+
+/**
+ * The record of an invoice cancelled (a mistake, a credit note): it is owed no more, and what was paid on it, towards
+ * the principal or the penalties, is due back to the customer, as is anything paid on it afterwards.
+ */
+function cancelled(record: InvoiceRecord): InvoiceRecord {
+  const paid = record.amount.value - record.outstanding.value + (record.penaltiesPaid ?? 0);
   return {
-    // A cancelled invoice is owed no more: what is paid on it afterwards is credit.
-    record: { ...record, status: 'cancelled', phase: 'closed', nextActionAt: undefined, outstanding: { ...record.outstanding, value: 0 } },
-    timeline: [timelineEntry('cancelled', now, { reason })],
-    event: { type: 'cancelled' },
+    ...record,
+    status: 'cancelled',
+    phase: 'closed',
+    nextActionAt: undefined,
+    outstanding: { ...record.outstanding, value: 0 },
+    ...(paid > 0 ? withCredit(record, paid) : {}),
   };
 }
 
@@ -346,7 +357,7 @@ export function disputeResolution(record: InvoiceRecord, body: ResolveDisputeBod
   const timeline = [timelineEntry('dispute_resolved', now, { outcome: body.outcome, note: body.note, correctedAmount: body.correctedAmount })];
   if (body.outcome === 'credit_note') {
     return {
-      record: { ...record, dispute, status: 'cancelled', phase: 'closed', nextActionAt: undefined, outstanding: { ...record.outstanding, value: 0 } },
+      record: cancelled({ ...record, dispute }),
       timeline: [...timeline, timelineEntry('cancelled', now, { reason: 'credit note after dispute' })],
       event: { type: 'cancelled' },
     };

@@ -15,7 +15,8 @@ export function claimInput(record: InvoiceRecord, calendar: Pick<BusinessCalenda
       : { contractualRatePercent: record.registration.terms.latePaymentRatePercent }),
     ...(record.formalNoticeAt ? { formalNoticeDate: localDate(record.formalNoticeAt, calendar) } : {}),
     ...(record.status === 'cancelled' ? { cancelled: true } : {}),
-    ...(record.penaltiesPaid ? { penaltiesPaid: record.penaltiesPaid } : {}),
+    // A cancelled invoice's payments, penalties included, are already in its credit balance.
+    ...(record.penaltiesPaid && record.status !== 'cancelled' ? { penaltiesPaid: record.penaltiesPaid } : {}),
     ...(record.waiver ? { waiver: { ...record.waiver, upTo: localDate(record.waiver.at, calendar) } } : {}),
   };
 }

@@ -88,6 +88,14 @@ describe('the invariants', () => {
     ]);
   });
 
+  it('catch a cancelled invoice that keeps what was paid on it', () => {
+    const observed = healthy();
+    observed.invoice = { ...observed.invoice, status: 'cancelled' };
+    observed.invoice.timeline.push({ type: 'cancelled', at: '2027-04-04T10:00:00.000Z' });
+    observed.executions = [execution('SUCCEEDED', 'Cancelled')];
+    expect(check(observed)).toEqual([expect.stringContaining('cancelled with a credit balance of 0, 10000 received')]);
+  });
+
   it('catch a claim whose principal is not what is owed, or more paid towards penalties than they come to', () => {
     const observed = healthy();
     observed.invoice = { ...observed.invoice, claim: { ...observed.invoice.claim, principal: EUR(1), penaltiesPaid: EUR(5000) } };

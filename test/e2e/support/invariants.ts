@@ -83,7 +83,11 @@ export function violations(observed: ObservedInvoice, mode: { faults: boolean })
   }
 
   // The money: what is owed and what is due back follow from the amount and what was received.
-  if (invoice.status !== 'cancelled') {
+  if (invoice.status === 'cancelled') {
+    // Nothing is owed on a cancelled invoice: everything received on it is due back.
+    const received = observed.acceptedPayments.reduce((sum, p) => sum + p.amount.value, 0);
+    if ((invoice.creditBalance?.value ?? 0) !== received) broken(`cancelled with a credit balance of ${invoice.creditBalance?.value ?? 0}, ${received} received`);
+  } else {
     const received = observed.acceptedPayments.reduce((sum, p) => sum + p.amount.value, 0);
     const owed = Math.max(0, invoice.amount.value - received);
     if (invoice.outstanding.value !== owed) broken(`outstanding ${invoice.outstanding.value}, expected ${owed} (amount ${invoice.amount.value}, received ${received})`);

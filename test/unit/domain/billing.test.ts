@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   callOutcome,
+  cancellation,
   checkDueDate,
   customerAnswer,
   disputeResolution,
@@ -192,6 +193,16 @@ describe('disputeResolution', () => {
     const record = invoiceRecord({ status: 'disputed', phase: 'disputed', promise: { ...promised, brokenAt: '2027-04-09T07:00:00.000Z' }, dispute });
     const change = disputeResolution(record, { outcome: 'rejected' }, settings, new Date('2027-04-12T10:00:00.000Z'));
     expect(change.record.status).toBe('overdue');
+  });
+});
+
+describe('cancellation', () => {
+  it('owes the customer back what it paid on an invoice then cancelled, by credit note or otherwise', () => {
+    const partlyPaid = payment(invoiceRecord({ status: 'awaiting_reply' }), pay(50_000, 'VIR-K'), settings, NOW)!.record;
+    expect(cancellation(partlyPaid, 'erreur de facturation', NOW)!.record).toMatchObject({ status: 'cancelled', outstanding: EUR(0), creditBalance: EUR(50_000) });
+    const disputed = { ...partlyPaid, status: 'disputed' as const, dispute: { reason: 'wrong_amount' as const, at: NOW.toISOString(), status: 'open' as const } };
+    expect(disputeResolution(disputed, { outcome: 'credit_note' }, settings, NOW).record).toMatchObject({ status: 'cancelled', creditBalance: EUR(50_000) });
+    expect(cancellation(invoiceRecord({ status: 'awaiting_reply' }), 'doublon', NOW)!.record.creditBalance).toBeUndefined();
   });
 });
 
