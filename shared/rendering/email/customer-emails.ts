@@ -220,8 +220,8 @@ class Writer {
       ? this.t(fr`Intérêts au taux légal`, 'Legal interest')
       : this.kind === 'public' ? this.t(fr`Intérêts moratoires`, 'Late-payment interest') : this.t(fr`Pénalités de retard`, 'Late-payment penalties');
     return this.t(
-      fr`${what}, ${span} (${this.days(period.days)} à ${rate} l'an sur ${this.money(period.base)})${period.provisional ? ' *' : ''}`,
-      `${what}, ${span} (${this.days(period.days)} at ${rate} a year on ${this.money(period.base)})${period.provisional ? ' *' : ''}`,
+      fr`${what}, ${span} (${this.days(period.days)} à ${rate} l'an sur ${this.money(period.base)}${period.provisional ? ', taux provisoire' : ''})`,
+      `${what}, ${span} (${this.days(period.days)} at ${rate} a year on ${this.money(period.base)}${period.provisional ? ', provisional rate' : ''})`,
     );
   }
 
@@ -245,8 +245,8 @@ class Writer {
       ? [{
           type: 'paragraph',
           text: this.t(
-            fr`* Taux du semestre en cours : dernier taux publié dont nous avons connaissance ; le montant sera ajusté si le taux applicable est différent.`,
-            '* Current half-year: the latest published rate known to us; the amount will be adjusted if the applicable rate differs.',
+            fr`Taux provisoire : dernier taux publié dont nous avons connaissance pour le semestre en cours ; le montant sera ajusté si le taux applicable est différent.`,
+            'Provisional rate: the latest published rate known to us for the current half-year; the amount will be adjusted if the applicable rate differs.',
           ),
         }]
       : [];

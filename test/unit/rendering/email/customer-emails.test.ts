@@ -306,7 +306,7 @@ describe('reminder', () => {
   it('gives a short breakdown of the claim, for information', () => {
     const { text } = render('reminder');
     expect(text).toContain('Pour information : conformément à l’article L441-10');
-    expect(text).toMatch(/Pénalités de retard, 1er avril 2027 – 15 avril 2027 \(15 jours à 12,15 % l’an sur 1 234,56 €\) \* : 6,16 €/);
+    expect(text).toContain('Pénalités de retard, 1er avril 2027 – 15 avril 2027 (15 jours à 12,15 % l’an sur 1 234,56 €, taux provisoire) : 6,16 €');
     expect(text).toContain('Total dû au 15 avril 2027 : 1 280,72 €');
   });
 
@@ -333,7 +333,7 @@ describe('penalty_reminder', () => {
     expect(text).toContain('taux de refinancement de la Banque centrale européenne en vigueur au 1er janvier pour le premier semestre et au 1er juillet pour le second, majoré de 10 points');
     expect(text).toContain('une indemnisation complémentaire peut être demandée, sur justificatifs');
     // 2027 is not yet in the rates table: the rate used is said to be the latest known one.
-    expect(text).toContain('* Taux du semestre en cours');
+    expect(text).toContain('Taux provisoire : dernier taux publié dont nous avons connaissance');
   });
 
   it('states them in English', () => {
