@@ -268,13 +268,11 @@ function waive(record: InvoiceRecord, waiver: NonNullable<InvoiceRecord['waiver'
 
 /**
  * An operator gives up the penalties and the indemnity accrued so far (goodwill, a settlement), with a reason kept as
- * evidence; the same reason again changes nothing. A principal still unpaid bears interest again from the next day.
+ * evidence. A principal still unpaid bears interest again from the next day, which a later waiver (another reason) may
+ * give up in turn: each covers everything up to its own day. The same reason again is a retry and changes nothing.
  */
 export function penaltyWaiver(record: InvoiceRecord, body: WaiveBody, settings: WorkflowSettings, now: Date): Change | undefined {
   if (record.waiver?.reason === body.reason) return undefined;
-  if (record.waiver) {
-    throw new ConflictError('already_waived', `The penalties of invoice ${record.invoiceId} were waived on ${record.waiver.at} (${record.waiver.by}).`);
-  }
   if (record.status === 'cancelled') openRecord(record);
   return waive(record, { at: now.toISOString(), reason: body.reason, by: 'operator' }, settings, now);
 }

@@ -203,7 +203,7 @@ export function openApiDocument(serverUrl?: string) {
       '/invoices/{invoiceId}/waive': {
         post: {
           ...invoiceAction('Waive the late-payment penalties and the indemnity (operator)', WaiveBody),
-          description: 'Recorded with its reason on the timeline and in the evidence; the same reason again changes nothing, another one is a 409. Reminders state no penalties afterwards.',
+          description: 'Gives up the penalties and the indemnity accrued by the end of today, recorded with its reason on the timeline and in the evidence. A principal still unpaid bears interest again from tomorrow, which a later waiver (another reason) may give up too; the same reason again changes nothing. 409 on a cancelled invoice.',
         },
       },
       '/invoices/{invoiceId}/restart': {

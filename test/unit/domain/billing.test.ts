@@ -262,12 +262,18 @@ describe('the penalties once the principal is paid', () => {
     expect(invoiceClaim(change.record, DEFAULT_CALENDAR, now).principal).toEqual(EUR(0));
   });
 
-  it('lets an operator waive them with a reason, once: the same reason is no change, another one a conflict', () => {
+  it('lets an operator waive what has accrued, with a reason; the same reason again is a retry, a later one covers more', () => {
     const change = penaltyWaiver(overdue, { reason: 'geste commercial' }, settings, LATE)!;
     expect(change.record.waiver).toEqual({ at: LATE.toISOString(), reason: 'geste commercial', by: 'operator' });
-    expect(change.timeline?.[0]).toMatchObject({ type: 'penalties_waived', by: 'operator', amount: EUR(EXTRAS), reason: 'geste commercial' });
+    expect(change.timeline?.[0]).toMatchObject({ type: 'penalties_waived', by: 'operator', amount: EUR(EXTRAS), upTo: '2027-04-20', reason: 'geste commercial' });
     expect(penaltyWaiver(change.record, { reason: 'geste commercial' }, settings, LATE)).toBeUndefined();
-    expect(() => penaltyWaiver(change.record, { reason: 'autre' }, settings, LATE)).toThrow(ConflictError);
+    // Still unpaid ten days later: 21 – 30 April accrued again (123,456 × 12.15 × 10 / 36500 = 410.95 → 411), and a
+    // second waiver gives that up too.
+    const later = new Date('2027-04-30T08:00:00.000Z');
+    expect(invoiceClaim(change.record, DEFAULT_CALENDAR, later).total).toEqual(EUR(123_456 + 411));
+    const again = penaltyWaiver(change.record, { reason: 'accord du 30 avril' }, settings, later)!;
+    expect(again.timeline?.[0]).toMatchObject({ amount: EUR(EXTRAS + 411), upTo: '2027-04-30' });
+    expect(invoiceClaim(again.record, DEFAULT_CALENDAR, later).total).toEqual(EUR(123_456));
     expect(() => penaltyWaiver(invoiceRecord({ status: 'cancelled', phase: 'closed' }), { reason: 'x' }, settings, LATE)).toThrow(ConflictError);
   });
 });
