@@ -6,9 +6,19 @@
 import * as z from 'zod/mini';
 import { formatSiren, isSiren } from './identifiers';
 
+/** Builds a schema; marked free of side effects so esbuild drops it from bundles that never parse with it. */
+/* @__NO_SIDE_EFFECTS__ */
+function schema<T>(build: () => T): T {
+  return build();
+}
+
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
-export const Creditor = z.strictObject({
+/**
+ * Checked where the deployment is configured (CDK synth, `infra/settings.ts`), so that a Lambda bundle which only
+ * signs emails with the creditor does not carry zod for it.
+ */
+export const Creditor = schema(() => z.strictObject({
   /** Dénomination sociale. */
   name: text(200),
   /** SAS, SARL, SA... */
@@ -26,8 +36,22 @@ export const Creditor = z.strictObject({
   bankName: z.optional(text(100)),
   /** Who signs the emails and answers the phone: a named team, never an anonymous "service". */
   team: z.strictObject({ name: text(100), phone: text(40) }),
-});
+}));
 export type Creditor = z.infer<typeof Creditor>;
+
+/**
+ * What a creditor read from the environment lacks, by field: CDK validated it with `Creditor` before writing it, so a
+ * handler only guards against a hand-edited variable, without zod in its bundle.
+ */
+export function missingCreditorFields(value: unknown): string[] {
+  const creditor = (value ?? {}) as Partial<Record<string, unknown>> & { team?: Partial<Record<string, unknown>> };
+  const filled = (field: unknown) => typeof field === 'string' && field.trim().length > 0;
+  const missing: string[] = ['name', 'legalForm', 'siren', 'address', 'iban', 'bic'].filter((field) => !filled(creditor[field]));
+  if (!filled(creditor.team?.name)) missing.push('team.name');
+  if (!filled(creditor.team?.phone)) missing.push('team.phone');
+  if (filled(creditor.siren) && !isSiren(String(creditor.siren))) missing.push('siren (not a valid SIREN)');
+  return missing;
+}
 
 /** "Example SAS, SAS au capital de 10 000 €, siège social : …, SIREN 000 000 000 RCS Paris": the R123-237 line. */
 export function legalMentions(creditor: Creditor, language: 'fr' | 'en'): string {

@@ -3,7 +3,7 @@
  * the local runtime sets them from its own defaults. Documented in the README.
  */
 import type { BillingSettings } from '../domain/billing';
-import { Creditor } from '../domain/creditor';
+import { missingCreditorFields, type Creditor } from '../domain/creditor';
 import { DEFAULT_CALENDAR } from '../domain/dates';
 import { resolvePolicy, type DunningPolicy } from '../domain/policy';
 import type { NotificationSettings } from '../services/notifications';
@@ -36,15 +36,13 @@ export const EXAMPLE_CREDITOR: Creditor = {
   team: { name: 'Comptabilité clients', phone: '+33 1 00 00 00 00' },
 };
 
-/** The creditor from `CREDITOR` (JSON), checked: a missing legal mention stops the handler with the field's name. */
+/** The creditor from `CREDITOR` (JSON): a missing legal mention stops the handler with the field's name. */
 function creditorFrom(value: string | undefined): Creditor {
   if (!value) return EXAMPLE_CREDITOR;
-  const parsed = Creditor.safeParse(json<unknown>(value, {}));
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new Error(`Invalid CREDITOR configuration (${fields})`);
-  }
-  return parsed.data;
+  const creditor = json<unknown>(value, {});
+  const missing = missingCreditorFields(creditor);
+  if (missing.length) throw new Error(`Invalid CREDITOR configuration: missing or wrong ${missing.join(', ')}`);
+  return creditor as Creditor;
 }
 
 function json<T>(value: string | undefined, fallback: T): T {

@@ -10,7 +10,7 @@ describe('loadConfig', () => {
   it('stops with the field at fault when a legal mention is missing or wrong', () => {
     const { legalForm: _legalForm, ...withoutForm } = EXAMPLE_CREDITOR;
     expect(() => loadConfig({ CREDITOR: JSON.stringify(withoutForm) })).toThrow(/legalForm/);
-    expect(() => loadConfig({ CREDITOR: JSON.stringify({ ...EXAMPLE_CREDITOR, siren: '123456789' }) })).toThrow(/siren: a SIREN/);
+    expect(() => loadConfig({ CREDITOR: JSON.stringify({ ...EXAMPLE_CREDITOR, siren: '123456789' }) })).toThrow(/siren \(not a valid SIREN\)/);
     expect(() => loadConfig({ CREDITOR: JSON.stringify({ ...EXAMPLE_CREDITOR, team: { name: 'Recouvrement' } }) })).toThrow(/team\.phone/);
   });
 
