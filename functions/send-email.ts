@@ -2,7 +2,7 @@
  * Every email the state machine sends, chosen by the task's `email` parameter: the pre-reminder, acknowledgements,
  * overdue ladder steps and team notifications. Each leaves at most once per cause (shared/services/email-steps.ts).
  */
-import { sesMailer } from '../shared/lambda/adapters';
+import { s3Documents, sesMailer } from '../shared/lambda/adapters';
 import { getConfig, getDependencies } from '../shared/lambda/dependencies';
 import type { WorkflowTaskInput } from '../shared/lambda/workflow-step';
 import type { ExecutionState } from '../shared/domain/execution-state';
@@ -10,5 +10,5 @@ import { isEmailStep, runEmailStep } from '../shared/services/email-steps';
 
 export async function handler({ state, email, execution }: WorkflowTaskInput): Promise<ExecutionState> {
   if (!isEmailStep(email)) throw new Error(`Unknown email step: ${email}`);
-  return runEmailStep(getDependencies({ mailer: sesMailer }), getConfig(), state, email, execution);
+  return runEmailStep(getDependencies({ mailer: sesMailer, documents: s3Documents }), getConfig(), state, email, execution);
 }

@@ -29,7 +29,7 @@ export class DunningStack extends Stack {
     const { settings } = props;
 
     // Where things are kept and how mail leaves: every handler's environment names them.
-    const data = new DataConstruct(this, 'Data');
+    const data = new DataConstruct(this, 'Data', { documentRetentionYears: settings.documentRetentionYears });
     const email = new EmailConstruct(this, 'Email', {
       senderEmail: settings.senderEmail,
       senderDomain: settings.senderDomain,
@@ -42,6 +42,7 @@ export class DunningStack extends Stack {
     const environment = handlerEnvironment({
       settings,
       tableName: data.table.tableName,
+      documentsBucket: data.documents.bucketName,
       stateMachineArn: stateMachineArn(this),
       configurationSetName: email.configurationSet.configurationSetName,
       publicBaseUrl: settings.publicBaseUrl || api.endpoint,
@@ -60,5 +61,6 @@ export class DunningStack extends Stack {
       description: 'One execution per invoice, named after the invoice id',
     });
     new CfnOutput(this, 'TableName', { value: data.table.tableName, description: 'Invoices, timelines, links, API keys' });
+    new CfnOutput(this, 'DocumentsBucket', { value: data.documents.bucketName, description: 'Customer emails as sent (locked for the retention period)' });
   }
 }

@@ -16,6 +16,7 @@
  * | `dunning:sendTime`      | `09:00`                     | Local time at which emails go out                           |
  * | `dunning:publicBaseUrl` | the HTTP API's own URL      | Base URL of the customer links (a custom domain)            |
  * | `dunning:policy`        | the defaults in code        | Overrides of the dunning policy (`shared/domain/policy.ts`) |
+ * | `dunning:documentRetentionYears` | 10                 | Years documents stay under Object Lock (governance mode)    |
  *
  * Object values may be given as JSON strings, which is what `-c key=value` on the command line produces.
  */
@@ -41,6 +42,8 @@ export interface DunningSettings {
   publicBaseUrl: string;
   /** Partial policy, merged over the defaults by the handlers; absent: the defaults. */
   policy?: Record<string, unknown>;
+  /** Years documents stay under Object Lock (the commercial records period by default). */
+  documentRetentionYears: number;
 }
 
 /** No default creditor: emails and letters must not go out signed by an example company. */
@@ -52,6 +55,7 @@ export const DEFAULT_SETTINGS: Omit<DunningSettings, 'creditor'> = {
   country: 'FR',
   sendTime: '09:00',
   publicBaseUrl: '',
+  documentRetentionYears: 10,
 };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -117,7 +121,24 @@ export function readSettings(node: Node): DunningSettings {
   const publicBaseUrl = text('publicBaseUrl', DEFAULT_SETTINGS.publicBaseUrl).replace(/\/+$/, '');
   check('publicBaseUrl', publicBaseUrl === '' || /^https:\/\/[^\s/]+(\/\S*)?$/.test(publicBaseUrl), 'empty or an https:// URL');
 
-  return { senderEmail, senderDomain, teamEmail, handOffEmail, creditor, teamLanguage: teamLanguage as 'fr' | 'en', timeZone, country, sendTime, publicBaseUrl, policy: object('policy') };
+  const retention = value('documentRetentionYears') ?? DEFAULT_SETTINGS.documentRetentionYears;
+  const documentRetentionYears = typeof retention === 'string' ? Number(retention) : retention;
+  check('documentRetentionYears', Number.isInteger(documentRetentionYears) && (documentRetentionYears as number) >= 1 && (documentRetentionYears as number) <= 100, 'a whole number of years from 1 to 100');
+
+  return {
+    senderEmail,
+    senderDomain,
+    teamEmail,
+    handOffEmail,
+    creditor,
+    teamLanguage: teamLanguage as 'fr' | 'en',
+    timeZone,
+    country,
+    sendTime,
+    publicBaseUrl,
+    policy: object('policy'),
+    documentRetentionYears: documentRetentionYears as number,
+  };
 }
 
 function isTimeZone(name: string): boolean {

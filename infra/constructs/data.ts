@@ -1,14 +1,19 @@
 /**
- * DynamoDB: the single table (invoices, timelines, email claims, links, API keys; layout in
- * `shared/adapters/dynamodb-table.ts`).
- *
- * On-demand billing, point-in-time recovery, AWS-managed encryption, TTL, kept when the stack is deleted (it holds
- * the evidence of every reminder sent).
+ * Where things are kept.
+ * - DynamoDB: the single table (invoices, timelines, email claims, links, API keys; layout in
+ *   `shared/adapters/dynamodb-table.ts`). On-demand billing, point-in-time recovery, AWS-managed encryption, TTL.
+ * - S3: the documents (every customer email as sent; letters and evidence bundles next), under Object Lock in
+ *   governance mode for the retention the deployment sets (10 years by default, the commercial records period of Code
+ *   de commerce L123-22), versioned, encrypted, private, moved to cheaper storage as it ages; its access logs go to a
+ *   bucket of their own (a bucket under Object Lock cannot receive them).
+ * Both are kept when the stack is deleted: they hold the evidence of every reminder sent.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import type { HandlerFunction } from './handler-function';
 import { GSI1_NAME, GSI1_PK, GSI1_SK, PK, SK, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb-table';
 
 /**
@@ -25,10 +30,16 @@ const READ_ACTIONS = [
 ];
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
+export interface DataProps {
+  /** Years a document stays locked against deletion and overwriting (governance mode). */
+  documentRetentionYears: number;
+}
+
 export class DataConstruct extends Construct {
   readonly table: dynamodb.Table;
+  readonly documents: s3.Bucket;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: DataProps) {
     super(scope, id);
 
     this.table = new dynamodb.Table(this, 'Table', {
@@ -47,6 +58,48 @@ export class DataConstruct extends Construct {
       partitionKey: { name: GSI1_PK, type: dynamodb.AttributeType.STRING },
       sortKey: { name: GSI1_SK, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
+    });
+
+    const accessLogs = new s3.Bucket(this, 'DocumentsAccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ expiration: Duration.days(400) }],
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket receives the documents bucket\'s access logs; logging its own access would log the logging.',
+    });
+    this.documents = new s3.Bucket(this, 'Documents', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(365 * props.documentRetentionYears)),
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'documents/',
+      removalPolicy: RemovalPolicy.RETAIN,
+      // Read mostly at hand-off, a few months in: cheaper storage as documents age, retrieval still in milliseconds.
+      lifecycleRules: [
+        {
+          transitions: [
+            { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(90) },
+            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(365) },
+          ],
+          noncurrentVersionTransitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(30) }],
+        },
+      ],
+    });
+  }
+
+  /** Write the copies of the customer emails as they leave (`invoices/<id>/emails/...`), nothing else. */
+  grantWriteEmailCopies(grantee: HandlerFunction): void {
+    grantee.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.documents.arnForObjects('invoices/*/emails/*')] }));
+    Validations.of(grantee.executionRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.documents.node.defaultChild as CfnElement)}.Arn>/invoices/*/emails/*]`,
+      reason: 'One folder per invoice, named at run time: the grant writes email copies only (no read, no delete, no other folder).',
     });
   }
 

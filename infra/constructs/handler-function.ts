@@ -105,6 +105,7 @@ export class HandlerFunction extends lambda.Function {
 export interface HandlerEnvironmentProps {
   settings: DunningSettings;
   tableName: string;
+  documentsBucket: string;
   stateMachineArn: string;
   configurationSetName: string;
   publicBaseUrl: string;
@@ -121,6 +122,7 @@ export function handlerEnvironment(props: HandlerEnvironmentProps): Record<strin
   const { settings } = props;
   return {
     TABLE_NAME: props.tableName,
+    DOCUMENTS_BUCKET: props.documentsBucket,
     STATE_MACHINE_ARN: props.stateMachineArn,
     SENDER_EMAIL: settings.senderEmail,
     TEAM_EMAIL: settings.teamEmail,

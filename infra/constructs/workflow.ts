@@ -101,6 +101,7 @@ export class WorkflowConstruct extends Construct {
     // Park checks the record's pending events before it parks, and completes its own task when there are some.
     grantTaskResponse(this, this.functions['park-invoice']);
     props.email.grantSend(this.functions['send-email']);
+    props.data.grantWriteEmailCopies(this.functions['send-email']);
     props.email.grantSend(this.functions['hand-off']);
 
     const name = stateMachineName(this);

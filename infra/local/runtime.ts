@@ -8,10 +8,11 @@
  */
 import './polyfills';
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
@@ -36,6 +37,7 @@ export const TABLE_NAME = 'dunning';
 export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-3:000000000000:stateMachine:invoice-dunning';
 export const SCHEDULER_ROLE_ARN = 'arn:aws:iam::000000000000:role/local-scheduler';
 export const SCHEDULER_GROUP_NAME = 'dunning-starts';
+export const DOCUMENTS_BUCKET = 'dunning-documents';
 export const DEFAULT_API_KEY = 'local-dev-key';
 const REGION = 'eu-west-3';
 /** Endpoint paths on the runtime's own server (the SDK keeps an endpoint URL's path prefix). */
@@ -75,7 +77,7 @@ export interface LocalRuntime {
   engine: LocalEngine;
   scheduler: LocalScheduler;
   outbox: OutboxEntry[];
-  endpoints: { dynamodb: string; sesv2: string; sfn: string; scheduler: string };
+  endpoints: { dynamodb: string; sesv2: string; sfn: string; scheduler: string; s3: string };
   /** The fault mode's injector, when it is on (what it injected so far: `faults.injected`). */
   faults?: FaultInjector;
   /** Resolves once every due timer has fired and nothing is in flight. */
@@ -95,6 +97,9 @@ const ENV_KEYS = [
   'AWS_ENDPOINT_URL_SESV2',
   'AWS_ENDPOINT_URL_SFN',
   'AWS_ENDPOINT_URL_SCHEDULER',
+  'AWS_ENDPOINT_URL_S3',
+  'DOCUMENTS_BUCKET',
+  'DOCUMENTS_PATH_STYLE',
   'AWS_REGION',
   'AWS_DEFAULT_REGION',
   'AWS_ACCESS_KEY_ID',
@@ -251,6 +256,26 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       cleanups.push(() => close(proxy.server));
     }
 
+    // S3 emulator for the documents bucket (emails as sent): s3rver keeps objects in a folder, a temporary one unless
+    // the data is kept on disk.
+    const s3Dir = options.persistDir ? resolve(options.persistDir, 's3') : mkdtempSync(join(tmpdir(), 'dunning-s3-'));
+    mkdirSync(s3Dir, { recursive: true });
+    const s3rverModule: string = 's3rver';
+    const { default: S3rver } = (await import(s3rverModule)) as {
+      default: new (options: Record<string, unknown>) => { run(): Promise<AddressInfo>; close(): Promise<void> };
+    };
+    // s3rver knows one access key (S3RVER); the handlers sign with the runtime's ('local'), which it is taught here.
+    const accountModule: string = 's3rver/lib/models/account';
+    const { DUMMY_ACCOUNT } = (await import(accountModule)) as { DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void } };
+    DUMMY_ACCOUNT.createKeyPair('local', 'local');
+    const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Dir, configureBuckets: [{ name: DOCUMENTS_BUCKET }] });
+    const s3Address = await s3.run();
+    cleanups.push(async () => {
+      await s3.close();
+      if (!options.persistDir) rmSync(s3Dir, { recursive: true, force: true });
+    });
+    const s3Url = `http://127.0.0.1:${s3Address.port}`;
+
     // The API, the local Step Functions and Scheduler endpoints and the /_local routes, on one server.
     let ready: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
     const server = createServer((req, res) => {
@@ -269,6 +294,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       sesv2: sesUrl,
       sfn: `${url}${SFN_PATH}`,
       scheduler: `${url}${SCHEDULER_PATH}`,
+      s3: s3Url,
     };
 
     // The environment the handlers read (before any handler module or AWS client is created).
@@ -290,6 +316,9 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       AWS_ENDPOINT_URL_SESV2: endpoints.sesv2,
       AWS_ENDPOINT_URL_SFN: endpoints.sfn,
       AWS_ENDPOINT_URL_SCHEDULER: endpoints.scheduler,
+      AWS_ENDPOINT_URL_S3: endpoints.s3,
+      DOCUMENTS_BUCKET,
+      DOCUMENTS_PATH_STYLE: 'true',
       AWS_REGION: REGION,
       AWS_DEFAULT_REGION: REGION,
       AWS_ACCESS_KEY_ID: 'local',

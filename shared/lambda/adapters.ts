@@ -3,8 +3,9 @@
  * Each handler names the ones it calls, so that its bundle carries only those AWS clients.
  */
 import { stepFunctionsWorkflow, stepFunctionsWorkflowWithScheduler, type AwsWorkflowOptions } from '../adapters/aws-workflow';
+import { s3Documents as s3DocumentsWith } from '../adapters/s3-documents';
 import { sesMailer as sesMailerWith } from '../adapters/ses-mailer';
-import type { Mailer, Workflow } from '../ports';
+import type { DocumentStore, Mailer, Workflow } from '../ports';
 import { getConfig } from './dependencies';
 
 /** The SES v2 mailer with the deployment's sender and configuration set. */
@@ -26,4 +27,10 @@ export function awsWorkflow(): Workflow {
 /** Step Functions and EventBridge Scheduler, for the handlers that may defer a start (register, update). */
 export function awsWorkflowWithScheduler(): Workflow {
   return stepFunctionsWorkflowWithScheduler(workflowOptions());
+}
+
+/** The deployment's document bucket (emails as sent, letters, evidence). */
+export function s3Documents(): DocumentStore {
+  const config = getConfig();
+  return s3DocumentsWith({ bucket: config.documentsBucket, forcePathStyle: config.documentsPathStyle });
 }

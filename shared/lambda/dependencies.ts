@@ -6,17 +6,18 @@
  */
 import { DynamoDbInvoiceStore } from '../adapters/dynamodb-store';
 import { loadConfig, type AppConfig } from './config';
-import { systemClock, type Dependencies, type InvoiceStore, type Mailer, type Workflow } from '../ports';
+import { systemClock, type Dependencies, type DocumentStore, type InvoiceStore, type Mailer, type Workflow } from '../ports';
 import { dynamoDbClient } from '../adapters/aws-clients';
 
 export interface AdapterFactories {
   mailer?: () => Mailer;
   workflow?: () => Workflow;
+  documents?: () => DocumentStore;
 }
 
 let config: AppConfig | undefined;
 let store: InvoiceStore | undefined;
-const built: { mailer?: Mailer; workflow?: Workflow } = {};
+const built: { mailer?: Mailer; workflow?: Workflow; documents?: DocumentStore } = {};
 let overrides: Partial<Dependencies> = {};
 
 export function getConfig(): AppConfig {
@@ -33,7 +34,7 @@ function adapter<K extends keyof AdapterFactories>(name: K, factories: AdapterFa
   return built[name]!;
 }
 
-/** The handler's dependencies; `mailer` and `workflow` exist only if their factory is given (or overridden). */
+/** The handler's dependencies; `mailer`, `workflow` and `documents` exist only if their factory is given (or overridden). */
 export function getDependencies(factories: AdapterFactories = {}): Dependencies {
   store ??= new DynamoDbInvoiceStore(dynamoDbClient(), getConfig().tableName);
   return {
@@ -44,6 +45,9 @@ export function getDependencies(factories: AdapterFactories = {}): Dependencies 
     },
     get workflow() {
       return adapter('workflow', factories);
+    },
+    get documents() {
+      return adapter('documents', factories);
     },
   };
 }
@@ -59,5 +63,6 @@ export function resetDependencies(): void {
   store = undefined;
   delete built.mailer;
   delete built.workflow;
+  delete built.documents;
   overrides = {};
 }

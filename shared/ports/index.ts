@@ -3,6 +3,7 @@
  * runtime plug in the same adapters pointed at emulators (or, for Step Functions, at the local engine's endpoint).
  */
 import type { Clock } from './clock';
+import type { DocumentStore } from './documents';
 import type { InvoiceStore } from './invoice-store';
 import type { Mailer } from './mailer';
 import type { Workflow } from './workflow';
@@ -10,6 +11,7 @@ import type { Workflow } from './workflow';
 export { systemClock, type Clock } from './clock';
 export type { ApiKeyRecord, EmailClaim, InvoiceStore } from './invoice-store';
 export type { Mailer, OutgoingEmail } from './mailer';
+export { invoiceDocumentKey, type DocumentStore, type StoredDocument } from './documents';
 export type { Workflow } from './workflow';
 
 /** Everything a service needs besides its input. */
@@ -18,4 +20,6 @@ export interface Dependencies {
   mailer: Mailer;
   workflow: Workflow;
   clock: Clock;
+  /** Emails as sent, letters, evidence bundles (S3). */
+  documents: DocumentStore;
 }

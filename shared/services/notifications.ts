@@ -11,7 +11,7 @@ import { invoiceClaim } from '../domain/invoice-claim';
 import { isClosed, invoicePolicy, type WorkflowSettings } from '../domain/workflow';
 import { timelineEntry, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
 import { issueLink } from './links';
-import type { Dependencies, EmailClaim, OutgoingEmail } from '../ports';
+import { invoiceDocumentKey, type Dependencies, type EmailClaim, type OutgoingEmail } from '../ports';
 
 /** What the emails need to know of the deployment: who sends, who the team is, where the links point. */
 export interface NotificationSettings extends WorkflowSettings {
@@ -69,6 +69,7 @@ export async function sendCustomerEmail(
   let unconfirmed = false;
   for (const contact of reachable) {
     const claimKey = `${key}:${contact.email}`;
+    const document = invoiceDocumentKey(record.invoiceId, `emails/${encodeURIComponent(claimKey)}.json`);
     const claimed = await claim(deps, config, record, claimKey, contact.email);
     if (claimed === 'unconfirmed') unconfirmed = true;
     if (claimed !== 'claimed') continue;
@@ -83,21 +84,32 @@ export async function sendCustomerEmail(
         answerUrl: `${config.publicBaseUrl}/r/${token}`,
         ...(overdue ? { claim: invoiceClaim(record, config.calendar, now) } : {}),
       });
+      // An answer by email reaches the credit team, not the sending address.
+      email = { to: [contact.email], replyTo: [config.teamEmail], ...rendered, tags: tagsFor(record, key) };
+      // What the customer receives is kept before it leaves: an email that left always has its copy.
+      await deps.documents.put(document, emailDocument(record, kind, email, now), 'application/json');
       // A payment or cancellation may have landed since the record was read: look again at the last moment before sending.
       if (await closedSince(deps, record.invoiceId)) {
         await deps.store.releaseEmailClaim(record.invoiceId, claimKey);
         return { timeline, emailed: false };
       }
-      // An answer by email reaches the credit team, not the sending address.
-      email = { to: [contact.email], replyTo: [config.teamEmail], ...rendered, tags: tagsFor(record, key) };
     } catch (error) {
       // Nothing was sent: the claim is given back, so that the step's retry sends the email.
       await deps.store.releaseEmailClaim(record.invoiceId, claimKey);
       throw error;
     }
-    timeline.push(await sendClaimed(deps, record.invoiceId, claimKey, email, (messageId) => ({ email: kind, to: contact.email, subject: email.subject, messageId })));
+    const entry = await sendClaimed(deps, record.invoiceId, claimKey, email, (messageId) => ({ email: kind, to: contact.email, subject: email.subject, messageId, document }));
+    // The copy again, now with the message id SES gave it (the bucket keeps both versions).
+    await deps.documents.put(document, emailDocument(record, kind, email, now, String(entry.messageId)), 'application/json');
+    timeline.push(entry);
   }
   return { timeline, emailed: reachable.length === 0 ? false : unconfirmed ? 'unconfirmed' : true };
+}
+
+/** An email as the customer receives it (both parts), for the evidence: who, what, when, and SES's id once sent. */
+function emailDocument(record: InvoiceRecord, kind: CustomerEmailKind, email: OutgoingEmail, at: Date, messageId?: string): string {
+  const { to, replyTo, subject, text, html } = email;
+  return JSON.stringify({ invoiceId: record.invoiceId, kind, to, replyTo, subject, text, html, renderedAt: at.toISOString(), ...(messageId ? { messageId } : {}) });
 }
 
 /**

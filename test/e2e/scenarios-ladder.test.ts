@@ -70,6 +70,14 @@ describe('silence: the full ladder to legal', () => {
     expect(evidence.json.claimAtHandOff).toMatchObject({ principal: body.amount, indemnity: { value: 4_000, currency: 'EUR' } });
     const daysLate = evidence.json.claimAtHandOff.penalties.periods.reduce((n: number, p: { days: number }) => n + p.days, 0);
     expect(daysLate).toBeGreaterThanOrEqual(45);
+    // Every email the customer received is kept as sent, both parts and SES's message id, in the documents bucket.
+    const sentEntries = invoice.timeline.filter((t) => t.type === 'email_sent' && typeof t.document === 'string');
+    expect(sentEntries.map((t) => t.email)).toEqual(['pre_reminder', 'reminder', 'penalty_reminder', 'formal_notice']);
+    for (const entry of sentEntries) {
+      const copy = await c.document(String(entry.document));
+      const email = emails.find((e) => e.messageId === entry.messageId)!;
+      expect(copy).toMatchObject({ messageId: entry.messageId, subject: email.subject, text: email.text, to: email.to });
+    }
     const types = evidence.json.timeline.map((t: { type: string }) => t.type);
     expect(types).toEqual(expect.arrayContaining(['registered', 'email_sent', 'email_delivered', 'escalation', 'call_task']));
 

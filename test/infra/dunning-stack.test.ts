@@ -175,6 +175,30 @@ describe('DunningStack', () => {
         ],
       });
     });
+
+    it('keeps documents encrypted, private, versioned and locked in governance mode for ten years, logged elsewhere', () => {
+      const [[id, bucket]] = ofType(resources, 'AWS::S3::Bucket').filter(([, b]) => b.Properties?.ObjectLockEnabled);
+      expect(bucket.DeletionPolicy).toBe('Retain');
+      expect(bucket.Properties).toMatchObject({
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 3650 } } },
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        LoggingConfiguration: { DestinationBucketName: expect.anything(), LogFilePrefix: 'documents/' },
+      });
+      const transitions = bucket.Properties.LifecycleConfiguration.Rules[0].Transitions.map((t: { StorageClass: string }) => t.StorageClass);
+      expect(transitions).toEqual(['STANDARD_IA', 'GLACIER_IR']);
+      // TLS only: a bucket policy denies any request without it.
+      const policy = ofType(resources, 'AWS::S3::BucketPolicy').find(([, p]) => JSON.stringify(p.Properties.Bucket).includes(id))!;
+      expect(JSON.stringify(policy[1].Properties.PolicyDocument)).toContain('aws:SecureTransport');
+    });
+
+    it('locks documents for the retention the deployment sets', () => {
+      const { resources: custom } = synth({ 'dunning:documentRetentionYears': 7 });
+      const [[, bucket]] = ofType(custom, 'AWS::S3::Bucket').filter(([, b]) => b.Properties?.ObjectLockEnabled);
+      expect(bucket.Properties.ObjectLockConfiguration.Rule.DefaultRetention).toEqual({ Mode: 'GOVERNANCE', Days: 2555 });
+    });
   });
 
   describe('HTTP API', () => {
@@ -404,6 +428,16 @@ describe('DunningStack', () => {
       expect(actionsOf(statementsOf(resources, 'get-openapi')).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
     });
 
+    it('lets only send-email write documents, and only the email copies: no read, no delete, no other folder', () => {
+      const writers = ofType(resources, 'AWS::Lambda::Function')
+        .map(([logicalId, fn]) => [logicalId, statementsOfRole(resources, fn.Properties.Role['Fn::GetAtt'][0]).filter((st) => asArray(st.Action).some((a) => a.startsWith('s3:')))] as const)
+        .filter(([, s3]) => s3.length > 0);
+      expect(writers.map(([logicalId]) => logicalId)).toEqual([expect.stringMatching(/SendEmail/)]);
+      const [[, s3]] = writers;
+      expect(s3.map((st) => st.Action)).toEqual(['s3:PutObject']);
+      expect(JSON.stringify(s3[0].Resource)).toContain('/invoices/*/emails/*');
+    });
+
     it('lets the handlers that act on invoices write the table and wake the execution', () => {
       for (const handler of ['record-payment', 'cancel-invoice', 'resolve-dispute', 'record-call-outcome', 'customer-page', 'update-invoice']) {
         const actions = actionsOf(statementsOf(resources, handler));
@@ -532,6 +566,7 @@ describe('settings', () => {
     ['dunning:timeZone', 'Europe/Atlantis'],
     ['dunning:sendTime', '9h'],
     ['dunning:teamLanguage', 'de'],
+    ['dunning:documentRetentionYears', '0'],
     ['dunning:publicBaseUrl', 'http://insecure.example.com'],
     ['dunning:creditor', '{"iban": ""}'],
     ['dunning:creditor', JSON.stringify({ ...EXAMPLE_CREDITOR, siren: '123456789' })],

@@ -4,6 +4,7 @@
  * the raw DynamoDBClient mock sees only raw commands (PutItemCommand, ...). Both are mocked here.
  */
 import { ConditionalCheckFailedException, DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -26,6 +27,7 @@ export const HANDLER_ENV = {
   PUBLIC_BASE_URL: 'https://pay.example.com',
   SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/dunning-scheduler',
   EXECUTION_HORIZON_DAYS: '240',
+  DOCUMENTS_BUCKET: 'dunning-documents-test',
 } as const;
 
 export function mockAws() {
@@ -35,6 +37,7 @@ export function mockAws() {
     sfn: mockClient(SFNClient),
     ses: mockClient(SESv2Client),
     scheduler: mockClient(SchedulerClient),
+    s3: mockClient(S3Client),
   };
 }
 

@@ -1,8 +1,8 @@
 /**
  * Small fakes for the ports a test does not exercise: a Workflow that records what it was asked, a clock the test
- * sets, and a mailer that refuses to be used where no email may leave.
+ * sets, a mailer that refuses to be used where no email may leave, and a document store in memory.
  */
-import type { Clock, Mailer, OutgoingEmail, Workflow } from '../../shared/ports';
+import type { Clock, DocumentStore, Mailer, OutgoingEmail, StoredDocument, Workflow } from '../../shared/ports';
 
 export type WorkflowCall =
   | { op: 'start'; executionName: string; input: object }
@@ -85,5 +85,25 @@ export class RecordingMailer implements Mailer {
     }
     this.sent.push(email);
     return `ses-${this.sent.length}`;
+  }
+}
+
+/** A document store in memory: what was put, by key, every version kept (as the versioned bucket does). */
+export class MemoryDocuments implements DocumentStore {
+  readonly versions = new Map<string, StoredDocument[]>();
+
+  async put(key: string, body: string | Uint8Array, contentType: string): Promise<void> {
+    const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+    this.versions.set(key, [...(this.versions.get(key) ?? []), { body: bytes, contentType }]);
+  }
+
+  async get(key: string): Promise<StoredDocument | undefined> {
+    return this.versions.get(key)?.at(-1);
+  }
+
+  /** The latest version of a JSON document. */
+  json(key: string): unknown {
+    const latest = this.versions.get(key)?.at(-1);
+    return latest && JSON.parse(new TextDecoder().decode(latest.body));
   }
 }

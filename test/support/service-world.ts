@@ -14,7 +14,7 @@ import type { Dependencies } from '../../shared/ports';
 import type { NotificationSettings } from '../../shared/services/notifications';
 import { startDynalite, type LocalDynamo } from './dynalite';
 import { invoiceRecord } from './fixtures';
-import { FixedClock, RecordingMailer, RecordingWorkflow } from './recording-ports';
+import { FixedClock, MemoryDocuments, RecordingMailer, RecordingWorkflow } from './recording-ports';
 
 export const SETTINGS: BillingSettings & NotificationSettings = {
   calendar: DEFAULT_CALENDAR,
@@ -33,6 +33,7 @@ export interface ServiceWorld {
   clock: FixedClock;
   workflow: RecordingWorkflow;
   mailer: RecordingMailer;
+  documents: MemoryDocuments;
   deps: Dependencies;
   /** Writes a record as the execution would have left it; a fresh id unless one is given. */
   stored(overrides?: Partial<InvoiceRecord>): Promise<InvoiceRecord>;
@@ -54,7 +55,8 @@ export function useServiceWorld(prefix: string, startAt = '2027-03-19T08:00:00.0
     world.clock = new FixedClock(startAt);
     world.workflow = new RecordingWorkflow();
     world.mailer = new RecordingMailer();
-    world.deps = { store: world.store, clock: world.clock, workflow: world.workflow, mailer: world.mailer };
+    world.documents = new MemoryDocuments();
+    world.deps = { store: world.store, clock: world.clock, workflow: world.workflow, mailer: world.mailer, documents: world.documents };
   });
   world.stored = async (overrides = {}) => {
     const record = invoiceRecord({ invoiceId: `${prefix}-${++counter}`, ...overrides });

@@ -7,7 +7,8 @@ import Holidays from 'date-holidays';
 import { TZDate } from '@date-fns/tz';
 import { wallClock } from '../../support/wall-clock';
 import { afterAll, beforeAll } from 'vitest';
-import { createLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../../infra/local/runtime';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createLocalRuntime, DOCUMENTS_BUCKET, type LocalRuntime, type LocalRuntimeOptions } from '../../../infra/local/runtime';
 import type { OutboxEntry } from '../../../infra/local/outbox';
 import { requestJson, type JsonReply } from '../../../infra/local/http-client';
 
@@ -45,7 +46,21 @@ export class DunningClient {
   constructor(
     readonly url: string,
     readonly apiKey: string,
+    /** The local S3 endpoint of the documents bucket, when the runtime is in this process. */
+    readonly s3Endpoint?: string,
   ) {}
+
+  /** The documents bucket's object at `key`, as JSON (the local S3 emulator, read as any S3 client would). */
+  async document(key: string): Promise<any> {
+    if (!this.s3Endpoint) throw new Error('No S3 endpoint: the runtime is not in this process');
+    const s3 = new S3Client({ endpoint: this.s3Endpoint, forcePathStyle: true, region: 'eu-west-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      const object = await s3.send(new GetObjectCommand({ Bucket: DOCUMENTS_BUCKET, Key: key }));
+      return JSON.parse(await object.Body!.transformToString());
+    } finally {
+      s3.destroy();
+    }
+  }
 
   async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<Reply<T>> {
     const auth = options.auth ?? true;
@@ -348,7 +363,7 @@ export function useRuntime(
   let client: DunningClient | undefined;
   beforeAll(async () => {
     runtime = await createLocalRuntime({ port: 0, apiKey, speed: 0, startAt: new Date(startAt), dailyDigest: false, log: () => undefined, ...options });
-    client = new DunningClient(runtime.url, runtime.apiKey);
+    client = new DunningClient(runtime.url, runtime.apiKey, runtime.endpoints.s3);
   });
   afterAll(async () => {
     await runtime?.stop();

@@ -2,6 +2,7 @@
  * The send-email task with SES and DynamoDB mocked: one email per reachable contact, through the configuration set,
  * never twice for the same step, never for a closed invoice.
  */
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { PutCommand, UpdateCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -59,6 +60,18 @@ describe('send-email pre_reminder', () => {
       'EMAIL#pre_reminder@2027-03-31:jean@boulangerie-martin.fr',
     ]);
     for (const claim of claims) expect(claim.ConditionExpression).toBe('attribute_not_exists(#pk)');
+    // Each email as the customer receives it is kept in the documents bucket, before it leaves and again with SES's id.
+    const copies = aws.s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    expect(copies.map((input) => [input.Bucket, input.Key])).toEqual([
+      ['dunning-documents-test', 'invoices/F-2027-0042/emails/pre_reminder%402027-03-31%3Acompta%40boulangerie-martin.fr.json'],
+      ['dunning-documents-test', 'invoices/F-2027-0042/emails/pre_reminder%402027-03-31%3Acompta%40boulangerie-martin.fr.json'],
+      ['dunning-documents-test', 'invoices/F-2027-0042/emails/pre_reminder%402027-03-31%3Ajean%40boulangerie-martin.fr.json'],
+      ['dunning-documents-test', 'invoices/F-2027-0042/emails/pre_reminder%402027-03-31%3Ajean%40boulangerie-martin.fr.json'],
+    ]);
+    const sentCopy = JSON.parse(String(copies[1].Body));
+    expect(sentCopy).toMatchObject({ to: ['compta@boulangerie-martin.fr'], subject: sent()[0].Content?.Simple?.Subject?.Data, messageId: expect.stringMatching(/^0100018e-ses-/) });
+    expect(sentCopy.html).toBe(sent()[0].Content?.Simple?.Body?.Html?.Data);
+    expect(sentCopy.text).toBe(sent()[0].Content?.Simple?.Body?.Text?.Data);
 
     expect(next).toMatchObject({ next: 'wait', phase: 'awaiting_reply', wait: { until: '2027-03-31T22:00:00.000Z' } });
     const written = puts().find((input) => input.Item?.sk === 'INVOICE')!;

@@ -26,7 +26,7 @@ import { mutateInvoice } from '../../../shared/services/record-updates';
 import type { RegisterInvoiceBody } from '../../../shared/domain/schemas';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite';
 import { registration } from '../../support/fixtures';
-import { FixedClock, RecordingWorkflow, refusingMailer } from '../../support/recording-ports';
+import { FixedClock, MemoryDocuments, RecordingWorkflow, refusingMailer } from '../../support/recording-ports';
 
 const REGISTERED_AT = '2027-02-01T10:15:00.000Z';
 const settings: BillingSettings = { calendar: DEFAULT_CALENDAR, policy: DEFAULT_POLICY, executionHorizonDays: 240 };
@@ -59,7 +59,7 @@ afterAll(async () => {
 beforeEach(() => {
   workflow = new RecordingWorkflow();
   clock = new FixedClock(REGISTERED_AT);
-  deps = { store, workflow, clock, mailer: refusingMailer };
+  deps = { store, workflow, clock, mailer: refusingMailer, documents: new MemoryDocuments() };
 });
 
 

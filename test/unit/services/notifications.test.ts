@@ -6,7 +6,7 @@ import { sendCustomerEmail } from '../../../shared/services/notifications';
 import type { Dependencies, InvoiceStore, OutgoingEmail } from '../../../shared/ports';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite';
 import { invoiceRecord } from '../../support/fixtures';
-import { FixedClock, RecordingWorkflow } from '../../support/recording-ports';
+import { FixedClock, MemoryDocuments, RecordingWorkflow } from '../../support/recording-ports';
 
 let dynamo: LocalDynamo;
 let store: DynamoDbInvoiceStore;
@@ -21,13 +21,15 @@ afterAll(() => dynamo.stop());
 
 function world(storeUnderTest: InvoiceStore = store) {
   const sent: OutgoingEmail[] = [];
+  const documents = new MemoryDocuments();
   const deps: Dependencies = {
     store: storeUnderTest,
     clock: new FixedClock('2027-03-19T08:00:00.000Z'),
     workflow: new RecordingWorkflow(),
     mailer: { send: async (email) => (sent.push(email), `msg-${sent.length}`) },
+    documents,
   };
-  return { deps, sent };
+  return { deps, sent, documents };
 }
 
 async function stored(overrides: Partial<InvoiceRecord> = {}): Promise<InvoiceRecord> {
@@ -45,9 +47,15 @@ describe('sendCustomerEmail', () => {
     ];
     const base = invoiceRecord();
     const record = await stored({ customer: { ...base.customer, contacts }, suppressedEmails: ['gone@example.fr'] });
-    const { deps, sent } = world();
+    const { deps, sent, documents } = world();
 
     const { timeline, emailed } = await sendCustomerEmail(deps, config, record, 'pre_reminder', 'pre_reminder@2027-03-31');
+
+    // Each email is kept as the customer receives it: a copy before it leaves, then one with SES's message id.
+    const copy = `invoices/${record.invoiceId}/emails/${encodeURIComponent('pre_reminder@2027-03-31:claire@example.fr')}.json`;
+    expect(documents.versions.get(copy)?.length).toBe(2);
+    expect(documents.json(copy)).toMatchObject({ to: ['claire@example.fr'], subject: sent[0].subject, html: sent[0].html, text: sent[0].text, messageId: 'msg-1' });
+    expect(timeline[0]).toMatchObject({ document: copy, messageId: 'msg-1' });
 
     expect(sent.map((e) => e.to)).toEqual([['claire@example.fr'], ['paul@example.fr']]);
     // A customer who answers by email reaches the credit team, not the sending address.
