@@ -25,6 +25,11 @@ export interface DunningPolicy {
    * themselves are the law's (`shared/domain/claim.ts`), not policy.
    */
   waivePenaltiesWhenPrincipalPaid: boolean;
+  /**
+   * Days from the formal notice before the hand-off may come: the notice gives 8 days from its receipt, plus a margin
+   * for the letter's delivery. The default ladder's notice (+30) and hand-off (+45) are 15 days apart.
+   */
+  formalNoticeWaitDays: number;
   /** Customer links stay valid this many days after the due date. */
   linkValidityDaysAfterDue: number;
   /** A promised payment date lies at most this many days after the day the promise is made. */
@@ -46,6 +51,7 @@ export const DEFAULT_POLICY: DunningPolicy = {
   minimumGapDays: 5,
   ladder: DEFAULT_LADDER,
   waivePenaltiesWhenPrincipalPaid: true,
+  formalNoticeWaitDays: 15,
   linkValidityDaysAfterDue: 120,
   maxPromiseDays: 60,
 };

@@ -96,6 +96,7 @@ export const PolicyOverrides = schema(() => z
     ladder: z.optional(z.array(LadderStep).check(z.minLength(1), z.maxLength(12))),
     maxPromiseDays: z.optional(days(1, 365)),
     waivePenaltiesWhenPrincipalPaid: z.optional(z.boolean()),
+    formalNoticeWaitDays: z.optional(days(8, 60)),
   })
   .check(z.meta({ id: 'PolicyOverrides', description: 'Per-invoice overrides of the dunning policy.' })));
 

@@ -282,20 +282,33 @@ export function planEscalation(record: InvoiceRecord, settings: WorkflowSettings
   return decision;
 }
 
+/**
+ * The day the formal notice's deadline has run, with the policy's margin for its delivery: the notice gives 8 days
+ * from its receipt, so nothing is handed off before. Undefined when no notice was served on this ladder.
+ */
+export function formalNoticeDeadline(record: InvoiceRecord, policy: DunningPolicy): string | undefined {
+  const lastRung = policy.ladder[record.escalation.done - 1];
+  const servedAt = record.formalNoticeAt ?? (lastRung?.action === 'formal_notice' ? record.escalation.lastAt : undefined);
+  return servedAt ? addDays(servedAt.slice(0, 10), policy.formalNoticeWaitDays) : undefined;
+}
+
 function planRung(record: InvoiceRecord, settings: WorkflowSettings, now: Date): { change: Change; next: Next } {
   const policy = invoicePolicy(record, settings);
   const rung = policy.ladder[record.escalation.done];
   const handOff = { change: { record: { ...record, phase: 'overdue' as const, status: overdueStatus(record, settings, now), nextActionAt: undefined } }, next: 'hand_off' as const };
-  if (!rung) return handOff;
   const nowIso = now.toISOString();
   const earliest = record.escalation.lastAt
     ? addDays(record.escalation.lastAt.slice(0, 10), policy.minimumGapDays)
     : record.dueDate;
-  const onLadder = addDays(record.dueDate, rung.offsetDays);
+  const onLadder = rung ? addDays(record.dueDate, rung.offsetDays) : earliest;
   const date = onLadder > earliest ? onLadder : earliest;
-  if (rung.action === 'hand_off') {
-    // The hand-off rung has its own offset too (+45 by default): wait for its send slot, then hand off.
-    const handOffAt = nextSendSlot(date, settings.calendar);
+  if (!rung || rung.action === 'hand_off') {
+    // The hand-off rung has its own offset too (+45 by default), and never comes before the formal notice's deadline
+    // has run (a notice served late, after a broken promise): wait for the later one's send slot, then hand off.
+    const deadline = formalNoticeDeadline(record, policy);
+    const day = !rung && !deadline ? undefined : deadline && deadline > date ? deadline : date;
+    if (!day) return handOff;
+    const handOffAt = nextSendSlot(day, settings.calendar);
     if (reached(handOffAt, now)) return handOff;
     return { change: { record: { ...record, phase: 'overdue', status: overdueStatus(record, settings, now), nextActionAt: handOffAt } }, next: 'wait' };
   }

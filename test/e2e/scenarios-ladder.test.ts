@@ -4,7 +4,7 @@
  * twice, as EventBridge may: a redelivery must change nothing).
  */
 import { describe, expect, it } from 'vitest';
-import { TEAM_EMAIL, addDays, isTeamEmail, kindOf, money, parisInstant, sendSlot, useRuntime } from './support/client';
+import { TEAM_EMAIL, addDays, handOffSlot, isTeamEmail, kindOf, money, parisInstant, sendSlot, useRuntime } from './support/client';
 import { englishInvoice, frenchInvoice, invoiceNumber } from './support/invoices';
 import { scenarioHelpers } from './support/scenario';
 
@@ -13,7 +13,7 @@ const client = useRuntime(START, undefined, { sesEventDeliveries: 2 });
 const s = scenarioHelpers(client);
 
 describe('silence: the full ladder to legal', () => {
-  it('reminder at due + 1, phone-call task at + 8, penalty reminder at + 15, formal notice at + 30, hand-off at + 45; each once', async () => {
+  it('reminder at due + 1, phone-call task at + 8, penalty reminder at + 15, formal notice at + 30, hand-off at + 45 (15 days after the notice at least); each once', async () => {
     const c = client();
     const today = await c.today();
     const body = frenchInvoice(invoiceNumber('LADDER'), today, { dueDate: addDays(today, 31) });
@@ -25,7 +25,7 @@ describe('silence: the full ladder to legal', () => {
       ['team_call_task', sendSlot(addDays(due, 8))],
       ['penalty_reminder', sendSlot(addDays(due, 15))],
       ['formal_notice', sendSlot(addDays(due, 30))],
-      ['team_hand_off', sendSlot(addDays(due, 45))],
+      ['team_hand_off', handOffSlot(due)],
     ];
 
     // Step through the ladder: one minute before each rung nothing new, at it exactly one new email of that kind.

@@ -4,7 +4,7 @@
  * rejected under an open promise, ids no URL can address, and a link opened a few hundred times.
  */
 import { describe, expect, it } from 'vitest';
-import { addDays, answerLink, kindOf, parisDate, sendSlot, useRuntime, type DunningClient } from './support/client';
+import { addDays, answerLink, handOffSlot, kindOf, parisDate, sendSlot, useRuntime, type DunningClient } from './support/client';
 import { frenchInvoice, invoiceNumber, type RegisterBody } from './support/invoices';
 import { scenarioHelpers } from './support/scenario';
 
@@ -70,14 +70,14 @@ describe('a payment after the hand-off', () => {
   it('is recorded: the invoice is paid, the hand-off stays on the record, the evidence and the team know', async () => {
     const c = client();
     const body = await registered('HANDOFF');
-    await c.clockTo(sendSlot(addDays(body.dueDate, 45)));
+    await c.clockTo(handOffSlot(body.dueDate));
     expect(await s.status(body.invoiceId)).toBe('handed_off');
     await c.advance('PT2H');
 
     const paid = await c.pay(body.invoiceId, body.amount, 'VIR-AFTER-HANDOFF', await c.today());
 
     expect(paid.status, paid.text).toBe(200);
-    expect(paid.json).toMatchObject({ status: 'paid', outstanding: euros(0), handedOffAt: sendSlot(addDays(body.dueDate, 45)) });
+    expect(paid.json).toMatchObject({ status: 'paid', outstanding: euros(0), handedOffAt: handOffSlot(body.dueDate) });
     await c.settle();
     const types = await s.timelineTypes(body.invoiceId);
     expect(types.indexOf('handed_off')).toBeLessThan(types.lastIndexOf('payment'));
@@ -226,7 +226,7 @@ describe('a link opened a few hundred times', () => {
     const first = parisDate(body.preReminderAt);
     expect(views.map((t) => parisDate(t.at))).toEqual([first, addDays(first, 1)]);
 
-    await c.clockTo(sendSlot(addDays(body.dueDate, 45)));
+    await c.clockTo(handOffSlot(body.dueDate));
     expect(await s.status(body.invoiceId)).toBe('handed_off');
     expect((await c.evidence(body.invoiceId)).status).toBe(200);
   });

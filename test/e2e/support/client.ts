@@ -339,6 +339,15 @@ export function sendSlot(date: string): string {
   return parisInstant(onOrAfterBusinessDay(date), '09:00');
 }
 
+/**
+ * When the default ladder hands off an invoice left silent: at + 45, but never sooner than 15 days after the formal
+ * notice actually left (+ 30, moved to a business day), which gives the notice its 8 days from receipt.
+ */
+export function handOffSlot(dueDate: string): string {
+  const notice = sendSlot(addDays(dueDate, 30));
+  return [sendSlot(addDays(dueDate, 45)), sendSlot(addDays(parisDate(notice), 15))].sort().at(-1)!;
+}
+
 /** Formats an amount as the emails do (fr-FR / en-GB). */
 export function money(amount: { value: number; currency: string }, language: 'fr' | 'en'): string {
   return new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: amount.currency }).format(amount.value / 100);

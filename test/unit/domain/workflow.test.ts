@@ -358,6 +358,28 @@ describe('planEscalation', () => {
     }
   });
 
+  it('hands off no sooner than 15 days after a formal notice served late, whatever the ladder says', () => {
+    // After a broken promise the notice (rung 4) went out on Thursday 20 May 2027, past the hand-off's own +45
+    // (15 May): the hand-off waits for the notice's 8 days from receipt and the delivery margin, to Friday 4 June.
+    const record = overdue({ escalation: { done: 4, lastAt: '2027-05-20T07:00:00.000Z' } });
+    const { change, next } = planEscalation(record, settings, at('2027-05-20T07:00:05.000Z'));
+    expect(next).toBe('wait');
+    expect(change.record.nextActionAt).toBe('2027-06-04T07:00:00.000Z');
+    // On the default ladder the notice (+30) and the hand-off (+45) are 15 days apart already: nothing moves (+45 is
+    // Saturday 15 May, and Monday 17 May is Whit Monday: Tuesday 18 May).
+    const onTime = overdue({ escalation: { done: 4, lastAt: '2027-04-30T07:00:00.000Z' } });
+    expect(planEscalation(onTime, settings, at('2027-04-30T07:00:05.000Z')).change.record.nextActionAt).toBe('2027-05-18T07:00:00.000Z');
+  });
+
+  it('waits for the notice\'s deadline too when a ladder ends on the formal notice', () => {
+    const shortLadder = { ...settings, policy: { ...settings.policy, ladder: [{ offsetDays: 1, action: 'reminder_email' as const }, { offsetDays: 10, action: 'formal_notice' as const }] } };
+    const record = overdue({ escalation: { done: 2, lastAt: '2027-04-12T07:00:00.000Z' } });
+    const { change, next } = planEscalation(record, shortLadder, at('2027-04-12T07:00:05.000Z'));
+    expect(next).toBe('wait');
+    expect(change.record.nextActionAt).toBe('2027-04-27T07:00:00.000Z'); // 12 + 15 = 27 April, a Tuesday
+    expect(planEscalation({ ...record, nextActionAt: undefined }, shortLadder, at('2027-04-27T07:00:00.000Z')).next).toBe('hand_off');
+  });
+
   it('moves a rung that falls on a public holiday to the next business day', () => {
     // Due Sunday 28 March: the first rung would be Easter Monday 29 March, so Tuesday 30 March.
     const { change } = planEscalation(overdue({ dueDate: '2027-03-28' }), settings, at('2027-03-28T22:00:00.000Z'));
