@@ -27,10 +27,11 @@ import { grantDescribeExecutions, grantTaskResponse, type WorkflowConstruct } fr
  * - `start`: start executions now;
  * - `schedule`: start them later, through a one-time schedule (create it, move it);
  * - `wake`: complete a parked task, so that an event reaches the execution at once;
- * - `describe`: read the status of this state machine's executions.
+ * - `describe`: read the status of this state machine's executions;
+ * - `documents`: store supporting documents (`invoices/<id>/documents/...` in the documents bucket, nothing else).
  * A handler added to the catalog without an entry here fails the synth: its permissions must be decided.
  */
-type Need = 'read' | 'write' | 'start' | 'schedule' | 'wake' | 'describe';
+type Need = 'read' | 'write' | 'start' | 'schedule' | 'wake' | 'describe' | 'documents';
 export const API_HANDLER_NEEDS: Record<string, Need[]> = {
   // Starts the execution, or schedules its start when the pre-reminder lies beyond the execution horizon.
   'register-invoice': ['write', 'start', 'schedule'],
@@ -47,6 +48,8 @@ export const API_HANDLER_NEEDS: Record<string, Need[]> = {
   'customer-page': ['write', 'wake'],
   // Starts a new revision once the current execution has ended; reads the execution's status first.
   'restart-execution': ['write', 'start', 'describe'],
+  // Stores the file, then names it on the record; no event for the execution.
+  'attach-document': ['write', 'documents'],
   'get-invoice': ['read'],
   'get-evidence': ['read'],
   'get-openapi': [],
@@ -171,6 +174,9 @@ function grant(fn: HandlerFunction, needs: Need[], props: ApiRoutesProps): void 
         break;
       case 'wake':
         grantTaskResponse(fn, fn);
+        break;
+      case 'documents':
+        props.data.grantWriteSupportingDocuments(fn);
         break;
       case 'describe':
         grantDescribeExecutions(fn, fn);

@@ -96,10 +96,19 @@ export class DataConstruct extends Construct {
 
   /** Write the copies of the customer emails as they leave (`invoices/<id>/emails/...`), nothing else. */
   grantWriteEmailCopies(grantee: HandlerFunction): void {
-    grantee.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.documents.arnForObjects('invoices/*/emails/*')] }));
+    this.grantPutUnder(grantee, 'emails', 'email copies');
+  }
+
+  /** Write supporting documents (`invoices/<id>/documents/...`), nothing else. */
+  grantWriteSupportingDocuments(grantee: HandlerFunction): void {
+    this.grantPutUnder(grantee, 'documents', 'supporting documents');
+  }
+
+  private grantPutUnder(grantee: HandlerFunction, folder: string, what: string): void {
+    grantee.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.documents.arnForObjects(`invoices/*/${folder}/*`)] }));
     Validations.of(grantee.executionRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.documents.node.defaultChild as CfnElement)}.Arn>/invoices/*/emails/*]`,
-      reason: 'One folder per invoice, named at run time: the grant writes email copies only (no read, no delete, no other folder).',
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.documents.node.defaultChild as CfnElement)}.Arn>/invoices/*/${folder}/*]`,
+      reason: `One folder per invoice, named at run time: the grant writes ${what} only (no read, no delete, no other folder).`,
     });
   }
 

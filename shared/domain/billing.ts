@@ -7,7 +7,7 @@ import { addDays, daysBetween, localDate } from './calendar';
 import { ConflictError, ValidationError } from './errors';
 import { executionName, initialState, type ExecutionState } from './execution-state';
 import { canonicalJson, sha256 } from './hashing';
-import { CLOSED_STATUSES, timelineEntry, type Change, type InvoiceRecord, type InvoiceStatus, type TimelineEntry } from './invoice';
+import { CLOSED_STATUSES, timelineEntry, type AttachedDocument, type Change, type InvoiceRecord, type InvoiceStatus, type TimelineEntry } from './invoice';
 import { claimInput, invoiceClaim } from './invoice-claim';
 import { formatMoney } from './money';
 import { paymentTermWarnings } from './payment-terms';
@@ -502,4 +502,21 @@ export function customerAnswer(
       };
     }
   }
+}
+
+/** How many supporting documents one invoice may hold: an evidence file, not a document store. */
+export const MAX_DOCUMENTS_PER_INVOICE = 30;
+
+/**
+ * A supporting document attached to an invoice, in any status (an evidence file is completed after the hand-off too).
+ * The same file (same content, same name) twice is attached once.
+ */
+export function documentAttachment(record: InvoiceRecord, document: AttachedDocument, now: Date): Change | undefined {
+  const documents = record.documents ?? [];
+  if (documents.some((d) => d.sha256 === document.sha256 && d.filename === document.filename)) return undefined;
+  if (documents.length >= MAX_DOCUMENTS_PER_INVOICE) {
+    throw new ConflictError('too_many_documents', `Invoice ${record.invoiceId} already holds ${MAX_DOCUMENTS_PER_INVOICE} documents.`);
+  }
+  const { key: _key, at: _at, ...facts } = document;
+  return { record: { ...record, documents: [...documents, document] }, timeline: [timelineEntry('document_attached', now, facts)] };
 }

@@ -2,7 +2,7 @@
 import type { Money } from './money';
 import type { Claim, Waiver } from './claim';
 import type { PolicyOverrides } from './policy';
-import type { DisputeReason, RegisterInvoiceBody } from './schemas';
+import type { DisputeReason, DocumentKind, RegisterInvoiceBody } from './schemas';
 import type * as z from 'zod/mini';
 import type { Contact, PaymentMethod } from './schemas';
 
@@ -76,6 +76,17 @@ export interface Change {
   event?: { type: WorkflowEventType; detail?: Record<string, string> };
 }
 
+export interface AttachedDocument {
+  kind: DocumentKind;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  /** Where it is in the documents bucket. */
+  key: string;
+  at: string;
+}
+
 export interface InvoiceRecord {
   invoiceId: string;
   /** The registration body as received, kept for idempotency and the evidence file. */
@@ -110,6 +121,8 @@ export interface InvoiceRecord {
   penaltiesPaid?: number;
   /** The penalties and the indemnity given up, by policy once the principal was paid or by an operator. */
   waiver?: Waiver;
+  /** Supporting documents attached for the evidence file (contract, order, delivery proof...), stored in S3. */
+  documents?: AttachedDocument[];
   /** When the formal notice left: a consumer's legal interest runs from the next day. */
   formalNoticeAt?: string;
   /** Money received beyond what was owed (an overpayment, a payment after cancellation): due back to the customer. */
@@ -179,6 +192,7 @@ export type TimelineType =
   | 'needs_attention'
   | 'penalties_waived'
   | 'penalties_claimable'
+  | 'document_attached'
   | 'email_unconfirmed';
 
 export interface TimelineEntry {
@@ -222,6 +236,7 @@ export function invoiceView(record: InvoiceRecord, timeline?: TimelineEntry[]) {
     ...(record.creditBalance ? { creditBalance: record.creditBalance } : {}),
     ...(record.handedOffAt ? { handedOffAt: record.handedOffAt } : {}),
     ...(record.waiver ? { waiver: record.waiver } : {}),
+    ...(record.documents?.length ? { documents: record.documents.map(({ kind, filename, contentType, size, sha256, at }) => ({ kind, filename, contentType, size, sha256, at })) } : {}),
     warnings: record.warnings,
     ...(timeline ? { timeline } : {}),
   };

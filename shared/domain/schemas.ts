@@ -179,6 +179,30 @@ export const WaiveBody = schema(() => z
   .check(z.meta({ id: 'Waive' })));
 export type WaiveBody = z.infer<typeof WaiveBody>;
 
+/** Supporting documents are sent inline, base64-encoded: at most 3 MB decoded keeps a request under Lambda's 6 MB. */
+export const MAX_DOCUMENT_BYTES = 3 * 1024 * 1024;
+
+export const DocumentKind = schema(() => z.enum(['contract', 'terms', 'purchase_order', 'delivery_proof', 'invoice_pdf', 'other']));
+export type DocumentKind = z.infer<typeof DocumentKind>;
+
+export const DocumentBody = schema(() => z
+  .strictObject({
+    kind: DocumentKind.check(z.meta({ description: 'What the document proves, for the evidence file of an injonction de payer.' })),
+    filename: z.string().check(
+      z.trim(),
+      z.regex(/^[\p{L}\p{N} ._()-]{1,120}\.[A-Za-z0-9]{1,8}$/u, 'a file name of letters, digits, spaces and . _ ( ) -, with an extension'),
+    ),
+    contentType: z.enum(['application/pdf', 'image/jpeg', 'image/png', 'text/plain', 'application/xml']),
+    content: z.string().check(
+      z.maxLength(Math.ceil(MAX_DOCUMENT_BYTES / 3) * 4, `at most ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB once decoded`),
+      z.regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'expected the file as base64'),
+      z.minLength(4, 'the file is empty'),
+      z.meta({ description: 'The file, base64-encoded (3 MB at most once decoded).' }),
+    ),
+  })
+  .check(z.meta({ id: 'SupportingDocument' })));
+export type DocumentBody = z.infer<typeof DocumentBody>;
+
 export const CancelBody = schema(() => z.strictObject({ reason: text(500) }).check(z.meta({ id: 'Cancel' })));
 
 export const PatchInvoiceBody = schema(() => z

@@ -1,6 +1,6 @@
 /** The OpenAPI 3.1 description of the billing API, generated from the zod schemas the handlers parse with. */
 import * as z from 'zod/mini';
-import { CallOutcomeBody, CancelBody, CustomerAnswer, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody, WaiveBody } from '../domain/schemas';
+import { CallOutcomeBody, CancelBody, CustomerAnswer, DocumentBody, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody, WaiveBody } from '../domain/schemas';
 
 const schema = (s: z.ZodMiniType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
 
@@ -212,6 +212,12 @@ export function openApiDocument(serverUrl?: string) {
           description: 'Starts a new revision (`-r2`, ...) that plans from the invoice as it stands. 409 while the current execution runs.',
           parameters: [invoiceIdParameter],
           responses: { '200': invoiceResponse('The invoice with its new execution name.'), ...commonErrors },
+        },
+      },
+      '/invoices/{invoiceId}/documents': {
+        post: {
+          ...invoiceAction('Attach a supporting document for the evidence file (contract, terms, order, delivery proof, invoice PDF)', DocumentBody),
+          description: 'The file is sent base64-encoded in the JSON body, 3 MB at most once decoded, and stored in the documents bucket under its SHA-256. 201 when attached, 200 when the same file (content and name) was attached already; 30 documents at most per invoice (409). Accepted in any status: an evidence file is completed after the hand-off too.',
         },
       },
       '/invoices/{invoiceId}/evidence': {

@@ -3,6 +3,7 @@
  * `shared/domain/billing.ts` through the ports (a conditional write, then a wake-up of the execution) and starts or
  * schedules executions. Independent of HTTP and AWS.
  */
+import { createHash } from 'node:crypto';
 import {
   callOutcome,
   cancellation,
@@ -13,15 +14,16 @@ import {
   openRecord,
   payment,
   penaltyWaiver,
+  documentAttachment,
   restart,
   startState,
   type BillingSettings,
 } from '../domain/billing';
-import { ConflictError, NotFoundError } from '../domain/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { initialState, paymentNoticeExecution, type ExecutionState } from '../domain/execution-state';
 import { CLOSED_STATUSES, timelineEntry, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
-import type { CallOutcomeBody, CustomerAnswer, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody, WaiveBody } from '../domain/schemas';
-import type { Dependencies } from '../ports';
+import { MAX_DOCUMENT_BYTES, type CallOutcomeBody, type CustomerAnswer, type DocumentBody, type PatchInvoiceBody, type PaymentBody, type RegisterInvoiceBody, type ResolveDisputeBody, type WaiveBody } from '../domain/schemas';
+import { invoiceDocumentKey, type Dependencies } from '../ports';
 import { flushOutbox, mutateInvoice, outboxEntries, readTimeline, recordEvent } from './record-updates';
 
 export type { BillingSettings };
@@ -143,6 +145,24 @@ export async function updateInvoice(deps: Dependencies, settings: BillingSetting
     }
   }
   return result;
+}
+
+/**
+ * A supporting document for the evidence file: stored under a key made of its content's hash, then named on the
+ * record (the same file twice is one document). An unknown invoice stores nothing.
+ */
+export async function attachDocument(deps: Dependencies, invoiceId: string, body: DocumentBody) {
+  const current = await deps.store.getInvoice(invoiceId);
+  if (!current) throw new NotFoundError(`No invoice ${invoiceId}.`);
+  const bytes = Uint8Array.from(Buffer.from(body.content, 'base64'));
+  if (bytes.byteLength > MAX_DOCUMENT_BYTES) {
+    throw new ValidationError('The request is not valid.', [{ path: 'content', message: `at most ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB once decoded` }]);
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const key = invoiceDocumentKey(invoiceId, `documents/${sha256}/${encodeURIComponent(body.filename)}`);
+  await deps.documents.put(key, bytes, body.contentType);
+  const document = { kind: body.kind, filename: body.filename, contentType: body.contentType, size: bytes.byteLength, sha256, key };
+  return mutateInvoice(deps, invoiceId, (record, now) => documentAttachment(record, { ...document, at: now.toISOString() }, now));
 }
 
 /** An operator waives the penalties and the indemnity of an invoice, with a reason kept as evidence. */

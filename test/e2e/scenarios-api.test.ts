@@ -171,3 +171,29 @@ describe('customer links', () => {
     expect((await c.invoice(body.invoiceId)).promise).toBeUndefined();
   });
 });
+
+describe('supporting documents', () => {
+  it('keep a file attached by the billing system, once, in the documents bucket, named on the invoice', async () => {
+    const c = client();
+    const today = await c.today();
+    const body = frenchInvoice(invoiceNumber('DOCS'), today, { dueDate: addDays(today, 30) });
+    await s.register(body);
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(2048)]);
+    const upload = { kind: 'delivery_proof', filename: 'Bon de livraison 118.pdf', contentType: 'application/pdf', content: pdf.toString('base64') };
+    const path = `/invoices/${encodeURIComponent(body.invoiceId)}/documents`;
+
+    const first = await c.request('POST', path, { body: upload });
+    expect(first.status).toBe(201);
+    expect(first.json.documents).toEqual([expect.objectContaining({ kind: 'delivery_proof', filename: 'Bon de livraison 118.pdf', size: pdf.byteLength })]);
+    expect((await c.request('POST', path, { body: upload })).status).toBe(200);
+    expect((await c.request('POST', path, { body: { ...upload, content: 'not base64!' } })).status).toBe(400);
+
+    const invoice = await c.invoice(body.invoiceId);
+    const entry = invoice.timeline.filter((t) => t.type === 'document_attached');
+    expect(entry).toHaveLength(1);
+    const key = `invoices/${encodeURIComponent(body.invoiceId)}/documents/${entry[0].sha256}/${encodeURIComponent(upload.filename)}`;
+    const stored = await c.documentBytes(key);
+    expect(Buffer.from(stored.body).equals(pdf)).toBe(true);
+    expect(stored.contentType).toBe('application/pdf');
+  });
+});

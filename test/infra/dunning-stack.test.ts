@@ -428,14 +428,15 @@ describe('DunningStack', () => {
       expect(actionsOf(statementsOf(resources, 'get-openapi')).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
     });
 
-    it('lets only send-email write documents, and only the email copies: no read, no delete, no other folder', () => {
+    it('lets only send-email (email copies) and attach-document (supporting documents) write documents: no read, no delete', () => {
       const writers = ofType(resources, 'AWS::Lambda::Function')
         .map(([logicalId, fn]) => [logicalId, statementsOfRole(resources, fn.Properties.Role['Fn::GetAtt'][0]).filter((st) => asArray(st.Action).some((a) => a.startsWith('s3:')))] as const)
-        .filter(([, s3]) => s3.length > 0);
-      expect(writers.map(([logicalId]) => logicalId)).toEqual([expect.stringMatching(/SendEmail/)]);
-      const [[, s3]] = writers;
-      expect(s3.map((st) => st.Action)).toEqual(['s3:PutObject']);
-      expect(JSON.stringify(s3[0].Resource)).toContain('/invoices/*/emails/*');
+        .filter(([, s3]) => s3.length > 0)
+        .map(([logicalId, s3]) => [logicalId.replace(/[0-9A-F]{8}$/, ''), s3.map((st) => [st.Action, JSON.stringify(st.Resource).match(/invoices\/\*\/\w+\/\*/)?.[0]])]);
+      expect(writers).toEqual([
+        [expect.stringMatching(/AttachDocument/), [['s3:PutObject', 'invoices/*/documents/*']]],
+        [expect.stringMatching(/SendEmail/), [['s3:PutObject', 'invoices/*/emails/*']]],
+      ]);
     });
 
     it('lets the handlers that act on invoices write the table and wake the execution', () => {

@@ -52,11 +52,16 @@ export class DunningClient {
 
   /** The documents bucket's object at `key`, as JSON (the local S3 emulator, read as any S3 client would). */
   async document(key: string): Promise<any> {
+    return JSON.parse(Buffer.from((await this.documentBytes(key)).body).toString('utf8'));
+  }
+
+  /** The documents bucket's object at `key`, as stored. */
+  async documentBytes(key: string): Promise<{ body: Uint8Array; contentType?: string }> {
     if (!this.s3Endpoint) throw new Error('No S3 endpoint: the runtime is not in this process');
     const s3 = new S3Client({ endpoint: this.s3Endpoint, forcePathStyle: true, region: 'eu-west-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     try {
       const object = await s3.send(new GetObjectCommand({ Bucket: DOCUMENTS_BUCKET, Key: key }));
-      return JSON.parse(await object.Body!.transformToString());
+      return { body: await object.Body!.transformToByteArray(), contentType: object.ContentType };
     } finally {
       s3.destroy();
     }

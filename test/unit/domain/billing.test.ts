@@ -11,6 +11,7 @@ import {
   checkDueDate,
   customerAnswer,
   disputeResolution,
+  documentAttachment,
   invoiceUpdate,
   newInvoiceRecord,
   payment,
@@ -306,5 +307,21 @@ describe('registration and due-date warnings', () => {
     expect(shorter.record.warnings).toEqual([]);
     const longer = invoiceUpdate(shorter.record, { dueDate: '2027-03-01' }, settings2026, NOW_2026)!;
     expect(longer.record.warnings).toEqual([expect.stringMatching(/^Payment term of 90 days \(due 2027-03-01\)/)]);
+  });
+});
+
+describe('documentAttachment', () => {
+  const contract = { kind: 'contract' as const, filename: 'CGV 2027.pdf', contentType: 'application/pdf', size: 1234, sha256: 'a'.repeat(64), key: 'invoices/F-2027-0042/documents/aaa/CGV%202027.pdf', at: NOW.toISOString() };
+
+  it('names the document on the record and the timeline, in any status, the same file once', () => {
+    const change = documentAttachment(invoiceRecord({ status: 'handed_off', phase: 'closed' }), contract, NOW)!;
+    expect(change.record.documents).toEqual([contract]);
+    expect(change.timeline?.[0]).toMatchObject({ type: 'document_attached', kind: 'contract', filename: 'CGV 2027.pdf', sha256: contract.sha256, size: 1234 });
+    expect(documentAttachment(change.record, contract, NOW)).toBeUndefined();
+  });
+
+  it('refuses a 31st document', () => {
+    const full = invoiceRecord({ documents: Array.from({ length: 30 }, (_, i) => ({ ...contract, sha256: String(i).padStart(64, '0') })) });
+    expect(() => documentAttachment(full, contract, NOW)).toThrow(ConflictError);
   });
 });

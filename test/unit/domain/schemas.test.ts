@@ -8,6 +8,8 @@ import {
   PaymentBody,
   RegisterInvoiceBody,
   ResolveDisputeBody,
+  DocumentBody,
+  MAX_DOCUMENT_BYTES,
 } from '../../../shared/domain/schemas';
 
 /** The `details` a caller would get back for this body, or [] when it is accepted. */
@@ -385,5 +387,21 @@ describe('describeIssues', () => {
   it('gives an empty path for a problem with the body as a whole', () => {
     const result = PatchInvoiceBody.safeParse({});
     expect(describeIssues(result.error!)).toEqual([{ path: '', message: 'give a new dueDate and/or contacts' }]);
+  });
+});
+
+describe('DocumentBody', () => {
+  const doc = (overrides: Record<string, unknown> = {}) => ({ kind: 'delivery_proof', filename: 'BL 2027-118.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF').toString('base64'), ...overrides });
+
+  it('takes a supporting document of a known kind, a plain file name and base64 content', () => {
+    expect(issues(DocumentBody, doc())).toEqual([]);
+  });
+
+  it('refuses a path in the name, content that is not base64, a type outside the list and a file over 3 MB', () => {
+    expectRefused(DocumentBody, doc({ filename: '../../etc/passwd' }), 'filename');
+    expectRefused(DocumentBody, doc({ content: 'not base64!' }), 'content', /base64/);
+    expectRefused(DocumentBody, doc({ contentType: 'text/html' }), 'contentType');
+    expectRefused(DocumentBody, doc({ kind: 'selfie' }), 'kind');
+    expectRefused(DocumentBody, doc({ content: 'A'.repeat((Math.ceil(MAX_DOCUMENT_BYTES / 3) + 1) * 4) }), 'content', /3 MB/);
   });
 });

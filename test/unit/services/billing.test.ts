@@ -3,9 +3,11 @@
  * conditional writes, races and replays behave as they do in production. The Workflow port is a recording fake:
  * what is under test is what the operations write and whom they wake, not Step Functions.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbInvoiceStore } from '../../../shared/adapters/dynamodb-store';
 import {
+  attachDocument,
   cancelInvoice,
   recordCallOutcome,
   recordCustomerAnswer,
@@ -59,9 +61,12 @@ afterAll(async () => {
 beforeEach(() => {
   workflow = new RecordingWorkflow();
   clock = new FixedClock(REGISTERED_AT);
-  deps = { store, workflow, clock, mailer: refusingMailer, documents: new MemoryDocuments() };
+  documents = new MemoryDocuments();
+  deps = { store, workflow, clock, mailer: refusingMailer, documents };
 });
 
+
+let documents: MemoryDocuments;
 
 /** Registers a fresh invoice (due 2027-03-31) and forgets the registration's workflow calls. */
 async function registered(overrides: Partial<RegisterInvoiceBody> = {}): Promise<string> {
@@ -716,5 +721,26 @@ describe('restartExecution', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(workflow.of('start')).toEqual([{ op: 'start', executionName: `${id}-r2`, input: initialState(id, 2) }]);
     expect((await stored(id)).revision).toBe(2);
+  });
+});
+
+describe('attachDocument', () => {
+  const pdf = Buffer.from('%PDF-1.7 contrat signé');
+  const upload = { kind: 'contract' as const, filename: 'Contrat cadre.pdf', contentType: 'application/pdf' as const, content: pdf.toString('base64') };
+
+  it('stores the file under its hash and names it on the invoice; the same file again changes nothing', async () => {
+    const invoiceId = await registered();
+    const first = await attachDocument(deps, invoiceId, upload);
+    const [document] = first.record.documents!;
+    expect(document).toMatchObject({ kind: 'contract', filename: 'Contrat cadre.pdf', size: pdf.byteLength, sha256: createHash('sha256').update(pdf).digest('hex') });
+    expect(Buffer.from((await documents.get(document.key))!.body).equals(pdf)).toBe(true);
+    expect(document.key).toBe(`invoices/${invoiceId}/documents/${document.sha256}/Contrat%20cadre.pdf`);
+    expect((await attachDocument(deps, invoiceId, upload)).changed).toBe(false);
+    expect((await stored(invoiceId)).documents).toHaveLength(1);
+  });
+
+  it('stores nothing for an unknown invoice', async () => {
+    await expect(attachDocument(deps, 'F-NOWHERE', upload)).rejects.toThrow(DomainError);
+    expect(documents.versions.size).toBe(0);
   });
 });
