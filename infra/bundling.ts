@@ -29,9 +29,20 @@ export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const
 /**
  * Packages the bundled AWS SDK loads with a dynamic `import()` only on paths a Lambda function never takes:
  * event-stream serialization, which none of the operations the handlers call uses. Were it reached all the same,
- * its import would fail loudly ("Cannot find package"), not silently.
+ * its import would fail loudly ("Cannot find package"), not silently. Only such dynamic imports are left out: a
+ * client that imports the same package statically (S3 does) gets it bundled, or its handler could not even load.
  */
 export const SDK_PARTS_NEVER_LOADED_IN_LAMBDA = ['@smithy/core/event-streams'];
+
+const NEVER_LOADED = new RegExp(`^(${SDK_PARTS_NEVER_LOADED_IN_LAMBDA.map((part) => part.replace(/[/.]/g, '\\$&')).join('|')})$`);
+
+/** Leaves `SDK_PARTS_NEVER_LOADED_IN_LAMBDA` out of a bundle where, and only where, they are imported dynamically. */
+const lazySdkPartsLeftOut: Plugin = {
+  name: 'lazy-sdk-parts-left-out',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: NEVER_LOADED }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
+  },
+};
 
 /** The SDK's default credential chain, reduced to the environment where Lambda puts the function's credentials. */
 const CREDENTIALS_STAND_IN = join(PROJECT_ROOT, 'shared', 'adapters', 'lambda-credentials.ts');
@@ -98,10 +109,9 @@ export function handlerBuildOptions(entry: string, outfile: string, country = 'F
     sourcemap: false,
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
-    external: [...SDK_PARTS_NEVER_LOADED_IN_LAMBDA],
     define: { __PUBLIC_HOLIDAYS__: JSON.stringify(holidayTable(country)) },
     alias: { 'date-holidays': HOLIDAYS_STAND_IN, '@aws-sdk/credential-provider-node': CREDENTIALS_STAND_IN },
-    plugins: [leanAwsSdk],
+    plugins: [leanAwsSdk, lazySdkPartsLeftOut],
     absWorkingDir: PROJECT_ROOT,
     logLevel: 'warning',
   };
