@@ -63,6 +63,11 @@ export interface Claim {
   penalties: { amount: Money; provisional: boolean; periods: ClaimPeriod[] };
   /** 40 EUR per late invoice (D441-5); 0 for a consumer or an invoice never late. Always in EUR, as the law states it. */
   indemnity: Money;
+  /**
+   * The indemnity still claimed beside `total`, which cannot hold it: an invoice in another currency than EUR, the
+   * indemnity due and not waived.
+   */
+  indemnityApart?: Money;
   /** Money received beyond the principal, applied to the penalties and the indemnity. */
   penaltiesPaid?: Money;
   /**
@@ -177,16 +182,20 @@ export function computeClaim(input: ClaimInput, asOf: string): Claim {
   const extras = penalties + indemnityValue;
   const paid = input.penaltiesPaid ?? 0;
   const paidTowards = Math.min(extras, paid);
-  // A waiver gives up what had accrued by its day and was not paid; interest of later days is claimed again.
+  // A waiver gives up what had accrued by its day and was not paid (the indemnity, if it was due by then); interest of
+  // later days is claimed again.
   const waiver = input.waiver;
+  const indemnityWaived = waiver !== undefined && waiver.upTo > input.dueDate;
   const waivedAmount = waiver
-    ? Math.max(0, periods.filter((p) => p.to <= waiver.upTo).reduce((sum, p) => sum + p.amount.value, 0) + (waiver.upTo > input.dueDate ? indemnityValue : 0) - paid)
+    ? Math.max(0, periods.filter((p) => p.to <= waiver.upTo).reduce((sum, p) => sum + p.amount.value, 0) + (indemnityWaived ? indemnityValue : 0) - paid)
     : 0;
+  const apart = indemnity.value > 0 && indemnity.currency !== currency && !indemnityWaived;
   return {
     asOf,
     principal: money(principal),
     penalties: { amount: money(penalties), provisional: periods.some((p) => p.provisional), periods },
     indemnity,
+    ...(apart ? { indemnityApart: indemnity } : {}),
     ...(paidTowards > 0 ? { penaltiesPaid: money(paidTowards) } : {}),
     ...(paid > extras ? { penaltiesOverpaid: money(paid - extras) } : {}),
     ...(waiver ? { waived: { ...waiver, amount: money(waivedAmount) } } : {}),

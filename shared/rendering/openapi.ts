@@ -133,6 +133,7 @@ export function openApiDocument(serverUrl?: string) {
               },
             },
             indemnity: MONEY,
+            indemnityApart: { ...MONEY, description: 'The EUR indemnity still claimed beside `total` for an invoice in another currency.' },
             penaltiesPaid: MONEY,
             penaltiesOverpaid: { ...MONEY, description: 'Paid towards the penalties beyond what they now come to: due back to the customer.' },
             waived: {

@@ -149,13 +149,7 @@ class Writer {
 
   /** Whether the claim carries penalties or an indemnity to state (none for a consumer before the formal notice, none once waived). */
   claimsExtras(claim: Claim): boolean {
-    return claim.total.value > claim.principal.value || this.indemnityApart(claim);
-  }
-
-  /** The EUR indemnity of an invoice in another currency, still claimed: stated beside a total it cannot join. */
-  indemnityApart(claim: Claim): boolean {
-    const waived = claim.waived !== undefined && claim.waived.upTo > this.ctx.invoice.dueDate;
-    return claim.indemnity.value > 0 && claim.indemnity.currency !== claim.total.currency && !waived;
+    return claim.total.value > claim.principal.value || claim.indemnityApart !== undefined;
   }
 
   /** How the rate was set, in the words of its source: what the law or the contract says, never more. */
@@ -236,7 +230,7 @@ class Writer {
       rows.push([this.t(fr`Pénalités et indemnité abandonnées au ${upTo}`, `Penalties and indemnity waived as at ${upTo}`), `− ${this.money(claim.waived.amount)}`]);
     }
     rows.push([
-      this.indemnityApart(claim)
+      claim.indemnityApart
         ? this.t(fr`Total dû au ${this.date(claim.asOf)}, hors indemnité forfaitaire`, `Total due as at ${this.date(claim.asOf)}, excluding the fixed indemnity`)
         : this.t(fr`Total dû au ${this.date(claim.asOf)}`, `Total due as at ${this.date(claim.asOf)}`),
       this.money(claim.total),
@@ -655,8 +649,8 @@ const formalNotice: Template = (w) => {
         type: 'notice',
         tone: 'warning',
         text: w.t(
-          fr`Par la présente, nous vous mettons en demeure de nous régler la somme de ${w.money(claim.total)}${claim.indemnity.value > 0 && claim.indemnity.currency !== claim.total.currency ? fr`, ainsi que l'indemnité forfaitaire de ${w.money(claim.indemnity)}` : ''} dans un délai de 8 jours à compter de la réception de ce courrier.`,
-          `We hereby give you formal notice to pay the sum of ${w.money(claim.total)}${claim.indemnity.value > 0 && claim.indemnity.currency !== claim.total.currency ? `, and the fixed indemnity of ${w.money(claim.indemnity)}` : ''} within 8 days of receiving this notice.`,
+          fr`Par la présente, nous vous mettons en demeure de nous régler la somme de ${w.money(claim.total)}${claim.indemnityApart ? fr`, ainsi que l'indemnité forfaitaire de ${w.money(claim.indemnityApart)}` : ''} dans un délai de 8 jours à compter de la réception de ce courrier.`,
+          `We hereby give you formal notice to pay the sum of ${w.money(claim.total)}${claim.indemnityApart ? `, and the fixed indemnity of ${w.money(claim.indemnityApart)}` : ''} within 8 days of receiving this notice.`,
         ),
       },
       ...consumerInterest,

@@ -99,7 +99,13 @@ describe('the claim against a business customer, by hand', () => {
     const usd = computeClaim(business({ amount: { value: 100_000, currency: 'USD' }, dueDate: '2025-09-30' }), '2025-10-30');
     expect(usd.penalties.amount).toEqual({ value: 999, currency: 'USD' });
     expect(usd.indemnity).toEqual(eur(4000));
+    expect(usd.indemnityApart).toEqual(eur(4000));
     expect(usd.total).toEqual({ value: 100_999, currency: 'USD' });
+    // Waived with the penalties: nothing is claimed beside the total any more.
+    const waiver = { at: '2025-10-30T09:00:00.000Z', upTo: '2025-10-30', reason: 'geste', by: 'operator' as const };
+    const waived = computeClaim(business({ amount: { value: 100_000, currency: 'USD' }, dueDate: '2025-09-30', waiver }), '2025-10-30');
+    expect(waived.indemnityApart).toBeUndefined();
+    expect(waived.total).toEqual({ value: 100_000, currency: 'USD' });
     // 1,000,000 JPY (no minor unit), 30 days: 1,000,000 × 12.15 × 30 / 36500 = 9,986.30 → 9,986 yen
     const jpy = computeClaim(business({ amount: { value: 1_000_000, currency: 'JPY' }, dueDate: '2025-09-30' }), '2025-10-30');
     expect(jpy.penalties.amount).toEqual({ value: 9986, currency: 'JPY' });

@@ -447,5 +447,9 @@ describe('formal_notice', () => {
     // 15 days at 12.15 % on 1,000.00 USD: 100,000 × 12.15 × 15 / 36500 = 499.32 → 4.99
     expect(text).toContain('Total dû au 15 avril 2027, hors indemnité forfaitaire : 1 004,99 $US');
     expect(text).toContain('la somme de 1 004,99 $US, ainsi que l’indemnité forfaitaire de 40,00 €');
+    // Once waived, the notice demands the principal alone, and no indemnity beside it.
+    const waived = render('formal_notice', {}, { amount: { value: 100000, currency: 'USD' }, outstanding: { value: 100000, currency: 'USD' }, waiver: { at: '2027-04-15T07:00:00.000Z', reason: 'geste', by: 'operator' } }).text;
+    expect(waived).toContain('la somme de 1 000,00 $US dans un délai de 8 jours');
+    expect(waived).not.toContain('indemnité forfaitaire de 40,00 €');
   });
 });
