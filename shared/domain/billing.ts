@@ -11,7 +11,8 @@ import { CLOSED_STATUSES, timelineEntry, type AttachedDocument, type Change, typ
 import { claimInput, invoiceClaim } from './invoice-claim';
 import { formatMoney } from './money';
 import { paymentTermWarnings } from './payment-terms';
-import { halfYearOf, ratesFor } from './rates';
+import { contractualRateFloor } from './claim';
+import { halfYearOf } from './rates';
 import type { DunningPolicy } from './policy';
 import type { CallOutcomeBody, CustomerAnswer, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody, WaiveBody } from './schemas';
 import { computePreReminderAt, hasOpenPromise, invoicePolicy, nextState, planReminders, reached, replyDeadline, type WorkflowSettings } from './workflow';
@@ -42,14 +43,12 @@ function rateWarnings(body: RegisterInvoiceBody, today: string): string[] {
   if (kind === 'public') return ['The contractual late-payment rate does not apply to a public body: interest is the ECB rate + 8 points (Code de la commande publique R2192-31).'];
   if (kind === 'consumer') return ['The contractual late-payment rate does not apply to a consumer: legal interest runs from the formal notice (Code civil 1231-6).'];
   const half = halfYearOf(today);
-  const floor = 3 * ratesFor(half).rates.legal.other;
+  const floor = contractualRateFloor(half);
   if (rate >= floor) return [];
   return [
-    `The contractual late-payment rate of ${rate} % is below 3 × the legal interest rate (${formatRate(floor)} % in ${half}): the floor applies in every half-year where it is higher (Code de commerce L441-10 II).`,
+    `The contractual late-payment rate of ${rate} % is below 3 × the legal interest rate (${floor} % in ${half}): the floor applies in every half-year where it is higher (Code de commerce L441-10 II).`,
   ];
 }
-
-const formatRate = (rate: number) => String(Math.round(rate * 10_000) / 10_000);
 
 /**
  * How far from today a due date may lie: back to five years (the limitation period of commercial claims, Code de

@@ -17,7 +17,7 @@
  */
 import { addDays, daysBetween } from './dates';
 import type { Money } from './money';
-import { halfYearOf, ratesFor, type HalfYear } from './rates';
+import { halfYearOf, ratesFor, type HalfYear, type HalfYearRates } from './rates';
 import type { CustomerKind } from './schemas';
 
 
@@ -133,6 +133,14 @@ function interestStart(input: ClaimInput): string | undefined {
   return afterNotice > afterDue ? afterNotice : afterDue;
 }
 
+/** A contractual late-payment rate is never below 3 × the legal interest rate of the half-year (L441-10 II). */
+const floorUnits = (rates: HalfYearRates): number => 3 * toUnits(rates.legal.other);
+
+/** The floor a contractual rate is raised to in a half-year, percent (for the warning given at registration). */
+export function contractualRateFloor(halfYear: HalfYear): number {
+  return toPercent(floorUnits(ratesFor(halfYear).rates));
+}
+
 /** The rate of one day's half-year for this kind of customer. */
 function rateFor(input: ClaimInput, halfYear: HalfYear, startHalfYear: HalfYear): { units: number; source: RateSource; provisional: boolean } {
   if (input.kind === 'public') {
@@ -142,7 +150,7 @@ function rateFor(input: ClaimInput, halfYear: HalfYear, startHalfYear: HalfYear)
   const { rates, provisional } = ratesFor(halfYear);
   if (input.kind === 'consumer') return { units: toUnits(rates.legal.other), source: 'legal_interest', provisional };
   if (input.contractualRatePercent === undefined) return { units: toUnits(rates.ecb) + toUnits(10), source: 'ecb_plus_10', provisional };
-  const floor = 3 * toUnits(rates.legal.other);
+  const floor = floorUnits(rates);
   const agreed = toUnits(input.contractualRatePercent);
   return agreed >= floor ? { units: agreed, source: 'contractual', provisional } : { units: floor, source: 'legal_floor', provisional };
 }
