@@ -21,7 +21,7 @@
  * Object values may be given as JSON strings, which is what `-c key=value` on the command line produces.
  */
 import type { Node } from 'constructs';
-import { Creditor } from '../shared/domain/creditor';
+import { Creditor } from '../shared/domain/schemas';
 
 /** The creditor as the handlers read it (shared/lambda/config.ts), so that what CDK passes is what they expect. */
 export type CreditorSettings = Creditor;

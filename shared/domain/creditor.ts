@@ -1,43 +1,13 @@
 /**
  * The creditor: the company that sends the invoices and the reminders. Its legal mentions (Code de commerce R123-237
  * and R123-238: name, legal form, share capital, registered office, SIREN and the RCS of its registry) are required,
- * because every email and page signs with them and a formal notice must identify its sender.
+ * because every email and page signs with them and a formal notice must identify its sender. The schema that checks
+ * them at deployment is `Creditor` in `schemas.ts`; this file holds what handlers use, without zod.
  */
-import * as z from 'zod/mini';
 import { formatSiren, isSiren } from './identifiers';
+import type { Creditor } from './schemas';
 
-/** Builds a schema; marked free of side effects so esbuild drops it from bundles that never parse with it. */
-/* @__NO_SIDE_EFFECTS__ */
-function schema<T>(build: () => T): T {
-  return build();
-}
-
-const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
-
-/**
- * Checked where the deployment is configured (CDK synth, `infra/settings.ts`), so that a Lambda bundle which only
- * signs emails with the creditor does not carry zod for it.
- */
-export const Creditor = schema(() => z.strictObject({
-  /** Dénomination sociale. */
-  name: text(200),
-  /** SAS, SARL, SA... */
-  legalForm: text(60),
-  /** "10 000 €", as the mention reads; absent for forms without share capital. */
-  shareCapital: z.optional(text(60)),
-  siren: z.string().check(z.refine(isSiren, 'a SIREN: nine digits with a valid checksum')),
-  /** The city of the registry ("RCS Paris"); absent for a creditor not registered at an RCS. */
-  rcsCity: z.optional(text(100)),
-  /** The registered office, lines separated by newlines. */
-  address: text(300),
-  vatNumber: z.optional(text(20)),
-  iban: text(42),
-  bic: text(11),
-  bankName: z.optional(text(100)),
-  /** Who signs the emails and answers the phone: a named team, never an anonymous "service". */
-  team: z.strictObject({ name: text(100), phone: text(40) }),
-}));
-export type Creditor = z.infer<typeof Creditor>;
+export type { Creditor };
 
 /**
  * What a creditor read from the environment lacks, by field: CDK validated it with `Creditor` before writing it, so a

@@ -20,7 +20,7 @@ export interface HalfYearRates {
 /** "2026-H1". */
 export type HalfYear = `${number}-H${1 | 2}`;
 
-/** The version of the table: its latest half-year. Shown with every claim, so a figure says which rates it used. */
+/** The version of the table: its latest half-year. A claim for a later half-year uses its rates and says it is provisional. */
 export const RATES_VERSION: HalfYear = '2026-H1';
 
 export const RATES: ReadonlyMap<HalfYear, HalfYearRates> = new Map<HalfYear, HalfYearRates>([

@@ -100,6 +100,31 @@ export const PolicyOverrides = schema(() => z
   })
   .check(z.meta({ id: 'PolicyOverrides', description: 'Per-invoice overrides of the dunning policy.' })));
 
+/**
+ * The creditor as the deployment describes it, checked where the deployment is configured (CDK synth,
+ * `infra/settings.ts`): its legal mentions, bank details and named team (see `creditor.ts`).
+ */
+export const Creditor = schema(() => z.strictObject({
+  /** Dénomination sociale. */
+  name: text(200),
+  /** SAS, SARL, SA... */
+  legalForm: text(60),
+  /** "10 000 €", as the mention reads; absent for forms without share capital. */
+  shareCapital: z.optional(text(60)),
+  siren: z.string().check(z.refine(isSiren, 'a SIREN: nine digits with a valid checksum')),
+  /** The city of the registry ("RCS Paris"); absent for a creditor not registered at an RCS. */
+  rcsCity: z.optional(text(100)),
+  /** The registered office, lines separated by newlines. */
+  address: text(300),
+  vatNumber: z.optional(text(20)),
+  iban: text(42),
+  bic: text(11),
+  bankName: z.optional(text(100)),
+  /** Who signs the emails and answers the phone: a named team, never an anonymous "service". */
+  team: z.strictObject({ name: text(100), phone: text(40) }),
+}));
+export type Creditor = z.infer<typeof Creditor>;
+
 export const CustomerKind = schema(() => z.enum(['business', 'public', 'consumer']).check(
   z.meta({ description: 'business (default): L441-10 penalties and the 40 EUR indemnity; public: ECB + 8 points (R2192-31); consumer: legal interest from the formal notice only.' }),
 ));
