@@ -88,6 +88,14 @@ describe('the invariants', () => {
     ]);
   });
 
+  it('catch a waiver the API accepted that neither the claim nor the timeline shows', () => {
+    const observed = { ...healthy(), waived: true };
+    expect(check(observed)).toEqual([
+      expect.stringContaining('a waiver was accepted but the claim has none'),
+      expect.stringContaining('a waiver was accepted but is not on the timeline'),
+    ]);
+  });
+
   it('catch a cancelled invoice that keeps what was paid on it', () => {
     const observed = healthy();
     observed.invoice = { ...observed.invoice, status: 'cancelled' };

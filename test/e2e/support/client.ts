@@ -214,6 +214,7 @@ export interface InvoiceView {
     penalties: { amount: { value: number; currency: string }; provisional: boolean; periods: { from: string; to: string; days: number; ratePercent: number }[] };
     indemnity: { value: number; currency: string };
     penaltiesPaid?: { value: number; currency: string };
+    waived?: { by: string; reason: string; upTo: string; amount: { value: number; currency: string } };
     total: { value: number; currency: string };
   };
   timeline: { type: string; at: string; [key: string]: unknown }[];

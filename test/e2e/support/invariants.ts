@@ -17,6 +17,8 @@ export interface ObservedInvoice {
   acceptedPayments: { reference: string; amount: Money }[];
   /** A cancellation (or a credit note) the API accepted. */
   cancelled: boolean;
+  /** An operator's waiver of the penalties the API accepted. */
+  waived?: boolean;
   /** The real time the API first answered that the invoice was paid or cancelled, when it did. */
   closedAtRealMs?: number;
 }
@@ -99,6 +101,12 @@ export function violations(observed: ObservedInvoice, mode: { faults: boolean })
     if (invoice.claim.principal.value !== invoice.outstanding.value) broken(`claim principal ${invoice.claim.principal.value}, outstanding ${invoice.outstanding.value}`);
     const extras = invoice.claim.penalties.amount.value + invoice.claim.indemnity.value;
     if (towardsPenalties > extras) broken(`${towardsPenalties} paid towards penalties and indemnity of ${extras}`);
+  }
+
+  // A waiver the API accepted is on the claim and on the timeline, however it raced the steps and the payments.
+  if (observed.waived) {
+    if (!invoice.claim.waived) broken('a waiver was accepted but the claim has none');
+    if (!timeline.some((t) => t.type === 'penalties_waived')) broken('a waiver was accepted but is not on the timeline');
   }
 
   // The status follows from the events.

@@ -28,7 +28,8 @@ type Action =
   | { kind: 'cancel' }
   | { kind: 'resolve'; outcome: 'rejected' | 'corrected_amount' | 'credit_note' }
   | { kind: 'call'; outcome: 'promised' | 'disputed' | 'no_answer'; days: number }
-  | { kind: 'restart' };
+  | { kind: 'restart' }
+  | { kind: 'waive' };
 
 interface Plan {
   dueInDays: number;
@@ -54,6 +55,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('resolve' as const), outcome: fc.constantFrom('rejected' as const, 'corrected_amount' as const, 'credit_note' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('call' as const), outcome: fc.constantFrom('promised' as const, 'disputed' as const, 'no_answer' as const), days: fc.integer({ min: -2, max: 70 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('waive' as const) }) },
 );
 
 const plan: fc.Arbitrary<Plan> = fc.record({
@@ -73,6 +75,8 @@ interface Told {
   body: RegisterBody;
   acceptedPayments: { reference: string; amount: { value: number; currency: string } }[];
   cancelled: boolean;
+  /** An operator's waiver the API accepted. */
+  waived: boolean;
   serverErrors: string[];
   /** Payments the API refused although they were valid: money received must always be recorded. */
   refusedPayments: string[];
@@ -164,6 +168,12 @@ async function perform(c: DunningClient, told: Told, act: Action, n: number): Pr
     case 'restart':
       await reliably('restart', told, () => c.request('POST', `/invoices/${encodeURIComponent(id)}/restart`));
       return;
+    case 'waive': {
+      // A new reason each time: a later waiver covers what accrued since the last one.
+      const reply = await reliably('waive', told, () => c.request('POST', `/invoices/${encodeURIComponent(id)}/waive`, { body: { reason: `Geste commercial ${today}` } }));
+      if (reply.status === 200) told.waived = true;
+      return;
+    }
   }
 }
 
@@ -199,7 +209,7 @@ async function drive(runtime: LocalRuntime, plans: Plan[], faults: boolean) {
     const make = p.english ? englishInvoice : frenchInvoice;
     const body = make(`${run}-${i}`, today, { dueDate: addDays(today, p.dueInDays), amount: { value: p.amount, currency: 'EUR' } });
     if (p.bouncing) body.customer.contacts.push({ name: 'Ancienne adresse', email: 'bounce@simulator.amazonses.com' });
-    const told: Told = { body, acceptedPayments: [], cancelled: false, serverErrors: [], refusedPayments: [] };
+    const told: Told = { body, acceptedPayments: [], cancelled: false, waived: false, serverErrors: [], refusedPayments: [] };
     // 200 when a first attempt was recorded before its answer failed: the retry is the same registration.
     const reply = await reliably('register', told, () => c.register(body));
     expect([200, 201], reply.text).toContain(reply.status);
@@ -235,6 +245,7 @@ async function drive(runtime: LocalRuntime, plans: Plan[], faults: boolean) {
       executions: executions.filter((e) => e.invoiceId === id),
       acceptedPayments: told.acceptedPayments,
       cancelled: told.cancelled,
+      waived: told.waived,
       ...(told.closedAtRealMs === undefined ? {} : { closedAtRealMs: told.closedAtRealMs }),
     };
     const found = [...violations(observed, { faults }), ...told.refusedPayments.map((refused) => `${id}: a valid payment was refused: ${refused}`)];
@@ -245,7 +256,7 @@ async function drive(runtime: LocalRuntime, plans: Plan[], faults: boolean) {
       broken.push(...found, ...why, `  plan of ${id}: ${JSON.stringify(plans[i])}`);
     }
   }
-  const summary = { statuses, emails: outbox.length, payments: world.reduce((n, t) => n + t.acceptedPayments.length, 0), events: moments.size };
+  const summary = { statuses, emails: outbox.length, payments: world.reduce((n, t) => n + t.acceptedPayments.length, 0), waivers: world.filter((t) => t.waived).length, events: moments.size };
   return { broken, serverErrors: world.flatMap((t) => t.serverErrors), summary };
 }
 
