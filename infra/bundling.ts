@@ -7,7 +7,8 @@
  * - the SDK's credential providers beyond the environment (shared/adapters/lambda-credentials.ts), and its
  *   event-stream code, which loads lazily on paths a Lambda function never takes (`SDK_PARTS_NEVER_LOADED_IN_LAMBDA`);
  * - the descriptions of SDK operations no handler calls, and most of the SDK's package.json files (`leanAwsSdk`);
- * - the holidays library, replaced by its own answers for the creditor's country (shared/lambda/precomputed-holidays.ts).
+ * - the holidays library, replaced by its own answers for the creditor's country (shared/lambda/precomputed-holidays.ts);
+ * - the letters' font files, read from node_modules elsewhere, carried inside the bundle (shared/lambda/bundled-fonts.ts).
  * CDK's NodejsFunction runs the esbuild CLI, which takes no plugins; so CDK bundles through `bundleHandlerSync`.
  * No aws-cdk-lib import here, so that tools can read it without loading CDK.
  */
@@ -64,6 +65,30 @@ export function holidayTable(country: string, years = holidayYears()): Record<st
   return { [country]: Object.fromEntries(years.map((year) => [String(year), [...publicHolidays(country, year)].sort()])) };
 }
 
+const PDF_FONTS = join(PROJECT_ROOT, 'shared', 'rendering', 'pdf', 'fonts.ts');
+const PDF_FONTS_STAND_IN = join(PROJECT_ROOT, 'shared', 'lambda', 'bundled-fonts.ts');
+
+/**
+ * The letters' fonts in a Lambda bundle. shared/rendering/pdf/fonts.ts reads the font files from node_modules, which
+ * a Lambda function does not have: the bundle gets shared/lambda/bundled-fonts.ts instead, which imports them
+ * (`.ttf`: esbuild's binary loader). esbuild's `alias` takes package names only, hence a plugin for this module of ours.
+ * And fontkit's WOFF2 decoder, brotli, is left out (486 KB of a 1.2 MB bundle): the fonts are TrueType files, never
+ * WOFF2; were one ever given, it would fail loudly.
+ */
+const bundledFonts: Plugin = {
+  name: 'bundled-fonts',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /[\\/]fonts$/ }, (args) =>
+      join(args.resolveDir, `${args.path}.ts`) === PDF_FONTS ? { path: PDF_FONTS_STAND_IN } : undefined,
+    );
+    esbuild.onResolve({ filter: /^brotli\/decompress\.js$/ }, (args) => ({ path: args.path, namespace: 'woff2-left-out' }));
+    esbuild.onLoad({ filter: /.*/, namespace: 'woff2-left-out' }, () => ({
+      contents: "export default function decompress() { throw new Error('WOFF2 fonts cannot be read in a Lambda bundle: use TrueType'); }",
+      loader: 'js',
+    }));
+  },
+};
+
 const SDK_SCHEMA_FILE = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/;
 const SDK_PACKAGE_JSON = /[\\/]@aws-sdk[\\/][^\\/]+[\\/]package\.json$/;
 const STRING_CONSTANT = /^const (_\w+) = ("[^"\\\n]*");$/gm;
@@ -111,7 +136,8 @@ export function handlerBuildOptions(entry: string, outfile: string, country = 'F
     banner: { js: ESM_REQUIRE_BANNER },
     define: { __PUBLIC_HOLIDAYS__: JSON.stringify(holidayTable(country)) },
     alias: { 'date-holidays': HOLIDAYS_STAND_IN, '@aws-sdk/credential-provider-node': CREDENTIALS_STAND_IN },
-    plugins: [leanAwsSdk, lazySdkPartsLeftOut],
+    loader: { '.ttf': 'binary' },
+    plugins: [leanAwsSdk, lazySdkPartsLeftOut, bundledFonts],
     absWorkingDir: PROJECT_ROOT,
     logLevel: 'warning',
   };

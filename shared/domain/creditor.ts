@@ -14,11 +14,16 @@ export type { Creditor };
  * handler only guards against a hand-edited variable, without zod in its bundle.
  */
 export function missingCreditorFields(value: unknown): string[] {
-  const creditor = (value ?? {}) as Partial<Record<string, unknown>> & { team?: Partial<Record<string, unknown>> };
+  const creditor = (value ?? {}) as Partial<Record<string, unknown>> & {
+    team?: Partial<Record<string, unknown>>;
+    signatory?: Partial<Record<string, unknown>>;
+  };
   const filled = (field: unknown) => typeof field === 'string' && field.trim().length > 0;
   const missing: string[] = ['name', 'legalForm', 'siren', 'address', 'iban', 'bic'].filter((field) => !filled(creditor[field]));
   if (!filled(creditor.team?.name)) missing.push('team.name');
   if (!filled(creditor.team?.phone)) missing.push('team.phone');
+  if (!filled(creditor.signatory?.name)) missing.push('signatory.name');
+  if (!filled(creditor.signatory?.title)) missing.push('signatory.title');
   if (filled(creditor.siren) && !isSiren(String(creditor.siren))) missing.push('siren (not a valid SIREN)');
   return missing;
 }

@@ -122,6 +122,8 @@ export const Creditor = schema(() => z.strictObject({
   bankName: z.optional(text(100)),
   /** Who signs the emails and answers the phone: a named team, never an anonymous "service". */
   team: z.strictObject({ name: text(100), phone: text(40) }),
+  /** Who signs the formal notice: a person with authority to claim the debt, by name and title. */
+  signatory: z.strictObject({ name: text(100), title: text(100) }),
 }));
 export type Creditor = z.infer<typeof Creditor>;
 
@@ -145,6 +147,7 @@ export const PostalAddress = schema(() => z
     country: z.string().check(z.regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code such as FR')),
   })
   .check(z.meta({ id: 'PostalAddress', description: 'A postal address, as a registered letter is addressed.' })));
+export type PostalAddress = z.infer<typeof PostalAddress>;
 
 /** An annual rate in percent with at most four decimals (12.15, 10.3725). */
 const ratePercent = () => z.number().check(
@@ -203,6 +206,15 @@ export const WaiveBody = schema(() => z
   .strictObject({ reason: text(500).check(z.meta({ description: 'Why the penalties and the indemnity are waived (goodwill, settlement...): kept as evidence.' })) })
   .check(z.meta({ id: 'Waive' })));
 export type WaiveBody = z.infer<typeof WaiveBody>;
+
+export const FormalNoticeBody = schema(() => z
+  .strictObject({
+    postedAt: z.union([IsoDate, IsoTimestamp]).check(z.meta({ description: 'When the registered letter was posted (the proof of posting).' })),
+    trackingNumber: text(40).check(z.meta({ description: 'The registered letter\'s number, as on the proof of posting.' })),
+    receivedAt: z.optional(z.union([IsoDate, IsoTimestamp]).check(z.meta({ description: 'When the debtor received it, as on the acknowledgment of receipt (or its first presentation).' }))),
+  })
+  .check(z.meta({ id: 'FormalNoticeLetter' })));
+export type FormalNoticeBody = z.infer<typeof FormalNoticeBody>;
 
 /** Supporting documents are sent inline, base64-encoded: at most 3 MB decoded keeps a request under Lambda's 6 MB. */
 export const MAX_DOCUMENT_BYTES = 3 * 1024 * 1024;

@@ -38,6 +38,7 @@ export const EXAMPLE_CREDITOR: Creditor = {
   bic: 'AGRIFRPP',
   bankName: 'Example Bank',
   team: { name: 'Comptabilité clients', phone: '+33 1 00 00 00 00' },
+  signatory: { name: 'Camille Exemple', title: 'Responsable du crédit clients' },
 };
 
 /** The creditor from `CREDITOR` (JSON): a missing legal mention stops the handler with the field's name. */

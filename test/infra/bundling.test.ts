@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handlerBuildOptions, holidayYears, SDK_PARTS_NEVER_LOADED_IN_LAMBDA } from '../../infra/bundling';
 import * as library from '../../shared/domain/calendar';
 import { addDays } from '../../shared/domain/dates';
+import { pdfText } from '../support/pdf-text';
 import { callEveryOperation } from './support/sdk-calls';
 
 /** The calendar module as a Lambda bundle carries it: with the precomputed holidays instead of the library. */
@@ -110,6 +111,40 @@ describe('handler bundles without the SDK parts Lambda never uses', () => {
        try { await clients[0].config.credentials(); } catch (error) { console.log(String(error)); }`,
     );
     expect(run.stdout).toMatch(/Unable to find environment variable credentials/);
+  });
+
+  it('render the formal-notice letter with the fonts they carry, WOFF2 decoder left out', async () => {
+    const entry = join(folder, 'letter.ts');
+    const root = process.cwd();
+    writeFileSync(
+      entry,
+      `import { computeClaim } from '${root}/shared/domain/claim';
+       import { claimInput } from '${root}/shared/domain/invoice-claim';
+       import { EXAMPLE_CREDITOR } from '${root}/shared/lambda/config';
+       import { renderFormalNoticeLetter } from '${root}/shared/rendering/letters/formal-notice';
+       import { invoiceRecord } from '${root}/test/support/fixtures';
+       const invoice = invoiceRecord();
+       const claim = computeClaim(claimInput(invoice, { timeZone: 'Europe/Paris' }), '2027-04-15');
+       export const letter = () => renderFormalNoticeLetter({ creditor: EXAMPLE_CREDITOR, invoice, language: 'fr', contactName: 'Claire Martin', claim, date: '2027-04-15', channel: 'registered_letter' });`,
+    );
+    await build(handlerBuildOptions(entry, join(folder, 'letter.mjs')));
+    const bundle = readFileSync(join(folder, 'letter.mjs'), 'utf8');
+    expect(bundle).toContain('WOFF2 fonts cannot be read in a Lambda bundle');
+    // 0.75 MB, of which 0.29 MB are the two fonts in base64; brotli's dictionary would add 0.49 MB.
+    expect(bundle.length).toBeLessThan(900_000);
+
+    const run = runInLambdaLikeFolder(
+      folder,
+      `import { writeFileSync } from 'node:fs';
+       import { letter } from './letter.mjs';
+       const { filename, pdf } = await letter();
+       writeFileSync(filename, pdf);
+       console.log(filename);`,
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const { pages } = await pdfText(readFileSync(join(folder, run.stdout.trim())));
+    expect(pages).toHaveLength(1);
+    expect(pages[0].flat).toContain('Objet : mise en demeure de payer la facture F-2027-0042');
   });
 
   // send-email and attach-document carry the S3 client, which imports event-stream code statically: it must be bundled.

@@ -19,18 +19,24 @@ interface Layer {
 
 const NODE_PURE = /^node:crypto$/;
 const ZOD = /^zod(\/.*)?$/;
+/** The PDF library, and the font files its documents embed (read from the font package, or bundled as binaries). */
+const PDF = /^pdfkit$/;
+const FONT_FILES = /^(node:fs|node:module)$/;
+const BUNDLED_FONTS = /^open-sans-fontface\/fonts\/\w+\/OpenSans-\w+\.ttf$/;
+/** The ZIP library of the evidence bundle. */
+const ZIP = /^fflate$/;
 
 /** Lambda plumbing may use anything of ours, but reaches AWS only through the adapters. */
 export const LAYERS: Record<string, Layer> = {
   domain: { folder: 'shared/domain', layers: ['domain'], packages: [ZOD, /^@date-fns\/tz(\/.*)?$/, /^date-holidays$/, NODE_PURE] },
   ports: { folder: 'shared/ports', layers: ['ports', 'domain'], packages: [] },
-  rendering: { folder: 'shared/rendering', layers: ['rendering', 'domain'], packages: [ZOD] },
-  services: { folder: 'shared/services', layers: ['services', 'domain', 'ports', 'rendering'], packages: [NODE_PURE] },
+  rendering: { folder: 'shared/rendering', layers: ['rendering', 'domain'], packages: [ZOD, PDF, FONT_FILES] },
+  services: { folder: 'shared/services', layers: ['services', 'domain', 'ports', 'rendering'], packages: [NODE_PURE, ZIP] },
   adapters: { folder: 'shared/adapters', layers: ['adapters', 'domain', 'ports'], packages: [/^@aws-sdk\//, NODE_PURE] },
   lambda: {
     folder: 'shared/lambda',
     layers: ['lambda', 'services', 'domain', 'ports', 'rendering', 'adapters'],
-    packages: [/^@middy\//, /^aws-lambda$/, ZOD],
+    packages: [/^@middy\//, /^aws-lambda$/, ZOD, BUNDLED_FONTS],
   },
   functions: {
     folder: 'functions',

@@ -8,6 +8,7 @@ import { legalMentions } from '../../domain/creditor';
 import { daysBetween } from '../../domain/dates';
 import { formatMoney, type Money } from '../../domain/money';
 import { disputeReasonLabel, formatDate, formatPercent, paymentMethodLabel } from '../labels';
+import { debtorLines } from '../parties';
 import { fr, type French } from '../typography';
 import { composeEmail, type Block } from './compose';
 import type { CustomerEmailContext, CustomerEmailKind, RenderedEmail } from './kinds';
@@ -19,10 +20,32 @@ function actionUrl(answerUrl: string, action: Action): string {
   return `${answerUrl}${answerUrl.includes('?') ? '&' : '?'}action=${action}`;
 }
 
-/** Everything one rendering needs, with the language already chosen. */
-class Writer {
+/** The names of an invoice's facts, for the emails' tables, the letter's and the evidence file's. */
+export function invoiceLabels(language: Language) {
+  const t = (french: French, english: string) => (language === 'fr' ? french : english);
+  return {
+    invoiceNumber: t(fr`Facture n°`, 'Invoice number'),
+    reference: t(fr`Référence`, 'Reference'),
+    purchaseOrder: t(fr`Bon de commande`, 'Purchase order'),
+    issueDate: t(fr`Date d'émission`, 'Issue date'),
+    amount: t(fr`Montant de la facture`, 'Invoice amount'),
+    outstanding: t(fr`Reste à payer`, 'Amount outstanding'),
+    dueDate: t(fr`Date d'échéance`, 'Due date'),
+  };
+}
+
+type InvoiceLabels = ReturnType<typeof invoiceLabels>;
+
+/** What the words need; the answer page's address only matters to an email, whose buttons lead there. */
+export type WordingContext = Omit<CustomerEmailContext, 'answerUrl'>;
+
+/**
+ * Everything one rendering needs, with the language already chosen. The formal-notice letter (rendering/letters)
+ * writes with it too, so the letter and its email copy say the same things in the same words.
+ */
+export class Writer<C extends WordingContext = CustomerEmailContext> {
   readonly fr: boolean;
-  constructor(readonly ctx: CustomerEmailContext) {
+  constructor(readonly ctx: C) {
     this.fr = ctx.language === 'fr';
   }
 
@@ -55,20 +78,25 @@ class Writer {
     return { type: 'paragraph', text: this.t(fr`Bonjour ${this.ctx.contactName},`, `Dear ${this.ctx.contactName},`) };
   }
 
+  get invoiceLabels(): InvoiceLabels {
+    return invoiceLabels(this.ctx.language);
+  }
+
   /** The invoice's identity and amounts; `owed` is what this email asks for. */
   invoiceFacts(owed: 'amount' | 'outstanding'): Block {
     const { invoice } = this.ctx;
     const reg = invoice.registration;
-    const rows: [string, string][] = [[this.t(fr`Facture n°`, 'Invoice number'), invoice.invoiceId]];
-    if (reg.reference) rows.push([this.t(fr`Référence`, 'Reference'), reg.reference]);
-    if (reg.purchaseOrder) rows.push([this.t(fr`Bon de commande`, 'Purchase order'), reg.purchaseOrder]);
-    rows.push([this.t(fr`Date d'émission`, 'Issue date'), this.date(invoice.issueDate)]);
-    rows.push([this.t(fr`Montant de la facture`, 'Invoice amount'), this.money(invoice.amount)]);
+    const labels = this.invoiceLabels;
+    const rows: [string, string][] = [[labels.invoiceNumber, invoice.invoiceId]];
+    if (reg.reference) rows.push([labels.reference, reg.reference]);
+    if (reg.purchaseOrder) rows.push([labels.purchaseOrder, reg.purchaseOrder]);
+    rows.push([labels.issueDate, this.date(invoice.issueDate)]);
+    rows.push([labels.amount, this.money(invoice.amount)]);
     // A partial payment already made is shown, so the customer sees why the amount asked differs from the invoice.
     if (owed === 'outstanding' || invoice.outstanding.value !== invoice.amount.value) {
-      rows.push([this.t(fr`Reste à payer`, 'Amount outstanding'), this.money(invoice.outstanding)]);
+      rows.push([labels.outstanding, this.money(invoice.outstanding)]);
     }
-    rows.push([this.t(fr`Date d'échéance`, 'Due date'), this.date(invoice.dueDate)]);
+    rows.push([labels.dueDate, this.date(invoice.dueDate)]);
     if (reg.paymentMethod) {
       rows.push([this.t(fr`Moyen de paiement prévu`, 'Planned payment method'), paymentMethodLabel(reg.paymentMethod, this.ctx.language)]);
     }
@@ -104,7 +132,7 @@ class Writer {
     ];
   }
 
-  buttons(...actions: Action[]): Block {
+  buttons(this: Writer<CustomerEmailContext>, ...actions: Action[]): Block {
     const labels: Record<Action, string> = {
       promise: this.t(fr`Confirmer la date de paiement`, 'Confirm the payment date'),
       dispute: this.t(fr`Signaler un problème`, 'Report a problem'),
@@ -126,11 +154,18 @@ class Writer {
    */
   signature(formal = false): Block {
     const { creditor } = this.ctx;
-    const close = formal
+    const lines = [this.closing(formal), `${creditor.team.name}, ${creditor.name}`, this.teamPhone()];
+    return { type: 'paragraph', text: lines.join('\n') };
+  }
+
+  closing(formal: boolean): string {
+    return formal
       ? this.t(fr`Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.`, 'Yours faithfully,')
       : this.t(fr`Cordialement,`, 'Kind regards,');
-    const lines = [close, `${creditor.team.name}, ${creditor.name}`, `${this.t(fr`Tél.`, 'Phone')} ${creditor.team.phone}`];
-    return { type: 'paragraph', text: lines.join('\n') };
+  }
+
+  teamPhone(): string {
+    return `${this.t(fr`Tél.`, 'Phone')} ${this.ctx.creditor.team.phone}`;
   }
 
   footer(): string {
@@ -256,7 +291,7 @@ class Writer {
   }
 
   requireClaim(kind: CustomerEmailKind): Claim {
-    if (!this.ctx.claim) throw new Error(`The ${kind} email states what is claimed: ctx.claim is required`);
+    if (!this.ctx.claim) throw new Error(`The ${kind} states what is claimed: ctx.claim is required`);
     return this.ctx.claim;
   }
 }
@@ -601,20 +636,27 @@ const penaltyReminder: Template = (w) => {
   });
 };
 
-/** The debtor as a formal notice must name it: name, identifier and address when the billing system gave them. */
-function debtorIdentity(w: Writer): string {
-  const { customer } = w.ctx.invoice;
-  const lines = [customer.name];
-  if (customer.legalId) lines.push(customer.legalId);
-  if (customer.address) lines.push(...customer.address.lines, `${customer.address.postalCode} ${customer.address.city}`);
-  return lines.join('\n');
+/** What the formal notice says, the email and the letter alike (Code civil 1344): see `formalNoticeWording`. */
+export interface FormalNoticeWording {
+  /** « Objet : mise en demeure de payer la facture … ». */
+  subjectLine: string;
+  /** « À l'attention de … ». */
+  attention: string;
+  salutation: string;
+  /** The invoice unpaid and its principal, before the invoice's facts. */
+  opening: string;
+  /**
+   * After the invoice's facts: what the law adds for this kind of customer and the claim broken down, the notice to
+   * pay within 8 days of receipt, for a consumer the interest it starts, what follows failing payment, and what to do
+   * if paid or disputed.
+   */
+  body: Block[];
 }
 
-const formalNotice: Template = (w) => {
+export function formalNoticeWording(w: Writer<WordingContext>): FormalNoticeWording {
   const { invoice } = w.ctx;
   const claim = w.requireClaim('formal_notice');
   const due = w.date(invoice.dueDate);
-  const extras = w.claimsExtras(claim);
   const statement = w.claimStatement(claim);
   // A consumer owes legal interest only from this notice on: the notice itself says so, it is what starts it.
   const consumerInterest = w.kind === 'consumer'
@@ -623,28 +665,18 @@ const formalNotice: Template = (w) => {
         'From the date of this formal notice, interest at the French legal interest rate runs on the sum outstanding (articles 1231-6 and 1344-1 of the French Civil Code).',
       )]
     : [];
-  return letter(w, {
-    subject: w.t(fr`Mise en demeure de payer : facture ${invoice.invoiceId}`, `Formal notice to pay: invoice ${invoice.invoiceId}`),
-    preheader: w.t(
-      fr`Facture ${invoice.invoiceId} échue le ${due} : paiement exigé sous 8 jours.`,
-      `Invoice ${invoice.invoiceId} due on ${due}: payment required within 8 days.`,
+  const paragraphs = (texts: string[]): Block[] => texts.map((text) => ({ type: 'paragraph', text }));
+  return {
+    subjectLine: w.t(fr`Objet : mise en demeure de payer la facture ${invoice.invoiceId}`, `Subject: formal notice to pay invoice ${invoice.invoiceId}`),
+    attention: w.t(fr`À l'attention de ${w.ctx.contactName}`, `For the attention of ${w.ctx.contactName}`),
+    salutation: w.t(fr`Madame, Monsieur,`, 'Dear Sir or Madam,'),
+    opening: w.t(
+      fr`Malgré nos précédentes relances, la facture ${invoice.invoiceId}, échue le ${due}, demeure impayée. Le principal restant dû s'élève à ${w.money(claim.principal)}.`,
+      `Despite our previous reminders, invoice ${invoice.invoiceId}, which fell due on ${due}, remains unpaid. The principal amount outstanding is ${w.money(claim.principal)}.`,
     ),
-    salutation: [
-      { type: 'heading', text: w.t(fr`Mise en demeure de payer`, 'Formal notice to pay') },
-      { type: 'paragraph', text: `${w.t(fr`Le ${w.date(claim.asOf)}`, w.date(claim.asOf))}\n\n${debtorIdentity(w)}\n${w.t(fr`À l'attention de ${w.ctx.contactName}`, `For the attention of ${w.ctx.contactName}`)}` },
-      { type: 'paragraph', text: w.t(fr`Objet : mise en demeure de payer la facture ${invoice.invoiceId}`, `Subject: formal notice to pay invoice ${invoice.invoiceId}`) },
-      { type: 'paragraph', text: w.t(fr`Madame, Monsieur,`, 'Dear Sir or Madam,') },
-    ],
-    opening: [
-      w.t(
-        fr`Malgré nos précédentes relances, la facture ${invoice.invoiceId}, échue le ${due}, demeure impayée. Le principal restant dû s'élève à ${w.money(claim.principal)}.`,
-        `Despite our previous reminders, invoice ${invoice.invoiceId}, which fell due on ${due}, remains unpaid. The principal amount outstanding is ${w.money(claim.principal)}.`,
-      ),
-    ],
-    owed: 'outstanding',
     body: [
-      ...(statement ? [statement] : []),
-      ...(extras ? w.claimFacts(claim) : []),
+      ...paragraphs(statement ? [statement] : []),
+      ...(w.claimsExtras(claim) ? w.claimFacts(claim) : []),
       {
         type: 'notice',
         tone: 'warning',
@@ -653,22 +685,50 @@ const formalNotice: Template = (w) => {
           `We hereby give you formal notice to pay the sum of ${w.money(claim.total)}${claim.indemnityApart ? `, and the fixed indemnity of ${w.money(claim.indemnityApart)}` : ''} within 8 days of receiving this notice.`,
         ),
       },
-      ...consumerInterest,
-      // A public body's debts are not recovered by injonction de payer: its creditors go to the administrative courts.
-      w.kind === 'public'
-        ? w.t(
-            fr`À défaut de paiement dans ce délai, nous saisirons sans autre avis la juridiction compétente.`,
-            'Failing payment within this period, we will, without further notice, bring the matter before the competent court.',
-          )
-        : w.t(
-            fr`À défaut de paiement dans ce délai, nous transmettrons sans autre avis la créance à un organisme de recouvrement ou engagerons une procédure judiciaire (injonction de payer).`,
-            'Failing payment within this period, we will, without further notice, refer the claim to a collection agency or start legal proceedings (injonction de payer, the French court order for payment).',
-          ),
-      w.t(
-        fr`Si vous avez réglé cette facture entre-temps, nous vous prions de ne pas tenir compte de la présente. Si vous contestez cette créance, nous vous remercions de nous en faire part sans délai, en précisant vos motifs.`,
-        'If you have paid this invoice in the meantime, please disregard this notice. If you dispute this claim, please let us know at once, stating your reasons.',
-      ),
+      ...paragraphs([
+        ...consumerInterest,
+        // A public body's debts are not recovered by injonction de payer: its creditors go to the administrative courts.
+        w.kind === 'public'
+          ? w.t(
+              fr`À défaut de paiement dans ce délai, nous saisirons sans autre avis la juridiction compétente.`,
+              'Failing payment within this period, we will, without further notice, bring the matter before the competent court.',
+            )
+          : w.t(
+              fr`À défaut de paiement dans ce délai, nous transmettrons sans autre avis la créance à un organisme de recouvrement ou engagerons une procédure judiciaire (injonction de payer).`,
+              'Failing payment within this period, we will, without further notice, refer the claim to a collection agency or start legal proceedings (injonction de payer, the French court order for payment).',
+            ),
+        w.t(
+          fr`Si vous avez réglé cette facture entre-temps, nous vous prions de ne pas tenir compte de la présente. Si vous contestez cette créance, nous vous remercions de nous en faire part sans délai, en précisant vos motifs.`,
+          'If you have paid this invoice in the meantime, please disregard this notice. If you dispute this claim, please let us know at once, stating your reasons.',
+        ),
+      ]),
     ],
+  };
+}
+
+const formalNotice: Template = (w) => {
+  const { invoice } = w.ctx;
+  const claim = w.requireClaim('formal_notice');
+  const due = w.date(invoice.dueDate);
+  const notice = formalNoticeWording(w);
+  return letter(w, {
+    subject: w.t(fr`Mise en demeure de payer : facture ${invoice.invoiceId}`, `Formal notice to pay: invoice ${invoice.invoiceId}`),
+    preheader: w.t(
+      fr`Facture ${invoice.invoiceId} échue le ${due} : paiement exigé sous 8 jours.`,
+      `Invoice ${invoice.invoiceId} due on ${due}: payment required within 8 days.`,
+    ),
+    salutation: [
+      { type: 'heading', text: w.t(fr`Mise en demeure de payer`, 'Formal notice to pay') },
+      {
+        type: 'paragraph',
+        text: `${w.t(fr`Le ${w.date(claim.asOf)}`, w.date(claim.asOf))}\n\n${debtorLines(invoice.customer, w.ctx.language).join('\n')}\n${notice.attention}`,
+      },
+      { type: 'paragraph', text: notice.subjectLine },
+      { type: 'paragraph', text: notice.salutation },
+    ],
+    opening: [notice.opening],
+    owed: 'outstanding',
+    body: notice.body,
     answers: ['promise', 'dispute'],
   });
 };

@@ -403,7 +403,7 @@ describe('formal_notice', () => {
     expect(subject).toContain('Mise en demeure de payer');
     expect(html).toContain('Mise en demeure de payer</h1>');
     expect(text).toContain('Le 15 avril 2027');
-    expect(text).toContain('732829320');
+    expect(text).toContain('SIREN 732 829 320');
     expect(text).toContain('13002 Marseille');
     expect(text).toContain('Objet : mise en demeure de payer la facture F-2027-0042');
     expect(text).toContain('Madame, Monsieur,');
