@@ -1,13 +1,14 @@
 /**
  * The operator's morning digest (EventBridge Scheduler, business days, creditor time): open disputes, promises,
- * overdue invoices on the ladder, each with what happens next, in the team's language and time zone. Sent once per
+ * overdue invoices on the ladder, each with what happens next, and formal notices whose registered letter is still to post, in the team's language and time zone. Sent once per
  * local day, and only when something is listed — a legal rates table missing the current half-year counts.
  */
 import { localDate } from '../shared/domain/calendar';
 import { ratesOutdated } from '../shared/domain/rates';
 import { getConfig, getDependencies } from '../shared/lambda/dependencies';
 import { sesMailer } from '../shared/lambda/adapters';
-import { DIGEST_STATUSES, invoiceDigestSection, ratesDigestSection } from '../shared/rendering/email/team-emails';
+import { letterToPost } from '../shared/domain/registered-letter';
+import { DIGEST_STATUSES, invoiceDigestSection, lettersDigestSection, ratesDigestSection } from '../shared/rendering/email/team-emails';
 import { sendTeamEmail } from '../shared/services/notifications';
 
 export async function handler(): Promise<{ sent: boolean; invoices: number }> {
@@ -18,11 +19,14 @@ export async function handler(): Promise<{ sent: boolean; invoices: number }> {
   const outdated = ratesOutdated(today);
   const lists = await Promise.all(DIGEST_STATUSES.map((status) => deps.store.listByStatus(status, 200)));
   const invoices = lists.reduce((n, l) => n + l.length, 0);
+  const letters = lists.flat().filter(letterToPost);
   // Nothing needs the team today: no email (a daily "nothing" trains people to ignore the digest).
   if (invoices === 0 && !outdated) return { sent: false, invoices };
-  // The rates alone: their section, without three empty lists under it.
+  // The rates alone: their section, without three empty lists under it. Letters to post come first: they are the
+  // proof of a formal notice, and the hand-off waits for them.
   const digest = [
     ...(outdated ? [ratesDigestSection(outdated, locale)] : []),
+    ...(letters.length ? [lettersDigestSection(letters, locale)] : []),
     ...(invoices > 0 ? DIGEST_STATUSES.map((status, i) => invoiceDigestSection(status, lists[i], locale)) : []),
   ];
   const sent = await sendTeamEmail(deps, config, undefined, 'daily_digest', `digest@${today}`, { digest });

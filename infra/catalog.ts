@@ -23,6 +23,7 @@ export const ROUTES: Route[] = [
   { method: 'POST', path: '/invoices/{invoiceId}/call-outcomes', handler: 'record-call-outcome', auth: true },
   { method: 'POST', path: '/invoices/{invoiceId}/waive', handler: 'waive-penalties', auth: true },
   { method: 'POST', path: '/invoices/{invoiceId}/restart', handler: 'restart-execution', auth: true },
+  { method: 'POST', path: '/invoices/{invoiceId}/formal-notice', handler: 'record-formal-notice', auth: true },
   { method: 'POST', path: '/invoices/{invoiceId}/documents', handler: 'attach-document', auth: true },
   { method: 'GET', path: '/invoices/{invoiceId}/evidence', handler: 'get-evidence', auth: true },
   { method: 'GET', path: '/openapi.json', handler: 'get-openapi', auth: false },

@@ -3,7 +3,7 @@
  * record as read and the time, and returns the change to write (`undefined` when there is nothing to do) or throws the
  * domain error the caller answers with. `shared/services/billing.ts` applies them through the ports.
  */
-import { addDays, daysBetween, localDate } from './calendar';
+import { addDays, datedInFuture, dayOf, daysBetween, localDate } from './calendar';
 import { ConflictError, ValidationError } from './errors';
 import { executionName, initialState, type ExecutionState } from './execution-state';
 import { canonicalJson, sha256 } from './hashing';
@@ -156,17 +156,6 @@ export function restart(record: InvoiceRecord, revision: number, status: string,
   };
 }
 
-/**
- * Clock skew allowed on a payment timestamp: a billing system whose clock runs a little ahead is not "in the future".
- * A payment dated by day may be today at the latest, in the creditor's calendar.
- */
-const PAYMENT_CLOCK_SKEW_MS = 5 * 60_000;
-
-function paidInFuture(paidAt: string, calendar: WorkflowSettings['calendar'], now: Date): boolean {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(paidAt)) return paidAt > localDate(now, calendar);
-  return Date.parse(paidAt) > now.getTime() + PAYMENT_CLOCK_SKEW_MS;
-}
-
 /** What a payment met when it arrived on an invoice that was no longer open, for the team. */
 const RECEIVED_AFTER: Partial<Record<InvoiceStatus, string>> = {
   handed_off: 'after_hand_off',
@@ -188,7 +177,7 @@ export function payment(record: InvoiceRecord, body: PaymentBody, settings: Work
       { path: 'amount.currency', message: `expected ${record.amount.currency}` },
     ]);
   }
-  if (paidInFuture(body.paidAt, settings.calendar, now)) {
+  if (datedInFuture(body.paidAt, settings.calendar, now)) {
     throw new ValidationError('The request is not valid.', [{ path: 'paidAt', message: 'a payment cannot be dated in the future' }]);
   }
   const open = !CLOSED_STATUSES.has(record.status);
@@ -237,7 +226,7 @@ export function payment(record: InvoiceRecord, body: PaymentBody, settings: Work
  * timestamp a few minutes ahead, within the clock skew allowed, may fall on tomorrow just after midnight).
  */
 function paymentDate(paidAt: string, calendar: WorkflowSettings['calendar'], now: Date): string {
-  const day = /^\d{4}-\d{2}-\d{2}$/.test(paidAt) ? paidAt : localDate(paidAt, calendar);
+  const day = dayOf(paidAt, calendar);
   const today = localDate(now, calendar);
   return day > today ? today : day;
 }

@@ -148,3 +148,20 @@ export function nextSendSlot(date: string, calendar: BusinessCalendar, notBefore
   }
   return instant;
 }
+
+/**
+ * Clock skew allowed on a timestamp the API receives: a billing system whose clock runs a little ahead is not "in the
+ * future". A fact dated by day (a payment, a posting) may be today at the latest, in the creditor's calendar.
+ */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** Whether a day (YYYY-MM-DD) or an instant the API received lies in the future. */
+export function datedInFuture(value: string, calendar: Pick<BusinessCalendar, 'timeZone'>, now: Date): boolean {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value > localDate(now, calendar);
+  return Date.parse(value) > now.getTime() + CLOCK_SKEW_MS;
+}
+
+/** The day of a fact given as a day or as an instant, in the creditor's calendar. */
+export function dayOf(value: string, calendar: Pick<BusinessCalendar, 'timeZone'>): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : localDate(value, calendar);
+}

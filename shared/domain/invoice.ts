@@ -56,7 +56,9 @@ export type WorkflowEventType =
   | 'promise'
   | 'dispute'
   | 'question'
-  | 'dispute_resolved';
+  | 'dispute_resolved'
+  /** The formal notice's registered letter was posted or received: the hand-off's time moves. */
+  | 'registered_letter';
 
 export interface WorkflowEvent {
   seq: number;
@@ -85,6 +87,24 @@ export interface AttachedDocument {
   /** Where it is in the documents bucket. */
   key: string;
   at: string;
+}
+
+/**
+ * The formal notice's registered letter with acknowledgment of receipt (LRAR): asked for when the notice leaves, then
+ * posted and received as the team (or a provider) records it. The hand-off waits for its deadline.
+ */
+export interface RegisteredLetter {
+  /** When the formal notice asked for it. */
+  requestedAt: string;
+  /** The letter to post, as a PDF in the documents bucket, and its file name. */
+  key: string;
+  filename: string;
+  /** Who posts it: the team, or a registered-letter provider under its own reference. */
+  by: 'team' | { provider: string; reference: string };
+  /** Posting and receipt as recorded: a day (YYYY-MM-DD) or an instant, as given. */
+  postedAt?: string;
+  trackingNumber?: string;
+  receivedAt?: string;
 }
 
 export interface InvoiceRecord {
@@ -125,6 +145,7 @@ export interface InvoiceRecord {
   documents?: AttachedDocument[];
   /** When the formal notice left: a consumer's legal interest runs from the next day. */
   formalNoticeAt?: string;
+  registeredLetter?: RegisteredLetter;
   /** Money received beyond what was owed (an overpayment, a payment after cancellation): due back to the customer. */
   creditBalance?: Money;
   /** When the invoice was handed off to legal; kept when a later payment settles it. */
@@ -193,7 +214,13 @@ export type TimelineType =
   | 'penalties_waived'
   | 'penalties_claimable'
   | 'document_attached'
-  | 'email_unconfirmed';
+  | 'email_unconfirmed'
+  /** The formal notice's letter: asked of the team (or a provider), posted, received. */
+  | 'registered_letter_requested'
+  | 'registered_letter_posted'
+  | 'registered_letter_received'
+  /** The evidence bundle was written (its key and SHA-256). */
+  | 'evidence_bundle';
 
 export interface TimelineEntry {
   type: TimelineType;
@@ -216,6 +243,11 @@ export function timelineEntry(
   return { type, at: now.toISOString(), ...detail, ...(options.eventId === undefined ? {} : { eventId: options.eventId }) };
 }
 
+/** The letter as the API shows it: where it is in the bucket stays inside. */
+function letterView({ key: _key, ...letter }: RegisteredLetter) {
+  return letter;
+}
+
 /** What the API returns for an invoice. */
 export function invoiceView(record: InvoiceRecord, timeline?: TimelineEntry[]) {
   return {
@@ -236,6 +268,8 @@ export function invoiceView(record: InvoiceRecord, timeline?: TimelineEntry[]) {
     ...(record.creditBalance ? { creditBalance: record.creditBalance } : {}),
     ...(record.handedOffAt ? { handedOffAt: record.handedOffAt } : {}),
     ...(record.waiver ? { waiver: record.waiver } : {}),
+    ...(record.formalNoticeAt ? { formalNoticeAt: record.formalNoticeAt } : {}),
+    ...(record.registeredLetter ? { registeredLetter: letterView(record.registeredLetter) } : {}),
     ...(record.documents?.length ? { documents: record.documents.map(({ kind, filename, contentType, size, sha256, at }) => ({ kind, filename, contentType, size, sha256, at })) } : {}),
     warnings: record.warnings,
     ...(timeline ? { timeline } : {}),

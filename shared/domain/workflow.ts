@@ -7,6 +7,7 @@ import type { ExecutionState, Next } from './execution-state';
 import { waitUntil } from './execution-state';
 import { CLOSED_STATUSES, timelineEntry, type Change, type InvoiceRecord, type Phase, type WorkflowEvent } from './invoice';
 import { resolvePolicy, type DunningPolicy } from './policy';
+import { handOffNotBefore } from './registered-letter';
 
 export interface WorkflowSettings {
   calendar: BusinessCalendar;
@@ -260,6 +261,9 @@ function takeEvent(
       };
     case 'question':
       return { change: { record }, next: 'question' };
+    case 'registered_letter':
+      // The letter's posting or receipt moves the hand-off: on the ladder, plan it again; elsewhere it waits its turn.
+      return { change: { record }, next: record.phase === 'overdue' ? 'overdue' : 'wait' };
     case 'dispute_resolved':
       // The customer hears the outcome, then the plan decides between awaiting the reply and the ladder.
       return { change: { record }, next: 'dispute_outcome' };
@@ -282,16 +286,6 @@ export function planEscalation(record: InvoiceRecord, settings: WorkflowSettings
   return decision;
 }
 
-/**
- * The day the formal notice's deadline has run, with the policy's margin for its delivery: the notice gives 8 days
- * from its receipt, so nothing is handed off before. Undefined when no notice was served on this ladder.
- */
-export function formalNoticeDeadline(record: InvoiceRecord, policy: DunningPolicy): string | undefined {
-  const lastRung = policy.ladder[record.escalation.done - 1];
-  const servedAt = record.formalNoticeAt ?? (lastRung?.action === 'formal_notice' ? record.escalation.lastAt : undefined);
-  return servedAt ? addDays(servedAt.slice(0, 10), policy.formalNoticeWaitDays) : undefined;
-}
-
 function planRung(record: InvoiceRecord, settings: WorkflowSettings, now: Date): { change: Change; next: Next } {
   const policy = invoicePolicy(record, settings);
   const rung = policy.ladder[record.escalation.done];
@@ -304,8 +298,9 @@ function planRung(record: InvoiceRecord, settings: WorkflowSettings, now: Date):
   const date = onLadder > earliest ? onLadder : earliest;
   if (!rung || rung.action === 'hand_off') {
     // The hand-off rung has its own offset too (+45 by default), and never comes before the formal notice's deadline
-    // has run (a notice served late, after a broken promise): wait for the later one's send slot, then hand off.
-    const deadline = formalNoticeDeadline(record, policy);
+    // has run (a notice served late, after a broken promise; its letter received late): wait for the later one's send
+    // slot, then hand off.
+    const deadline = handOffNotBefore(record, policy, settings.calendar);
     const day = !rung && !deadline ? undefined : deadline && deadline > date ? deadline : date;
     if (!day) return handOff;
     const handOffAt = nextSendSlot(day, settings.calendar);

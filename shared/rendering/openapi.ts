@@ -1,6 +1,6 @@
 /** The OpenAPI 3.1 description of the billing API, generated from the zod schemas the handlers parse with. */
 import * as z from 'zod/mini';
-import { CallOutcomeBody, CancelBody, CustomerAnswer, DocumentBody, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody, WaiveBody } from '../domain/schemas';
+import { CallOutcomeBody, CancelBody, CustomerAnswer, DocumentBody, FormalNoticeBody, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody, WaiveBody } from '../domain/schemas';
 
 const schema = (s: z.ZodMiniType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
 
@@ -213,6 +213,12 @@ export function openApiDocument(serverUrl?: string) {
           description: 'Starts a new revision (`-r2`, ...) that plans from the invoice as it stands. 409 while the current execution runs.',
           parameters: [invoiceIdParameter],
           responses: { '200': invoiceResponse('The invoice with its new execution name.'), ...commonErrors },
+        },
+      },
+      '/invoices/{invoiceId}/formal-notice': {
+        post: {
+          ...invoiceAction('Record the formal notice\'s registered letter: posted, then received (operator)', FormalNoticeBody),
+          description: 'The formal notice asks the team to post its letter by registered mail with acknowledgment of receipt. Record the posting (`postedAt`, `trackingNumber`), then the receipt (`receivedAt`, from the acknowledgment): the hand-off comes the day after the notice\'s 8 days from receipt have run, or, without a receipt, `formalNoticeWaitDays` after posting. The same facts again change nothing; another tracking number is a new posting. 409 before any formal notice; a date in the future, a posting before the letter was written or a receipt before the posting is a 400.',
         },
       },
       '/invoices/{invoiceId}/documents': {

@@ -20,9 +20,10 @@ import {
   type BillingSettings,
 } from '../domain/billing';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { registeredLetterRecording } from '../domain/registered-letter';
 import { initialState, paymentNoticeExecution, type ExecutionState } from '../domain/execution-state';
 import { CLOSED_STATUSES, timelineEntry, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
-import { MAX_DOCUMENT_BYTES, type CallOutcomeBody, type CustomerAnswer, type DocumentBody, type PatchInvoiceBody, type PaymentBody, type RegisterInvoiceBody, type ResolveDisputeBody, type WaiveBody } from '../domain/schemas';
+import { MAX_DOCUMENT_BYTES, type CallOutcomeBody, type CustomerAnswer, type DocumentBody, type FormalNoticeBody, type PatchInvoiceBody, type PaymentBody, type RegisterInvoiceBody, type ResolveDisputeBody, type WaiveBody } from '../domain/schemas';
 import { invoiceDocumentKey, type Dependencies } from '../ports';
 import { flushOutbox, mutateInvoice, outboxEntries, readTimeline, recordEvent } from './record-updates';
 
@@ -168,6 +169,11 @@ export async function attachDocument(deps: Dependencies, invoiceId: string, body
 /** An operator waives the penalties and the indemnity of an invoice, with a reason kept as evidence. */
 export async function waivePenalties(deps: Dependencies, settings: BillingSettings, invoiceId: string, body: WaiveBody) {
   return mutateInvoice(deps, invoiceId, (record, now) => penaltyWaiver(record, body, settings, now));
+}
+
+/** The formal notice's registered letter, posted or received: the hand-off waits for the notice's deadline. */
+export async function recordRegisteredLetter(deps: Dependencies, settings: BillingSettings, invoiceId: string, body: FormalNoticeBody) {
+  return recordEvent(deps, invoiceId, (record, now) => registeredLetterRecording(record, body, settings.calendar, now));
 }
 
 /** The operator's decision on an open dispute. */

@@ -20,6 +20,8 @@ import {
 } from '../domain/workflow';
 import type { CustomerEmailKind } from '../rendering/email';
 import type { Dependencies } from '../ports';
+import type { EmailAttachment, LetterDispatch } from '../ports';
+import { prepareFormalNotice, requestRegisteredLetter } from './formal-notice';
 import { sendCustomerEmail, sendTeamEmail, type NotificationSettings } from './notifications';
 import { mutateInvoice } from './record-updates';
 
@@ -111,10 +113,16 @@ const STEPS = {
     if (!rung || rung.action === 'hand_off') return { next: 'overdue' };
     const key = emailKeys.ladder(record, rungIndex);
     const customerEmail = LADDER_EMAILS[rung.action];
+    // The formal notice is a letter too: its PDF goes with the email, and it is posted by registered letter.
+    const notice = rung.action === 'formal_notice' ? await prepareFormalNotice(deps, config, record, key) : undefined;
     // The team is always reachable: a call task is always emailed.
     let emailed: boolean | 'unconfirmed' = true;
-    if (customerEmail) ({ emailed } = await sendCustomerEmail(deps, config, record, customerEmail, key));
+    if (customerEmail) ({ emailed } = await sendCustomerEmail(deps, config, record, customerEmail, key, notice ? [notice.email] : []));
     else await sendTeamEmail(deps, config, record, 'call_task', key);
+    // Also when no email could reach the customer: the letter is then the notice's only way. Not for an invoice that
+    // closed meanwhile.
+    const current = notice ? await deps.store.getInvoice(record.invoiceId) : undefined;
+    const dispatch = notice && current && !isClosed(current) ? await requestRegisteredLetter(deps, config, current, key, notice.letter) : undefined;
     const { cycle } = record.escalation;
     return {
       update: (current, now) => {
@@ -128,6 +136,7 @@ const STEPS = {
           ...(emailed === false ? { reason: 'no contact of the customer can receive email' } : {}),
           ...(emailed === 'unconfirmed' ? { reason: 'the sender stopped before SES answered: the email may not have left (the team was told)' } : {}),
         });
+        const letter = notice && dispatch ? letterRequest(current, notice.letter, dispatch, now) : undefined;
         // The rung's time is spent: "Next escalation step" plans the next one, and a retry of this step finds nothing due.
         return {
           record: {
@@ -137,8 +146,9 @@ const STEPS = {
             // The first formal notice known to have left starts a consumer's legal interest (Code civil 1344-1); one
             // that may not have left ('unconfirmed') is not one the creditor could prove.
             ...(rung.action === 'formal_notice' && emailed === true && !current.formalNoticeAt ? { formalNoticeAt: now.toISOString() } : {}),
+            ...(letter ? { registeredLetter: letter.registeredLetter } : {}),
           },
-          timeline: [entry],
+          timeline: [entry, ...(letter ? [letter.entry] : [])],
         };
       },
       next: 'overdue',
@@ -178,6 +188,15 @@ const STEPS = {
     return { timeline: notified.length ? [timelineEntry('needs_attention', deps.clock.now(), { error: error.Error })] : [], next: 'wait' };
   },
 } satisfies Record<string, Step>;
+
+/** The letter the notice asked for, on the record and the timeline. */
+function letterRequest(record: InvoiceRecord | undefined, letter: EmailAttachment, dispatch: LetterDispatch, now: Date) {
+  const by = dispatch.by === 'team' ? ('team' as const) : { provider: dispatch.provider, reference: dispatch.reference };
+  return {
+    registeredLetter: { requestedAt: now.toISOString(), key: letter.key, filename: letter.filename, by },
+    entry: timelineEntry('registered_letter_requested', now, { filename: letter.filename, by, ...(record?.customer.address ? {} : { address: 'none given' }) }),
+  };
+}
 
 export type EmailStep = keyof typeof STEPS;
 

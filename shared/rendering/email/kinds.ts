@@ -21,6 +21,7 @@ export type TeamEmailKind =
   | 'question'
   | 'dispute_follow_up'
   | 'call_task'
+  | 'registered_letter'
   | 'hand_off'
   | 'needs_attention'
   | 'contact_bounced'
@@ -59,6 +60,8 @@ export interface TeamEmailContext {
   facts?: Record<string, string>;
   /** For the daily digest: sections of lines. */
   digest?: { title: string; lines: string[] }[];
+  /** For the formal notice's registered letter: the attached PDF, and the days the hand-off waits after posting. */
+  letter?: { filename: string; waitDaysAfterPosting: number };
   /** For a payment the team must hear of: what came, and what it met (`receivedAfter`: the invoice had closed). */
   payment?: { reference: string; amount: Money; paidAt: string; receivedAfter?: string; overpaid?: Money };
 }

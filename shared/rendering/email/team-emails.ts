@@ -225,6 +225,40 @@ const callTask: Drafter = (w) => {
   };
 };
 
+/** The formal notice left by email; its letter must go by registered post, which only the team can do (or a provider). */
+const registeredLetter: Drafter = (w, { letter }) => {
+  const call = code(`POST ${invoicePath(w.invoice, '/formal-notice')}`);
+  const [postedAt, trackingNumber, receivedAt] = ['postedAt', 'trackingNumber', 'receivedAt'].map(code);
+  const file = code(letter?.filename ?? 'PDF');
+  const address = w.invoice?.customer.address;
+  const wait = letter?.waitDaysAfterPosting ?? 15;
+  return {
+    title: w.t(fr`Lettre recommandée à envoyer`, 'Registered letter to post'),
+    lead: w.t(
+      fr`La mise en demeure de la facture ${w.id} est partie par e-mail à ${w.customer}. Envoyez aujourd’hui la lettre jointe (${file}) en recommandé avec accusé de réception : c’est elle qui prouve la mise en demeure.`,
+      `The formal notice for invoice ${w.id} went to ${w.customer} by email. Post the attached letter (${file}) today by registered mail with acknowledgment of receipt: it is what proves the notice.`,
+    ),
+    messageLabel: w.t(fr`Note :`, 'Note:'),
+    action: w.whatToDo(
+      w.heading(fr`Adresse du destinataire`, 'Recipient address'),
+      address
+        ? { type: 'paragraph', text: [w.customer, ...address.lines, `${address.postalCode} ${address.city}`, ...(address.country !== 'FR' ? [address.country] : [])].join('\n') }
+        : w.paragraph(
+            fr`Aucune adresse postale n’a été transmise pour ce client : prenez celle de son siège (extrait Kbis, annuaire des entreprises) avant l’envoi.`,
+            'No postal address was given for this customer: use its registered office (company register) before posting.',
+          ),
+      w.paragraph(
+        fr`Enregistrez le dépôt avec ${call}, ${postedAt} et ${trackingNumber} (le numéro du recommandé), puis l’accusé de réception avec ${receivedAt}. La transmission au contentieux attend la fin du délai de 8 jours qui court à compter de la réception, ou, sans accusé de réception enregistré, ${wait} jours après le dépôt.`,
+        `Record the posting with ${call}, ${postedAt} and ${trackingNumber} (the registered letter's number), then the acknowledgment of receipt with ${receivedAt}. The hand-off waits until the notice's 8 days from receipt have run, or, without a recorded receipt, ${wait} days after posting.`,
+      ),
+      w.paragraph(
+        fr`Tant que le dépôt n’est pas enregistré, le point quotidien vous le rappelle, et le dossier de preuves dira qu’aucune lettre recommandée n’a été envoyée.`,
+        'Until the posting is recorded, the daily digest reminds you, and the evidence file will say that no registered letter was sent.',
+      ),
+    ),
+  };
+};
+
 const handOff: Drafter = (w) => {
   const call = code(`GET ${invoicePath(w.invoice, '/evidence')}`);
   return {
@@ -387,6 +421,7 @@ const DRAFTS: Record<TeamEmailKind, Drafter> = {
   dispute_follow_up: disputeFollowUp,
   question,
   call_task: callTask,
+  registered_letter: registeredLetter,
   hand_off: handOff,
   needs_attention: needsAttention,
   email_unconfirmed: emailUnconfirmed,
@@ -444,6 +479,18 @@ function digestLine(w: Writer, r: InvoiceRecord): string {
   if (r.promise && r.status === 'promised') parts.push(w.t(fr`paiement promis pour le ${w.date(r.promise.date)}`, `promised for ${w.date(r.promise.date)}`));
   if (r.nextActionAt) parts.push(w.t(fr`prochaine étape le ${w.when(r.nextActionAt)}`, `next step ${w.when(r.nextActionAt)}`));
   return parts.join(' — ');
+}
+
+/** The letters of formal notices still to post: asked for, not recorded as posted. */
+export function lettersDigestSection(records: InvoiceRecord[], locale: TeamLocale): DigestSection {
+  const w = new Writer(locale);
+  return {
+    title: `${w.t(fr`Lettres recommandées à envoyer`, 'Registered letters to post')} (${records.length})`,
+    lines: records.map((r) => {
+      const asked = r.registeredLetter ? w.t(fr`mise en demeure du ${w.when(r.registeredLetter.requestedAt)}`, `formal notice of ${w.when(r.registeredLetter.requestedAt)}`) : '';
+      return [r.invoiceId, r.customer.name, w.money(r.outstanding), asked, code(`POST ${invoicePath(r, '/formal-notice')}`)].join(' — ');
+    }),
+  };
 }
 
 /** One digest section: the invoices of a status, counted in the title. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ExecutionState } from '../../../shared/domain/execution-state';
-import type { InvoiceStore } from '../../../shared/ports';
+import type { InvoiceStore, LetterToPost, RegisteredLetters } from '../../../shared/ports';
 import { paymentNoticeExecution } from '../../../shared/domain/execution-state';
 import { runEmailStep } from '../../../shared/services/email-steps';
 import { SETTINGS, useServiceWorld } from '../../support/service-world';
@@ -81,6 +81,53 @@ describe('the escalation step', () => {
     await runEmailStep(world.deps, SETTINGS, state(invoiceId), 'escalation');
     expect(world.mailer.sent.map((e) => [e.to, e.subject])).toEqual([[[SETTINGS.teamEmail], expect.stringContaining('Appel à passer')]]);
     expect((await world.store.listTimeline(invoiceId)).map((t) => t.type).sort()).toEqual(['call_task', 'team_notified']);
+  });
+});
+
+describe('the formal notice step', () => {
+  const noticeRung = { ...overdue, escalation: { done: 3, lastAt: '2027-03-20T08:00:00.000Z' } };
+  const isPdf = (bytes: Uint8Array | undefined) => Buffer.from(bytes ?? []).subarray(0, 5).toString('latin1') === '%PDF-';
+
+  it('attaches the letter to the email, asks the team to post it with the PDF, and keeps both PDFs; a retry sends nothing more', async () => {
+    const { invoiceId } = await world.stored(noticeRung);
+    await expect(runEmailStep({ ...world.deps, store: failingOnceOnWrite() }, SETTINGS, state(invoiceId), 'escalation')).rejects.toThrow('timed out');
+    await runEmailStep(world.deps, SETTINGS, state(invoiceId), 'escalation');
+
+    const [notice, task] = world.mailer.sent;
+    expect(world.mailer.sent).toHaveLength(2);
+    expect(notice.subject).toMatch(/^Mise en demeure/);
+    expect(notice.attachments?.map((a) => [a.contentType, isPdf(a.content)])).toEqual([['application/pdf', true]]);
+    expect(task.to).toEqual([SETTINGS.teamEmail]);
+    expect(task.subject).toContain('Lettre recommandée à envoyer');
+    expect(task.attachments?.map((a) => a.filename)).toEqual([expect.stringMatching(/^mise-en-demeure-.+\.pdf$/)]);
+    for (const attachment of [...notice.attachments!, ...task.attachments!]) expect(isPdf((await world.documents.get(attachment.key))?.body)).toBe(true);
+    // The copy of the email names its attachment by key and hash.
+    const entry = (await world.store.listTimeline(invoiceId)).find((t) => t.type === 'email_sent')!;
+    expect(world.documents.json(String(entry.document))).toMatchObject({ attachments: [{ key: notice.attachments![0].key, filename: notice.attachments![0].filename }] });
+
+    const record = await world.read(invoiceId);
+    expect(record.registeredLetter).toMatchObject({ by: 'team', key: task.attachments![0].key, requestedAt: '2027-04-01T07:00:00.000Z' });
+    expect((await world.store.listTimeline(invoiceId)).filter((t) => t.type === 'registered_letter_requested')).toHaveLength(1);
+  });
+
+  it('hands the letter to a registered-letter provider when one is wired, and gives the team no task', async () => {
+    const { invoiceId } = await world.stored(noticeRung);
+    const handed: LetterToPost[] = [];
+    const letters: RegisteredLetters = { send: async (letter) => (handed.push(letter), { by: 'provider', provider: 'lre.example', reference: 'LRE-42' }) };
+    await runEmailStep({ ...world.deps, letters }, SETTINGS, state(invoiceId), 'escalation');
+
+    expect(world.mailer.sent.map((e) => e.subject)).toEqual([expect.stringMatching(/^Mise en demeure/)]);
+    expect(handed).toHaveLength(1);
+    expect(handed[0]).toMatchObject({ invoiceId, recipient: { name: 'Boulangerie Martin SARL' } });
+    expect(isPdf(handed[0].content)).toBe(true);
+    expect((await world.read(invoiceId)).registeredLetter?.by).toEqual({ provider: 'lre.example', reference: 'LRE-42' });
+  });
+
+  it('asks for the letter even when no email can reach the customer: it is then the only way the notice arrives', async () => {
+    const { invoiceId } = await world.stored({ ...noticeRung, suppressedEmails: ['compta@boulangerie-martin.fr'] });
+    await runEmailStep(world.deps, SETTINGS, state(invoiceId), 'escalation');
+    expect(world.mailer.sent.map((e) => e.to)).toEqual([[SETTINGS.teamEmail]]);
+    expect((await world.read(invoiceId)).registeredLetter?.by).toBe('team');
   });
 });
 
