@@ -3,12 +3,12 @@
  * a payment or a cancellation got there first) and tells the team. Safe to retry: a retry finds the hand-off done and
  * repeats only what is idempotent.
  */
-import { sesMailer } from '../shared/lambda/adapters';
+import { s3Documents, sesMailer } from '../shared/lambda/adapters';
 import { getConfig, getDependencies } from '../shared/lambda/dependencies';
 import type { WorkflowTaskInput } from '../shared/lambda/workflow-step';
 import type { ExecutionState } from '../shared/domain/execution-state';
 import { handOffToLegal } from '../shared/services/hand-off';
 
 export async function handler({ state }: WorkflowTaskInput): Promise<ExecutionState> {
-  return handOffToLegal(getDependencies({ mailer: sesMailer }), getConfig(), state);
+  return handOffToLegal(getDependencies({ mailer: sesMailer, documents: s3Documents }), getConfig(), state);
 }

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { getConfig, getDependencies } from '../shared/lambda/dependencies';
-import { sesMailer } from '../shared/lambda/adapters';
+import { s3Documents, sesMailer } from '../shared/lambda/adapters';
 import '../shared/domain/zod-locale';
 import { recordEmailEvent } from '../shared/services/email-events';
 
@@ -26,7 +26,7 @@ const SesEvent = z.looseObject({
 export async function handler(raw: unknown): Promise<{ handled: string }> {
   const { id, time, detail } = SesEvent.parse(raw);
   const { eventType, mail, bounce, complaint } = detail;
-  const handled = await recordEmailEvent(getDependencies({ mailer: sesMailer }), getConfig(), {
+  const handled = await recordEmailEvent(getDependencies({ mailer: sesMailer, documents: s3Documents }), getConfig(), {
     id,
     at: new Date(time),
     type: eventType,

@@ -28,10 +28,11 @@ import { grantDescribeExecutions, grantTaskResponse, type WorkflowConstruct } fr
  * - `schedule`: start them later, through a one-time schedule (create it, move it);
  * - `wake`: complete a parked task, so that an event reaches the execution at once;
  * - `describe`: read the status of this state machine's executions;
- * - `documents`: store supporting documents (`invoices/<id>/documents/...` in the documents bucket, nothing else).
+ * - `documents`: store supporting documents (`invoices/<id>/documents/...` in the documents bucket, nothing else);
+ * - `evidence`: read an invoice's documents and write its evidence bundle (`invoices/<id>/evidence/...`).
  * A handler added to the catalog without an entry here fails the synth: its permissions must be decided.
  */
-type Need = 'read' | 'write' | 'start' | 'schedule' | 'wake' | 'describe' | 'documents';
+type Need = 'read' | 'write' | 'start' | 'schedule' | 'wake' | 'describe' | 'documents' | 'evidence';
 export const API_HANDLER_NEEDS: Record<string, Need[]> = {
   // Starts the execution, or schedules its start when the pre-reminder lies beyond the execution horizon.
   'register-invoice': ['write', 'start', 'schedule'],
@@ -42,6 +43,8 @@ export const API_HANDLER_NEEDS: Record<string, Need[]> = {
   'cancel-invoice': ['write', 'wake'],
   'resolve-dispute': ['write', 'wake'],
   'record-call-outcome': ['write', 'wake'],
+  // The letter's posting or receipt moves the hand-off: the parked execution plans it again.
+  'record-formal-notice': ['write', 'wake'],
   // A waiver changes no branch of the execution: the next email reads the claim as it stands.
   'waive-penalties': ['write'],
   // Answers wake the execution, which tells the team (the page itself sends no email).
@@ -51,9 +54,18 @@ export const API_HANDLER_NEEDS: Record<string, Need[]> = {
   // Stores the file, then names it on the record; no event for the execution.
   'attach-document': ['write', 'documents'],
   'get-invoice': ['read'],
-  'get-evidence': ['read'],
+  // Writes the bundle as of today (a receipt, a document or a payment may have come since the hand-off), then links it.
+  'get-evidence': ['read', 'evidence'],
   'get-openapi': [],
   [AUTHORIZER_HANDLER]: ['read'],
+};
+
+/**
+ * Handlers that need more than the defaults: the evidence bundle is made in memory (up to 30 supporting documents of
+ * 3 MB and the ZIP beside them), within API Gateway's 30 seconds.
+ */
+const SIZES: Record<string, { memorySize: number; timeout: Duration }> = {
+  'get-evidence': { memorySize: 1024, timeout: Duration.seconds(29) },
 };
 
 export interface ApiRoutesProps {
@@ -116,7 +128,7 @@ export class ApiConstruct extends Construct {
       if (existing) return existing;
       const needs = API_HANDLER_NEEDS[handler];
       if (!needs) throw new Error(`No permissions decided for API handler ${handler}: add it to API_HANDLER_NEEDS`);
-      const fn = new HandlerFunction(this, constructId(handler), { handler, environment: props.environment });
+      const fn = new HandlerFunction(this, constructId(handler), { handler, environment: props.environment, ...SIZES[handler] });
       grant(fn, needs, props);
       this.functions[handler] = fn;
       return fn;
@@ -177,6 +189,9 @@ function grant(fn: HandlerFunction, needs: Need[], props: ApiRoutesProps): void 
         break;
       case 'documents':
         props.data.grantWriteSupportingDocuments(fn);
+        break;
+      case 'evidence':
+        props.data.grantEvidenceBundles(fn);
         break;
       case 'describe':
         grantDescribeExecutions(fn, fn);

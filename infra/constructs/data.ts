@@ -94,9 +94,27 @@ export class DataConstruct extends Construct {
     });
   }
 
-  /** Write the copies of the customer emails as they leave (`invoices/<id>/emails/...`), nothing else. */
+  /** Write the copies of the emails about an invoice as they leave (`invoices/<id>/emails/...`), nothing else. */
   grantWriteEmailCopies(grantee: HandlerFunction): void {
     this.grantPutUnder(grantee, 'emails', 'email copies');
+  }
+
+  /** Write the formal notice's letters (`invoices/<id>/letters/...`), nothing else. */
+  grantWriteLetters(grantee: HandlerFunction): void {
+    this.grantPutUnder(grantee, 'letters', 'formal-notice letters');
+  }
+
+  /**
+   * Put together evidence bundles: read every document of an invoice (emails, letters, supporting documents) and
+   * write the bundle (`invoices/<id>/evidence/...`). No delete, no listing.
+   */
+  grantEvidenceBundles(grantee: HandlerFunction): void {
+    grantee.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.documents.arnForObjects('invoices/*')] }));
+    Validations.of(grantee.executionRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.documents.node.defaultChild as CfnElement)}.Arn>/invoices/*]`,
+      reason: 'An evidence bundle holds every document of its invoice, under a folder named at run time: read only, no listing, no other prefix.',
+    });
+    this.grantPutUnder(grantee, 'evidence', 'evidence bundles');
   }
 
   /** Write supporting documents (`invoices/<id>/documents/...`), nothing else. */

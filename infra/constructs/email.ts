@@ -83,6 +83,8 @@ export class EmailConstruct extends Construct {
     });
     props.data.grantReadWrite(fn);
     this.grantSend(fn);
+    // A bounce alert to the team is an email about the invoice: its copy is kept.
+    props.data.grantWriteEmailCopies(fn);
 
     new events.Rule(this, 'DeliveryEvents', {
       description: 'SES delivery, bounce, complaint, reject and delay events of the dunning emails',

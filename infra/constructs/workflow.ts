@@ -25,7 +25,13 @@ type Handler = (typeof WORKFLOW_FUNCTIONS)[keyof typeof WORKFLOW_FUNCTIONS];
 /** Handlers that send email get more time: SES calls plus rendering, retried by the state machine on failure. */
 const TIMEOUTS: Partial<Record<Handler, Duration>> = {
   'send-email': Duration.seconds(30),
-  'hand-off': Duration.seconds(30),
+  // Reads every document of the invoice and zips them (up to 30 supporting documents of 3 MB).
+  'hand-off': Duration.minutes(2),
+};
+
+/** The bundle is made in memory: room for the documents, the ZIP beside them, and the CPU that comes with memory. */
+const MEMORY: Partial<Record<Handler, number>> = {
+  'hand-off': 1024,
 };
 
 /** The actions that complete a parked task: only success, the workflow never fails a task from outside. */
@@ -93,6 +99,7 @@ export class WorkflowConstruct extends Construct {
           handler,
           environment: props.environment,
           timeout: TIMEOUTS[handler],
+          ...(MEMORY[handler] ? { memorySize: MEMORY[handler] } : {}),
         }),
       ]),
     ) as Record<Handler, HandlerFunction>;
@@ -102,7 +109,11 @@ export class WorkflowConstruct extends Construct {
     grantTaskResponse(this, this.functions['park-invoice']);
     props.email.grantSend(this.functions['send-email']);
     props.data.grantWriteEmailCopies(this.functions['send-email']);
+    props.data.grantWriteLetters(this.functions['send-email']);
     props.email.grantSend(this.functions['hand-off']);
+    // The hand-off writes the evidence bundle, and keeps the copy of its email to the team.
+    props.data.grantEvidenceBundles(this.functions['hand-off']);
+    props.data.grantWriteEmailCopies(this.functions['hand-off']);
 
     const name = stateMachineName(this);
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {

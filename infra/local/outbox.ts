@@ -1,7 +1,7 @@
 /**
  * A Mailer decorator: every email still goes through the real SesMailer (to the SES emulator and its mail viewer);
- * the decorator also keeps a copy with the virtual sending time, the invoice id (from the `invoiceId` tag) and the
- * links found in the HTML, for `GET /_local/outbox` and the tests.
+ * the decorator also keeps a copy with the virtual sending time, the invoice id (from the `invoiceId` tag), the
+ * links found in the HTML and where its attachments can be fetched, for `GET /_local/outbox` and the tests.
  */
 import type { Clock, Mailer, OutgoingEmail } from '../../shared/ports';
 
@@ -14,6 +14,8 @@ export interface OutboxEntry {
   html: string;
   links: string[];
   tags: Record<string, string>;
+  /** Files sent with the email, each fetched from the documents bucket at `url`. */
+  attachments: { filename: string; contentType: string; size: number; url: string }[];
   /** Virtual time of sending. */
   sentAt: string;
   /** Real time of sending (ms since the epoch): orders emails and requests that share one virtual instant. */
@@ -40,6 +42,8 @@ export class RecordingMailer implements Mailer {
     private readonly clock: Clock,
     /** Called after each email left (the runtime delivers its SES events from here). */
     private readonly onSent?: (entry: OutboxEntry) => void,
+    /** Where an attachment kept in the documents bucket under `key` can be fetched. */
+    private readonly documentUrl: (key: string) => string = (key) => key,
   ) {}
 
   async send(email: OutgoingEmail): Promise<string> {
@@ -54,6 +58,8 @@ export class RecordingMailer implements Mailer {
       html: email.html,
       links: extractLinks(email.html),
       tags: { ...(email.tags ?? {}) },
+      // The files themselves stay in the bucket: the outbox of a long run holds no PDFs.
+      attachments: (email.attachments ?? []).map(({ filename, contentType, content, key }) => ({ filename, contentType, size: content.byteLength, url: this.documentUrl(key) })),
       sentAt,
       sentAtRealMs: Date.now(),
     };

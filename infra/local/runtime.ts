@@ -38,6 +38,8 @@ export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-3:000000000000:stateMac
 export const SCHEDULER_ROLE_ARN = 'arn:aws:iam::000000000000:role/local-scheduler';
 export const SCHEDULER_GROUP_NAME = 'dunning-starts';
 export const DOCUMENTS_BUCKET = 'dunning-documents';
+/** `GET /_local/documents/<key>`: a document of the local bucket (an outbox attachment, an evidence bundle). */
+const DOCUMENTS_PATH = '/_local/documents/';
 export const DEFAULT_API_KEY = 'local-dev-key';
 const REGION = 'eu-west-3';
 /** Endpoint paths on the runtime's own server (the SDK keeps an endpoint URL's path prefix). */
@@ -332,7 +334,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
     const { getConfig, getDependencies, overrideDependencies, resetDependencies } = await import(
       '../../shared/lambda/dependencies'
     );
-    const { sesMailer } = await import('../../shared/lambda/adapters');
+    const { s3Documents, sesMailer } = await import('../../shared/lambda/adapters');
     // The SDK's own retries (three attempts, as on AWS) without its real-time pauses of up to seconds.
     setClientDefaults({ retryStrategy: new ConfiguredRetryStrategy(3, (attempt: number) => 5 * attempt) });
     resetDependencies();
@@ -354,8 +356,11 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
         })
       : undefined;
     if (sesEvents) cleanups.push(() => sesEvents.stop());
-    const mailer = new RecordingMailer(getDependencies({ mailer: sesMailer }).mailer, clock, (entry) =>
-      sesEvents?.emailSent({ messageId: entry.messageId, from: process.env.SENDER_EMAIL, to: entry.to, subject: entry.subject, tags: entry.tags }),
+    const mailer = new RecordingMailer(
+      getDependencies({ mailer: sesMailer }).mailer,
+      clock,
+      (entry) => sesEvents?.emailSent({ messageId: entry.messageId, from: process.env.SENDER_EMAIL, to: entry.to, subject: entry.subject, tags: entry.tags }),
+      (key) => `${url}${DOCUMENTS_PATH}${key}`,
     );
     overrideDependencies({ clock, mailer });
     await getDependencies().store.putApiKey({
@@ -449,6 +454,13 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       if (path === '/_local/outbox' && req.method === 'DELETE') {
         mailer.outbox.length = 0;
         return sendJson(res, 200, mailer.outbox);
+      }
+      if (path.startsWith(DOCUMENTS_PATH) && req.method === 'GET') {
+        // Keys are URL-safe as written (invoiceDocumentKey): the path after the prefix is the key itself.
+        const document = await getDependencies({ documents: s3Documents }).documents.get(path.slice(DOCUMENTS_PATH.length));
+        if (!document) return sendJson(res, 404, { error: { code: 'not_found', message: 'No such document.' } });
+        res.writeHead(200, { 'content-type': document.contentType, 'content-length': document.body.byteLength });
+        return void res.end(document.body);
       }
       if (path === '/_local/executions' && req.method === 'GET') return sendJson(res, 200, engine.list());
       if (path.startsWith('/_local/executions/') && req.method === 'GET') {

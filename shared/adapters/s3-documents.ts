@@ -1,5 +1,6 @@
 /** The document store on S3: one bucket, keys per invoice (see `invoiceDocumentKey`). */
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { DocumentStore, StoredDocument } from '../ports/documents';
 import { awsClient } from './aws-clients';
 
@@ -28,6 +29,11 @@ export class S3DocumentStore implements DocumentStore {
       if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
       throw error;
     }
+  }
+
+  /** A presigned GET, signed with the function's own (temporary) credentials: it expires with them at the latest. */
+  async url(key: string, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: expiresInSeconds });
   }
 }
 

@@ -1,6 +1,6 @@
-/** Mailer on SES v2: one SendEmail per email, simple content, tags for the configuration set's events. */
+/** Mailer on SES v2: one SendEmail per email, simple content (attachments included), tags for the configuration set's events. */
 import { SendEmailCommand, SESv2Client, type MessageTag } from '@aws-sdk/client-sesv2';
-import type { Mailer, OutgoingEmail } from '../ports';
+import type { EmailAttachment, Mailer, OutgoingEmail } from '../ports';
 import { awsClient } from './aws-clients';
 
 const CHARSET = 'UTF-8';
@@ -18,6 +18,16 @@ function emailTags(tags: Record<string, string> | undefined): MessageTag[] | und
     .map(([name, value]) => ({ Name: sanitizeTag(name), Value: sanitizeTag(value) }))
     .filter((tag) => tag.Name !== '' && tag.Value !== '');
   return list.length > 0 ? list : undefined;
+}
+
+function sesAttachment(attachment: EmailAttachment) {
+  return {
+    FileName: attachment.filename,
+    ContentType: attachment.contentType,
+    RawContent: attachment.content,
+    ContentDisposition: 'ATTACHMENT' as const,
+    ContentTransferEncoding: 'BASE64' as const,
+  };
 }
 
 export class SesMailer implements Mailer {
@@ -39,6 +49,7 @@ export class SesMailer implements Mailer {
               Html: { Data: email.html, Charset: CHARSET },
               Text: { Data: email.text, Charset: CHARSET },
             },
+            ...(email.attachments?.length ? { Attachments: email.attachments.map(sesAttachment) } : {}),
           },
         },
         ...(this.options.configurationSetName ? { ConfigurationSetName: this.options.configurationSetName } : {}),

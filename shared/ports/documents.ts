@@ -11,6 +11,8 @@ export interface DocumentStore {
    */
   put(key: string, body: string | Uint8Array, contentType: string): Promise<void>;
   get(key: string): Promise<StoredDocument | undefined>;
+  /** A link that fetches the document without credentials for `expiresInSeconds` (a bundle too big for an API answer). */
+  url(key: string, expiresInSeconds: number): Promise<string>;
 }
 
 /** The key of a document of an invoice: `invoices/<invoice id, URL-encoded>/<path>`, so ids with `/` stay one folder. */

@@ -6,12 +6,14 @@ import type { Clock } from './clock';
 import type { DocumentStore } from './documents';
 import type { InvoiceStore } from './invoice-store';
 import type { Mailer } from './mailer';
+import type { RegisteredLetters } from './registered-letters';
 import type { Workflow } from './workflow';
 
 export { systemClock, type Clock } from './clock';
 export type { ApiKeyRecord, EmailClaim, InvoiceStore } from './invoice-store';
-export type { Mailer, OutgoingEmail } from './mailer';
+export type { EmailAttachment, Mailer, OutgoingEmail } from './mailer';
 export { invoiceDocumentKey, type DocumentStore, type StoredDocument } from './documents';
+export type { LetterDispatch, LetterToPost, RegisteredLetters } from './registered-letters';
 export type { Workflow } from './workflow';
 
 /** Everything a service needs besides its input. */
@@ -22,4 +24,6 @@ export interface Dependencies {
   clock: Clock;
   /** Emails as sent, letters, evidence bundles (S3). */
   documents: DocumentStore;
+  /** A registered-letter provider; without one, the team posts the formal notice's letter. */
+  letters?: RegisteredLetters;
 }

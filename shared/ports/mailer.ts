@@ -7,6 +7,15 @@ export interface OutgoingEmail {
   /** Tags land on SES events, so a bounce finds its invoice without a lookup when possible. */
   tags?: Record<string, string>;
   replyTo?: string[];
+  attachments?: EmailAttachment[];
+}
+
+/** A file sent with an email (the formal notice's letter), kept in the document store under `key` before it leaves. */
+export interface EmailAttachment {
+  filename: string;
+  contentType: string;
+  content: Uint8Array;
+  key: string;
 }
 
 export interface Mailer {

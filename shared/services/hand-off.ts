@@ -3,16 +3,17 @@
  * fixes what the evidence file states as of that moment (the invoice as it stood, the claim then due): a payment
  * that got there first wins, one that comes later is recorded against the hand-off, and no retry can leave a hand-off
  * without its evidence. The team's email follows, once. The evidence file is put together when it is read, from the
- * record and the timeline, so no history can outgrow an item.
+ * record and the timeline, so no history can outgrow an item; the evidence bundle (shared/services/evidence.ts) is written
+ * as the hand-off leaves it.
  */
 import type { ExecutionState, Next } from '../domain/execution-state';
-import { invoiceView, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
-import type { Claim } from '../domain/claim';
+import { invoiceView, timelineEntry } from '../domain/invoice';
 import { invoiceClaim } from '../domain/invoice-claim';
 import { handOff, nextState } from '../domain/workflow';
 import type { Dependencies } from '../ports';
 import { sendTeamEmail, type NotificationSettings } from './notifications';
-import { mutateInvoice, readTimeline } from './record-updates';
+import { writeEvidenceBundle } from './evidence';
+import { mutateInvoice } from './record-updates';
 
 export async function handOffToLegal(deps: Dependencies, config: NotificationSettings, state: ExecutionState): Promise<ExecutionState> {
   let next: Next = 'handed_off';
@@ -27,6 +28,12 @@ export async function handOffToLegal(deps: Dependencies, config: NotificationSet
   // Handed off now or by an earlier attempt. A payment may have landed since: then its own notice tells the team and
   // whoever took the claim over, not a hand-off email.
   if (next === 'handed_off') {
+    // The bundle as of the hand-off, before anyone is told: a retry writes it again (the bucket keeps every version).
+    const bundle = await writeEvidenceBundle(deps, config, record.invoiceId);
+    if (bundle) {
+      const entry = timelineEntry('evidence_bundle', deps.clock.now(), { key: bundle.key, sha256: bundle.sha256, size: bundle.size, files: bundle.files.length });
+      await deps.store.appendTimeline(record.invoiceId, [{ ...entry, eventId: `evidence:${bundle.key}` }]);
+    }
     const current = (await deps.store.getInvoice(record.invoiceId)) ?? record;
     if (current.status === 'handed_off') {
       await sendTeamEmail(deps, config, current, 'hand_off', 'hand_off', {}, config.handOffEmail ? [config.handOffEmail] : []);
@@ -35,46 +42,3 @@ export async function handOffToLegal(deps: Dependencies, config: NotificationSet
   return nextState(state, record, next, deps.clock.now());
 }
 
-const ANSWERS = new Set(['promise', 'promise_broken', 'dispute', 'question', 'call_outcome']);
-
-/**
- * The evidence file: what the hand-off fixed, the invoice as it stands now (a payment may have come since), and from
- * the timeline every email sent, every answer and payment, and the whole story. Undefined before a hand-off.
- */
-export async function readEvidence(deps: Pick<Dependencies, 'store' | 'clock'>, config: Pick<NotificationSettings, 'creditor' | 'calendar'>, invoiceId: string) {
-  const record = await deps.store.getInvoice(invoiceId);
-  if (!record?.handedOffAt) return undefined;
-  // Handed off by a version that kept the evidence in an item of its own (the same fields but `atHandOff`): as written.
-  if (!record.handOffEvidence) return (await deps.store.getLegacyEvidence(invoiceId)) as Evidence | undefined;
-  const timeline = await readTimeline(deps.store, record);
-  return composeEvidence(record, record.handOffEvidence, config, timeline, invoiceClaim(record, config.calendar, deps.clock.now()));
-}
-
-type Evidence = ReturnType<typeof composeEvidence>;
-
-function composeEvidence(
-  record: InvoiceRecord,
-  fixed: NonNullable<InvoiceRecord['handOffEvidence']>,
-  config: Pick<NotificationSettings, 'creditor'>,
-  timeline: TimelineEntry[],
-  claim: Claim,
-) {
-  const of = (test: (entry: TimelineEntry) => boolean) => timeline.filter(test);
-  return {
-    generatedAt: record.handedOffAt!,
-    creditor: config.creditor,
-    atHandOff: fixed.atHandOff,
-    registration: record.registration,
-    // The claim as the hand-off fixed it, and as it stands today (interest runs on; a payment may have come since).
-    claimAtHandOff: fixed.claim,
-    // A hand-off by an earlier version fixed only the penalties, as it computed them.
-    ...(fixed.penalties ? { penaltiesAtHandOff: fixed.penalties } : {}),
-    claim,
-    invoice: invoiceView(record),
-    remindersSent: of((t) => t.type === 'email_sent'),
-    customerAnswers: of((t) => ANSWERS.has(t.type)),
-    payments: of((t) => t.type === 'payment'),
-    penaltyDecisions: of((t) => t.type === 'penalties_waived' || t.type === 'penalties_claimable'),
-    timeline,
-  };
-}

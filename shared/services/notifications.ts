@@ -11,7 +11,8 @@ import { invoiceClaim } from '../domain/invoice-claim';
 import { isClosed, invoicePolicy, type WorkflowSettings } from '../domain/workflow';
 import { timelineEntry, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
 import { issueLink } from './links';
-import { invoiceDocumentKey, type Dependencies, type EmailClaim, type OutgoingEmail } from '../ports';
+import { createHash } from 'node:crypto';
+import { invoiceDocumentKey, type Dependencies, type EmailAttachment, type EmailClaim, type OutgoingEmail } from '../ports';
 
 /** What the emails need to know of the deployment: who sends, who the team is, where the links point. */
 export interface NotificationSettings extends WorkflowSettings {
@@ -58,6 +59,8 @@ export async function sendCustomerEmail(
   record: InvoiceRecord,
   kind: CustomerEmailKind,
   key: string,
+  /** Files sent with it (the formal notice's letter), already in the document store. */
+  attachments: EmailAttachment[] = [],
 ): Promise<CustomerSend> {
   if (isClosed(record)) return { timeline: [], emailed: false };
   const now = deps.clock.now();
@@ -85,7 +88,13 @@ export async function sendCustomerEmail(
         ...(overdue ? { claim: invoiceClaim(record, config.calendar, now) } : {}),
       });
       // An answer by email reaches the credit team, not the sending address.
-      email = { to: [contact.email], replyTo: [config.teamEmail], ...rendered, tags: tagsFor(record, key) };
+      email = {
+        to: [contact.email],
+        replyTo: [config.teamEmail],
+        ...rendered,
+        tags: tagsFor(record, key),
+        ...(attachments.length ? { attachments } : {}),
+      };
       // What the customer receives is kept before it leaves: an email that left always has its copy.
       await deps.documents.put(document, emailDocument(record, kind, email, now), 'application/json');
       // A payment or cancellation may have landed since the record was read: look again at the last moment before sending.
@@ -106,10 +115,29 @@ export async function sendCustomerEmail(
   return { timeline, emailed: reachable.length === 0 ? false : unconfirmed ? 'unconfirmed' : true };
 }
 
-/** An email as the customer receives it (both parts), for the evidence: who, what, when, and SES's id once sent. */
-function emailDocument(record: InvoiceRecord, kind: CustomerEmailKind, email: OutgoingEmail, at: Date, messageId?: string): string {
+/** An email as its recipients receive it (both parts), for the evidence: who, what, when, and SES's id once sent. */
+function emailDocument(record: InvoiceRecord, kind: CustomerEmailKind | TeamEmailKind, email: OutgoingEmail, at: Date, messageId?: string): string {
   const { to, replyTo, subject, text, html } = email;
-  return JSON.stringify({ invoiceId: record.invoiceId, kind, to, replyTo, subject, text, html, renderedAt: at.toISOString(), ...(messageId ? { messageId } : {}) });
+  // Attachments are named, not copied: each is a document of its own, found by its key and checked by its hash.
+  const attachments = email.attachments?.map(({ filename, contentType, content, key }) => ({
+    filename,
+    contentType,
+    size: content.byteLength,
+    sha256: createHash('sha256').update(content).digest('hex'),
+    key,
+  }));
+  return JSON.stringify({
+    invoiceId: record.invoiceId,
+    kind,
+    to,
+    replyTo,
+    subject,
+    text,
+    html,
+    ...(attachments?.length ? { attachments } : {}),
+    renderedAt: at.toISOString(),
+    ...(messageId ? { messageId } : {}),
+  });
 }
 
 /**
@@ -193,6 +221,7 @@ export async function sendTeamEmail(
   key: string,
   context: Omit<TeamEmailContext, 'creditor' | 'invoice' | 'language' | 'timeZone'> = {},
   cc: string[] = [],
+  attachments: EmailAttachment[] = [],
 ): Promise<TimelineEntry[]> {
   const invoiceId = record?.invoiceId ?? TEAM_PARTITION;
   const claimKey = `${key}:team`;
@@ -208,10 +237,25 @@ export async function sendTeamEmail(
     to: [config.teamEmail, ...cc.filter((address) => address !== config.teamEmail)],
     ...rendered,
     tags: record ? tagsFor(record, key) : { email: kind },
+    ...(attachments.length ? { attachments } : {}),
   };
+  // What the team was told about an invoice is evidence too (a call task, the letter to post, the hand-off).
+  const document = record ? invoiceDocumentKey(record.invoiceId, `emails/${encodeURIComponent(claimKey)}.json`) : undefined;
+  if (document && record) {
+    try {
+      await deps.documents.put(document, emailDocument(record, kind, email, deps.clock.now()), 'application/json');
+    } catch (error) {
+      await deps.store.releaseEmailClaim(invoiceId, claimKey);
+      throw error;
+    }
+  }
+  let entry: TimelineEntry;
   if (kind === 'email_unconfirmed') {
     const { email: unconfirmed, to } = context.facts ?? {};
-    return [await sendClaimed(deps, invoiceId, claimKey, email, (messageId) => ({ email: unconfirmed, to, messageId }), 'email_unconfirmed')];
+    entry = await sendClaimed(deps, invoiceId, claimKey, email, (messageId) => ({ email: unconfirmed, to, messageId, ...(document ? { document } : {}) }), 'email_unconfirmed');
+  } else {
+    entry = await sendClaimed(deps, invoiceId, claimKey, email, (messageId) => ({ email: kind, messageId, ...(document ? { document } : {}) }), 'team_notified');
   }
-  return [await sendClaimed(deps, invoiceId, claimKey, email, (messageId) => ({ email: kind, messageId }), 'team_notified')];
+  if (document && record) await deps.documents.put(document, emailDocument(record, kind, email, deps.clock.now(), String(entry.messageId)), 'application/json');
+  return [entry];
 }

@@ -15,6 +15,7 @@ const email = (tag: string, sentAt: string, subject = 'Rappel : facture F-1 éch
   text: '',
   html: '',
   links: [],
+  attachments: [],
   tags: { invoiceId: 'F-1', email: tag },
   sentAt,
   sentAtRealMs: Date.parse(sentAt),

@@ -25,16 +25,22 @@ describe('silence: the full ladder to legal', () => {
       ['team_call_task', sendSlot(addDays(due, 8))],
       ['penalty_reminder', sendSlot(addDays(due, 15))],
       ['formal_notice', sendSlot(addDays(due, 30))],
+      // The notice's letter, for the team to post by registered mail: nobody records it here, so the hand-off comes
+      // 15 days after the emailed notice.
+      ['team_registered_letter', sendSlot(addDays(due, 30))],
       ['team_hand_off', handOffSlot(due)],
     ];
+    const sentBy = (instant: number) => expected.filter(([, at]) => Date.parse(at) <= instant).map(([k]) => k);
 
-    // Step through the ladder: one minute before each rung nothing new, at it exactly one new email of that kind.
+    // Step through the ladder: one minute before each rung nothing new, at it exactly the new emails of that moment.
     for (const [index, [kind, at]] of expected.entries()) {
-      await c.clockTo(new Date(Date.parse(at) - 60_000));
-      expect((await s.emails(body.invoiceId)).map(kindOf), `before ${kind}`).toEqual(expected.slice(0, index).map(([k]) => k));
+      if (expected[index - 1]?.[1] !== at) {
+        await c.clockTo(new Date(Date.parse(at) - 60_000));
+        expect((await s.emails(body.invoiceId)).map(kindOf), `before ${kind}`).toEqual(sentBy(Date.parse(at) - 60_000));
+      }
       await c.clockTo(at);
       const emails = await s.emails(body.invoiceId);
-      expect(emails.map(kindOf), `at ${kind}`).toEqual(expected.slice(0, index + 1).map(([k]) => k));
+      expect(emails.map(kindOf), `at ${kind}`).toEqual(sentBy(Date.parse(at)));
       expect(emails[index].sentAt).toBe(at);
       if (index === 1) expect(await s.status(body.invoiceId)).toBe('overdue');
     }
@@ -42,7 +48,7 @@ describe('silence: the full ladder to legal', () => {
     const emails = await s.emails(body.invoiceId);
     const customer = body.customer.contacts[0].email;
     expect(emails.filter((e) => !isTeamEmail(e)).every((e) => e.to.length === 1 && e.to[0] === customer)).toBe(true);
-    expect(emails.filter(isTeamEmail).map(kindOf)).toEqual(['team_call_task', 'team_hand_off']);
+    expect(emails.filter(isTeamEmail).map(kindOf)).toEqual(['team_call_task', 'team_registered_letter', 'team_hand_off']);
     expect(emails.filter(isTeamEmail).every((e) => e.to[0] === TEAM_EMAIL)).toBe(true);
 
     const reminder = emails.find((e) => kindOf(e) === 'reminder')!;

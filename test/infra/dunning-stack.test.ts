@@ -137,9 +137,10 @@ describe('DunningStack', () => {
       expect(invoked).toEqual(expected);
     });
 
-    it('gives the email-sending workflow functions 30 s', () => {
+    it('gives the email-sending functions 30 s, and the functions that zip an evidence bundle 1 GB and the time to read every document', () => {
       expect(functionOf(resources, 'send-email')[1].Properties.Timeout).toBe(30);
-      expect(functionOf(resources, 'hand-off')[1].Properties.Timeout).toBe(30);
+      expect(functionOf(resources, 'hand-off')[1].Properties).toMatchObject({ Timeout: 120, MemorySize: 1024 });
+      expect(functionOf(resources, 'get-evidence')[1].Properties).toMatchObject({ Timeout: 29, MemorySize: 1024 });
       expect(functionOf(resources, 'plan-reminders')[1].Properties.Timeout).toBe(10);
     });
   });
@@ -263,6 +264,8 @@ describe('DunningStack', () => {
       ]),
     ];
 
+    const BUNDLE_MAKERS = new Set(['hand-off', 'get-evidence']);
+
     it('has one ARM64, traced Node.js function per handler, each with its own log group kept a month', () => {
       const functions = ofType(resources, 'AWS::Lambda::Function');
       expect(functions.length).toBe(allHandlers.length);
@@ -270,7 +273,7 @@ describe('DunningStack', () => {
         const [, fn] = functionOf(resources, handler);
         expect(fn.Properties.Architectures, handler).toEqual(['arm64']);
         expect(fn.Properties.Runtime, handler).toMatch(/^nodejs2\d\.x$/);
-        expect(fn.Properties.MemorySize, handler).toBe(256);
+        expect(fn.Properties.MemorySize, handler).toBe(BUNDLE_MAKERS.has(handler) ? 1024 : 256);
         expect(fn.Properties.TracingConfig, handler).toEqual({ Mode: 'Active' });
         expect(fn.Properties.ReservedConcurrentExecutions, handler).toBeUndefined();
         const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
@@ -428,14 +431,19 @@ describe('DunningStack', () => {
       expect(actionsOf(statementsOf(resources, 'get-openapi')).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
     });
 
-    it('lets only send-email (email copies) and attach-document (supporting documents) write documents: no read, no delete', () => {
+    it('grants documents folder by folder: copies of emails, letters, supporting documents, evidence bundles; reads only to make a bundle; no delete, no listing', () => {
       const writers = ofType(resources, 'AWS::Lambda::Function')
         .map(([logicalId, fn]) => [logicalId, statementsOfRole(resources, fn.Properties.Role['Fn::GetAtt'][0]).filter((st) => asArray(st.Action).some((a) => a.startsWith('s3:')))] as const)
         .filter(([, s3]) => s3.length > 0)
-        .map(([logicalId, s3]) => [logicalId.replace(/[0-9A-F]{8}$/, ''), s3.map((st) => [st.Action, JSON.stringify(st.Resource).match(/invoices\/\*\/\w+\/\*/)?.[0]])]);
+        .map(([logicalId, s3]) => [logicalId.replace(/[0-9A-F]{8}$/, ''), s3.map((st) => [st.Action, JSON.stringify(st.Resource).match(/invoices\/\*(\/\w+\/\*)?/)?.[0]])] as const)
+        .sort(([a], [b]) => a.localeCompare(b));
+      const bundles = [['s3:GetObject', 'invoices/*'], ['s3:PutObject', 'invoices/*/evidence/*']];
       expect(writers).toEqual([
-        [expect.stringMatching(/AttachDocument/), [['s3:PutObject', 'invoices/*/documents/*']]],
-        [expect.stringMatching(/SendEmail/), [['s3:PutObject', 'invoices/*/emails/*']]],
+        ['ApiAttachDocument', [['s3:PutObject', 'invoices/*/documents/*']]],
+        ['ApiGetEvidence', bundles],
+        ['EmailSesEvents', [['s3:PutObject', 'invoices/*/emails/*']]],
+        ['WorkflowHandOff', [...bundles, ['s3:PutObject', 'invoices/*/emails/*']]],
+        ['WorkflowSendEmail', [['s3:PutObject', 'invoices/*/emails/*'], ['s3:PutObject', 'invoices/*/letters/*']]],
       ]);
     });
 

@@ -101,6 +101,11 @@ export class MemoryDocuments implements DocumentStore {
     return this.versions.get(key)?.at(-1);
   }
 
+  /** Not a link anyone can follow: says which document and for how long, for the tests to read back. */
+  async url(key: string, expiresInSeconds: number): Promise<string> {
+    return `memory://${key}?expires=${expiresInSeconds}`;
+  }
+
   /** The latest version of a JSON document. */
   json(key: string): unknown {
     const latest = this.versions.get(key)?.at(-1);

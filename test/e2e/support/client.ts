@@ -208,6 +208,8 @@ export interface InvoiceView {
   dispute?: { reason: string; status: string; outcome?: string };
   warnings: string[];
   creditBalance?: { value: number; currency: string };
+  formalNoticeAt?: string;
+  registeredLetter?: { requestedAt: string; filename: string; by: unknown; postedAt?: string; trackingNumber?: string; receivedAt?: string };
   claim: {
     asOf: string;
     principal: { value: number; currency: string };
@@ -248,6 +250,7 @@ export type EmailKind =
   | 'team_dispute_follow_up'
   | 'team_question'
   | 'team_call_task'
+  | 'team_registered_letter'
   | 'team_hand_off'
   | 'team_needs_attention'
   | 'team_contact_bounced'
@@ -259,6 +262,7 @@ const TEAM_TITLES: [RegExp, EmailKind][] = [
   [/^\[(Dunning|Relances)\] (Dispute still open|Litige toujours ouvert)/, 'team_dispute_follow_up'],
   [/^\[(Dunning|Relances)\] (Customer question|Question d’un client)/, 'team_question'],
   [/^\[(Dunning|Relances)\] (Phone call to make|Appel à passer)/, 'team_call_task'],
+  [/^\[(Dunning|Relances)\] (Registered letter to post|Lettre recommandée à envoyer)/, 'team_registered_letter'],
   [/^\[(Dunning|Relances)\] (Handed off|Transmission au contentieux)/, 'team_hand_off'],
   [/^\[(Dunning|Relances)\] (Needs attention|Intervention requise)/, 'team_needs_attention'],
   [/^\[(Dunning|Relances)\] (Contact address bounced|Adresse e-mail rejetée)/, 'team_contact_bounced'],

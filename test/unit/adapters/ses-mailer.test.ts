@@ -50,6 +50,18 @@ describe('SesMailer', () => {
     });
   });
 
+  it('sends attachments (the formal notice\'s PDF) as base64 parts of the simple content, by name and type', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-pdf' });
+    const mailer = new SesMailer(new SESv2Client({}), { from: 'billing@example.com' });
+    const content = new Uint8Array([0x25, 0x50, 0x44, 0x46]);
+
+    await mailer.send({ ...email, attachments: [{ filename: 'mise-en-demeure.pdf', contentType: 'application/pdf', content, key: 'invoices/F/letters/x.pdf' }] });
+
+    expect(ses.commandCalls(SendEmailCommand)[0].args[0].input.Content?.Simple?.Attachments).toEqual([
+      { FileName: 'mise-en-demeure.pdf', ContentType: 'application/pdf', RawContent: content, ContentDisposition: 'ATTACHMENT', ContentTransferEncoding: 'BASE64' },
+    ]);
+  });
+
   it('leaves out the optional fields when there is nothing to send', async () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'm-2' });
     const mailer = new SesMailer(new SESv2Client({}), { from: 'billing@example.com' });
@@ -60,6 +72,7 @@ describe('SesMailer', () => {
     expect(input).not.toHaveProperty('ConfigurationSetName');
     expect(input).not.toHaveProperty('EmailTags');
     expect(input).not.toHaveProperty('ReplyToAddresses');
+    expect(input.Content?.Simple).not.toHaveProperty('Attachments');
   });
 
   it('fails when SES returns no message id', async () => {

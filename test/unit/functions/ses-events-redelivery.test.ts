@@ -12,7 +12,7 @@ import type { OutgoingEmail } from '../../../shared/ports';
 import { HANDLER_ENV } from '../../support/aws-mocks';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite';
 import { invoiceRecord } from '../../support/fixtures';
-import { FixedClock } from '../../support/recording-ports';
+import { FixedClock, MemoryDocuments } from '../../support/recording-ports';
 
 const EVENT_TIME = '2027-03-19T08:00:09Z';
 const CLAIRE = 'compta@boulangerie-martin.fr';
@@ -52,7 +52,7 @@ beforeEach(() => {
   // Processed a while after it happened, as a retry would be: the entries still take the event's time.
   clock = new FixedClock('2027-03-19T08:05:00.000Z');
   teamEmails = [];
-  overrideDependencies({ clock, mailer: { send: async (email) => (teamEmails.push(email), `team-alert-${teamEmails.length}`) } });
+  overrideDependencies({ clock, documents: new MemoryDocuments(), mailer: { send: async (email) => (teamEmails.push(email), `team-alert-${teamEmails.length}`) } });
 });
 
 /** An invoice whose pre-reminder left to `to` as the SES message it returns. */

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { ExecutionState } from '../../../shared/domain/execution-state';
 import type { InvoiceStore } from '../../../shared/ports';
 import { recordPayment } from '../../../shared/services/billing';
-import { handOffToLegal, readEvidence } from '../../../shared/services/hand-off';
+import { handOffToLegal } from '../../../shared/services/hand-off';
+import { readEvidence } from '../../../shared/services/evidence';
 import { SETTINGS, useServiceWorld } from '../../support/service-world';
 
 const world = useServiceWorld('F-HO', '2027-05-18T07:00:00.000Z');

@@ -1,0 +1,208 @@
+/**
+ * The evidence bundle: one ZIP in the document store that a lawyer, a collection agency or a court clerk can read
+ * without the product. It holds a summary PDF (parties, the claim then and now, payments, the routing recommendation,
+ * the story), the evidence file as JSON, every email as sent (customer's and team's, as kept when they left), the
+ * formal notice's letters, the supporting documents, and `manifest.json` listing each file with its SHA-256 and the
+ * bundle's date, so that nothing in it can be changed unnoticed. Written at the hand-off, and again (as of that day)
+ * whenever the evidence is asked for, since a receipt, a document or a payment may have come since.
+ */
+import { createHash } from 'node:crypto';
+import { zipSync } from 'fflate';
+import { invoiceView, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
+import type { Claim } from '../domain/claim';
+import { invoiceClaim } from '../domain/invoice-claim';
+import { recommendRoute } from '../domain/legal-routing';
+import { timelineLine } from '../rendering/letters/timeline-lines';
+import { invoiceDocumentKey, type Dependencies } from '../ports';
+import type { NotificationSettings } from './notifications';
+import { readTimeline } from './record-updates';
+
+export interface BundleFile {
+  path: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+}
+
+export interface EvidenceBundle {
+  /** Where the ZIP is in the document store. */
+  key: string;
+  generatedAt: string;
+  size: number;
+  sha256: string;
+  files: BundleFile[];
+  /** Documents named by the timeline or the record that the store did not have (kept before copies existed). */
+  missing: string[];
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+/** A file name safe in every unzip tool: no folders, no control or reserved characters. */
+function safeName(name: string): string {
+  const cleaned = name.normalize('NFC').replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').replace(/^\.+/, '_');
+  return cleaned.slice(0, 150) || 'file';
+}
+
+/** Writes the evidence bundle of a handed-off invoice as it stands now; undefined before a hand-off. */
+export async function writeEvidenceBundle(
+  deps: Pick<Dependencies, 'store' | 'clock' | 'documents'>,
+  config: Pick<NotificationSettings, 'creditor' | 'calendar' | 'teamLanguage'>,
+  invoiceId: string,
+): Promise<EvidenceBundle | undefined> {
+  const evidence = await readEvidence(deps, config, invoiceId);
+  const record = await deps.store.getInvoice(invoiceId);
+  if (!evidence || !record) return undefined;
+  const generatedAt = deps.clock.now().toISOString();
+  const language = config.teamLanguage;
+  const routing = recommendRoute({
+    kind: record.customer.kind ?? 'business',
+    total: evidence.claim.total,
+    ...(evidence.claim.indemnityApart ? {} : { indemnityInTotal: evidence.claim.indemnity }),
+    ...(record.customer.address ? { debtorAddress: record.customer.address } : {}),
+    language,
+    asOf: generatedAt.slice(0, 10),
+  });
+
+  const files = new Map<string, { bytes: Uint8Array; contentType: string }>();
+  const add = (path: string, bytes: Uint8Array, contentType: string) => {
+    // Two documents of the same name (a letter re-sent) both stay: the later one gets a number.
+    let unique = path;
+    for (let n = 2; files.has(unique); n++) unique = path.replace(/(\.[^./]+)?$/, `-${n}$1`);
+    files.set(unique, { bytes, contentType });
+  };
+  const missing: string[] = [];
+  const fetched = new Set<string>();
+  const copy = async (key: string, path: string) => {
+    if (fetched.has(key)) return;
+    fetched.add(key);
+    const document = await deps.documents.get(key);
+    if (document) add(path, document.body, document.contentType);
+    else missing.push(key);
+  };
+
+  add('evidence.json', utf8(JSON.stringify({ ...evidence, routing }, null, 2)), 'application/json');
+  add('timeline.json', utf8(JSON.stringify(evidence.timeline, null, 2)), 'application/json');
+  await copyEmails(evidence.timeline, copy);
+  await copyLetters(record, evidence.timeline, deps, copy);
+  for (const document of record.documents ?? []) await copy(document.key, `documents/${document.kind}/${safeName(document.filename)}`);
+
+  // Loaded only for a bundle (see prepareFormalNotice): the hand-off's other work does without the PDF library.
+  const { renderEvidenceSummary } = await import('../rendering/letters/evidence-summary');
+  const listed = [...files].map(([path, { bytes, contentType }]) => ({ path, contentType, size: bytes.byteLength, sha256: sha256(bytes) }));
+  const summary = await renderEvidenceSummary({
+    language,
+    generatedAt,
+    timeZone: config.calendar.timeZone,
+    creditor: config.creditor,
+    invoice: record,
+    ...(evidence.claimAtHandOff ? { claimAtHandOff: evidence.claimAtHandOff } : {}),
+    claim: evidence.claim,
+    payments: evidence.payments.map((entry) => ({
+      paidAt: String(entry.paidAt ?? entry.at),
+      amount: entry.amount as { value: number; currency: string },
+      reference: String(entry.reference ?? ''),
+    })),
+    timeline: evidence.timeline.map((entry) => ({ at: entry.at, text: timelineLine(entry, language) })),
+    routing: { title: routing.title, lines: routing.lines },
+    files: listed.map(({ path, sha256: hash }) => ({ path, sha256: hash })),
+  });
+  add('summary.pdf', summary, 'application/pdf');
+
+  const manifestFiles = [...files].map(([path, { bytes, contentType }]) => ({ path, contentType, size: bytes.byteLength, sha256: sha256(bytes) }));
+  const manifest = { invoiceId, generatedAt, algorithm: 'SHA-256', files: manifestFiles, ...(missing.length ? { missing } : {}) };
+  files.set('manifest.json', { bytes: utf8(JSON.stringify(manifest, null, 2)), contentType: 'application/json' });
+
+  // Every entry dated with the bundle, so the same contents make the same ZIP.
+  const mtime = new Date(generatedAt);
+  const zip = zipSync(Object.fromEntries([...files].map(([path, { bytes }]) => [path, [bytes, { mtime }]])), { level: 6 });
+  const key = invoiceDocumentKey(invoiceId, `evidence/${generatedAt.replace(/[:.]/g, '-')}.zip`);
+  await deps.documents.put(key, zip, 'application/zip');
+  return { key, generatedAt, size: zip.byteLength, sha256: sha256(zip), files: manifestFiles, missing };
+}
+
+type Copy = (key: string, path: string) => Promise<void>;
+
+/** Every email the timeline says left with a copy kept: numbered in the order they left. */
+async function copyEmails(timeline: TimelineEntry[], copy: Copy): Promise<void> {
+  let n = 0;
+  for (const entry of timeline) {
+    if ((entry.type !== 'email_sent' && entry.type !== 'team_notified' && entry.type !== 'email_unconfirmed') || typeof entry.document !== 'string') continue;
+    n += 1;
+    const who = entry.type === 'email_sent' ? String(entry.to ?? 'customer') : 'team';
+    await copy(entry.document, `emails/${String(n).padStart(3, '0')}-${entry.at.slice(0, 10)}-${safeName(String(entry.email ?? 'email'))}-${safeName(who)}.json`);
+  }
+}
+
+/** The formal notice's letters: the one to post, and every PDF an email carried (named in the email copies). */
+async function copyLetters(record: InvoiceRecord, timeline: TimelineEntry[], deps: Pick<Dependencies, 'documents'>, copy: Copy): Promise<void> {
+  if (record.registeredLetter) await copy(record.registeredLetter.key, `letters/${safeName(record.registeredLetter.filename)}`);
+  for (const entry of timeline) {
+    if (entry.type !== 'email_sent' || entry.email !== 'formal_notice' || typeof entry.document !== 'string') continue;
+    const stored = await deps.documents.get(entry.document);
+    const attachments = stored ? ((JSON.parse(new TextDecoder().decode(stored.body)) as { attachments?: { key: string; filename: string }[] }).attachments ?? []) : [];
+    for (const attachment of attachments) await copy(attachment.key, `letters/email/${safeName(attachment.filename)}`);
+  }
+}
+
+const ANSWERS = new Set(['promise', 'promise_broken', 'dispute', 'question', 'call_outcome']);
+const DELIVERY = new Set(['email_delivered', 'email_bounced', 'email_complaint']);
+
+/** How often the customer opened its pages: one view counted per link and day. */
+function pageViews(views: TimelineEntry[]) {
+  const days = new Set(views.map((view) => view.at.slice(0, 10)));
+  return { count: views.length, days: days.size, ...(views.length ? { first: views[0]!.at, last: views[views.length - 1]!.at } : {}) };
+}
+
+function letterFacts(record: InvoiceRecord) {
+  const { postedAt, trackingNumber, receivedAt, by } = record.registeredLetter ?? {};
+  return { by, ...(postedAt ? { postedAt, trackingNumber } : {}), ...(receivedAt ? { receivedAt } : {}) };
+}
+
+/**
+ * The evidence file: what the hand-off fixed, the invoice as it stands now (a payment may have come since), and from
+ * the timeline every email sent, every answer and payment, and the whole story. Undefined before a hand-off.
+ */
+export async function readEvidence(deps: Pick<Dependencies, 'store' | 'clock'>, config: Pick<NotificationSettings, 'creditor' | 'calendar'>, invoiceId: string) {
+  const record = await deps.store.getInvoice(invoiceId);
+  if (!record?.handedOffAt) return undefined;
+  // Handed off by a version that kept the evidence in an item of its own (the same fields but `atHandOff`): as written.
+  if (!record.handOffEvidence) return (await deps.store.getLegacyEvidence(invoiceId)) as Evidence | undefined;
+  const timeline = await readTimeline(deps.store, record);
+  return composeEvidence(record, record.handOffEvidence, config, timeline, invoiceClaim(record, config.calendar, deps.clock.now()));
+}
+
+type Evidence = ReturnType<typeof composeEvidence>;
+
+function composeEvidence(
+  record: InvoiceRecord,
+  fixed: NonNullable<InvoiceRecord['handOffEvidence']>,
+  config: Pick<NotificationSettings, 'creditor'>,
+  timeline: TimelineEntry[],
+  claim: Claim,
+) {
+  const of = (test: (entry: TimelineEntry) => boolean) => timeline.filter(test);
+  return {
+    generatedAt: record.handedOffAt!,
+    creditor: config.creditor,
+    atHandOff: fixed.atHandOff,
+    registration: record.registration,
+    // The claim as the hand-off fixed it, and as it stands today (interest runs on; a payment may have come since).
+    claimAtHandOff: fixed.claim,
+    // A hand-off by an earlier version fixed only the penalties, as it computed them.
+    ...(fixed.penalties ? { penaltiesAtHandOff: fixed.penalties } : {}),
+    claim,
+    invoice: invoiceView(record),
+    remindersSent: of((t) => t.type === 'email_sent'),
+    deliveries: of((t) => DELIVERY.has(t.type)),
+    pageViews: pageViews(of((t) => t.type === 'page_viewed')),
+    customerAnswers: of((t) => ANSWERS.has(t.type)),
+    // Said plainly either way: a letter is claimed only once it is recorded as posted.
+    registeredLetter: record.registeredLetter
+      ? { requestedAt: record.registeredLetter.requestedAt, filename: record.registeredLetter.filename, posted: record.registeredLetter.postedAt !== undefined, ...letterFacts(record) }
+      : { requested: false },
+    payments: of((t) => t.type === 'payment'),
+    penaltyDecisions: of((t) => t.type === 'penalties_waived' || t.type === 'penalties_claimable'),
+    timeline,
+  };
+}
