@@ -85,7 +85,11 @@ export function handOffNotBefore(record: InvoiceRecord, policy: DunningPolicy, c
   return servedAt ? addDays(localDate(servedAt, calendar), policy.formalNoticeWaitDays) : undefined;
 }
 
-/** Whether the team still has a letter to post: asked for, not posted, on an invoice still being collected. */
+/**
+ * Whether the team still has a letter to post: asked for, not posted, on an invoice still on the ladder. Not once a
+ * dispute, a promise or a payment changed the course: the stored letter states the claim of its day, and posting it
+ * then could claim what is no longer owed.
+ */
 export function letterToPost(record: InvoiceRecord): boolean {
-  return record.registeredLetter !== undefined && record.registeredLetter.postedAt === undefined && record.status !== 'paid' && record.status !== 'cancelled';
+  return record.registeredLetter !== undefined && record.registeredLetter.postedAt === undefined && record.status === 'overdue' && !record.partiallyPaid;
 }

@@ -126,6 +126,12 @@ const STEPS = {
     const { cycle } = record.escalation;
     return {
       update: (current, now) => {
+        const letter = notice && dispatch ? letterRequest(current, notice.letter, dispatch, now) : undefined;
+        // A letter handed over is a fact, also when a payment closed the invoice meanwhile: recorded, the team can still
+        // say it was posted (or the provider report it), and the evidence keeps it.
+        if (isClosed(current) && letter && current.registeredLetter?.key !== letter.registeredLetter.key) {
+          return { record: { ...current, registeredLetter: letter.registeredLetter }, timeline: [letter.entry] };
+        }
         // Only the attempt that finds this rung of this cycle still undone advances it and says so on the timeline.
         if (isClosed(current) || current.escalation.done !== rungIndex || current.escalation.cycle !== cycle) return { record: current };
         const entry = timelineEntry(rung.action === 'phone_call' ? 'call_task' : 'escalation', now, {
@@ -136,7 +142,6 @@ const STEPS = {
           ...(emailed === false ? { reason: 'no contact of the customer can receive email' } : {}),
           ...(emailed === 'unconfirmed' ? { reason: 'the sender stopped before SES answered: the email may not have left (the team was told)' } : {}),
         });
-        const letter = notice && dispatch ? letterRequest(current, notice.letter, dispatch, now) : undefined;
         // The rung's time is spent: "Next escalation step" plans the next one, and a retry of this step finds nothing due.
         return {
           record: {

@@ -123,11 +123,18 @@ export async function writeEvidenceBundle(
 
 type Copy = (key: string, path: string) => Promise<void>;
 
-/** Every email the timeline says left with a copy kept: numbered in the order they left. */
+/**
+ * Team emails that are the product's own diagnostics (an error's cause, an email that may not have left): they stay
+ * with the team, not in a file handed to an agency or a court.
+ */
+const INTERNAL_EMAILS = new Set(['needs_attention', 'email_unconfirmed']);
+
+/** Every email the timeline says left with a copy kept, but internal diagnostics: numbered in the order they left. */
 async function copyEmails(timeline: TimelineEntry[], copy: Copy): Promise<void> {
   let n = 0;
   for (const entry of timeline) {
-    if ((entry.type !== 'email_sent' && entry.type !== 'team_notified' && entry.type !== 'email_unconfirmed') || typeof entry.document !== 'string') continue;
+    if ((entry.type !== 'email_sent' && entry.type !== 'team_notified') || typeof entry.document !== 'string') continue;
+    if (entry.type === 'team_notified' && INTERNAL_EMAILS.has(String(entry.email))) continue;
     n += 1;
     const who = entry.type === 'email_sent' ? String(entry.to ?? 'customer') : 'team';
     await copy(entry.document, `emails/${String(n).padStart(3, '0')}-${entry.at.slice(0, 10)}-${safeName(String(entry.email ?? 'email'))}-${safeName(who)}.json`);

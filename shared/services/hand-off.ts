@@ -28,15 +28,16 @@ export async function handOffToLegal(deps: Dependencies, config: NotificationSet
   // Handed off now or by an earlier attempt. A payment may have landed since: then its own notice tells the team and
   // whoever took the claim over, not a hand-off email.
   if (next === 'handed_off') {
-    // The bundle as of the hand-off, before anyone is told: a retry writes it again (the bucket keeps every version).
-    const bundle = await writeEvidenceBundle(deps, config, record.invoiceId);
-    if (bundle) {
-      const entry = timelineEntry('evidence_bundle', deps.clock.now(), { key: bundle.key, sha256: bundle.sha256, size: bundle.size, files: bundle.files.length });
-      await deps.store.appendTimeline(record.invoiceId, [{ ...entry, eventId: `evidence:${bundle.key}` }]);
-    }
     const current = (await deps.store.getInvoice(record.invoiceId)) ?? record;
     if (current.status === 'handed_off') {
       await sendTeamEmail(deps, config, current, 'hand_off', 'hand_off', {}, config.handOffEmail ? [config.handOffEmail] : []);
+    }
+    // The bundle as of the hand-off, once the team is told (its email is claimed: a retry of a failed bundle does not
+    // send it again). A retry writes the bundle again; the bucket keeps every version.
+    const bundle = await writeEvidenceBundle(deps, config, record.invoiceId);
+    if (bundle) {
+      const entry = timelineEntry('evidence_bundle', deps.clock.now(), { sha256: bundle.sha256, size: bundle.size, files: bundle.files.length });
+      await deps.store.appendTimeline(record.invoiceId, [{ ...entry, eventId: `evidence:${bundle.generatedAt}` }]);
     }
   }
   return nextState(state, record, next, deps.clock.now());

@@ -20,9 +20,10 @@ describe('npm run demo', () => {
     expect(result.executions['FA-2027-0102']).toEqual({ status: 'SUCCEEDED', currentState: 'Paid' });
     expect(result.executions['INV-UK-55012']).toEqual({ status: 'SUCCEEDED', currentState: 'Paid' });
     expect(result.executions['INV-UK-55013']).toEqual({ status: 'SUCCEEDED', currentState: 'Handed off to legal' });
-    // Paid before the pre-reminder: no email at all. Silence: pre-reminder, reminder, call task, penalties, notice, hand-off.
+    // Paid before the pre-reminder: no email at all. Silence: pre-reminder, reminder, call task, penalties, notice, the
+    // letter for the team to post, hand-off.
     expect(result.emails['FA-2027-0102']).toBe(0);
-    expect(result.emails['INV-UK-55013']).toBe(6);
+    expect(result.emails['INV-UK-55013']).toBe(7);
 
     const text = lines.join('\n');
     expect(text).toContain('tout est-il en ordre');

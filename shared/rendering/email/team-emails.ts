@@ -235,8 +235,8 @@ const registeredLetter: Drafter = (w, { letter }) => {
   return {
     title: w.t(fr`Lettre recommandée à envoyer`, 'Registered letter to post'),
     lead: w.t(
-      fr`La mise en demeure de la facture ${w.id} est partie par e-mail à ${w.customer}. Envoyez aujourd’hui la lettre jointe (${file}) en recommandé avec accusé de réception : c’est elle qui prouve la mise en demeure.`,
-      `The formal notice for invoice ${w.id} went to ${w.customer} by email. Post the attached letter (${file}) today by registered mail with acknowledgment of receipt: it is what proves the notice.`,
+      fr`La facture ${w.id} de ${w.customer} en est à la mise en demeure. Envoyez aujourd’hui la lettre jointe (${file}) en recommandé avec accusé de réception : c’est elle qui prouve la mise en demeure (l’historique de la facture dit si sa copie par e-mail a pu partir).`,
+      `Invoice ${w.id} of ${w.customer} has reached the formal notice. Post the attached letter (${file}) today by registered mail with acknowledgment of receipt: it is what proves the notice (the invoice's timeline says whether its copy by email could leave).`,
     ),
     messageLabel: w.t(fr`Note :`, 'Note:'),
     action: w.whatToDo(
@@ -252,8 +252,8 @@ const registeredLetter: Drafter = (w, { letter }) => {
         `Record the posting with ${call}, ${postedAt} and ${trackingNumber} (the registered letter's number), then the acknowledgment of receipt with ${receivedAt}. The hand-off waits until the notice's 8 days from receipt have run, or, without a recorded receipt, ${wait} days after posting.`,
       ),
       w.paragraph(
-        fr`Tant que le dépôt n’est pas enregistré, le point quotidien vous le rappelle, et le dossier de preuves dira qu’aucune lettre recommandée n’a été envoyée.`,
-        'Until the posting is recorded, the daily digest reminds you, and the evidence file will say that no registered letter was sent.',
+        fr`Sans dépôt enregistré, la transmission au contentieux a lieu ${wait} jours après la mise en demeure par e-mail, et le dossier de preuves dit qu’aucune lettre recommandée n’a été enregistrée. Tant que la facture reste en relance, le point quotidien vous rappelle la lettre. La lettre chiffre la créance de ce jour : si un paiement, une promesse ou un litige survient avant l’envoi, ne l’envoyez pas telle quelle.`,
+        `Without a recorded posting, the hand-off comes ${wait} days after the emailed notice, and the evidence file says that no registered letter was recorded. While the invoice stays on the ladder, the daily digest reminds you of the letter. The letter states the claim as of today: if a payment, a promise or a dispute comes before you post it, do not post it as it is.`,
       ),
     ),
   };

@@ -126,6 +126,8 @@ describe('letterToPost', () => {
     expect(letterToPost(onLadder(letter()))).toBe(true);
     expect(letterToPost(onLadder(letter({ postedAt: '2027-05-03', trackingNumber: '1' })))).toBe(false);
     expect(letterToPost({ ...onLadder(letter()), status: 'paid' })).toBe(false);
+    expect(letterToPost({ ...onLadder(letter()), status: 'disputed' })).toBe(false);
+    expect(letterToPost({ ...onLadder(letter()), partiallyPaid: true })).toBe(false);
     expect(letterToPost(onLadder())).toBe(false);
   });
 });
