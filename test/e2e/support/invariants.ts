@@ -3,7 +3,7 @@
  * shows it, the outbox, the executions, and what the driver was told (which payments and cancellations were
  * accepted). Each returns the broken rules in words, empty when all hold.
  */
-import { isTeamEmail, kindOf, type Email, type ExecutionSummary, type InvoiceView } from './client';
+import { addDays, isTeamEmail, kindOf, parisDate, type Email, type ExecutionSummary, type InvoiceView } from './client';
 
 type Money = { value: number; currency: string };
 type Entry = InvoiceView['timeline'][number];
@@ -107,6 +107,19 @@ export function violations(observed: ObservedInvoice, mode: { faults: boolean })
   if (observed.waived) {
     if (!invoice.claim.waived) broken('a waiver was accepted but the claim has none');
     if (!timeline.some((t) => t.type === 'penalties_waived')) broken('a waiver was accepted but is not on the timeline');
+  }
+
+  // The hand-off never cuts short the formal notice's 8 days from a receipt recorded before it, nor comes sooner than
+  // 15 days after a posting recorded before it (the policy's default delay without a receipt).
+  const handedOff = timeline.find((t) => t.type === 'handed_off');
+  if (handedOff) {
+    const before = (type: string) => timeline.filter((t) => t.type === type && Date.parse(t.at) <= Date.parse(handedOff.at)).at(-1);
+    const received = before('registered_letter_received');
+    const posted = before('registered_letter_posted');
+    const handOffDay = parisDate(handedOff.at);
+    const day = (value: unknown) => (/^\d{4}-\d{2}-\d{2}$/.test(String(value)) ? String(value) : parisDate(String(value)));
+    if (received && handOffDay <= addDays(day(received.receivedAt), 8)) broken(`handed off on ${handOffDay}, within 8 days of the receipt on ${day(received.receivedAt)}`);
+    else if (!received && posted && handOffDay < addDays(day(posted.postedAt), 15)) broken(`handed off on ${handOffDay}, less than 15 days after posting on ${day(posted.postedAt)}`);
   }
 
   // The status follows from the events.

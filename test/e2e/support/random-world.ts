@@ -29,7 +29,9 @@ type Action =
   | { kind: 'resolve'; outcome: 'rejected' | 'corrected_amount' | 'credit_note' }
   | { kind: 'call'; outcome: 'promised' | 'disputed' | 'no_answer'; days: number }
   | { kind: 'restart' }
-  | { kind: 'waive' };
+  | { kind: 'waive' }
+  /** The team records the formal notice's registered letter: posted today, and received today or not yet. */
+  | { kind: 'letter'; received: boolean };
 
 interface Plan {
   dueInDays: number;
@@ -56,6 +58,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('call' as const), outcome: fc.constantFrom('promised' as const, 'disputed' as const, 'no_answer' as const), days: fc.integer({ min: -2, max: 70 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('waive' as const) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('letter' as const), received: fc.boolean() }) },
 );
 
 const plan: fc.Arbitrary<Plan> = fc.record({
@@ -80,6 +83,8 @@ interface Told {
   serverErrors: string[];
   /** Payments the API refused although they were valid: money received must always be recorded. */
   refusedPayments: string[];
+  /** Postings and receipts of the letter refused otherwise than "no notice yet" (409): they were valid. */
+  refusedLetters: string[];
   /** The real time at which the API first answered that the invoice was closed (paid, cancelled). */
   closedAtRealMs?: number;
 }
@@ -168,6 +173,15 @@ async function perform(c: DunningClient, told: Told, act: Action, n: number): Pr
     case 'restart':
       await reliably('restart', told, () => c.request('POST', `/invoices/${encodeURIComponent(id)}/restart`));
       return;
+    case 'letter': {
+      // One letter per invoice (one tracking number): a second record adds its receipt, or says the same again.
+      const body = { postedAt: today, trackingNumber: `LR-${id}`, ...(act.received ? { receivedAt: today } : {}) };
+      const reply = await reliably('letter', told, () => c.request('POST', `/invoices/${encodeURIComponent(id)}/formal-notice`, { body }));
+      const posted = (reply.json as { registeredLetter?: { postedAt?: string } } | undefined)?.registeredLetter?.postedAt;
+      // Posted on an earlier day, the same tracking number today is a correction of the posting day: a valid one.
+      if (reply.status !== 200 && reply.status !== 409) told.refusedLetters.push(`${JSON.stringify(body)}: ${reply.status} ${String(reply.text).slice(0, 200)}${posted ? ` (posted ${posted})` : ''}`);
+      return;
+    }
     case 'waive': {
       // A new reason each time: a later waiver covers what accrued since the last one.
       const reply = await reliably('waive', told, () => c.request('POST', `/invoices/${encodeURIComponent(id)}/waive`, { body: { reason: `Geste commercial ${today}` } }));
@@ -209,7 +223,7 @@ async function drive(runtime: LocalRuntime, plans: Plan[], faults: boolean) {
     const make = p.english ? englishInvoice : frenchInvoice;
     const body = make(`${run}-${i}`, today, { dueDate: addDays(today, p.dueInDays), amount: { value: p.amount, currency: 'EUR' } });
     if (p.bouncing) body.customer.contacts.push({ name: 'Ancienne adresse', email: 'bounce@simulator.amazonses.com' });
-    const told: Told = { body, acceptedPayments: [], cancelled: false, waived: false, serverErrors: [], refusedPayments: [] };
+    const told: Told = { body, acceptedPayments: [], cancelled: false, waived: false, serverErrors: [], refusedPayments: [], refusedLetters: [] };
     // 200 when a first attempt was recorded before its answer failed: the retry is the same registration.
     const reply = await reliably('register', told, () => c.register(body));
     expect([200, 201], reply.text).toContain(reply.status);
@@ -219,7 +233,8 @@ async function drive(runtime: LocalRuntime, plans: Plan[], faults: boolean) {
   const moments = new Map<number, { told: Told; action: Action; n: number; racing: boolean }[]>();
   plans.forEach((p, i) =>
     p.events.forEach((e, n) => {
-      const day = Math.floor((e.share / 100) * (p.dueInDays + 50));
+      // A letter is recorded in the weeks after the formal notice (due + 30), where it can move the hand-off (+ 45).
+      const day = e.action.kind === 'letter' ? p.dueInDays + 30 + Math.floor((e.share / 100) * 20) : Math.floor((e.share / 100) * (p.dueInDays + 50));
       const at = START.getTime() + day * 86_400_000 + (e.hour - 7) * 3_600_000;
       moments.set(at, [...(moments.get(at) ?? []), { told: world[i], action: e.action, n, racing: e.racing }]);
     }),
@@ -248,7 +263,11 @@ async function drive(runtime: LocalRuntime, plans: Plan[], faults: boolean) {
       waived: told.waived,
       ...(told.closedAtRealMs === undefined ? {} : { closedAtRealMs: told.closedAtRealMs }),
     };
-    const found = [...violations(observed, { faults }), ...told.refusedPayments.map((refused) => `${id}: a valid payment was refused: ${refused}`)];
+    const found = [
+      ...violations(observed, { faults }),
+      ...told.refusedPayments.map((refused) => `${id}: a valid payment was refused: ${refused}`),
+      ...told.refusedLetters.map((refused) => `${id}: a valid registered letter was refused: ${refused}`),
+    ];
     statuses[observed.invoice.status] = (statuses[observed.invoice.status] ?? 0) + 1;
     if (found.length) {
       const failed = await Promise.all(observed.executions.filter((e) => e.status === 'FAILED').map((e) => c.execution(e.name)));
@@ -256,7 +275,16 @@ async function drive(runtime: LocalRuntime, plans: Plan[], faults: boolean) {
       broken.push(...found, ...why, `  plan of ${id}: ${JSON.stringify(plans[i])}`);
     }
   }
-  const summary = { statuses, emails: outbox.length, payments: world.reduce((n, t) => n + t.acceptedPayments.length, 0), waivers: world.filter((t) => t.waived).length, events: moments.size };
+  const letters = (await Promise.all(world.map(async (t) => (await c.get(t.body.invoiceId)).json?.registeredLetter as { postedAt?: string; receivedAt?: string } | undefined))).filter((l) => l?.postedAt);
+  const summary = {
+    statuses,
+    emails: outbox.length,
+    payments: world.reduce((n, t) => n + t.acceptedPayments.length, 0),
+    waivers: world.filter((t) => t.waived).length,
+    lettersPosted: letters.length,
+    lettersReceived: letters.filter((l) => l?.receivedAt).length,
+    events: moments.size,
+  };
   return { broken, serverErrors: world.flatMap((t) => t.serverErrors), summary };
 }
 
