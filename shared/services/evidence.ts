@@ -35,6 +35,9 @@ export interface EvidenceBundle {
   missing: string[];
 }
 
+/** Changes when what a bundle holds changes shape, so that bundles of an earlier version are not answered again. */
+const BUNDLE_FORMAT = 1;
+
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
@@ -63,6 +66,24 @@ export async function writeEvidenceBundle(
     language,
     asOf: generatedAt.slice(0, 10),
   });
+
+  // The same evidence (record, timeline, claim of the day, documents) makes the same bundle: the one written already is
+  // answered again, rather than one more copy of every document locked in the bucket for years. The entries that
+  // note bundles themselves do not count, or each bundle would call for the next.
+  const fingerprint = sha256(
+    utf8(
+      JSON.stringify({
+        format: BUNDLE_FORMAT,
+        evidence: { ...evidence, timeline: evidence.timeline.filter((entry) => entry.type !== 'evidence_bundle') },
+        routing,
+        documents: (record.documents ?? []).map((document) => document.key),
+        letter: record.registeredLetter?.key,
+      }),
+    ),
+  );
+  const sidecar = invoiceDocumentKey(invoiceId, `evidence/${fingerprint}.json`);
+  const written = await deps.documents.get(sidecar);
+  if (written) return JSON.parse(new TextDecoder().decode(written.body)) as EvidenceBundle;
 
   const files = new Map<string, { bytes: Uint8Array; contentType: string }>();
   const add = (path: string, bytes: Uint8Array, contentType: string) => {
@@ -116,9 +137,13 @@ export async function writeEvidenceBundle(
   // Every entry dated with the bundle, so the same contents make the same ZIP.
   const mtime = new Date(generatedAt);
   const zip = zipSync(Object.fromEntries([...files].map(([path, { bytes }]) => [path, [bytes, { mtime }]])), { level: 6 });
-  const key = invoiceDocumentKey(invoiceId, `evidence/${generatedAt.replace(/[:.]/g, '-')}.zip`);
+  // Named by its date and its evidence: two bundles of one instant (a document attached the moment of the hand-off)
+  // never share a key, so a sidecar always names the ZIP it describes.
+  const key = invoiceDocumentKey(invoiceId, `evidence/${generatedAt.replace(/[:.]/g, '-')}-${fingerprint.slice(0, 16)}.zip`);
   await deps.documents.put(key, zip, 'application/zip');
-  return { key, generatedAt, size: zip.byteLength, sha256: sha256(zip), files: manifestFiles, missing };
+  const bundle: EvidenceBundle = { key, generatedAt, size: zip.byteLength, sha256: sha256(zip), files: manifestFiles, missing };
+  await deps.documents.put(sidecar, JSON.stringify(bundle), 'application/json');
+  return bundle;
 }
 
 type Copy = (key: string, path: string) => Promise<void>;
