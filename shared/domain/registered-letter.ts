@@ -86,6 +86,29 @@ export function handOffNotBefore(record: InvoiceRecord, policy: DunningPolicy, c
 }
 
 /**
+ * The formal notice asks for its letter: on the record before anyone is asked to post it, so that a posting reported at
+ * once (a provider's callback, a quick operator) finds its letter. The same letter again changes nothing; the letter
+ * of a later notice (a new ladder cycle) replaces it. Written whatever the status: a letter asked for is a fact.
+ */
+export function letterRequested(record: InvoiceRecord, letter: { key: string; filename: string }, now: Date): Change | undefined {
+  if (record.registeredLetter?.key === letter.key) return undefined;
+  return {
+    record: { ...record, registeredLetter: { requestedAt: now.toISOString(), key: letter.key, filename: letter.filename, by: 'team' } },
+    timeline: [timelineEntry('registered_letter_requested', now, { filename: letter.filename, by: 'team', ...(record.customer.address ? {} : { address: 'none given' }) })],
+  };
+}
+
+/** A provider took the letter under its own reference: who posts it changes, nothing else (a posting may be recorded). */
+export function letterWithProvider(record: InvoiceRecord, key: string, provider: { provider: string; reference: string }, now: Date): Change | undefined {
+  const letter = record.registeredLetter;
+  if (!letter || letter.key !== key || typeof letter.by === 'object') return undefined;
+  return {
+    record: { ...record, registeredLetter: { ...letter, by: provider } },
+    timeline: [timelineEntry('registered_letter_requested', now, { filename: letter.filename, by: provider })],
+  };
+}
+
+/**
  * Whether the team still has a letter to post: asked for, not posted, on an invoice still on the ladder. Not once a
  * dispute, a promise or a payment changed the course: the stored letter states the claim of its day, and posting it
  * then could claim what is no longer owed.

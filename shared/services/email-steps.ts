@@ -20,7 +20,6 @@ import {
 } from '../domain/workflow';
 import type { CustomerEmailKind } from '../rendering/email';
 import type { Dependencies } from '../ports';
-import type { EmailAttachment, LetterDispatch } from '../ports';
 import { prepareFormalNotice, requestRegisteredLetter } from './formal-notice';
 import { sendCustomerEmail, sendTeamEmail, type NotificationSettings } from './notifications';
 import { mutateInvoice } from './record-updates';
@@ -122,16 +121,10 @@ const STEPS = {
     // Also when no email could reach the customer: the letter is then the notice's only way. Not for an invoice that
     // closed meanwhile.
     const current = notice ? await deps.store.getInvoice(record.invoiceId) : undefined;
-    const dispatch = notice && current && !isClosed(current) ? await requestRegisteredLetter(deps, config, current, key, notice.letter) : undefined;
+    if (notice && current && !isClosed(current)) await requestRegisteredLetter(deps, config, current, key, notice.letter);
     const { cycle } = record.escalation;
     return {
       update: (current, now) => {
-        const letter = notice && dispatch ? letterRequest(current, notice.letter, dispatch, now) : undefined;
-        // A letter handed over is a fact, also when a payment closed the invoice meanwhile: recorded, the team can still
-        // say it was posted (or the provider report it), and the evidence keeps it.
-        if (isClosed(current) && letter && current.registeredLetter?.key !== letter.registeredLetter.key) {
-          return { record: { ...current, registeredLetter: letter.registeredLetter }, timeline: [letter.entry] };
-        }
         // Only the attempt that finds this rung of this cycle still undone advances it and says so on the timeline.
         if (isClosed(current) || current.escalation.done !== rungIndex || current.escalation.cycle !== cycle) return { record: current };
         const entry = timelineEntry(rung.action === 'phone_call' ? 'call_task' : 'escalation', now, {
@@ -151,9 +144,8 @@ const STEPS = {
             // The first formal notice known to have left starts a consumer's legal interest (Code civil 1344-1); one
             // that may not have left ('unconfirmed') is not one the creditor could prove.
             ...(rung.action === 'formal_notice' && emailed === true && !current.formalNoticeAt ? { formalNoticeAt: now.toISOString() } : {}),
-            ...(letter ? { registeredLetter: letter.registeredLetter } : {}),
           },
-          timeline: [entry, ...(letter ? [letter.entry] : [])],
+          timeline: [entry],
         };
       },
       next: 'overdue',
@@ -193,15 +185,6 @@ const STEPS = {
     return { timeline: notified.length ? [timelineEntry('needs_attention', deps.clock.now(), { error: error.Error })] : [], next: 'wait' };
   },
 } satisfies Record<string, Step>;
-
-/** The letter the notice asked for, on the record and the timeline. */
-function letterRequest(record: InvoiceRecord | undefined, letter: EmailAttachment, dispatch: LetterDispatch, now: Date) {
-  const by = dispatch.by === 'team' ? ('team' as const) : { provider: dispatch.provider, reference: dispatch.reference };
-  return {
-    registeredLetter: { requestedAt: now.toISOString(), key: letter.key, filename: letter.filename, by },
-    entry: timelineEntry('registered_letter_requested', now, { filename: letter.filename, by, ...(record?.customer.address ? {} : { address: 'none given' }) }),
-  };
-}
 
 export type EmailStep = keyof typeof STEPS;
 

@@ -7,9 +7,11 @@
 import { localDate } from '../domain/calendar';
 import type { InvoiceRecord } from '../domain/invoice';
 import { invoiceClaim } from '../domain/invoice-claim';
+import { letterRequested, letterWithProvider } from '../domain/registered-letter';
 import { invoicePolicy } from '../domain/workflow';
 import { invoiceDocumentKey, type Dependencies, type EmailAttachment, type LetterDispatch } from '../ports';
 import { sendTeamEmail, type NotificationSettings } from './notifications';
+import { mutateInvoice } from './record-updates';
 
 export interface FormalNoticeDocuments {
   /** Attached to the customer's email: the same letter, sent by email. */
@@ -44,7 +46,8 @@ export async function prepareFormalNotice(deps: Dependencies, config: Notificati
 
 /**
  * Hands the letter over for registered post, at most once per `key`: a provider's adapter keys its own request on it,
- * and the team's task is an email claimed under it like every other.
+ * and the team's task is an email claimed under it like every other. The record names the letter first, so a posting
+ * reported at once finds it.
  */
 export async function requestRegisteredLetter(
   deps: Dependencies,
@@ -54,8 +57,9 @@ export async function requestRegisteredLetter(
   letter: EmailAttachment,
 ): Promise<LetterDispatch> {
   const { customer } = record;
+  await mutateInvoice(deps, record.invoiceId, (current, now) => letterRequested(current, letter, now));
   if (deps.letters) {
-    return deps.letters.send({
+    const dispatch = await deps.letters.send({
       invoiceId: record.invoiceId,
       key,
       filename: letter.filename,
@@ -63,6 +67,11 @@ export async function requestRegisteredLetter(
       documentKey: letter.key,
       recipient: { name: customer.name, ...(customer.address ? { address: customer.address } : {}) },
     });
+    if (dispatch.by === 'provider') {
+      const provider = { provider: dispatch.provider, reference: dispatch.reference };
+      await mutateInvoice(deps, record.invoiceId, (current, now) => letterWithProvider(current, letter.key, provider, now));
+    }
+    return dispatch;
   }
   const waitDaysAfterPosting = invoicePolicy(record, config).formalNoticeWaitDays;
   await sendTeamEmail(deps, config, record, 'registered_letter', `letter@${key}`, { letter: { filename: letter.filename, waitDaysAfterPosting } }, [], [letter]);

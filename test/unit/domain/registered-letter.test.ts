@@ -8,7 +8,7 @@ import { DEFAULT_CALENDAR, addDays } from '../../../shared/domain/calendar';
 import { ConflictError, ValidationError } from '../../../shared/domain/errors';
 import type { InvoiceRecord, RegisteredLetter } from '../../../shared/domain/invoice';
 import { DEFAULT_POLICY } from '../../../shared/domain/policy';
-import { handOffNotBefore, letterToPost, registeredLetterRecording } from '../../../shared/domain/registered-letter';
+import { handOffNotBefore, letterRequested, letterToPost, letterWithProvider, registeredLetterRecording } from '../../../shared/domain/registered-letter';
 import { invoiceRecord } from '../../support/fixtures';
 
 const at = (iso: string) => new Date(iso);
@@ -118,6 +118,27 @@ describe('handOffNotBefore', () => {
       }),
       { seed: 12 },
     );
+  });
+});
+
+describe('letterRequested and letterWithProvider', () => {
+  const now = at(REQUESTED);
+  const asked = { key: 'invoices/F-1/letters/k/registered_letter/lettre.pdf', filename: 'lettre.pdf' };
+
+  it('names the letter on the record once, by the team until a provider takes it', () => {
+    const change = letterRequested(onLadder(), asked, now)!;
+    expect(change.record.registeredLetter).toEqual({ requestedAt: REQUESTED, ...asked, by: 'team' });
+    expect(letterRequested(change.record, asked, now)).toBeUndefined();
+    const taken = letterWithProvider(change.record, asked.key, { provider: 'lre.example', reference: 'R-1' }, now)!;
+    expect(taken.record.registeredLetter?.by).toEqual({ provider: 'lre.example', reference: 'R-1' });
+    expect(letterWithProvider(taken.record, asked.key, { provider: 'lre.example', reference: 'R-1' }, now)).toBeUndefined();
+  });
+
+  it('keeps a posting recorded before the provider answered, and lets a later notice\'s letter replace an old one', () => {
+    const posted = onLadder(letter({ key: asked.key, postedAt: '2027-04-30', trackingNumber: 'LRE-9' }));
+    expect(letterWithProvider(posted, asked.key, { provider: 'lre.example', reference: 'R-1' }, now)!.record.registeredLetter).toMatchObject({ postedAt: '2027-04-30', trackingNumber: 'LRE-9' });
+    const next = letterRequested(posted, { key: 'invoices/F-1/letters/cycle-1/registered_letter/lettre.pdf', filename: 'lettre.pdf' }, now)!;
+    expect(next.record.registeredLetter?.postedAt).toBeUndefined();
   });
 });
 
