@@ -229,9 +229,10 @@ export function openApiDocument(serverUrl?: string) {
       },
       '/invoices/{invoiceId}/evidence': {
         get: {
-          summary: 'The evidence file written at hand-off to legal',
+          summary: 'The evidence file written at hand-off to legal, and a link to its bundle',
+          description: 'The evidence file as JSON, with `bundle`: the evidence bundle (a ZIP with `summary.pdf`, every email as sent, the formal notice\'s letters, the supporting documents and `manifest.json` giving each file\'s SHA-256), written as of today when something changed since the last one. `bundle.url` fetches the ZIP without credentials until `bundle.expiresAt` (15 minutes). 404 before a hand-off.',
           parameters: [invoiceIdParameter],
-          responses: { '200': { description: 'The evidence file.' }, ...commonErrors },
+          responses: { '200': { description: 'The evidence file and its bundle (`bundle`: `url`, `expiresAt`, `sha256`, `size`, `files`, `generatedAt`).' }, ...commonErrors },
         },
       },
       '/r/{token}': {
