@@ -143,7 +143,8 @@ function emailDocument(record: InvoiceRecord, kind: CustomerEmailKind | TeamEmai
 /**
  * Claims one email: `claimed` when it is ours to send. `sent` when it left already (its timeline entry is written
  * again, in case the attempt that sent it stopped before writing it). `unconfirmed` when an earlier attempt stopped
- * before SES answered: it may have left, sending it again could make a duplicate, and the team is told once to check.
+ * before SES answered: it may have left, sending it again could make a duplicate, and the team is told once to check
+ * (that notice alone is sent again when it stopped the same way).
  */
 async function claim(
   deps: Dependencies,
@@ -155,6 +156,9 @@ async function claim(
   const invoiceId = record?.invoiceId ?? TEAM_PARTITION;
   const claimed = await deps.store.claimEmail(invoiceId, claimKey, deps.clock.now().toISOString());
   if (claimed.state === 'claimed') return 'claimed';
+  // The notice that an email may not have left stopped the same way itself: it goes again. The team may get it twice,
+  // which is better than a customer email whose fate nobody hears of.
+  if (claimed.state === 'unconfirmed' && claimKey.startsWith(UNCONFIRMED)) return 'claimed';
   if (claimed.state === 'sent' && claimed.entry && record) await deps.store.appendTimeline(invoiceId, [claimed.entry]);
   if (claimed.state === 'unconfirmed' && record && !claimKey.startsWith(UNCONFIRMED)) {
     const email = claimKey.split(':')[0];

@@ -176,6 +176,21 @@ describe('sendCustomerEmail', () => {
     expect(timeline).toEqual([expect.objectContaining({ type: 'email_unconfirmed', email: 'ladder@1', to: 'compta@boulangerie-martin.fr', messageId: 'msg-1' })]);
   });
 
+  it('sends the "may not have left" notice again when it stopped between its own claim and SES: never lost, at worst twice', async () => {
+    const record = await stored();
+    const { deps, sent } = world();
+    // Both the email and, on the retry, its notice to the team stopped right after their claims.
+    await store.claimEmail(record.invoiceId, 'ladder@1:compta@boulangerie-martin.fr', '2027-03-19T08:00:00.000Z');
+    await store.claimEmail(record.invoiceId, 'unconfirmed@ladder@1:compta@boulangerie-martin.fr:team', '2027-03-19T08:00:01.000Z');
+
+    const retry = await sendCustomerEmail(deps, config, record, 'penalty_reminder', 'ladder@1');
+    await sendCustomerEmail(deps, config, record, 'penalty_reminder', 'ladder@1');
+
+    expect(retry.emailed).toBe('unconfirmed');
+    expect(sent.map((e) => [e.to, e.subject])).toEqual([[[config.teamEmail], expect.stringContaining('Envoi d’e-mail non confirmé')]]);
+    expect((await store.listTimeline(record.invoiceId)).map((t) => [t.type, t.email])).toEqual([['email_unconfirmed', 'ladder@1']]);
+  });
+
   it('keeps the "may not have left" entry when writing it failed right after the notice left', async () => {
     const record = await stored();
     // The timeline write after the notice fails once (throttling): the retry finds the notice sent and writes its entry.
