@@ -219,7 +219,8 @@ export type FormalNoticeBody = z.infer<typeof FormalNoticeBody>;
 /** Supporting documents are sent inline, base64-encoded: at most 3 MB decoded keeps a request under Lambda's 6 MB. */
 export const MAX_DOCUMENT_BYTES = 3 * 1024 * 1024;
 
-export const DocumentKind = schema(() => z.enum(['contract', 'terms', 'purchase_order', 'delivery_proof', 'invoice_pdf', 'other']));
+/** `registered_letter_receipt`: the scan of the formal notice's acknowledgment of receipt (the "avis de réception"). */
+export const DocumentKind = schema(() => z.enum(['contract', 'terms', 'purchase_order', 'delivery_proof', 'invoice_pdf', 'registered_letter_receipt', 'other']));
 export type DocumentKind = z.infer<typeof DocumentKind>;
 
 export const DocumentBody = schema(() => z

@@ -248,8 +248,8 @@ const registeredLetter: Drafter = (w, { letter }) => {
             'No postal address was given for this customer: use its registered office (company register) before posting.',
           ),
       w.paragraph(
-        fr`Enregistrez le dépôt avec ${call}, ${postedAt} et ${trackingNumber} (le numéro du recommandé), puis l’accusé de réception avec ${receivedAt}. La transmission au contentieux attend la fin du délai de 8 jours qui court à compter de la réception, ou, sans accusé de réception enregistré, ${wait} jours après le dépôt.`,
-        `Record the posting with ${call}, ${postedAt} and ${trackingNumber} (the registered letter's number), then the acknowledgment of receipt with ${receivedAt}. The hand-off waits until the notice's 8 days from receipt have run, or, without a recorded receipt, ${wait} days after posting.`,
+        fr`Enregistrez le dépôt avec ${call}, ${postedAt} et ${trackingNumber} (le numéro du recommandé), puis l’accusé de réception avec ${receivedAt}, et joignez sa copie au dossier (${code(`POST ${invoicePath(w.invoice, '/documents')}`)}, ${code('registered_letter_receipt')}). La transmission au contentieux attend la fin du délai de 8 jours qui court à compter de la réception, ou, sans accusé de réception enregistré, ${wait} jours après le dépôt.`,
+        `Record the posting with ${call}, ${postedAt} and ${trackingNumber} (the registered letter's number), then the acknowledgment of receipt with ${receivedAt}, and attach its scan to the file (${code(`POST ${invoicePath(w.invoice, '/documents')}`)}, ${code('registered_letter_receipt')}). The hand-off waits until the notice's 8 days from receipt have run, or, without a recorded receipt, ${wait} days after posting.`,
       ),
       w.paragraph(
         fr`Sans dépôt enregistré, la transmission au contentieux a lieu ${wait} jours après la mise en demeure par e-mail, et le dossier de preuves dit qu’aucune lettre recommandée n’a été enregistrée. Tant que la facture reste en relance, le point quotidien vous rappelle la lettre. La lettre chiffre la créance de ce jour : si un paiement, une promesse ou un litige survient avant l’envoi, ne l’envoyez pas telle quelle.`,

@@ -158,6 +158,30 @@ export async function renderEvidenceSummary(input: EvidenceSummaryInput): Promis
     pdf.paragraph(t(fr`Aucun paiement reçu.`, 'No payment received.'));
   }
 
+  // What can be proven of the formal notice, and what cannot: a letter is said posted only once it was recorded so.
+  const letter = invoice.registeredLetter;
+  const noticeRows: [string, string][] = [
+    [
+      t(fr`Mise en demeure par e-mail`, 'Formal notice by email'),
+      invoice.formalNoticeAt ? when(invoice.formalNoticeAt) : t(fr`aucun envoi confirmé`, 'none confirmed as sent'),
+    ],
+    [
+      t(fr`Lettre recommandée avec AR`, 'Registered letter'),
+      !letter
+        ? t(fr`aucune demandée`, 'none requested')
+        : letter.postedAt
+          ? t(fr`déposée le ${when(letter.postedAt)}, n° ${letter.trackingNumber ?? ''}`, `posted on ${when(letter.postedAt)}, number ${letter.trackingNumber ?? ''}`)
+          : t(fr`demandée le ${when(letter.requestedAt)}, aucun dépôt enregistré`, `requested on ${when(letter.requestedAt)}, no posting recorded`),
+    ],
+  ];
+  if (letter?.postedAt) {
+    noticeRows.push([
+      t(fr`Accusé de réception`, 'Acknowledgment of receipt'),
+      letter.receivedAt ? when(letter.receivedAt) : t(fr`aucun enregistré`, 'none recorded'),
+    ]);
+  }
+  pdf.heading(t(fr`Mise en demeure`, 'Formal notice'), 2).blocks([{ type: 'facts', rows: noticeRows }]);
+
   pdf.heading(t(fr`Orientation recommandée`, 'Recommended route'), 2)
     .paragraph(input.routing.title)
     .blocks([{ type: 'list', items: input.routing.lines }]);

@@ -100,6 +100,20 @@ describe('the evidence file’s summary', () => {
     expect((await read({ payments: [] })).flat).toContain('Paiements reçus Aucun paiement reçu.');
   });
 
+  it('says what can be proven of the formal notice: a letter is posted only once recorded so, with its receipt', async () => {
+    const none = (await read()).flat;
+    expect(none).toContain('Mise en demeure par e-mail aucun envoi confirmé');
+    expect(none).toContain('Lettre recommandée avec AR aucune demandée');
+    const requested = { requestedAt: '2025-07-20T07:00:00.000Z', key: 'k', filename: 'lettre.pdf', by: 'team' as const };
+    const unposted = (await read({ invoice: { ...invoice, formalNoticeAt: '2025-07-20T07:00:00.000Z', registeredLetter: requested } })).flat;
+    expect(unposted).toContain('demandée le 20 juillet 2025');
+    expect(unposted).toContain('aucun dépôt enregistré');
+    expect(unposted).not.toContain('déposée le');
+    const received = (await read({ invoice: { ...invoice, registeredLetter: { ...requested, postedAt: '2025-07-21', trackingNumber: '1A 234 567 8901 2', receivedAt: '2025-07-23' } } })).flat;
+    expect(received).toContain('déposée le 21 juillet 2025, n° 1A 234 567 8901 2');
+    expect(received).toContain('Accusé de réception 23 juillet 2025');
+  });
+
   it('carries the routing recommendation', async () => {
     expect((await read()).flat).toContain(
       'Orientation recommandée Injonction de payer devant le tribunal de commerce de Montpellier • Créance certaine, liquide et exigible. • Montant inférieur à 5 000 € : procédure simplifiée possible.',
