@@ -4,7 +4,7 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
-import { PutCommand, UpdateCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type GetCommandInput, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../functions/send-email';
 import type { ExecutionState } from '../../../shared/domain/execution-state';
@@ -78,8 +78,12 @@ describe('send-email pre_reminder', () => {
     expect(written.Item).toMatchObject({ preReminderSentFor: '2027-03-31', status: 'awaiting_reply', phase: 'awaiting_reply' });
   });
 
-  it('sends nothing when the step runs again and finds its claims taken', async () => {
-    serveItems(aws, [invoiceItem(preReminderDue())]);
+  it('sends nothing when the step runs again and finds its emails sent', async () => {
+    const invoice = invoiceItem(preReminderDue());
+    aws.doc.on(GetCommand).callsFake((input: GetCommandInput) =>
+      // Every claim is taken, by an attempt that saw its email leave (it holds SES's message id).
+      String(input.Key?.sk).startsWith('EMAIL#') ? { Item: { ...input.Key, messageId: 'ses-earlier' } } : input.Key?.sk === invoice.sk ? { Item: structuredClone(invoice) } : {},
+    );
     aws.doc.on(PutCommand).callsFake((input: PutCommandInput) => {
       if (String(input.Item?.sk).startsWith('EMAIL#')) throw conditionalCheckFailed();
       return {};
