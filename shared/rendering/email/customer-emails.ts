@@ -103,6 +103,12 @@ export class Writer<C extends WordingContext = CustomerEmailContext> {
     return { type: 'facts', rows };
   }
 
+  /** The billing system's online payment page, where there is one: the quickest way to pay, beside the bank details. */
+  paymentButton(): Block[] {
+    const url = this.ctx.invoice.registration.paymentUrl;
+    return url ? [{ type: 'buttons', buttons: [{ label: this.t(fr`Payer en ligne`, 'Pay online'), url }] }] : [];
+  }
+
   pdfLink(): Block[] {
     const url = this.ctx.invoice.registration.pdfUrl;
     return url ? [{ type: 'link', label: this.t(fr`Télécharger la facture ${this.invoiceId} (PDF)`, `Download invoice ${this.invoiceId} (PDF)`), url }] : [];
@@ -344,7 +350,7 @@ function letter(w: Writer, l: Letter): Draft {
       w.buttons(...l.answers),
       ...(l.afterAnswers ?? []),
       ...w.pdfLink(),
-      ...(l.bankDetails === false ? [] : w.bankDetails()),
+      ...(l.bankDetails === false ? [] : [...w.paymentButton(), ...w.bankDetails()]),
       ...blocks(l.closing),
       w.signature(l.salutation !== undefined),
     ],

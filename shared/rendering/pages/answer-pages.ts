@@ -117,8 +117,8 @@ legend{font-weight:600;padding:0;margin:0 0 .3rem}
 .choice input{flex:none;width:1.25rem;height:1.25rem;margin:.15rem 0 0}
 .choice label{font-weight:400;margin:0}
 .hint{color:#4b5563;font-size:.95rem}
-button{display:inline-block;max-width:100%;min-height:2.75rem;margin:1rem 0 .25rem;padding:.65rem 1.25rem;font:inherit;font-weight:700;color:#fff;background:#1d4ed8;border:2px solid #1d4ed8;border-radius:6px;cursor:pointer}
-button:hover{background:#1e40af;border-color:#1e40af}
+button,a.button{display:inline-block;max-width:100%;min-height:2.75rem;margin:1rem 0 .25rem;padding:.65rem 1.25rem;font:inherit;font-weight:700;color:#fff;background:#1d4ed8;border:2px solid #1d4ed8;border-radius:6px;cursor:pointer;text-decoration:none;box-sizing:border-box}
+button:hover,a.button:hover{background:#1e40af;border-color:#1e40af}
 :focus-visible{outline:3px solid #b45309;outline-offset:2px}
 a:focus-visible,button:focus-visible,summary:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible{outline:3px solid #b45309;outline-offset:2px}
 blockquote{margin:0 0 1rem;padding:.5rem 1rem;border-left:4px solid #9ca3af;background:#f9fafb;white-space:pre-wrap}
@@ -149,6 +149,13 @@ function invoiceFacts(invoice: InvoiceRecord, language: Language): SafeHtml {
   }
   rows.push([t(language, fr`Date d'échéance`, 'Due date'), formatDate(invoice.dueDate, language)]);
   return html`<dl class="facts">${rows.map(([label, value]) => html`<dt>${label}</dt><dd>${value}</dd>`)}</dl>`;
+}
+
+/** The billing system's online payment page, where there is one, for an invoice still to pay. */
+function paymentLink(invoice: InvoiceRecord, language: Language): SafeHtml | '' {
+  const url = invoice.registration.paymentUrl;
+  if (!url) return '';
+  return html`<p><a class="button" href="${safeUrl(url)}" target="_blank" rel="noopener noreferrer">${t(language, fr`Payer en ligne`, 'Pay online')}</a></p>`;
 }
 
 function pdfLink(invoice: InvoiceRecord, language: Language): SafeHtml | '' {
@@ -439,7 +446,7 @@ export function renderAnswerPage(input: AnswerPageInput): PageResponse {
         language,
         fr`Tout est-il en ordre pour cette facture ? Dites-le-nous en un clic : une date de paiement, un problème à signaler ou une question.`,
         'Is everything in order with this invoice? Let us know in one click: a payment date, a problem to report or a question.',
-      )}</p>`}<section class="card" aria-label="${t(language, fr`Résumé de la facture`, 'Invoice summary')}">${invoiceFacts(invoice, language)}${pdfLink(invoice, language)}</section>${overdue}${closed ? '' : bankDetails(creditor, invoice, language)}${answers}`;
+      )}</p>`}<section class="card" aria-label="${t(language, fr`Résumé de la facture`, 'Invoice summary')}">${invoiceFacts(invoice, language)}${pdfLink(invoice, language)}${closed ? '' : paymentLink(invoice, language)}</section>${overdue}${closed ? '' : bankDetails(creditor, invoice, language)}${answers}`;
 
   const title = `${t(language, fr`Facture ${invoice.invoiceId}`, `Invoice ${invoice.invoiceId}`)} — ${creditor.name}`;
   return response(200, documentHtml(language, title, creditor.name, content, creditorFooter(creditor, language)));

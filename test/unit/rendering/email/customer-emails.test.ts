@@ -171,6 +171,18 @@ describe('pre_reminder', () => {
     expect(without.text).not.toMatch(/PDF/);
   });
 
+  it('offers the online payment page as a button where payment is asked, only when the billing system gave one', () => {
+    const paymentUrl = 'https://pay.example-psp.com/i/F-2027-0042';
+    const withLink = { registration: { ...registration, paymentUrl } };
+    const reminder = render('pre_reminder', {}, withLink);
+    expect(reminder.html).toContain(`href="${paymentUrl}"`);
+    expect(reminder.text).toContain(`Payer en ligne : ${paymentUrl}`);
+    expect(render('pre_reminder', { language: 'en' }, withLink).text).toContain(`Pay online: ${paymentUrl}`);
+    expect(render('pre_reminder').html).not.toContain('Payer en ligne');
+    // While a dispute is open no payment is asked: no button either.
+    expect(render('dispute_acknowledgement', {}, withLink).html).not.toContain(paymentUrl);
+  });
+
   it('leaves out the purchase order and reference when there are none', () => {
     const { purchaseOrder: _po, reference: _ref, ...bare } = registration;
     const { text } = render('pre_reminder', {}, { registration: bare });

@@ -113,6 +113,15 @@ describe('renderAnswerPage', () => {
     expect(body).not.toMatch(/<img\b|@import|url\(/);
   });
 
+  it('offers the online payment page, when there is one, on an invoice still to pay', () => {
+    const paymentUrl = 'https://pay.example-psp.com/i/F-2027-0042';
+    const open = answerPage({ invoice: invoiceRecord({ registration: { ...registration, paymentUrl } }) }).body;
+    expect(open).toContain(`<a class="button" href="${paymentUrl}" target="_blank" rel="noopener noreferrer">Payer en ligne</a>`);
+    expect(answerPage().body).not.toContain('Payer en ligne');
+    const paid = answerPage({ invoice: invoiceRecord({ status: 'paid', phase: 'closed', registration: { ...registration, paymentUrl } }) }).body;
+    expect(paid).not.toContain(paymentUrl);
+  });
+
   it('shows the invoice in French: creditor, number, purchase order, "1 234,56 €", the due date and the PDF', () => {
     const text = plain(answerPage().body);
     expect(text).toContain('Atelier Dupont SAS');
