@@ -489,6 +489,21 @@ export function customerAnswer(
         event: { type: 'question', detail },
       };
     }
+    case 'bank_details': {
+      // The same answer again from the same contact, with the same words, is a second click: nothing new.
+      const last = record.bankDetailsCheck;
+      if (last?.answer === answer.bankDetails && last.contact === contactEmail && last.message === answer.message) return undefined;
+      const check = { answer: answer.bankDetails, at: now.toISOString(), contact: contactEmail, ...(answer.message ? { message: answer.message } : {}) };
+      const facts = { ...by, ...(answer.message ? { message: answer.message } : {}) };
+      if (answer.bankDetails === 'match') {
+        return { record: { ...record, bankDetailsCheck: check }, timeline: [timelineEntry('bank_details_confirmed', now, facts)] };
+      }
+      return {
+        record: { ...record, bankDetailsCheck: check },
+        timeline: [timelineEntry('bank_details_differ', now, facts)],
+        event: { type: 'bank_details', detail: { from: contactEmail, ...(answer.message ? { message: answer.message } : {}) } },
+      };
+    }
   }
 }
 

@@ -20,6 +20,8 @@ export type Next =
   /** The team decided on a dispute (rejected, corrected amount): tell the customer, then plan again. */
   | 'dispute_outcome'
   | 'question'
+  /** The customer says our bank details differ from its own: alert the team at once, then go on. */
+  | 'bank_details'
   | 'overdue'
   | 'escalate'
   | 'hand_off'

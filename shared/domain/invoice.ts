@@ -58,7 +58,9 @@ export type WorkflowEventType =
   | 'question'
   | 'dispute_resolved'
   /** The formal notice's registered letter was posted or received: the hand-off's time moves. */
-  | 'registered_letter';
+  | 'registered_letter'
+  /** The customer says our bank details differ from the ones it holds: the team is alerted at once. */
+  | 'bank_details';
 
 export interface WorkflowEvent {
   seq: number;
@@ -146,6 +148,8 @@ export interface InvoiceRecord {
   /** When the formal notice left: a consumer's legal interest runs from the next day. */
   formalNoticeAt?: string;
   registeredLetter?: RegisteredLetter;
+  /** The customer's last answer on our bank details, and who gave it. */
+  bankDetailsCheck?: { answer: 'match' | 'differ'; at: string; contact: string; message?: string };
   /** Money received beyond what was owed (an overpayment, a payment after cancellation): due back to the customer. */
   creditBalance?: Money;
   /** When the invoice was handed off to legal; kept when a later payment settles it. */
@@ -220,7 +224,10 @@ export type TimelineType =
   | 'registered_letter_posted'
   | 'registered_letter_received'
   /** The evidence bundle was written (its key and SHA-256). */
-  | 'evidence_bundle';
+  | 'evidence_bundle'
+  /** The customer compared our bank details with the ones it holds: they match, or they differ (possible fraud). */
+  | 'bank_details_confirmed'
+  | 'bank_details_differ';
 
 export interface TimelineEntry {
   type: TimelineType;

@@ -317,6 +317,8 @@ export const CustomerAnswer = schema(() => z.discriminatedUnion('action', [
     contactName: optionalText(200),
     contactEmail: preprocess((v) => (v === '' ? undefined : v), z.optional(z.email().check(z.maxLength(254)))),
   }),
+  // The customer compares our bank details with the ones it holds for us: "differ" is how invoice fraud shows.
+  z.object({ action: z.literal('bank_details'), bankDetails: z.enum(['match', 'differ']), message: optionalText(2000) }),
 ]));
 export type CustomerAnswer = z.infer<typeof CustomerAnswer>;
 

@@ -261,6 +261,8 @@ function takeEvent(
       };
     case 'question':
       return { change: { record }, next: 'question' };
+    case 'bank_details':
+      return { change: { record }, next: 'bank_details' };
     case 'registered_letter':
       // The letter's posting or receipt moves the hand-off: on the ladder, plan it again; elsewhere it waits its turn.
       return { change: { record }, next: record.phase === 'overdue' ? 'overdue' : 'wait' };

@@ -104,6 +104,15 @@ const STEPS = {
     await sendTeamEmail(deps, config, record, 'question', `question@${state.event?.seq ?? state.step}`, { message, facts });
     return { next: 'wait' };
   },
+  /** "Alert team: bank details differ": whoever holds other bank details for us may be about to pay a fraudster. */
+  async bank_details_alert(deps, config, record, state) {
+    const { message, from } = state.event?.detail ?? {};
+    await sendTeamEmail(deps, config, record, 'bank_details', `bank_details@${state.event?.seq ?? state.step}`, {
+      ...(message ? { message } : {}),
+      facts: { from: from ?? '' },
+    });
+    return { next: 'wait' };
+  },
   async escalation(deps, config, record) {
     const rungIndex = record.escalation.done;
     const rung = invoicePolicy(record, config).ladder[rungIndex];

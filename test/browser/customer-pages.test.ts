@@ -233,6 +233,22 @@ describe.skipIf(!HAVE_CHROMIUM)(`customer pages in chromium on a phone${HAVE_CHR
     expect(team[0].text).toContain('Which purchase order does this invoice refer to?');
   });
 
+  it('takes "our bank details differ" on a phone with one tap, warns the customer and alerts the team', async () => {
+    const { page, problems } = await openAndCheck(pageLink(QU.invoiceId), 'en');
+    const [response] = await Promise.all([page.waitForNavigation(), page.click('form.bank-check button[value=differ]')]);
+    expect(response?.status()).toBe(200);
+    await checkRendered(page, 'en');
+    expect(await page.locator('#confirmation').innerText()).toContain('pay into no other account than the one shown on this page');
+    await screenshot(page, 'en-bank-details-differ');
+    expect(problems).toEqual([]);
+    await page.close();
+
+    await runtime!.settle();
+    const alert = (await client.outbox()).filter((m) => m.invoiceId === QU.invoiceId && /Bank details differ|Coordonnées bancaires différentes/.test(m.subject));
+    expect(alert).toHaveLength(1);
+    expect((await client.invoice(QU.invoiceId)).timeline).toContainEqual(expect.objectContaining({ type: 'bank_details_differ', contact: QU.contact }));
+  });
+
   for (const width of [390, 800]) {
     it(`renders the pre-reminder email at ${width} px with its three buttons`, async () => {
       const context = await browser!.newContext(width === 390 ? PHONE : { viewport: { width, height: 900 } });

@@ -253,3 +253,32 @@ describe('disputes', () => {
     expect(await s.status(body.invoiceId)).toBe('overdue');
   });
 });
+
+describe('the bank-details check', () => {
+  it('a match is noted; a mismatch alerts the team at once, once, and the procedure goes on', async () => {
+    const c = client();
+    const body = await dueIn(24, frenchInvoice, 'BANK');
+    const page = answerLink(await atPreReminder(body));
+
+    expect((await c.answer(page, { action: 'bank_details', bankDetails: 'match' })).status).toBe(200);
+    await c.settle();
+    expect((await s.emails(body.invoiceId)).filter(isTeamEmail)).toEqual([]);
+
+    const differ = await c.answer(page, { action: 'bank_details', bankDetails: 'differ', message: 'Un RIB à un autre nom nous a été envoyé le 3 janvier.' });
+    expect(differ.status).toBe(200);
+    expect(differ.text).toContain('ne payez sur aucun autre compte');
+    await c.answer(page, { action: 'bank_details', bankDetails: 'differ', message: 'Un RIB à un autre nom nous a été envoyé le 3 janvier.' });
+    await c.settle();
+
+    const alerts = (await s.emails(body.invoiceId)).filter((e) => kindOf(e) === 'team_bank_details');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].to).toEqual([TEAM_EMAIL]);
+    expect(alerts[0].sentAt).toBe((await c.now()).toISOString());
+    expect(alerts[0].text).toContain('Un RIB à un autre nom');
+    const invoice = await c.invoice(body.invoiceId);
+    // (The clock stands still, so both entries share an instant: their order is the store's.)
+    expect(invoice.timeline.filter((t) => t.type.startsWith('bank_details')).map((t) => t.type).sort()).toEqual(['bank_details_confirmed', 'bank_details_differ']);
+    expect(invoice.status).toBe('awaiting_reply');
+    expect(await s.execution(body.invoiceId)).toMatchObject({ status: 'RUNNING', currentState: 'Await customer reply' });
+  });
+});

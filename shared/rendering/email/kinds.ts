@@ -19,6 +19,7 @@ export type CustomerEmailKind =
 export type TeamEmailKind =
   | 'dispute'
   | 'question'
+  | 'bank_details'
   | 'dispute_follow_up'
   | 'call_task'
   | 'registered_letter'

@@ -203,6 +203,26 @@ const question: Drafter = (w) => ({
   action: w.whatToDo(w.paragraph(fr`Répondez directement au client. Contacts connus :`, 'Answer the customer directly. Contacts on file:'), ...contactsList(w)),
 });
 
+/**
+ * The customer holds other bank details for us than the ones our emails show: either its records are old, or someone
+ * sent it "new" details, the usual supplier-impersonation fraud. Either way the team must call before any payment.
+ */
+const bankDetailsDiffer: Drafter = (w, { creditor }) => ({
+  title: w.t(fr`Coordonnées bancaires différentes : risque de fraude`, 'Bank details differ: possible fraud'),
+  lead: w.t(
+    fr`${w.customer} indique, pour la facture ${w.id}, que nos coordonnées bancaires ne correspondent pas à celles qu’il a enregistrées pour nous. C’est le signe habituel d’une fraude au faux fournisseur : quelqu’un a pu lui transmettre un autre IBAN.`,
+    `${w.customer} says, for invoice ${w.id}, that our bank details do not match the ones it holds for us. That is the usual sign of supplier-impersonation fraud: someone may have sent it another IBAN.`,
+  ),
+  messageLabel: w.t(fr`Précisions du client :`, 'From the customer:'),
+  action: w.whatToDo(
+    w.paragraph(
+      fr`Appelez le client aujourd’hui, à un numéro que vous connaissez déjà (jamais celui d’un e-mail reçu), et comparez l’IBAN qu’il a enregistré avec le nôtre, ${creditor.iban}. S’il a reçu une demande de changement de coordonnées, dites-lui de ne rien payer sur cet autre compte. Contacts connus :`,
+      `Call the customer today, on a number you already know (never one from an email it received), and compare the IBAN it holds with ours, ${creditor.iban}. If it received a request to change our bank details, tell it to pay nothing into that other account. Contacts on file:`,
+    ),
+    ...contactsList(w),
+  ),
+});
+
 const callTask: Drafter = (w) => {
   const call = code(`POST ${invoicePath(w.invoice, '/call-outcomes')}`);
   const [promised, disputed, noAnswer, wrongNumber, other] = ['promised', 'disputed', 'no_answer', 'wrong_number', 'other'].map(code);
@@ -421,6 +441,7 @@ const DRAFTS: Record<TeamEmailKind, Drafter> = {
   dispute_follow_up: disputeFollowUp,
   question,
   call_task: callTask,
+  bank_details: bankDetailsDiffer,
   registered_letter: registeredLetter,
   hand_off: handOff,
   needs_attention: needsAttention,

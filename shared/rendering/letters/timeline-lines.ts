@@ -41,10 +41,12 @@ const LABELS: Record<TimelineType, [fr: string, en: string]> = {
   registered_letter_posted: ['Lettre recommandée déposée', 'Registered letter posted'],
   registered_letter_received: ['Accusé de réception', 'Acknowledgment of receipt'],
   evidence_bundle: ['Dossier de preuves constitué', 'Evidence bundle written'],
+  bank_details_confirmed: ['Coordonnées bancaires confirmées par le client', 'Bank details confirmed by the customer'],
+  bank_details_differ: ['Coordonnées bancaires différentes selon le client', 'Bank details differ, says the customer'],
 };
 
 /** The facts worth a line, in this order, when the entry has them. */
-const FACTS = ['email', 'to', 'subject', 'messageId', 'amount', 'reference', 'paidAt', 'promisedDate', 'date', 'reason', 'outcome', 'action', 'step', 'dueDate', 'filename', 'trackingNumber', 'postedAt', 'receivedAt', 'message', 'note'];
+const FACTS = ['email', 'to', 'contact', 'subject', 'messageId', 'amount', 'reference', 'paidAt', 'promisedDate', 'date', 'reason', 'outcome', 'action', 'step', 'dueDate', 'filename', 'trackingNumber', 'postedAt', 'receivedAt', 'message', 'note'];
 
 const isMoney = (value: unknown): value is Money =>
   typeof value === 'object' && value !== null && typeof (value as Money).value === 'number' && typeof (value as Money).currency === 'string';

@@ -119,6 +119,8 @@ legend{font-weight:600;padding:0;margin:0 0 .3rem}
 .hint{color:#4b5563;font-size:.95rem}
 button,a.button{display:inline-block;max-width:100%;min-height:2.75rem;margin:1rem 0 .25rem;padding:.65rem 1.25rem;font:inherit;font-weight:700;color:#fff;background:#1d4ed8;border:2px solid #1d4ed8;border-radius:6px;cursor:pointer;text-decoration:none;box-sizing:border-box}
 button:hover,a.button:hover{background:#1e40af;border-color:#1e40af}
+button.secondary{color:#1d4ed8;background:#fff}
+button.secondary:hover{color:#fff}
 :focus-visible{outline:3px solid #b45309;outline-offset:2px}
 a:focus-visible,button:focus-visible,summary:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible{outline:3px solid #b45309;outline-offset:2px}
 blockquote{margin:0 0 1rem;padding:.5rem 1rem;border-left:4px solid #9ca3af;background:#f9fafb;white-space:pre-wrap}
@@ -151,6 +153,18 @@ function invoiceFacts(invoice: InvoiceRecord, language: Language): SafeHtml {
   return html`<dl class="facts">${rows.map(([label, value]) => html`<dt>${label}</dt><dd>${value}</dd>`)}</dl>`;
 }
 
+/**
+ * "Do these match what you hold for us?": one click either way. "They differ" is how supplier-impersonation fraud shows
+ * itself, so it alerts the team at once (a POST, like every answer: a scanner's GET changes nothing).
+ */
+function bankCheckForm(formAction: string, language: Language): SafeHtml {
+  return html`<form method="post" action="${formAction}" class="bank-check"><input type="hidden" name="action" value="bank_details"><p>${t(
+    language,
+    fr`Ces coordonnées sont-elles celles que vous avez enregistrées pour nous ?`,
+    'Are these the details you hold for us?',
+  )}</p><button type="submit" name="bankDetails" value="match">${t(language, fr`Oui, elles correspondent`, 'Yes, they match')}</button> <button type="submit" name="bankDetails" value="differ" class="secondary">${t(language, fr`Non, elles sont différentes`, 'No, they differ')}</button></form>`;
+}
+
 /** The billing system's online payment page, where there is one, for an invoice still to pay. */
 function paymentLink(invoice: InvoiceRecord, language: Language): SafeHtml | '' {
   const url = invoice.registration.paymentUrl;
@@ -168,7 +182,7 @@ function pdfLink(invoice: InvoiceRecord, language: Language): SafeHtml | '' {
  * Bank details with the standing warning: changed bank details sent by email are the classic supplier-impersonation
  * fraud, so the page says, as the emails do, that ours never change that way.
  */
-function bankDetails(creditor: Creditor, invoice: InvoiceRecord, language: Language): SafeHtml {
+function bankDetails(creditor: Creditor, invoice: InvoiceRecord, language: Language, formAction?: string): SafeHtml {
   const rows: [string, string, boolean][] = [[t(language, fr`Titulaire du compte`, 'Account holder'), creditor.name, false]];
   if (creditor.bankName) rows.push([t(language, fr`Banque`, 'Bank'), creditor.bankName, false]);
   rows.push(['IBAN', groupIban(creditor.iban), true], ['BIC', creditor.bic.trim(), true]);
@@ -179,7 +193,7 @@ function bankDetails(creditor: Creditor, invoice: InvoiceRecord, language: Langu
     language,
     fr`Merci de vérifier ces coordonnées avec celles que vous avez enregistrées pour nous. Nous ne vous communiquerons jamais de nouvelles coordonnées bancaires par e-mail : si un message vous demande de payer sur un autre compte, ne payez pas et appelez-nous à un numéro que vous connaissez déjà.`,
     'Please check these details against the ones you have on file for us. We will never send you new bank details by email: if a message asks you to pay into another account, do not pay, and call us on a number you already know.',
-  )}</p></div></section>`;
+  )}</p></div>${formAction ? bankCheckForm(formAction, language) : ''}</section>`;
 }
 
 /** Who sends the page: a customer who doubts a link can check the company behind it. */
@@ -446,7 +460,7 @@ export function renderAnswerPage(input: AnswerPageInput): PageResponse {
         language,
         fr`Tout est-il en ordre pour cette facture ? Dites-le-nous en un clic : une date de paiement, un problème à signaler ou une question.`,
         'Is everything in order with this invoice? Let us know in one click: a payment date, a problem to report or a question.',
-      )}</p>`}<section class="card" aria-label="${t(language, fr`Résumé de la facture`, 'Invoice summary')}">${invoiceFacts(invoice, language)}${pdfLink(invoice, language)}${closed ? '' : paymentLink(invoice, language)}</section>${overdue}${closed ? '' : bankDetails(creditor, invoice, language)}${answers}`;
+      )}</p>`}<section class="card" aria-label="${t(language, fr`Résumé de la facture`, 'Invoice summary')}">${invoiceFacts(invoice, language)}${pdfLink(invoice, language)}${closed ? '' : paymentLink(invoice, language)}</section>${overdue}${closed ? '' : bankDetails(creditor, invoice, language, formAction)}${answers}`;
 
   const title = `${t(language, fr`Facture ${invoice.invoiceId}`, `Invoice ${invoice.invoiceId}`)} — ${creditor.name}`;
   return response(200, documentHtml(language, title, creditor.name, content, creditorFooter(creditor, language)));
@@ -502,6 +516,16 @@ export function renderConfirmationPage(input: ConfirmationPageInput): PageRespon
         fr`Merci de nous avoir signalé ce problème (${reason}). Notre équipe a été prévenue et vous contactera ; nos relances sont suspendues en attendant.`,
         `Thank you for reporting this problem (${reason}). Our team has been notified and will contact you; reminders are paused in the meantime.`,
       )}</p>`,
+    );
+  } else if (answer.action === 'bank_details') {
+    parts.push(
+      answer.bankDetails === 'match'
+        ? html`<p>${t(language, fr`Merci d'avoir vérifié nos coordonnées bancaires.`, 'Thank you for checking our bank details.')}</p>`
+        : html`<div class="notice warn"><p>${t(
+            language,
+            fr`Merci de nous l'avoir signalé : notre équipe est prévenue et vous appellera. D'ici là, ne payez sur aucun autre compte que celui indiqué sur cette page ; en cas de doute, appelez-nous au ${creditor.team.phone}.`,
+            `Thank you for telling us: our team has been alerted and will call you. Until then, pay into no other account than the one shown on this page; if in doubt, call us on ${creditor.team.phone}.`,
+          )}</p></div>`,
     );
   } else {
     const email = answer.contactEmail ?? link.contactEmail;

@@ -251,6 +251,7 @@ export type EmailKind =
   | 'team_question'
   | 'team_call_task'
   | 'team_registered_letter'
+  | 'team_bank_details'
   | 'team_hand_off'
   | 'team_needs_attention'
   | 'team_contact_bounced'
@@ -263,6 +264,7 @@ const TEAM_TITLES: [RegExp, EmailKind][] = [
   [/^\[(Dunning|Relances)\] (Customer question|Question d’un client)/, 'team_question'],
   [/^\[(Dunning|Relances)\] (Phone call to make|Appel à passer)/, 'team_call_task'],
   [/^\[(Dunning|Relances)\] (Registered letter to post|Lettre recommandée à envoyer)/, 'team_registered_letter'],
+  [/^\[(Dunning|Relances)\] (Bank details differ|Coordonnées bancaires différentes)/, 'team_bank_details'],
   [/^\[(Dunning|Relances)\] (Handed off|Transmission au contentieux)/, 'team_hand_off'],
   [/^\[(Dunning|Relances)\] (Needs attention|Intervention requise)/, 'team_needs_attention'],
   [/^\[(Dunning|Relances)\] (Contact address bounced|Adresse e-mail rejetée)/, 'team_contact_bounced'],

@@ -134,6 +134,36 @@ describe('payment', () => {
   });
 });
 
+describe('the bank-details check', () => {
+  const AP = 'compta@boulangerie-martin.fr';
+  const check = (record: InvoiceRecord, bankDetails: 'match' | 'differ', message?: string) =>
+    customerAnswer(record, AP, { action: 'bank_details', bankDetails, message }, settings, NOW);
+
+  it('notes a match on the timeline and tells the execution nothing', () => {
+    const change = check(invoiceRecord({ status: 'awaiting_reply' }), 'match')!;
+    expect(change.record.bankDetailsCheck).toEqual({ answer: 'match', at: NOW.toISOString(), contact: AP });
+    expect(change.timeline?.map((t) => [t.type, t.contact])).toEqual([['bank_details_confirmed', AP]]);
+    expect(change.event).toBeUndefined();
+  });
+
+  it('sends a mismatch to the execution at once, with who said it and what', () => {
+    const change = check(invoiceRecord({ status: 'overdue', phase: 'overdue' }), 'differ', 'Nous avons reçu un RIB à la Banque Y le 2 mars.')!;
+    expect(change.timeline?.map((t) => t.type)).toEqual(['bank_details_differ']);
+    expect(change.event).toEqual({ type: 'bank_details', detail: { from: AP, message: 'Nous avons reçu un RIB à la Banque Y le 2 mars.' } });
+  });
+
+  it('takes the same answer again from the same contact as a second click, but a changed answer as news', () => {
+    const checked = check(invoiceRecord({ status: 'awaiting_reply' }), 'differ', 'Un autre RIB reçu.')!.record;
+    expect(check(checked, 'differ', 'Un autre RIB reçu.')).toBeUndefined();
+    expect(check(checked, 'differ', 'Et un second depuis.')?.event?.type).toBe('bank_details');
+    expect(check(checked, 'match')?.timeline?.map((t) => t.type)).toEqual(['bank_details_confirmed']);
+  });
+
+  it('is refused on a closed invoice', () => {
+    expect(() => check(invoiceRecord({ status: 'paid', phase: 'closed' }), 'differ')).toThrow(ConflictError);
+  });
+});
+
 describe('promise dates', () => {
   it('are taken from today up to maxPromiseDays ahead, whatever the due date', () => {
     expect(promiseDateProblem('2027-03-19', DEFAULT_POLICY, '2027-03-20')).toBe('past');

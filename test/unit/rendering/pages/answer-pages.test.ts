@@ -44,12 +44,17 @@ function controls(body: string): { tag: string; id: string | undefined }[] {
 }
 
 /** Each form element with the value of its hidden `action` field, in document order. */
-function forms(body: string): { action: string; hidden: string | undefined; html: string }[] {
+function allForms(body: string): { action: string; hidden: string | undefined; html: string }[] {
   return [...body.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)].map((m) => ({
     action: /action="([^"]*)"/.exec(m[1])?.[1] ?? '',
     hidden: /<input type="hidden" name="action" value="([^"]+)">/.exec(m[2])?.[1],
     html: m[0],
   }));
+}
+
+/** The answer forms (promise, problem, question); the bank-details check has tests of its own. */
+function forms(body: string) {
+  return allForms(body).filter((form) => form.hidden !== 'bank_details');
 }
 
 function detailsOf(body: string, id: string): string {
@@ -111,6 +116,22 @@ describe('renderAnswerPage', () => {
     // The one <link> is the empty data: icon that stops browsers fetching /favicon.ico (a 404 on the API).
     expect(body.match(/<link\b[^>]*>/g)).toEqual(['<link rel="icon" href="data:,">']);
     expect(body).not.toMatch(/<img\b|@import|url\(/);
+  });
+
+  it('asks whether our bank details match the customer\'s records, one POST button each way, beside the details', () => {
+    const [check] = allForms(answerPage().body).filter((form) => form.hidden === 'bank_details');
+    expect(check.action).toBe(FORM_ACTION);
+    expect(check.html).toContain('<button type="submit" name="bankDetails" value="match">Oui, elles correspondent</button>');
+    expect(check.html).toContain('<button type="submit" name="bankDetails" value="differ" class="secondary">Non, elles sont différentes</button>');
+    expect(allForms(answerPage({ invoice: invoiceRecord({ status: 'paid', phase: 'closed' }) }).body)).toEqual([]);
+  });
+
+  it('confirms a mismatch with a warning not to pay elsewhere and the team\'s phone', () => {
+    const differ = plain(renderConfirmationPage({ creditor, invoice: invoiceRecord(), link: link(), answer: { action: 'bank_details', bankDetails: 'differ' } }).body);
+    expect(differ).toContain('ne payez sur aucun autre compte que celui indiqué sur cette page');
+    expect(differ).toContain(creditor.team.phone);
+    const match = plain(renderConfirmationPage({ creditor, invoice: invoiceRecord(), link: link(), answer: { action: 'bank_details', bankDetails: 'match' } }).body);
+    expect(match).toContain('avoir vérifié nos coordonnées bancaires.');
   });
 
   it('offers the online payment page, when there is one, on an invoice still to pay', () => {
