@@ -182,7 +182,8 @@ export const RegisterInvoiceBody = schema(() => z
     dueDate: IsoDate,
     purchaseOrder: z.optional(text(100)),
     pdfUrl: z.optional(z.url({ protocol: /^https?$/ }).check(z.maxLength(2000))),
-    paymentUrl: z.optional(z.url({ protocol: /^https?$/ }).check(
+    // A payment page over plain http would be an invitation to phishing: https only.
+    paymentUrl: z.optional(z.url({ protocol: /^https$/ }).check(
       z.maxLength(2000),
       z.meta({ description: 'A page where the customer pays this invoice online (from the billing system\'s payment provider): a button in the emails and pages that ask for payment.' }),
     )),

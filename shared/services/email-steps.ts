@@ -213,7 +213,9 @@ export async function runEmailStep(
   if (!record) throw new Error(`No invoice ${state.invoiceId}`);
   const { timeline = [], update, next } = await (STEPS[step] as Step)(deps, config, record, state, execution);
   // Nothing to write (an acknowledgement sent, a step that found something new): the record stays as it is.
-  if (!update && timeline.length === 0) return nextState(state, record, next, deps.clock.now());
+  // A payment or a cancellation that closed the invoice before this step read it: its wait would have no phase to wait
+  // in, so "Check what happened" ends the execution as the invoice ended.
+  if (!update && timeline.length === 0) return nextState(state, record, next === 'wait' && isClosed(record) ? 'check' : next, deps.clock.now());
   const { record: written } = await mutateInvoice(deps, state.invoiceId, (current, now) => {
     const change = update ? update(current, now) : { record: current };
     return { record: change.record, timeline: [...timeline, ...(change.timeline ?? [])] };

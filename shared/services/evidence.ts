@@ -177,7 +177,7 @@ async function copyLetters(record: InvoiceRecord, timeline: TimelineEntry[], dep
   }
 }
 
-const ANSWERS = new Set(['promise', 'promise_broken', 'dispute', 'question', 'call_outcome']);
+const ANSWERS = new Set(['promise', 'promise_broken', 'dispute', 'question', 'call_outcome', 'bank_details_confirmed', 'bank_details_differ']);
 const DELIVERY = new Set(['email_delivered', 'email_bounced', 'email_complaint']);
 
 /** How often the customer opened its pages: one view counted per link and day. */

@@ -235,10 +235,11 @@ describe.skipIf(!HAVE_CHROMIUM)(`customer pages in chromium on a phone${HAVE_CHR
 
   it('takes "our bank details differ" on a phone with one tap, warns the customer and alerts the team', async () => {
     const { page, problems } = await openAndCheck(pageLink(QU.invoiceId), 'en');
+    await page.fill('#bank-message', 'We were sent another IBAN by email on 2 March.');
     const [response] = await Promise.all([page.waitForNavigation(), page.click('form.bank-check button[value=differ]')]);
     expect(response?.status()).toBe(200);
     await checkRendered(page, 'en');
-    expect(await page.locator('#confirmation').innerText()).toContain('pay into no other account than the one shown on this page');
+    expect(await page.locator('#confirmation').innerText()).toContain('Until then, do not pay');
     await screenshot(page, 'en-bank-details-differ');
     expect(problems).toEqual([]);
     await page.close();
@@ -246,6 +247,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`customer pages in chromium on a phone${HAVE_CHR
     await runtime!.settle();
     const alert = (await client.outbox()).filter((m) => m.invoiceId === QU.invoiceId && /Bank details differ|Coordonnées bancaires différentes/.test(m.subject));
     expect(alert).toHaveLength(1);
+    expect(alert[0].text).toContain('We were sent another IBAN by email on 2 March.');
     expect((await client.invoice(QU.invoiceId)).timeline).toContainEqual(expect.objectContaining({ type: 'bank_details_differ', contact: QU.contact }));
   });
 

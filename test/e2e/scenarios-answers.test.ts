@@ -266,7 +266,7 @@ describe('the bank-details check', () => {
 
     const differ = await c.answer(page, { action: 'bank_details', bankDetails: 'differ', message: 'Un RIB à un autre nom nous a été envoyé le 3 janvier.' });
     expect(differ.status).toBe(200);
-    expect(differ.text).toContain('ne payez sur aucun autre compte');
+    expect(differ.text).toContain('ne payez rien');
     await c.answer(page, { action: 'bank_details', bankDetails: 'differ', message: 'Un RIB à un autre nom nous a été envoyé le 3 janvier.' });
     await c.settle();
 

@@ -103,10 +103,16 @@ export class Writer<C extends WordingContext = CustomerEmailContext> {
     return { type: 'facts', rows };
   }
 
-  /** The billing system's online payment page, where there is one: the quickest way to pay, beside the bank details. */
+  /**
+   * The billing system's online payment page, where there is one: the quickest way to pay, beside the bank details.
+   * Only while what the email asks for is the invoice's own amount: the page was made for that amount, so after a
+   * partial payment, a corrected amount or once penalties are claimed it would charge another sum than the email states.
+   */
   paymentButton(): Block[] {
-    const url = this.ctx.invoice.registration.paymentUrl;
-    return url ? [{ type: 'buttons', buttons: [{ label: this.t(fr`Payer en ligne`, 'Pay online'), url }] }] : [];
+    const { invoice, claim } = this.ctx;
+    const url = invoice.registration.paymentUrl;
+    if (!url || invoice.outstanding.value !== invoice.amount.value || (claim && claim.total.value !== invoice.amount.value)) return [];
+    return [{ type: 'buttons', buttons: [{ label: this.t(fr`Payer en ligne`, 'Pay online'), url }] }];
   }
 
   pdfLink(): Block[] {

@@ -210,8 +210,8 @@ const question: Drafter = (w) => ({
 const bankDetailsDiffer: Drafter = (w, { creditor }) => ({
   title: w.t(fr`Coordonnées bancaires différentes : risque de fraude`, 'Bank details differ: possible fraud'),
   lead: w.t(
-    fr`${w.customer} indique, pour la facture ${w.id}, que nos coordonnées bancaires ne correspondent pas à celles qu’il a enregistrées pour nous. C’est le signe habituel d’une fraude au faux fournisseur : quelqu’un a pu lui transmettre un autre IBAN.`,
-    `${w.customer} says, for invoice ${w.id}, that our bank details do not match the ones it holds for us. That is the usual sign of supplier-impersonation fraud: someone may have sent it another IBAN.`,
+    fr`${w.customer} indique, pour la facture ${w.id}, que nos coordonnées bancaires ne correspondent pas à celles qu’il a enregistrées pour nous. Ses fiches sont peut-être anciennes ; mais c’est aussi le signe habituel d’une fraude au faux fournisseur : quelqu’un a pu lui transmettre un autre IBAN en se faisant passer pour nous.`,
+    `${w.customer} says, for invoice ${w.id}, that our bank details do not match the ones it holds for us. Its records may be out of date; but this is also the usual sign of supplier-impersonation fraud: someone may have sent it another IBAN posing as us.`,
   ),
   messageLabel: w.t(fr`Précisions du client :`, 'From the customer:'),
   action: w.whatToDo(

@@ -162,13 +162,20 @@ function bankCheckForm(formAction: string, language: Language): SafeHtml {
     language,
     fr`Ces coordonnées sont-elles celles que vous avez enregistrées pour nous ?`,
     'Are these the details you hold for us?',
-  )}</p><button type="submit" name="bankDetails" value="match">${t(language, fr`Oui, elles correspondent`, 'Yes, they match')}</button> <button type="submit" name="bankDetails" value="differ" class="secondary">${t(language, fr`Non, elles sont différentes`, 'No, they differ')}</button></form>`;
+  )}</p><label for="bank-message">${t(
+    language,
+    fr`Précisions (facultatif) : les coordonnées que vous avez pour nous, qui vous les a transmises`,
+    'Details (optional): the details you hold for us, who sent them to you',
+  )}</label><textarea id="bank-message" name="message" rows="3" maxlength="${MESSAGE_MAX}"></textarea><button type="submit" name="bankDetails" value="match">${t(language, fr`Oui, elles correspondent`, 'Yes, they match')}</button> <button type="submit" name="bankDetails" value="differ" class="secondary">${t(language, fr`Non, elles sont différentes`, 'No, they differ')}</button></form>`;
 }
 
-/** The billing system's online payment page, where there is one, for an invoice still to pay. */
+/**
+ * The billing system's online payment page, where there is one, while the invoice's own amount is what is owed (see
+ * the emails' `paymentButton`): not after a partial payment or a corrected amount, nor once overdue (penalties).
+ */
 function paymentLink(invoice: InvoiceRecord, language: Language): SafeHtml | '' {
   const url = invoice.registration.paymentUrl;
-  if (!url) return '';
+  if (!url || invoice.outstanding.value !== invoice.amount.value || invoice.status === 'overdue') return '';
   return html`<p><a class="button" href="${safeUrl(url)}" target="_blank" rel="noopener noreferrer">${t(language, fr`Payer en ligne`, 'Pay online')}</a></p>`;
 }
 
@@ -523,8 +530,8 @@ export function renderConfirmationPage(input: ConfirmationPageInput): PageRespon
         ? html`<p>${t(language, fr`Merci d'avoir vérifié nos coordonnées bancaires.`, 'Thank you for checking our bank details.')}</p>`
         : html`<div class="notice warn"><p>${t(
             language,
-            fr`Merci de nous l'avoir signalé : notre équipe est prévenue et vous appellera. D'ici là, ne payez sur aucun autre compte que celui indiqué sur cette page ; en cas de doute, appelez-nous au ${creditor.team.phone}.`,
-            `Thank you for telling us: our team has been alerted and will call you. Until then, pay into no other account than the one shown on this page; if in doubt, call us on ${creditor.team.phone}.`,
+            fr`Merci de nous l'avoir signalé : notre équipe va reprendre contact avec vous pour comparer nos coordonnées avec les vôtres. D'ici là, ne payez rien ; en cas de doute, appelez-nous à un numéro que vous connaissez déjà, jamais à celui d'un message qui vous aurait transmis de nouvelles coordonnées.`,
+            'Thank you for telling us: our team will get back to you to compare our details with yours. Until then, do not pay; if in doubt, call us on a number you already know, never one from a message that sent you new bank details.',
           )}</p></div>`,
     );
   } else {

@@ -215,10 +215,11 @@ describe('RegisterInvoiceBody', () => {
     expectRefused(RegisterInvoiceBody, invoice({ pdfUrl: 'ftp://billing.example.com/f.pdf' }), 'pdfUrl');
   });
 
-  it('takes a payment page link, and refuses one that is not http(s)', () => {
+  it('takes a payment page link, and refuses one that is not https', () => {
     expect(RegisterInvoiceBody.safeParse(invoice({ paymentUrl: 'https://pay.example-psp.com/i/F-2027-0042' })).success).toBe(true);
     expectRefused(RegisterInvoiceBody, invoice({ paymentUrl: 'javascript:alert(1)' }), 'paymentUrl');
     expectRefused(RegisterInvoiceBody, invoice({ paymentUrl: 'data:text/html,<script>1</script>' }), 'paymentUrl');
+    expectRefused(RegisterInvoiceBody, invoice({ paymentUrl: 'http://pay.example-psp.com/i/F-2027-0042' }), 'paymentUrl');
   });
 
   it('refuses an unknown payment method', () => {

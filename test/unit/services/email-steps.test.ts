@@ -153,6 +153,15 @@ describe('a step its wait\'s deadline led to', () => {
   });
 });
 
+describe('a team notice on an invoice that closed before the step read it', () => {
+  it('sends the execution to "Check what happened", which ends it as the invoice ended, not to a wait with no phase', async () => {
+    const { invoiceId } = await world.stored({ status: 'paid', phase: 'closed' });
+    const event = { seq: 3, type: 'bank_details' as const, at: '2027-04-01T07:00:00.000Z', detail: { from: 'compta@boulangerie-martin.fr' } };
+    const next = await runEmailStep(world.deps, SETTINGS, { ...state(invoiceId), next: 'bank_details', event }, 'bank_details_alert');
+    expect(next.next).toBe('check');
+  });
+});
+
 describe('the payment notice', () => {
   it('tells the team, and after a hand-off the agency too, what came and what it met, once', async () => {
     const { invoiceId } = await world.stored({ status: 'paid', phase: 'closed', outstanding: { value: 0, currency: 'EUR' }, handedOffAt: '2027-03-18T07:00:00.000Z' });

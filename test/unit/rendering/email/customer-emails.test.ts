@@ -174,13 +174,19 @@ describe('pre_reminder', () => {
   it('offers the online payment page as a button where payment is asked, only when the billing system gave one', () => {
     const paymentUrl = 'https://pay.example-psp.com/i/F-2027-0042';
     const withLink = { registration: { ...registration, paymentUrl } };
-    const reminder = render('pre_reminder', {}, withLink);
+    // Before the due date no claim is stated: the email asks for the invoice's amount, the page's.
+    const beforeDue = { claim: undefined };
+    const reminder = render('pre_reminder', beforeDue, withLink);
     expect(reminder.html).toContain(`href="${paymentUrl}"`);
     expect(reminder.text).toContain(`Payer en ligne : ${paymentUrl}`);
-    expect(render('pre_reminder', { language: 'en' }, withLink).text).toContain(`Pay online: ${paymentUrl}`);
-    expect(render('pre_reminder').html).not.toContain('Payer en ligne');
+    expect(render('pre_reminder', { ...beforeDue, language: 'en' }, withLink).text).toContain(`Pay online: ${paymentUrl}`);
+    expect(render('pre_reminder', beforeDue).html).not.toContain('Payer en ligne');
+    // A reminder claiming penalties and the indemnity asks for more than the page charges.
+    expect(render('penalty_reminder', {}, withLink).html).not.toContain(paymentUrl);
     // While a dispute is open no payment is asked: no button either.
     expect(render('dispute_acknowledgement', {}, withLink).html).not.toContain(paymentUrl);
+    // The page charges the invoice's amount: no button once the email asks for another sum.
+    expect(render('pre_reminder', beforeDue, { ...withLink, outstanding: { value: 100_000, currency: 'EUR' }, partiallyPaid: true }).html).not.toContain(paymentUrl);
   });
 
   it('leaves out the purchase order and reference when there are none', () => {

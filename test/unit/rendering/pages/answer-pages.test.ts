@@ -126,10 +126,10 @@ describe('renderAnswerPage', () => {
     expect(allForms(answerPage({ invoice: invoiceRecord({ status: 'paid', phase: 'closed' }) }).body)).toEqual([]);
   });
 
-  it('confirms a mismatch with a warning not to pay elsewhere and the team\'s phone', () => {
+  it('confirms a mismatch with a warning not to pay until we called, and to call a number already known', () => {
     const differ = plain(renderConfirmationPage({ creditor, invoice: invoiceRecord(), link: link(), answer: { action: 'bank_details', bankDetails: 'differ' } }).body);
-    expect(differ).toContain('ne payez sur aucun autre compte que celui indiqué sur cette page');
-    expect(differ).toContain(creditor.team.phone);
+    expect(differ).toContain('ne payez rien');
+    expect(differ).toContain('appelez-nous à un numéro que vous connaissez déjà');
     const match = plain(renderConfirmationPage({ creditor, invoice: invoiceRecord(), link: link(), answer: { action: 'bank_details', bankDetails: 'match' } }).body);
     expect(match).toContain('avoir vérifié nos coordonnées bancaires.');
   });
@@ -141,6 +141,10 @@ describe('renderAnswerPage', () => {
     expect(answerPage().body).not.toContain('Payer en ligne');
     const paid = answerPage({ invoice: invoiceRecord({ status: 'paid', phase: 'closed', registration: { ...registration, paymentUrl } }) }).body;
     expect(paid).not.toContain(paymentUrl);
+    // The page was made for the invoice's amount: not once a part is paid, nor once overdue (penalties are claimed).
+    const partial = invoiceRecord({ registration: { ...registration, paymentUrl }, outstanding: { value: 100_000, currency: 'EUR' }, partiallyPaid: true });
+    expect(answerPage({ invoice: partial }).body).not.toContain(paymentUrl);
+    expect(answerPage({ invoice: invoiceRecord({ status: 'overdue', phase: 'overdue', registration: { ...registration, paymentUrl } }) }).body).not.toContain(paymentUrl);
   });
 
   it('shows the invoice in French: creditor, number, purchase order, "1 234,56 €", the due date and the PDF', () => {
@@ -208,7 +212,7 @@ describe('renderAnswerPage', () => {
     for (const language of ['fr', 'en'] as const) {
       const { body } = answerPage({ link: link({ language }) });
       const found = controls(body);
-      expect(found.length).toBe(3 + 6 + 1 + 3); // promise 3, dispute 6 radios + message, question 3
+      expect(found.length).toBe(3 + 6 + 1 + 3 + 1); // promise 3, dispute 6 radios + message, question 3, bank check's details
       const ids = found.map((c) => c.id);
       expect(ids.every(Boolean)).toBe(true);
       expect(new Set(ids).size).toBe(ids.length);
