@@ -2,7 +2,7 @@
  * How every Lambda handler is bundled, in one place: `HandlerFunction` (CDK) and `npm run bench` both go through
  * `handlerBuildOptions`, so the bench measures exactly what is deployed.
  *
- * ESM, minified, no source map, syntax for node20 (the oldest Node the project supports), the AWS SDK bundled too:
+ * ESM, minified, no source map, syntax for node24 (the Lambda runtime's), the AWS SDK bundled too:
  * one file per handler, which gave faster cold starts than the runtime's SDK. What is left out or rewritten:
  * - the SDK's credential providers beyond the environment (shared/adapters/lambda-credentials.ts), and its
  *   event-stream code, which loads lazily on paths a Lambda function never takes (`SDK_PARTS_NEVER_LOADED_IN_LAMBDA`);
@@ -128,7 +128,7 @@ export function handlerBuildOptions(entry: string, outfile: string, country = 'F
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: 'node24',
     outfile,
     minify: true,
     sourcemap: false,
