@@ -2,7 +2,35 @@
 import * as z from 'zod/mini';
 import { CallOutcomeBody, CancelBody, CustomerAnswer, DocumentBody, FormalNoticeBody, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody, WaiveBody } from '../domain/schemas';
 
-const schema = (s: z.ZodMiniType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
+/**
+ * A request schema as JSON Schema 2020-12, the dialect of OpenAPI 3.1. Schemas with an id (`z.meta({ id })`) come out
+ * as `$defs` of each schema that uses them; `openApiDocument` gathers them under `components.schemas`.
+ */
+const schema = (s: z.ZodMiniType) => {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return json;
+};
+
+const COMPONENT_REF = '#/components/schemas/';
+
+/**
+ * Moves every `$defs` of the generated schemas to `components.schemas`, pointing their `$ref`s there: one shared
+ * definition per id, as integrators' generators expect, instead of references that resolve nowhere.
+ */
+function gatherDefinitions<T extends { components: { schemas: Record<string, unknown> } }>(document: T): T {
+  const gathered: Record<string, unknown> = {};
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (!node || typeof node !== 'object') return node;
+    const { $defs, ...rest } = node as Record<string, unknown>;
+    for (const [name, definition] of Object.entries(($defs ?? {}) as Record<string, unknown>)) gathered[name] ??= walk(definition);
+    return Object.fromEntries(
+      Object.entries(rest).map(([key, value]) => [key, key === '$ref' && typeof value === 'string' ? value.replace(/^#\/\$defs\//, COMPONENT_REF) : walk(value)]),
+    );
+  };
+  const walked = walk(document) as T;
+  return { ...walked, components: { ...walked.components, schemas: { ...walked.components.schemas, ...gathered } } };
+}
 
 /** Money as the API writes it, inlined where a response carries it (the request schemas carry their own). */
 const MONEY = { type: 'object', required: ['value', 'currency'], properties: { value: { type: 'integer' }, currency: { type: 'string' } } };
@@ -74,7 +102,7 @@ function invoiceAction(summary: string, body: z.ZodMiniType) {
 }
 
 export function openApiDocument(serverUrl?: string) {
-  return {
+  return gatherDefinitions({
     openapi: '3.1.0',
     info: {
       title: 'Preventive dunning API',
@@ -246,5 +274,5 @@ export function openApiDocument(serverUrl?: string) {
         },
       },
     },
-  };
+  });
 }

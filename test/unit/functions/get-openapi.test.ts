@@ -1,4 +1,5 @@
 /** GET /openapi.json describes the API that the catalog deploys. */
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../functions/get-openapi';
 import { ROUTES } from '../../../infra/catalog';
@@ -46,6 +47,17 @@ describe('get-openapi', () => {
       expect(responses['403'].content['application/json'].example).toEqual({ message: 'Forbidden' });
       expect(JSON.stringify(responses['404'])).toContain('#/components/schemas/GatewayError');
     }
+  });
+
+  it('is a valid OpenAPI 3.1 document for a maintained validator, every $ref resolving under components', async () => {
+    const document = JSON.parse((await handler(apiEvent({ method: 'GET', path: '/openapi.json' }))).body!);
+    const refs = [...new Set(JSON.stringify(document).match(/"\$ref":"[^"]+"/g) ?? [])];
+    expect(refs.filter((ref) => !ref.includes('#/components/schemas/'))).toEqual([]);
+    expect(JSON.stringify(document)).not.toContain('"$defs"');
+    // Shared schemas are named once: the registration body and the types it is made of.
+    expect(document.paths['/invoices'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/RegisterInvoice' });
+    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['RegisterInvoice', 'Money', 'PostalAddress', 'Contact', 'Payment', 'FormalNoticeLetter']));
+    await expect(SwaggerParser.validate(document)).resolves.toBeDefined();
   });
 
   it('names the server it was called on', async () => {
