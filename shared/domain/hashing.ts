@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
-export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** SHA-256 in hex, of text (as UTF-8) or of bytes (a file). */
+export const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** JSON with sorted keys, so that the same body hashes the same whatever the key order. */
 export function canonicalJson(value: unknown): string {

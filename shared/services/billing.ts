@@ -3,7 +3,6 @@
  * `shared/domain/billing.ts` through the ports (a conditional write, then a wake-up of the execution) and starts or
  * schedules executions. Independent of HTTP and AWS.
  */
-import { createHash } from 'node:crypto';
 import {
   callOutcome,
   cancellation,
@@ -20,6 +19,7 @@ import {
   type BillingSettings,
 } from '../domain/billing';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { sha256 } from '../domain/hashing';
 import { registeredLetterRecording } from '../domain/registered-letter';
 import { initialState, paymentNoticeExecution, type ExecutionState } from '../domain/execution-state';
 import { CLOSED_STATUSES, timelineEntry, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
@@ -159,10 +159,10 @@ export async function attachDocument(deps: Dependencies, invoiceId: string, body
   if (bytes.byteLength > MAX_DOCUMENT_BYTES) {
     throw new ValidationError('The request is not valid.', [{ path: 'content', message: `at most ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB once decoded` }]);
   }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const key = invoiceDocumentKey(invoiceId, `documents/${sha256}/${encodeURIComponent(body.filename)}`);
+  const hash = sha256(bytes);
+  const key = invoiceDocumentKey(invoiceId, `documents/${hash}/${encodeURIComponent(body.filename)}`);
   await deps.documents.put(key, bytes, body.contentType);
-  const document = { kind: body.kind, filename: body.filename, contentType: body.contentType, size: bytes.byteLength, sha256, key };
+  const document = { kind: body.kind, filename: body.filename, contentType: body.contentType, size: bytes.byteLength, sha256: hash, key };
   return mutateInvoice(deps, invoiceId, (record, now) => documentAttachment(record, { ...document, at: now.toISOString() }, now));
 }
 

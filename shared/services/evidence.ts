@@ -6,8 +6,8 @@
  * bundle's date, so that nothing in it can be changed unnoticed. Written at the hand-off, and again (as of that day)
  * whenever the evidence is asked for, since a receipt, a document or a payment may have come since.
  */
-import { createHash } from 'node:crypto';
 import { zipSync } from 'fflate';
+import { sha256 } from '../domain/hashing';
 import { invoiceView, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
 import type { Claim } from '../domain/claim';
 import { invoiceClaim } from '../domain/invoice-claim';
@@ -38,7 +38,6 @@ export interface EvidenceBundle {
 /** Changes when what a bundle holds changes shape, so that bundles of an earlier version are not answered again. */
 const BUNDLE_FORMAT = 1;
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
 /** A file name safe in every unzip tool: no folders, no control or reserved characters. */
@@ -47,15 +46,37 @@ function safeName(name: string): string {
   return cleaned.slice(0, 150) || 'file';
 }
 
+/**
+ * The evidence file and its bundle as of now, from one read of the record and the timeline; undefined before a
+ * hand-off. Evidence an earlier version kept in an item of its own is answered as written, without a bundle: it holds
+ * no claim to put one together from.
+ */
+export async function evidenceWithBundle(
+  deps: Pick<Dependencies, 'store' | 'clock' | 'documents'>,
+  config: Pick<NotificationSettings, 'creditor' | 'calendar' | 'teamLanguage'>,
+  invoiceId: string,
+): Promise<{ evidence: Evidence; bundle?: EvidenceBundle } | undefined> {
+  const loaded = await loadEvidence(deps, config, invoiceId);
+  if (!loaded?.record) return loaded;
+  return { evidence: loaded.evidence, bundle: await writeBundle(deps, config, loaded.record, loaded.evidence) };
+}
+
 /** Writes the evidence bundle of a handed-off invoice as it stands now; undefined before a hand-off. */
 export async function writeEvidenceBundle(
   deps: Pick<Dependencies, 'store' | 'clock' | 'documents'>,
   config: Pick<NotificationSettings, 'creditor' | 'calendar' | 'teamLanguage'>,
   invoiceId: string,
 ): Promise<EvidenceBundle | undefined> {
-  const evidence = await readEvidence(deps, config, invoiceId);
-  const record = await deps.store.getInvoice(invoiceId);
-  if (!evidence || !record) return undefined;
+  return (await evidenceWithBundle(deps, config, invoiceId))?.bundle;
+}
+
+async function writeBundle(
+  deps: Pick<Dependencies, 'clock' | 'documents'>,
+  config: Pick<NotificationSettings, 'creditor' | 'calendar' | 'teamLanguage'>,
+  record: InvoiceRecord,
+  evidence: Evidence,
+): Promise<EvidenceBundle> {
+  const { invoiceId } = record;
   const generatedAt = deps.clock.now().toISOString();
   const language = config.teamLanguage;
   const routing = recommendRoute({
@@ -71,33 +92,33 @@ export async function writeEvidenceBundle(
   // answered again, rather than one more copy of every document locked in the bucket for years. The entries that
   // note bundles themselves do not count, or each bundle would call for the next.
   const fingerprint = sha256(
-    utf8(
-      JSON.stringify({
-        format: BUNDLE_FORMAT,
-        evidence: { ...evidence, timeline: evidence.timeline.filter((entry) => entry.type !== 'evidence_bundle') },
-        routing,
-        documents: (record.documents ?? []).map((document) => document.key),
-        letter: record.registeredLetter?.key,
-      }),
-    ),
+    JSON.stringify({
+      format: BUNDLE_FORMAT,
+      evidence: { ...evidence, timeline: evidence.timeline.filter((entry) => entry.type !== 'evidence_bundle') },
+      routing,
+      documents: (record.documents ?? []).map((document) => document.key),
+      letter: record.registeredLetter?.key,
+    }),
   );
   const sidecar = invoiceDocumentKey(invoiceId, `evidence/${fingerprint}.json`);
   const written = await deps.documents.get(sidecar);
   if (written) return JSON.parse(new TextDecoder().decode(written.body)) as EvidenceBundle;
 
-  const files = new Map<string, { bytes: Uint8Array; contentType: string }>();
+  // Each file with its manifest entry, hashed once as it is added.
+  const files = new Map<string, { bytes: Uint8Array; entry: BundleFile }>();
   const add = (path: string, bytes: Uint8Array, contentType: string) => {
     // Two documents of the same name (a letter re-sent) both stay: the later one gets a number.
     let unique = path;
     for (let n = 2; files.has(unique); n++) unique = path.replace(/(\.[^./]+)?$/, `-${n}$1`);
-    files.set(unique, { bytes, contentType });
+    files.set(unique, { bytes, entry: { path: unique, contentType, size: bytes.byteLength, sha256: sha256(bytes) } });
   };
   const missing: string[] = [];
-  const fetched = new Set<string>();
+  // Fetched documents by key: the formal notice's email copies are read again for the letters they name.
+  const fetched = new Map<string, Uint8Array | undefined>();
   const copy = async (key: string, path: string) => {
     if (fetched.has(key)) return;
-    fetched.add(key);
     const document = await deps.documents.get(key);
+    fetched.set(key, document?.body);
     if (document) add(path, document.body, document.contentType);
     else missing.push(key);
   };
@@ -105,12 +126,11 @@ export async function writeEvidenceBundle(
   add('evidence.json', utf8(JSON.stringify({ ...evidence, routing }, null, 2)), 'application/json');
   add('timeline.json', utf8(JSON.stringify(evidence.timeline, null, 2)), 'application/json');
   await copyEmails(evidence.timeline, copy);
-  await copyLetters(record, evidence.timeline, deps, copy);
+  await copyLetters(record, evidence.timeline, fetched, copy);
   for (const document of record.documents ?? []) await copy(document.key, `documents/${document.kind}/${safeName(document.filename)}`);
 
   // Loaded only for a bundle (see prepareFormalNotice): the hand-off's other work does without the PDF library.
   const { renderEvidenceSummary } = await import('../rendering/letters/evidence-summary');
-  const listed = [...files].map(([path, { bytes, contentType }]) => ({ path, contentType, size: bytes.byteLength, sha256: sha256(bytes) }));
   const summary = await renderEvidenceSummary({
     language,
     generatedAt,
@@ -126,17 +146,18 @@ export async function writeEvidenceBundle(
     })),
     timeline: evidence.timeline.map((entry) => ({ at: entry.at, text: timelineLine(entry, language) })),
     routing: { title: routing.title, lines: routing.lines },
-    files: listed.map(({ path, sha256: hash }) => ({ path, sha256: hash })),
+    files: [...files.values()].map(({ entry }) => ({ path: entry.path, sha256: entry.sha256 })),
   });
   add('summary.pdf', summary, 'application/pdf');
 
-  const manifestFiles = [...files].map(([path, { bytes, contentType }]) => ({ path, contentType, size: bytes.byteLength, sha256: sha256(bytes) }));
+  const manifestFiles = [...files.values()].map(({ entry }) => entry);
   const manifest = { invoiceId, generatedAt, algorithm: 'SHA-256', files: manifestFiles, ...(missing.length ? { missing } : {}) };
-  files.set('manifest.json', { bytes: utf8(JSON.stringify(manifest, null, 2)), contentType: 'application/json' });
+  const zipped = Object.fromEntries([...files].map(([path, { bytes }]) => [path, bytes]));
+  zipped['manifest.json'] = utf8(JSON.stringify(manifest, null, 2));
 
   // Every entry dated with the bundle, so the same contents make the same ZIP.
   const mtime = new Date(generatedAt);
-  const zip = zipSync(Object.fromEntries([...files].map(([path, { bytes }]) => [path, [bytes, { mtime }]])), { level: 6 });
+  const zip = zipSync(Object.fromEntries(Object.entries(zipped).map(([path, bytes]) => [path, [bytes, { mtime }]])), { level: 6 });
   // Named by its date and its evidence: two bundles of one instant (a document attached the moment of the hand-off)
   // never share a key, so a sidecar always names the ZIP it describes.
   const key = invoiceDocumentKey(invoiceId, `evidence/${generatedAt.replace(/[:.]/g, '-')}-${fingerprint.slice(0, 16)}.zip`);
@@ -166,13 +187,13 @@ async function copyEmails(timeline: TimelineEntry[], copy: Copy): Promise<void> 
   }
 }
 
-/** The formal notice's letters: the one to post, and every PDF an email carried (named in the email copies). */
-async function copyLetters(record: InvoiceRecord, timeline: TimelineEntry[], deps: Pick<Dependencies, 'documents'>, copy: Copy): Promise<void> {
+/** The formal notice's letters: the one to post, and every PDF an email carried (named in the email copies, fetched). */
+async function copyLetters(record: InvoiceRecord, timeline: TimelineEntry[], fetched: ReadonlyMap<string, Uint8Array | undefined>, copy: Copy): Promise<void> {
   if (record.registeredLetter) await copy(record.registeredLetter.key, `letters/${safeName(record.registeredLetter.filename)}`);
   for (const entry of timeline) {
     if (entry.type !== 'email_sent' || entry.email !== 'formal_notice' || typeof entry.document !== 'string') continue;
-    const stored = await deps.documents.get(entry.document);
-    const attachments = stored ? ((JSON.parse(new TextDecoder().decode(stored.body)) as { attachments?: { key: string; filename: string }[] }).attachments ?? []) : [];
+    const stored = fetched.get(entry.document);
+    const attachments = stored ? ((JSON.parse(new TextDecoder().decode(stored)) as { attachments?: { key: string; filename: string }[] }).attachments ?? []) : [];
     for (const attachment of attachments) await copy(attachment.key, `letters/email/${safeName(attachment.filename)}`);
   }
 }
@@ -196,12 +217,24 @@ function letterFacts(record: InvoiceRecord) {
  * the timeline every email sent, every answer and payment, and the whole story. Undefined before a hand-off.
  */
 export async function readEvidence(deps: Pick<Dependencies, 'store' | 'clock'>, config: Pick<NotificationSettings, 'creditor' | 'calendar'>, invoiceId: string) {
+  return (await loadEvidence(deps, config, invoiceId))?.evidence;
+}
+
+/** The evidence with the record it was composed from; no record for evidence an earlier version wrote as it stood. */
+async function loadEvidence(
+  deps: Pick<Dependencies, 'store' | 'clock'>,
+  config: Pick<NotificationSettings, 'creditor' | 'calendar'>,
+  invoiceId: string,
+): Promise<{ evidence: Evidence; record?: InvoiceRecord } | undefined> {
   const record = await deps.store.getInvoice(invoiceId);
   if (!record?.handedOffAt) return undefined;
   // Handed off by a version that kept the evidence in an item of its own (the same fields but `atHandOff`): as written.
-  if (!record.handOffEvidence) return (await deps.store.getLegacyEvidence(invoiceId)) as Evidence | undefined;
+  if (!record.handOffEvidence) {
+    const legacy = (await deps.store.getLegacyEvidence(invoiceId)) as Evidence | undefined;
+    return legacy && { evidence: legacy };
+  }
   const timeline = await readTimeline(deps.store, record);
-  return composeEvidence(record, record.handOffEvidence, config, timeline, invoiceClaim(record, config.calendar, deps.clock.now()));
+  return { record, evidence: composeEvidence(record, record.handOffEvidence, config, timeline, invoiceClaim(record, config.calendar, deps.clock.now())) };
 }
 
 type Evidence = ReturnType<typeof composeEvidence>;

@@ -4,6 +4,7 @@
  * invoice, and nothing goes to an address that bounced or complained.
  */
 import { localDate } from '../domain/calendar';
+import { sha256 } from '../domain/hashing';
 import type { Creditor } from '../domain/creditor';
 import { renderCustomerEmail, renderTeamEmail } from '../rendering/email';
 import type { CustomerEmailKind, TeamEmailContext, TeamEmailKind } from '../rendering/email/kinds';
@@ -11,7 +12,6 @@ import { invoiceClaim } from '../domain/invoice-claim';
 import { isClosed, invoicePolicy, type WorkflowSettings } from '../domain/workflow';
 import { timelineEntry, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
 import { issueLink } from './links';
-import { createHash } from 'node:crypto';
 import { invoiceDocumentKey, type Dependencies, type EmailAttachment, type EmailClaim, type OutgoingEmail } from '../ports';
 
 /** What the emails need to know of the deployment: who sends, who the team is, where the links point. */
@@ -123,7 +123,7 @@ function emailDocument(record: InvoiceRecord, kind: CustomerEmailKind | TeamEmai
     filename,
     contentType,
     size: content.byteLength,
-    sha256: createHash('sha256').update(content).digest('hex'),
+    sha256: sha256(content),
     key,
   }));
   return JSON.stringify({

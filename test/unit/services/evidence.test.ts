@@ -4,11 +4,12 @@
  * keeps every object for years, and that new evidence makes a new bundle.
  */
 import { createHash } from 'node:crypto';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { ExecutionState } from '../../../shared/domain/execution-state';
 import { attachDocument } from '../../../shared/services/billing';
-import { writeEvidenceBundle } from '../../../shared/services/evidence';
+import { evidenceWithBundle, writeEvidenceBundle } from '../../../shared/services/evidence';
 import { handOffToLegal } from '../../../shared/services/hand-off';
 import { SETTINGS, useServiceWorld } from '../../support/service-world';
 
@@ -63,6 +64,15 @@ describe('writeEvidenceBundle', () => {
     const nextDay = await writeEvidenceBundle(world.deps, SETTINGS, invoiceId);
     expect(nextDay?.generatedAt).toBe('2027-05-19T07:00:00.000Z');
     expect(zipsOf()).toHaveLength(3);
+  });
+
+  it('answers the evidence an earlier version wrote as it stood, without a bundle it holds no claim for', async () => {
+    const { invoiceId } = await world.stored({ status: 'handed_off', phase: 'closed', handedOffAt: '2027-05-18T07:00:00.000Z' });
+    const legacy = { generatedAt: '2027-05-18T07:00:00.000Z', invoice: { invoiceId }, timeline: [] };
+    const doc = DynamoDBDocumentClient.from(world.dynamo.client);
+    await doc.send(new PutCommand({ TableName: world.dynamo.tableName, Item: { pk: `INVOICE#${invoiceId}`, sk: 'EVIDENCE', evidence: legacy } }));
+    expect(await evidenceWithBundle(world.deps, SETTINGS, invoiceId)).toEqual({ evidence: legacy });
+    expect(zipsOf()).toEqual([]);
   });
 
   it('is nothing before a hand-off', async () => {
