@@ -88,10 +88,10 @@ export function handOffNotBefore(record: InvoiceRecord, policy: DunningPolicy, c
 /**
  * The formal notice asks for its letter: on the record before anyone is asked to post it, so that a posting reported at
  * once (a provider's callback, a quick operator) finds its letter. The same letter again changes nothing; the letter
- * of a later notice (a new ladder cycle) replaces it. Written whatever the status: a letter asked for is a fact.
+ * of a later notice (a new ladder cycle) replaces it. None for an invoice paid or cancelled meanwhile.
  */
 export function letterRequested(record: InvoiceRecord, letter: { key: string; filename: string }, now: Date): Change | undefined {
-  if (record.registeredLetter?.key === letter.key) return undefined;
+  if (record.registeredLetter?.key === letter.key || CLOSED_STATUSES.has(record.status)) return undefined;
   return {
     record: { ...record, registeredLetter: { requestedAt: now.toISOString(), key: letter.key, filename: letter.filename, by: 'team' } },
     timeline: [timelineEntry('registered_letter_requested', now, { filename: letter.filename, by: 'team', ...(record.customer.address ? {} : { address: 'none given' }) })],

@@ -127,10 +127,9 @@ const STEPS = {
     let emailed: boolean | 'unconfirmed' = true;
     if (customerEmail) ({ emailed } = await sendCustomerEmail(deps, config, record, customerEmail, key, notice ? [notice.email] : []));
     else await sendTeamEmail(deps, config, record, 'call_task', key);
-    // Also when no email could reach the customer: the letter is then the notice's only way. Not for an invoice that
-    // closed meanwhile.
-    const current = notice ? await deps.store.getInvoice(record.invoiceId) : undefined;
-    if (notice && current && !isClosed(current)) await requestRegisteredLetter(deps, config, current, key, notice.letter);
+    // Also when no email could reach the customer: the letter is then the notice's only way (not for an invoice that
+    // closed meanwhile).
+    if (notice) await requestRegisteredLetter(deps, config, record.invoiceId, key, notice.letter);
     const { cycle } = record.escalation;
     return {
       update: (current, now) => {

@@ -8,7 +8,7 @@ import { localDate } from '../domain/calendar';
 import type { InvoiceRecord } from '../domain/invoice';
 import { invoiceClaim } from '../domain/invoice-claim';
 import { letterRequested, letterWithProvider } from '../domain/registered-letter';
-import { invoicePolicy } from '../domain/workflow';
+import { invoicePolicy, isClosed } from '../domain/workflow';
 import { invoiceDocumentKey, type Dependencies, type EmailAttachment, type LetterDispatch } from '../ports';
 import { sendTeamEmail, type NotificationSettings } from './notifications';
 import { mutateInvoice } from './record-updates';
@@ -47,17 +47,18 @@ export async function prepareFormalNotice(deps: Dependencies, config: Notificati
 /**
  * Hands the letter over for registered post, at most once per `key`: a provider's adapter keys its own request on it,
  * and the team's task is an email claimed under it like every other. The record names the letter first, so a posting
- * reported at once finds it.
+ * reported at once finds it. Nothing for an invoice that closed meanwhile (undefined).
  */
 export async function requestRegisteredLetter(
   deps: Dependencies,
   config: NotificationSettings,
-  record: InvoiceRecord,
+  invoiceId: string,
   key: string,
   letter: EmailAttachment,
-): Promise<LetterDispatch> {
+): Promise<LetterDispatch | undefined> {
+  const { record } = await mutateInvoice(deps, invoiceId, (current, now) => letterRequested(current, letter, now));
+  if (isClosed(record)) return undefined;
   const { customer } = record;
-  await mutateInvoice(deps, record.invoiceId, (current, now) => letterRequested(current, letter, now));
   if (deps.letters) {
     const dispatch = await deps.letters.send({
       invoiceId: record.invoiceId,

@@ -72,7 +72,7 @@ export async function sendCustomerEmail(
   let unconfirmed = false;
   for (const contact of reachable) {
     const claimKey = `${key}:${contact.email}`;
-    const document = invoiceDocumentKey(record.invoiceId, `emails/${encodeURIComponent(claimKey)}.json`);
+    const document = copyKey(record, claimKey);
     const claimed = await claim(deps, config, record, claimKey, contact.email);
     if (claimed === 'unconfirmed') unconfirmed = true;
     if (claimed !== 'claimed') continue;
@@ -113,6 +113,11 @@ export async function sendCustomerEmail(
     timeline.push(entry);
   }
   return { timeline, emailed: reachable.length === 0 ? false : unconfirmed ? 'unconfirmed' : true };
+}
+
+/** Where the copy of an email about an invoice is kept: beside the invoice, named by the email's claim. */
+function copyKey(record: InvoiceRecord, claimKey: string): string {
+  return invoiceDocumentKey(record.invoiceId, `emails/${encodeURIComponent(claimKey)}.json`);
 }
 
 /** An email as its recipients receive it (both parts), for the evidence: who, what, when, and SES's id once sent. */
@@ -244,8 +249,8 @@ export async function sendTeamEmail(
     ...(attachments.length ? { attachments } : {}),
   };
   // What the team was told about an invoice is evidence too (a call task, the letter to post, the hand-off).
-  const document = record ? invoiceDocumentKey(record.invoiceId, `emails/${encodeURIComponent(claimKey)}.json`) : undefined;
-  if (document && record) {
+  const document = record && copyKey(record, claimKey);
+  if (record && document) {
     try {
       await deps.documents.put(document, emailDocument(record, kind, email, deps.clock.now()), 'application/json');
     } catch (error) {
@@ -253,13 +258,11 @@ export async function sendTeamEmail(
       throw error;
     }
   }
-  let entry: TimelineEntry;
-  if (kind === 'email_unconfirmed') {
-    const { email: unconfirmed, to } = context.facts ?? {};
-    entry = await sendClaimed(deps, invoiceId, claimKey, email, (messageId) => ({ email: unconfirmed, to, messageId, ...(document ? { document } : {}) }), 'email_unconfirmed');
-  } else {
-    entry = await sendClaimed(deps, invoiceId, claimKey, email, (messageId) => ({ email: kind, messageId, ...(document ? { document } : {}) }), 'team_notified');
-  }
-  if (document && record) await deps.documents.put(document, emailDocument(record, kind, email, deps.clock.now(), String(entry.messageId)), 'application/json');
+  // The notice that an email may not have left is about that email; every other one is about its own kind.
+  const { email: unconfirmed, to } = context.facts ?? {};
+  const about = kind === 'email_unconfirmed' ? { email: unconfirmed, to } : { email: kind };
+  const type = kind === 'email_unconfirmed' ? 'email_unconfirmed' : 'team_notified';
+  const entry = await sendClaimed(deps, invoiceId, claimKey, email, (messageId) => ({ ...about, messageId, ...(document ? { document } : {}) }), type);
+  if (record && document) await deps.documents.put(document, emailDocument(record, kind, email, deps.clock.now(), String(entry.messageId)), 'application/json');
   return [entry];
 }

@@ -140,6 +140,11 @@ describe('letterRequested and letterWithProvider', () => {
     const next = letterRequested(posted, { key: 'invoices/F-1/letters/cycle-1/registered_letter/lettre.pdf', filename: 'lettre.pdf' }, now)!;
     expect(next.record.registeredLetter?.postedAt).toBeUndefined();
   });
+
+  it('asks for no letter on an invoice paid or cancelled meanwhile', () => {
+    expect(letterRequested({ ...onLadder(), status: 'paid', phase: 'closed' }, asked, now)).toBeUndefined();
+    expect(letterRequested({ ...onLadder(), status: 'cancelled', phase: 'closed' }, asked, now)).toBeUndefined();
+  });
 });
 
 describe('letterToPost', () => {
