@@ -126,6 +126,12 @@ export function violations(observed: ObservedInvoice, mode: { faults: boolean })
     else if (!received && posted && handOffDay < addDays(day(posted.postedAt), 15)) broken(`handed off on ${handOffDay}, less than 15 days after posting on ${day(posted.postedAt)}`);
   }
 
+  // A bank-details alert only ever follows a customer's "they differ", one per answer (the duplicate rule above counts
+  // per cause): never more alerts than answers.
+  const alerts = emails.filter((e) => kindOf(e) === 'team_bank_details').length;
+  const mismatches = timeline.filter((t) => t.type === 'bank_details_differ').length;
+  if (alerts > mismatches) broken(`${alerts} bank-details alert(s) for ${mismatches} "they differ" answer(s)`);
+
   // The status follows from the events.
   if (invoice.status === 'paid' && invoice.outstanding.value !== 0) broken(`paid with ${invoice.outstanding.value} outstanding`);
   if (invoice.outstanding.value === 0 && invoice.status !== 'paid' && invoice.status !== 'cancelled') broken(`nothing owed but ${invoice.status}`);

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { DEFAULT_FAULT_RATES } from '../../../infra/local/faults';
 import { createLocalRuntime, type LocalRuntime } from '../../../infra/local/runtime';
-import { addDays, answerLink, DunningClient, isTeamEmail, parisDate, type Reply } from './client';
+import { addDays, answerLink, DunningClient, isTeamEmail, kindOf, parisDate, type Reply } from './client';
 import { englishInvoice, frenchInvoice, type RegisterBody } from './invoices';
 import { violations, type ObservedInvoice } from './invariants';
 
@@ -23,6 +23,8 @@ type Action =
   | { kind: 'promise'; days: number }
   | { kind: 'dispute' }
   | { kind: 'question' }
+  /** The customer's bank-details check from its page: they match, or they differ (the team is alerted). */
+  | { kind: 'bank'; answer: 'match' | 'differ' }
   | { kind: 'view' }
   | { kind: 'patch'; days: number }
   | { kind: 'cancel' }
@@ -51,6 +53,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('promise' as const), days: fc.integer({ min: -3, max: 75 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('dispute' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('question' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('bank' as const), answer: fc.constantFrom('match' as const, 'differ' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('view' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('patch' as const), days: fc.integer({ min: -20, max: 40 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const) }) },
@@ -131,11 +134,16 @@ async function perform(c: DunningClient, told: Told, act: Action, n: number): Pr
     case 'promise':
     case 'dispute':
     case 'question':
+    case 'bank':
     case 'view': {
       const page = await link();
       if (!page) return;
       if (act.kind === 'view') {
         await reliably('view', told, () => c.open(page));
+        return;
+      }
+      if (act.kind === 'bank') {
+        await reliably('bank', told, () => c.answer(page, { action: 'bank_details', bankDetails: act.answer, message: `Vérifié le ${today}` }));
         return;
       }
       const form: Record<string, string> =
@@ -283,6 +291,7 @@ async function drive(runtime: LocalRuntime, plans: Plan[], faults: boolean) {
     waivers: world.filter((t) => t.waived).length,
     lettersPosted: letters.length,
     lettersReceived: letters.filter((l) => l?.receivedAt).length,
+    bankAlerts: outbox.filter((e) => kindOf(e) === 'team_bank_details').length,
     events: moments.size,
   };
   return { broken, serverErrors: world.flatMap((t) => t.serverErrors), summary };
