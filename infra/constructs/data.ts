@@ -14,7 +14,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { HandlerFunction } from './handler-function';
-import { GSI1_NAME, GSI1_PK, GSI1_SK, PK, SK, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb-table';
+import { GSI1_NAME, GSI1_PK, GSI1_SK, GSI2_NAME, GSI2_PK, GSI2_SK, PK, SK, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb-table';
 
 /**
  * The table's grants name the one index instead of `<table>/index/*` (what `grantReadWriteData` writes), so no
@@ -57,6 +57,13 @@ export class DataConstruct extends Construct {
       indexName: GSI1_NAME,
       partitionKey: { name: GSI1_PK, type: dynamodb.AttributeType.STRING },
       sortKey: { name: GSI1_SK, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+    // A customer's open invoices, by due date: its statement and its grouped emails (sparse: closed invoices leave it).
+    this.table.addGlobalSecondaryIndex({
+      indexName: GSI2_NAME,
+      partitionKey: { name: GSI2_PK, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: GSI2_SK, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
 
@@ -144,7 +151,7 @@ export class DataConstruct extends Construct {
     return iam.Grant.addToPrincipal({
       grantee,
       actions,
-      resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${GSI1_NAME}`],
+      resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${GSI1_NAME}`, `${this.table.tableArn}/index/${GSI2_NAME}`],
     });
   }
 }

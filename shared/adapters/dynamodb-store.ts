@@ -18,13 +18,15 @@ import { TooManyRequestsError, VersionConflict } from '../domain/errors';
 import { sha256 } from '../domain/hashing';
 import type { InvoiceRecord, InvoiceStatus, TimelineEntry } from '../domain/invoice';
 import type { LinkRecord } from '../domain/link';
-import type { ApiKeyRecord, EmailClaim, InvoiceStore } from '../ports';
-import { GSI1_NAME, GSI1_PK, KEY_ATTRIBUTES, keys, PK, SK, statusIndexKeys, TTL_ATTRIBUTE } from './dynamodb-table';
+import type { ApiKeyRecord, EmailClaim, InvoiceStore, SendSlot, SlotClaim, SlotEmail } from '../ports';
+import { GSI1_NAME, GSI1_PK, GSI2_NAME, GSI2_PK, KEY_ATTRIBUTES, keys, PK, recordIndexKeys, SK, TTL_ATTRIBUTE } from './dynamodb-table';
 
 type Item = Record<string, unknown>;
 
 /** Hour counters outlive their hour a little, then TTL sweeps them. */
 const LINK_COUNTER_TTL_SECONDS = 2 * 24 * 3600;
+/** A send slot is only asked about around its instant (and by a retry of its steps): two months is plenty. */
+const SEND_SLOT_TTL_SECONDS = 60 * 24 * 3600;
 /** A timeline key collision (same instant, same 4 random hex digits) is retried with fresh digits. */
 const TIMELINE_PUT_ATTEMPTS = 3;
 
@@ -157,14 +159,14 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
     }
   }
 
-  async recordEmailSent(invoiceId: string, key: string, messageId: string, to: string[] = [], entry?: TimelineEntry): Promise<void> {
+  async recordEmailSent(invoiceId: string, key: string, messageId: string, to: string[] = [], entry?: TimelineEntry, invoiceIds?: string[]): Promise<void> {
     // Wall-clock time: this is bookkeeping on the claim, the timeline entry carries the business time.
     const sentAt = new Date().toISOString();
     // The lookup goes first: once the claim says "sent", a bounce for this message must be able to find it.
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.sesMessage(messageId), messageId, invoiceId, key, to, sentAt },
+        Item: { ...keys.sesMessage(messageId), messageId, invoiceId, key, to, sentAt, ...(invoiceIds ? { invoiceIds } : {}) },
       }),
     );
     try {
@@ -186,10 +188,78 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
     }
   }
 
-  async findEmailByMessageId(messageId: string): Promise<{ invoiceId: string; key: string; to: string[] } | undefined> {
+  async findEmailByMessageId(messageId: string): Promise<{ invoiceId: string; key: string; to: string[]; invoiceIds: string[] } | undefined> {
     const item = await this.get(keys.sesMessage(messageId));
     if (!item) return undefined;
-    return { invoiceId: item.invoiceId as string, key: item.key as string, to: (item.to as string[] | undefined) ?? [] };
+    const invoiceId = item.invoiceId as string;
+    return { invoiceId, key: item.key as string, to: (item.to as string[] | undefined) ?? [], invoiceIds: (item.invoiceIds as string[] | undefined) ?? [invoiceId] };
+  }
+
+  async claimSendSlot(slot: SendSlot, holder: string): Promise<SlotClaim> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          // Wall-clock time: how long a holder has been at it is a lease, not business time.
+          Item: { ...keys.sendSlot(slot), holder, heldSinceMs: Date.now(), [TTL_ATTRIBUTE]: Math.floor(Date.now() / 1000) + SEND_SLOT_TTL_SECONDS },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PK },
+        }),
+      );
+      return { state: 'claimed' };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Given back between our put and this read: the caller simply tries again.
+      return (await this.getSendSlot(slot)) ?? { state: 'held', holder: '', heldSinceMs: 0 };
+    }
+  }
+
+  async getSendSlot(slot: SendSlot): Promise<SlotClaim | undefined> {
+    const item = await this.get(keys.sendSlot(slot));
+    if (!item) return undefined;
+    if (item.done) return { state: 'done', emails: (item.emails as SlotEmail[] | undefined) ?? [] };
+    return { state: 'held', holder: String(item.holder), heldSinceMs: Number(item.heldSinceMs) };
+  }
+
+  async finishSendSlot(slot: SendSlot, emails: SlotEmail[], messageId?: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.sendSlot(slot),
+        UpdateExpression: `SET done = :done, emails = :emails${messageId ? ', messageId = :messageId' : ''}`,
+        ExpressionAttributeValues: { ':done': true, ':emails': emails, ...(messageId ? { ':messageId': messageId } : {}) },
+      }),
+    );
+  }
+
+  async releaseSendSlot(slot: SendSlot, holder: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.sendSlot(slot),
+          ConditionExpression: 'holder = :holder AND attribute_not_exists(done)',
+          ExpressionAttributeValues: { ':holder': holder },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async listOpenInvoices(customerId: string, limit = 500): Promise<InvoiceRecord[]> {
+    const items = await this.queryAll(
+      {
+        TableName: this.tableName,
+        IndexName: GSI2_NAME,
+        KeyConditionExpression: '#gpk = :customer',
+        ExpressionAttributeNames: { '#gpk': GSI2_PK },
+        ExpressionAttributeValues: { ':customer': keys.customerPartition(customerId) },
+        ScanIndexForward: true,
+      },
+      limit,
+    );
+    return items.map((item) => withoutKeys<InvoiceRecord>(item));
   }
 
   async putLink(link: LinkRecord): Promise<void> {
@@ -284,7 +354,7 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
   }
 
   private invoiceItem(record: InvoiceRecord): Item {
-    return { ...record, ...keys.invoice(record.invoiceId), ...statusIndexKeys(record) };
+    return { ...record, ...keys.invoice(record.invoiceId), ...recordIndexKeys(record) };
   }
 
   private async get(key: Item): Promise<Item | undefined> {

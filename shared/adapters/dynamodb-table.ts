@@ -4,7 +4,8 @@
  *
  * | item                 | pk                     | sk                                   | notes                                   |
  * |----------------------|------------------------|--------------------------------------|-----------------------------------------|
- * | invoice record       | `INVOICE#<id>`         | `INVOICE`                            | gsi1pk/gsi1sk for the operator queues   |
+ * | invoice record       | `INVOICE#<id>`         | `INVOICE`                            | gsi1 for the operator queues, gsi2 for  |
+ * |                      |                        |                                      | the customer's open invoices            |
  * | timeline entry       | `INVOICE#<id>`         | `TIMELINE#<at ISO>#<6 or 18 hex>`    | append-only: put if absent (see below)  |
  * | email claim          | `INVOICE#<id>`         | `EMAIL#<key>`                        | put if absent = the right to send once  |
  * | page views of a day  | `INVOICE#<id>`         | `VIEWS#<yyyy-mm-dd>#<tokenHash>`     | a counter: one item per link and day    |
@@ -13,6 +14,7 @@
  * | customer link        | `LINK#<tokenHash>`     | `LINK`                               | the record in the `link` map            |
  * | link use counter     | `LINK#<tokenHash>`     | `USES#<yyyy-mm-ddThh>`               | one per hour, expires with `expiresAt`  |
  * | API key              | `APIKEY#<keyHash>`     | `APIKEY`                             |                                         |
+ * | send slot            | `CUSTOMER#<id>`        | `SLOT#<kind>#<at>#<email>#<wave>`    | who sends one contact's grouped email   |
  *
  * A timeline key's 6 hex digits are 2 of position in the append call (same-instant entries keep their order) and 4
  * random ones, retried on a collision; an entry that records an external event (`eventId`) has 16 hex digits of
@@ -21,19 +23,25 @@
  * An invoice's record, timeline, claims and page-view counters share a partition, so one Query reads its whole story.
  * The `byStatus` index keys invoices by status and next action time: `gsi1sk` sorts as text, and invoices with no
  * next action sort last (`9999`). Only the invoice record carries gsi1 attributes, so the index holds nothing else.
+ * The `byCustomer` index holds the open invoices of each customer, by due date: an invoice record carries gsi2
+ * attributes only while it is open, so a customer's statement and grouped emails never read its paid years.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CLOSED_STATUSES, type InvoiceStatus } from '../domain/invoice';
 
 export const PK = 'pk';
 export const SK = 'sk';
 export const GSI1_NAME = 'byStatus';
 export const GSI1_PK = 'gsi1pk';
 export const GSI1_SK = 'gsi1sk';
+export const GSI2_NAME = 'byCustomer';
+export const GSI2_PK = 'gsi2pk';
+export const GSI2_SK = 'gsi2sk';
 /** DynamoDB TTL attribute (epoch seconds); TTL ignores items where it is absent or not a number. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 /** Attributes the layout adds to a stored document; they never leave the adapter. */
-export const KEY_ATTRIBUTES = [PK, SK, GSI1_PK, GSI1_SK] as const;
+export const KEY_ATTRIBUTES = [PK, SK, GSI1_PK, GSI1_SK, GSI2_PK, GSI2_SK] as const;
 
 export const keys = {
   invoice: (invoiceId: string) => ({ [PK]: `INVOICE#${invoiceId}`, [SK]: 'INVOICE' }),
@@ -50,11 +58,27 @@ export const keys = {
   /** `hour` is `yyyy-mm-ddThh` in UTC. */
   linkUses: (tokenHash: string, hour: string) => ({ [PK]: `LINK#${tokenHash}`, [SK]: `USES#${hour}` }),
   apiKey: (keyHash: string) => ({ [PK]: `APIKEY#${keyHash}`, [SK]: 'APIKEY' }),
+  customerPartition: (customerId: string) => `CUSTOMER#${customerId}`,
+  sendSlot: (slot: { customerId: string; kind: string; at: string; contact: string; wave: number }) => ({
+    [PK]: `CUSTOMER#${slot.customerId}`,
+    [SK]: `SLOT#${slot.kind}#${slot.at}#${slot.contact.toLowerCase()}#${slot.wave}`,
+  }),
 };
 
 /** The operator-queue index keys of an invoice record. */
 export function statusIndexKeys(record: { status: string; nextActionAt?: string; invoiceId: string }) {
   return { [GSI1_PK]: record.status, [GSI1_SK]: `${record.nextActionAt ?? '9999'}#${record.invoiceId}` };
+}
+
+/** The customer index keys of an invoice record: none once it is closed (the index is sparse). */
+export function customerIndexKeys(record: { status: string; dueDate: string; invoiceId: string; customer: { id: string } }) {
+  if (CLOSED_STATUSES.has(record.status as InvoiceStatus)) return {};
+  return { [GSI2_PK]: keys.customerPartition(record.customer.id), [GSI2_SK]: `${record.dueDate}#${record.invoiceId}` };
+}
+
+/** Every index attribute an invoice record carries. */
+export function recordIndexKeys(record: Parameters<typeof customerIndexKeys>[0] & { nextActionAt?: string }) {
+  return { ...statusIndexKeys(record), ...customerIndexKeys(record) };
 }
 
 export function tableCreateInput(tableName: string): CreateTableCommandInput {
@@ -66,6 +90,8 @@ export function tableCreateInput(tableName: string): CreateTableCommandInput {
       { AttributeName: SK, AttributeType: 'S' },
       { AttributeName: GSI1_PK, AttributeType: 'S' },
       { AttributeName: GSI1_SK, AttributeType: 'S' },
+      { AttributeName: GSI2_PK, AttributeType: 'S' },
+      { AttributeName: GSI2_SK, AttributeType: 'S' },
     ],
     KeySchema: [
       { AttributeName: PK, KeyType: 'HASH' },
@@ -79,6 +105,15 @@ export function tableCreateInput(tableName: string): CreateTableCommandInput {
           { AttributeName: GSI1_SK, KeyType: 'RANGE' },
         ],
         // The queue shows whole records; projecting everything saves a read per row.
+        Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: GSI2_NAME,
+        KeySchema: [
+          { AttributeName: GSI2_PK, KeyType: 'HASH' },
+          { AttributeName: GSI2_SK, KeyType: 'RANGE' },
+        ],
+        // The statement shows whole records too.
         Projection: { ProjectionType: 'ALL' },
       },
     ],

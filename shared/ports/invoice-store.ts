@@ -17,6 +17,35 @@ export type EmailClaim =
   /** An earlier claim stopped before SES answered (a crash, a timeout): the email may or may not have left. */
   | { state: 'unconfirmed' };
 
+/**
+ * One contact's grouped email of one kind in one send slot: the invoices of a customer whose steps fall due at the
+ * same instant leave in one email. `wave` numbers the emails of a slot when a first one could not cover everyone.
+ */
+export interface SendSlot {
+  customerId: string;
+  /** The family of email: `pre_reminder` or `overdue`. */
+  kind: string;
+  /** The send instant (ISO), as the invoices' records plan it. */
+  at: string;
+  contact: string;
+  wave: number;
+}
+
+/** Claiming a send slot, the marker that makes one attempt send the grouped email and the others wait for it. */
+export type SlotClaim =
+  /** Yours: gather the slot's invoices, send, then `finishSendSlot`. */
+  | { state: 'claimed' }
+  /** Another attempt (`holder`) claimed it at `heldSinceMs` (wall clock) and has not finished. */
+  | { state: 'held'; holder: string; heldSinceMs: number }
+  /** Its email left (or nothing was left to send); it carried these invoices' emails (their claim keys). */
+  | { state: 'done'; emails: SlotEmail[] };
+
+/** One invoice's email that a grouped email carried: the invoice and the email's claim key. */
+export interface SlotEmail {
+  invoiceId: string;
+  key: string;
+}
+
 export interface InvoiceStore {
   getInvoice(invoiceId: string): Promise<InvoiceRecord | undefined>;
   /** Writes a new record; `false` when one with that id exists already. */
@@ -32,13 +61,24 @@ export interface InvoiceStore {
   claimEmail(invoiceId: string, key: string, at: string): Promise<EmailClaim>;
   /**
    * Marks the claimed email as sent and indexes its SES message id; `to` lets bounce events name the address, `entry`
-   * is kept with the claim for a retry to write to the timeline again.
+   * is kept with the claim for a retry to write to the timeline again; `invoiceIds`, every invoice a grouped email
+   * covered, so that its bounce reaches them all.
    */
-  recordEmailSent(invoiceId: string, key: string, messageId: string, to?: string[], entry?: TimelineEntry): Promise<void>;
+  recordEmailSent(invoiceId: string, key: string, messageId: string, to?: string[], entry?: TimelineEntry, invoiceIds?: string[]): Promise<void>;
   /** Gives a claim back after the provider refused the email, so that a retry sends it; a sent email keeps its claim. */
   releaseEmailClaim(invoiceId: string, key: string): Promise<void>;
   /** Maps an SES message id back to the invoice and email key (for delivery and bounce events). */
-  findEmailByMessageId(messageId: string): Promise<{ invoiceId: string; key: string; to: string[] } | undefined>;
+  findEmailByMessageId(messageId: string): Promise<{ invoiceId: string; key: string; to: string[]; invoiceIds: string[] } | undefined>;
+  /** Claims a send slot for `holder`; only the first claim wins (see SlotClaim). */
+  claimSendSlot(slot: SendSlot, holder: string): Promise<SlotClaim>;
+  /** How a slot stands now; `undefined` when nobody claimed it (or a refused attempt gave it back). */
+  getSendSlot(slot: SendSlot): Promise<SlotClaim | undefined>;
+  /** Marks the slot done, having carried `emails`. */
+  finishSendSlot(slot: SendSlot, emails: SlotEmail[], messageId?: string): Promise<void>;
+  /** Gives the slot back (SES refused its email: nothing left), if `holder` still holds it. */
+  releaseSendSlot(slot: SendSlot, holder: string): Promise<void>;
+  /** A customer's open invoices, by due date (the customer index: closed invoices are not in it). */
+  listOpenInvoices(customerId: string, limit?: number): Promise<InvoiceRecord[]>;
   putLink(link: LinkRecord): Promise<void>;
   getLink(tokenHash: string): Promise<LinkRecord | undefined>;
   /** Counts a view of the page behind a link on a (creditor-local) day; resolves with the day's count so far. */

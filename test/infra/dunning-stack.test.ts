@@ -150,7 +150,7 @@ describe('DunningStack', () => {
       template.resourceCountIs('AWS::DynamoDB::Table', 1);
     });
 
-    it('keeps the single table on demand, encrypted, recoverable, retained, with TTL and the status index', () => {
+    it('keeps the single table on demand, encrypted, recoverable, retained, with TTL, the status and the customer index', () => {
       const tables = ofType(resources, 'AWS::DynamoDB::Table');
       const main = tables.find(([, t]) => t.Properties.KeySchema.length === 2);
       expect(main).toBeDefined();
@@ -170,6 +170,14 @@ describe('DunningStack', () => {
             KeySchema: [
               { AttributeName: 'gsi1pk', KeyType: 'HASH' },
               { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+          {
+            IndexName: 'byCustomer',
+            KeySchema: [
+              { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
             ],
             Projection: { ProjectionType: 'ALL' },
           },
@@ -481,7 +489,7 @@ describe('DunningStack', () => {
       }
     });
 
-    it('names the table and its one index, not index/*', () => {
+    it('names the table and its two indexes, not index/*', () => {
       for (const [id, statement] of allStatements()) {
         expect(JSON.stringify(statement.Resource), id).not.toContain('/index/*');
       }

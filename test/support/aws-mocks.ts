@@ -11,7 +11,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, type GetCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { vi } from 'vitest';
-import { keys, statusIndexKeys } from '../../shared/adapters/dynamodb-table';
+import { keys, recordIndexKeys } from '../../shared/adapters/dynamodb-table';
 import { resetClients } from '../../shared/adapters/aws-clients';
 import { overrideDependencies, resetDependencies } from '../../shared/lambda/dependencies';
 import type { InvoiceRecord } from '../../shared/domain/invoice';
@@ -60,7 +60,7 @@ export function freshHandlerWorld(mocks: AwsMocks, now: string, env: Record<stri
 
 /** The invoice record as the store writes it: the document plus its key and index attributes. */
 export function invoiceItem(record: InvoiceRecord): Record<string, unknown> {
-  return { ...structuredClone(record), ...keys.invoice(record.invoiceId), ...statusIndexKeys(record) };
+  return { ...structuredClone(record), ...keys.invoice(record.invoiceId), ...recordIndexKeys(record) };
 }
 
 /** Serves GetCommand from a fixed set of items (anything else reads as absent). */

@@ -221,6 +221,7 @@ describe('DynamoDbInvoiceStore: emails', () => {
       invoiceId,
       key: 'pre_reminder',
       to: ['compta@boulangerie-martin.fr'],
+      invoiceIds: [invoiceId],
     });
     expect(await store.findEmailByMessageId('ses-unknown')).toBeUndefined();
 
@@ -236,7 +237,16 @@ describe('DynamoDbInvoiceStore: emails', () => {
     const invoiceId = freshId();
     await store.claimEmail(invoiceId, 'pre_reminder', '2027-03-19T08:00:00.000Z');
     await store.recordEmailSent(invoiceId, 'pre_reminder', 'ses-no-to');
-    expect(await store.findEmailByMessageId('ses-no-to')).toEqual({ invoiceId, key: 'pre_reminder', to: [] });
+    expect(await store.findEmailByMessageId('ses-no-to')).toEqual({ invoiceId, key: 'pre_reminder', to: [], invoiceIds: [invoiceId] });
+  });
+
+  it('finds every invoice a grouped email covered by its message id', async () => {
+    const [first, second] = [freshId(), freshId()];
+    for (const invoiceId of [first, second]) {
+      await store.claimEmail(invoiceId, 'pre_reminder', '2027-03-19T08:00:00.000Z');
+      await store.recordEmailSent(invoiceId, 'pre_reminder', 'ses-grouped', ['ap@client.example'], undefined, [first, second]);
+    }
+    expect((await store.findEmailByMessageId('ses-grouped'))?.invoiceIds).toEqual([first, second]);
   });
 
   it('refuses to record an email that was never claimed', async () => {
@@ -334,5 +344,63 @@ describe('DynamoDbInvoiceStore: operator queues and evidence', () => {
     const record = invoiceRecord({ invoiceId: freshId(), promise: { date: '2027-04-02', method: undefined, afterDueDate: true, at: '2027-03-20T10:00:00.000Z', source: 'customer' } });
     await store.createInvoice(record);
     expect((await store.getInvoice(record.invoiceId))?.promise).toEqual({ date: '2027-04-02', afterDueDate: true, at: '2027-03-20T10:00:00.000Z', source: 'customer' });
+  });
+});
+
+describe('DynamoDbInvoiceStore: the customer index and send slots', () => {
+  const customerOf = (id: string) => ({ ...invoiceRecord().customer, id });
+
+  it("lists a customer's open invoices by due date, and no other customer's", async () => {
+    const customer = customerOf(`C-${freshId()}`);
+    const later = invoiceRecord({ invoiceId: freshId(), dueDate: '2027-05-01', customer });
+    const sooner = invoiceRecord({ invoiceId: freshId(), dueDate: '2027-04-01', customer });
+    const other = invoiceRecord({ invoiceId: freshId(), customer: customerOf(`C-${freshId()}`) });
+    for (const record of [later, sooner, other]) await store.createInvoice(record);
+    expect((await store.listOpenInvoices(customer.id)).map((r) => r.invoiceId)).toEqual([sooner.invoiceId, later.invoiceId]);
+    expect(await store.listOpenInvoices(customer.id)).toContainEqual(sooner);
+  });
+
+  it('drops an invoice from the customer index once it is paid, cancelled or handed off', async () => {
+    const customer = customerOf(`C-${freshId()}`);
+    const records = ['paid', 'cancelled', 'handed_off', 'overdue'].map((status) => ({ status, record: invoiceRecord({ invoiceId: freshId(), customer }) }));
+    for (const { record } of records) await store.createInvoice(record);
+    for (const { status, record } of records) await store.putInvoice({ ...record, status: status as typeof record.status, version: record.version + 1 });
+    expect((await store.listOpenInvoices(customer.id)).map((r) => r.invoiceId)).toEqual([records[3]!.record.invoiceId]);
+  });
+
+  const slot = () => ({ customerId: `C-${freshId()}`, kind: 'pre_reminder', at: '2027-03-19T08:00:00.000Z', contact: 'AP@Client.example', wave: 1 });
+
+  it('lets only the first claimant hold a send slot, and tells the others who holds it since when', async () => {
+    const s = slot();
+    const before = Date.now();
+    expect(await store.claimSendSlot(s, 'exec-a')).toEqual({ state: 'claimed' });
+    const second = await store.claimSendSlot(s, 'exec-b');
+    expect(second).toMatchObject({ state: 'held', holder: 'exec-a' });
+    expect(second.state === 'held' && second.heldSinceMs).toBeGreaterThanOrEqual(before);
+    // The address is one contact whatever its case.
+    expect(await store.claimSendSlot({ ...s, contact: 'ap@client.example' }, 'exec-c')).toMatchObject({ state: 'held', holder: 'exec-a' });
+    expect(await store.claimSendSlot({ ...s, wave: 2 }, 'exec-b')).toEqual({ state: 'claimed' });
+  });
+
+  it("answers a finished slot with the invoices' emails it carried", async () => {
+    const s = slot();
+    await store.claimSendSlot(s, 'exec-a');
+    const emails = [{ invoiceId: 'F-1', key: 'pre_reminder@2027-03-31:ap@client.example' }, { invoiceId: 'F-2', key: 'pre_reminder@2027-03-30:AP@client.example' }];
+    await store.finishSendSlot(s, emails, 'ses-1');
+    expect(await store.claimSendSlot(s, 'exec-b')).toEqual({ state: 'done', emails });
+    expect(await store.getSendSlot(s)).toEqual({ state: 'done', emails });
+  });
+
+  it('gives a slot back only for its holder and never once it is done', async () => {
+    const s = slot();
+    await store.claimSendSlot(s, 'exec-a');
+    await store.releaseSendSlot(s, 'exec-b');
+    expect(await store.getSendSlot(s)).toMatchObject({ state: 'held', holder: 'exec-a' });
+    await store.releaseSendSlot(s, 'exec-a');
+    expect(await store.getSendSlot(s)).toBeUndefined();
+    await store.claimSendSlot(s, 'exec-b');
+    await store.finishSendSlot(s, [{ invoiceId: 'F-1', key: 'k' }]);
+    await store.releaseSendSlot(s, 'exec-b');
+    expect(await store.getSendSlot(s)).toEqual({ state: 'done', emails: [{ invoiceId: 'F-1', key: 'k' }] });
   });
 });
