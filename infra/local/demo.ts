@@ -178,7 +178,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
     const emailFor = async (invoiceId: string, pattern: RegExp) =>
       (await outbox()).filter((e) => e.invoiceId === invoiceId && pattern.test(e.subject)).at(-1);
-    const answerLinkOf = (email: Email) => email.links.find((l) => /\/r\/[A-Za-z0-9_-]+$/.test(l)) ?? email.links.find((l) => l.includes('/r/'))!;
+    // The invoice's answer page is where its `?action=` buttons lead (the email's other customer link is the statement).
+    const answerLinkOf = (email: Email) => email.links.find((l) => /\/r\/[A-Za-z0-9_-]+\?action=/.test(l))!.replace(/\?.*$/, '');
 
     const done = new Set<string>();
     const closed = (status: string) => ['paid', 'cancelled', 'handed_off'].includes(status);

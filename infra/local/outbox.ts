@@ -1,6 +1,7 @@
 /**
  * A Mailer decorator: every email still goes through the real SesMailer (to the SES emulator and its mail viewer);
- * the decorator also keeps a copy with the virtual sending time, the invoice id (from the `invoiceId` tag), the
+ * the decorator also keeps a copy with the virtual sending time, the invoice id (from the `invoiceId` tag) and every
+ * invoice a grouped email covers, the
  * links found in the HTML and where its attachments can be fetched, for `GET /_local/outbox` and the tests.
  */
 import type { Clock, Mailer, OutgoingEmail } from '../../shared/ports';
@@ -8,6 +9,8 @@ import type { Clock, Mailer, OutgoingEmail } from '../../shared/ports';
 export interface OutboxEntry {
   messageId: string;
   invoiceId?: string;
+  /** Every invoice the email covers: several for a grouped reminder, the one `invoiceId` otherwise. */
+  invoiceIds: string[];
   to: string[];
   subject: string;
   text: string;
@@ -52,6 +55,7 @@ export class RecordingMailer implements Mailer {
     const entry: OutboxEntry = {
       messageId,
       ...(email.tags?.invoiceId ? { invoiceId: email.tags.invoiceId } : {}),
+      invoiceIds: email.invoiceIds ?? (email.tags?.invoiceId ? [email.tags.invoiceId] : []),
       to: [...email.to],
       subject: email.subject,
       text: email.text,

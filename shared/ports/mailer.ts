@@ -8,6 +8,8 @@ export interface OutgoingEmail {
   tags?: Record<string, string>;
   replyTo?: string[];
   attachments?: EmailAttachment[];
+  /** Every invoice a grouped email covers (never sent: the local outbox lists them). */
+  invoiceIds?: string[];
 }
 
 /** A file sent with an email (the formal notice's letter), kept in the document store under `key` before it leaves. */

@@ -31,24 +31,28 @@ export type EmailEventOutcome = 'unknown_message' | 'delivery' | 'transient' | '
 export async function recordEmailEvent(deps: Dependencies, config: NotificationSettings, event: EmailEvent): Promise<EmailEventOutcome> {
   const sent = await deps.store.findEmailByMessageId(event.messageId);
   if (!sent || sent.invoiceId === '_team') return 'unknown_message';
-  const { invoiceId } = sent;
+  // A grouped email is about every invoice it listed: each hears of its fate.
+  const { invoiceIds } = sent;
+  const noteOnEach = (entry: ReturnType<typeof timelineEntry>) => Promise.all(invoiceIds.map((invoiceId) => deps.store.appendTimeline(invoiceId, [entry])));
   if (event.type === 'Delivery') {
-    const detail = { to: event.destination, messageId: event.messageId };
-    await deps.store.appendTimeline(invoiceId, [timelineEntry('email_delivered', event.at, detail, { eventId: event.id })]);
+    await noteOnEach(timelineEntry('email_delivered', event.at, { to: event.destination, messageId: event.messageId }, { eventId: event.id }));
     return 'delivery';
   }
   const permanent = event.type === 'Complaint' || (event.type === 'Bounce' && event.bounceType === 'Permanent');
   if (!permanent) {
     const detail = { to: event.recipients, bounceType: event.bounceType ?? event.type, permanent: false };
-    await deps.store.appendTimeline(invoiceId, [timelineEntry('email_bounced', event.at, detail, { eventId: event.id })]);
+    await noteOnEach(timelineEntry('email_bounced', event.at, detail, { eventId: event.id }));
     return 'transient';
   }
   const type = event.type === 'Complaint' ? 'email_complaint' : 'email_bounced';
   for (const address of event.recipients) {
-    // One entry per address, each with its own id.
+    // One entry per address, each with its own id; no more email to it about any of the invoices.
     const occurrence = { eventId: `${event.id}:${address}`, at: event.at };
-    const { record } = await suppressContact(deps, invoiceId, address, type, { messageId: event.messageId, permanent: true }, occurrence);
-    await sendTeamEmail(deps, config, record, 'contact_bounced', `bounce@${address}`, { facts: { address, event: event.type } });
+    const detail = { messageId: event.messageId, permanent: true };
+    const records = [];
+    for (const invoiceId of invoiceIds) records.push((await suppressContact(deps, invoiceId, address, type, detail, occurrence)).record);
+    // The team hears of the address once, about the invoice the email was sent for.
+    await sendTeamEmail(deps, config, records[0], 'contact_bounced', `bounce@${address}`, { facts: { address, event: event.type } });
   }
   return type;
 }

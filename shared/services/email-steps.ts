@@ -6,6 +6,7 @@
  */
 import type { ExecutionState, Next } from '../domain/execution-state';
 import { timelineEntry, type Change, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
+import { groupedStepDue, LADDER_EMAILS } from '../domain/grouping';
 import type { LadderAction } from '../domain/policy';
 import {
   breakPromise,
@@ -23,6 +24,7 @@ import type { Dependencies } from '../ports';
 import { prepareFormalNotice, requestRegisteredLetter } from './formal-notice';
 import { sendCustomerEmail, sendTeamEmail, type NotificationSettings } from './notifications';
 import { mutateInvoice } from './record-updates';
+import { sendGroupedEmail } from './grouped-emails';
 
 /**
  * How one kind of step leaves the record once its emails are sent (their own timeline entries are written as they
@@ -37,16 +39,11 @@ interface StepResult {
 
 type Step = (deps: Dependencies, config: NotificationSettings, record: InvoiceRecord, state: ExecutionState, execution?: string) => Promise<StepResult>;
 
-const LADDER_EMAILS: Partial<Record<LadderAction, CustomerEmailKind>> = {
-  reminder_email: 'reminder',
-  penalty_reminder: 'penalty_reminder',
-  formal_notice: 'formal_notice',
-};
-
 const STEPS = {
   async pre_reminder(deps, config, record) {
-    if (!deadlineDue(record, 'before_pre_reminder', deps.clock.now())) return { next: 'check' };
-    await sendCustomerEmail(deps, config, record, 'pre_reminder', emailKeys.preReminder(record));
+    const step = groupedStepDue(record, config, deps.clock.now());
+    if (step?.kind !== 'pre_reminder') return { next: 'check' };
+    await sendGroupedEmail(deps, config, record, step);
     return {
       // The email left (or could not): that is recorded even if something happened since; the phase moves on only if not.
       update: (current) =>
@@ -120,12 +117,15 @@ const STEPS = {
     // The hand-off is no email: "Next escalation step" hands off once its time has come.
     if (!rung || rung.action === 'hand_off') return { next: 'overdue' };
     const key = emailKeys.ladder(record, rungIndex);
-    const customerEmail = LADDER_EMAILS[rung.action];
+    const customerEmail: CustomerEmailKind | undefined = (LADDER_EMAILS as Partial<Record<LadderAction, CustomerEmailKind>>)[rung.action];
     // The formal notice is a letter too: its PDF goes with the email, and it is posted by registered letter.
     const notice = rung.action === 'formal_notice' ? await prepareFormalNotice(deps, config, record, key) : undefined;
     // The team is always reachable: a call task is always emailed.
     let emailed: boolean | 'unconfirmed' = true;
-    if (customerEmail) ({ emailed } = await sendCustomerEmail(deps, config, record, customerEmail, key, notice ? [notice.email] : []));
+    // Reminders go in the customer's grouped email of the slot; the formal notice is a letter of its own.
+    const grouped = groupedStepDue(record, config, deps.clock.now());
+    if (grouped) ({ emailed } = await sendGroupedEmail(deps, config, record, grouped));
+    else if (customerEmail) ({ emailed } = await sendCustomerEmail(deps, config, record, customerEmail, key, notice ? [notice.email] : []));
     else await sendTeamEmail(deps, config, record, 'call_task', key);
     // Also when no email could reach the customer: the letter is then the notice's only way (not for an invoice that
     // closed meanwhile).

@@ -32,11 +32,36 @@ export async function issueLink(
     language: record.customer.language,
     allowedActions: ['promise', 'dispute', 'question'],
     createdAt: now.toISOString(),
-    expiresAt: sendInstant(addDays(record.dueDate, policy.linkValidityDaysAfterDue), calendar),
+    expiresAt: linkExpiry(record, policy, calendar),
     uses: 0,
   };
   await store.putLink(link);
   return token;
+}
+
+/**
+ * Creates a statement link for one contact of a customer: the page lists every open invoice of the customer. It lives
+ * as long as the longest-lived invoice link of the email it goes with (`expiresAt`).
+ */
+export async function issueStatementLink(store: InvoiceStore, occasion: InvoiceRecord, contact: Contact, expiresAt: string, now: Date): Promise<string> {
+  const token = randomBytes(24).toString('base64url');
+  await store.putLink({
+    tokenHash: hashToken(token),
+    invoiceId: occasion.invoiceId,
+    statementOf: occasion.customer.id,
+    contactEmail: contact.email,
+    language: occasion.customer.language,
+    allowedActions: ['promise', 'dispute', 'question'],
+    createdAt: now.toISOString(),
+    expiresAt,
+    uses: 0,
+  });
+  return token;
+}
+
+/** When an invoice's links expire. */
+export function linkExpiry(record: InvoiceRecord, policy: DunningPolicy, calendar: BusinessCalendar): string {
+  return sendInstant(addDays(record.dueDate, policy.linkValidityDaysAfterDue), calendar);
 }
 
 /** Finds a link by its token; a malformed or unknown token is 404, an expired one 410. */

@@ -11,7 +11,7 @@ import type { CustomerEmailKind, TeamEmailContext, TeamEmailKind } from '../rend
 import { invoiceClaim } from '../domain/invoice-claim';
 import { isClosed, invoicePolicy, type WorkflowSettings } from '../domain/workflow';
 import { timelineEntry, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
-import { issueLink } from './links';
+import { issueLink, issueStatementLink, linkExpiry } from './links';
 import { invoiceDocumentKey, type Dependencies, type EmailAttachment, type EmailClaim, type OutgoingEmail } from '../ports';
 
 /** What the emails need to know of the deployment: who sends, who the team is, where the links point. */
@@ -28,7 +28,7 @@ export interface NotificationSettings extends WorkflowSettings {
 }
 
 /** SES event tags: the invoice, and the email's cause (its key), so that an email can be told apart from another. */
-const tagsFor = (record: InvoiceRecord, key: string) => ({ invoiceId: record.invoiceId, email: key });
+export const tagsFor = (record: InvoiceRecord, key: string) => ({ invoiceId: record.invoiceId, email: key });
 
 const OVERDUE_EMAILS: ReadonlySet<CustomerEmailKind> = new Set(['reminder', 'penalty_reminder', 'formal_notice']);
 /** Emails that may leave before or after the due date: they state the claim only after it. */
@@ -79,12 +79,14 @@ export async function sendCustomerEmail(
     let email: OutgoingEmail;
     try {
       const token = await issueLink(deps.store, record, contact, policy, config.calendar, now);
+      const statement = await issueStatementLink(deps.store, record, contact, linkExpiry(record, policy, config.calendar), now);
       const rendered = renderCustomerEmail(kind, {
         creditor: config.creditor,
         invoice: record,
         language: record.customer.language,
         contactName: contact.name,
         answerUrl: `${config.publicBaseUrl}/r/${token}`,
+        statementUrl: `${config.publicBaseUrl}/r/${statement}`,
         ...(overdue ? { claim: invoiceClaim(record, config.calendar, now) } : {}),
       });
       // An answer by email reaches the credit team, not the sending address.
@@ -107,7 +109,7 @@ export async function sendCustomerEmail(
       await deps.store.releaseEmailClaim(record.invoiceId, claimKey);
       throw error;
     }
-    const entry = await sendClaimed(deps, record.invoiceId, claimKey, email, (messageId) => ({ email: kind, to: contact.email, subject: email.subject, messageId, document }));
+    const [entry] = await sendClaimed(deps, [{ invoiceId: record.invoiceId, claimKey, detail: (messageId) => ({ email: kind, to: contact.email, subject: email.subject, messageId, document }) }], email);
     // The copy again, now with the message id SES gave it (the bucket keeps both versions).
     await deps.documents.put(document, emailDocument(record, kind, email, now, String(entry.messageId)), 'application/json');
     timeline.push(entry);
@@ -116,12 +118,12 @@ export async function sendCustomerEmail(
 }
 
 /** Where the copy of an email about an invoice is kept: beside the invoice, named by the email's claim. */
-function copyKey(record: InvoiceRecord, claimKey: string): string {
+export function copyKey(record: InvoiceRecord, claimKey: string): string {
   return invoiceDocumentKey(record.invoiceId, `emails/${encodeURIComponent(claimKey)}.json`);
 }
 
 /** An email as its recipients receive it (both parts), for the evidence: who, what, when, and SES's id once sent. */
-function emailDocument(record: InvoiceRecord, kind: CustomerEmailKind | TeamEmailKind, email: OutgoingEmail, at: Date, messageId?: string): string {
+export function emailDocument(record: InvoiceRecord, kind: CustomerEmailKind | TeamEmailKind, email: OutgoingEmail, at: Date, messageId?: string): string {
   const { to, replyTo, subject, text, html } = email;
   // Attachments are named, not copied: each is a document of its own, found by its key and checked by its hash.
   const attachments = email.attachments?.map(({ filename, contentType, content, key }) => ({
@@ -151,7 +153,7 @@ function emailDocument(record: InvoiceRecord, kind: CustomerEmailKind | TeamEmai
  * before SES answered: it may have left, sending it again could make a duplicate, and the team is told once to check
  * (that notice alone is sent again when it stopped the same way).
  */
-async function claim(
+export async function claim(
   deps: Dependencies,
   config: NotificationSettings,
   record: InvoiceRecord | undefined,
@@ -182,38 +184,48 @@ const UNCONFIRMED = 'unconfirmed@';
  * Whether SES answered, refusing the email (throttling, an outage, a bad request): then it did not leave. An error
  * without an answer (a timeout, a reset connection) leaves that open: SES may have accepted it.
  */
-function refusedBySes(error: unknown): boolean {
+export function refusedBySes(error: unknown): boolean {
   return typeof (error as { $metadata?: { httpStatusCode?: unknown } })?.$metadata?.httpStatusCode === 'number';
 }
 
+/** One email's claim, held for one invoice: what its timeline entry says once SES gave the message id. */
+export interface HeldClaim {
+  invoiceId: string;
+  claimKey: string;
+  detail: (messageId: string) => Record<string, unknown>;
+}
+
 /**
- * Sends an email whose claim is held, then writes its timeline entry (kept with the claim too, for a retry). If SES
- * refused it, the email did not leave: the claim is given back so that the step's retry sends it, instead of finding
- * the claim and skipping it for good. If SES did not answer, the claim stays unconfirmed: the retry tells the team
- * rather than risk a second copy.
+ * Sends an email whose claims are held (one per invoice it is about: several for a grouped email), then writes each
+ * claim's timeline entry (kept with the claim too, for a retry). If SES refused it, the email did not leave: the claims
+ * are given back so that the step's retry sends it, instead of finding them and skipping it for good. If SES did not
+ * answer, the claims stay unconfirmed: the retry tells the team rather than risk a second copy.
  */
-async function sendClaimed(
+export async function sendClaimed(
   deps: Pick<Dependencies, 'store' | 'mailer' | 'clock'>,
-  invoiceId: string,
-  claimKey: string,
+  claims: HeldClaim[],
   email: OutgoingEmail,
-  detail: (messageId: string) => Record<string, unknown>,
   type: 'email_sent' | 'team_notified' | 'email_unconfirmed' = 'email_sent',
-): Promise<TimelineEntry> {
+): Promise<TimelineEntry[]> {
   let messageId: string;
   try {
     messageId = await deps.mailer.send(email);
   } catch (error) {
-    if (refusedBySes(error)) await deps.store.releaseEmailClaim(invoiceId, claimKey);
+    if (refusedBySes(error)) await Promise.all(claims.map(({ invoiceId, claimKey }) => deps.store.releaseEmailClaim(invoiceId, claimKey)));
     throw error;
   }
-  const entry = { ...timelineEntry(type, deps.clock.now(), detail(messageId)), eventId: `email:${claimKey}` };
-  await deps.store.recordEmailSent(invoiceId, claimKey, messageId, email.to, entry);
-  if (invoiceId !== TEAM_PARTITION) await deps.store.appendTimeline(invoiceId, [entry]);
-  return entry;
+  const invoiceIds = claims.length > 1 ? claims.map(({ invoiceId }) => invoiceId) : undefined;
+  return Promise.all(
+    claims.map(async ({ invoiceId, claimKey, detail }) => {
+      const entry = { ...timelineEntry(type, deps.clock.now(), detail(messageId)), eventId: `email:${claimKey}` };
+      await deps.store.recordEmailSent(invoiceId, claimKey, messageId, email.to, entry, invoiceIds);
+      if (invoiceId !== TEAM_PARTITION) await deps.store.appendTimeline(invoiceId, [entry]);
+      return entry;
+    }),
+  );
 }
 
-async function closedSince(deps: Pick<Dependencies, 'store'>, invoiceId: string): Promise<boolean> {
+export async function closedSince(deps: Pick<Dependencies, 'store'>, invoiceId: string): Promise<boolean> {
   const current = await deps.store.getInvoice(invoiceId);
   return !current || isClosed(current);
 }
@@ -262,7 +274,7 @@ export async function sendTeamEmail(
   const { email: unconfirmed, to } = context.facts ?? {};
   const about = kind === 'email_unconfirmed' ? { email: unconfirmed, to } : { email: kind };
   const type = kind === 'email_unconfirmed' ? 'email_unconfirmed' : 'team_notified';
-  const entry = await sendClaimed(deps, invoiceId, claimKey, email, (messageId) => ({ ...about, messageId, ...(document ? { document } : {}) }), type);
+  const [entry] = await sendClaimed(deps, [{ invoiceId, claimKey, detail: (messageId) => ({ ...about, messageId, ...(document ? { document } : {}) }) }], email, type);
   if (record && document) await deps.documents.put(document, emailDocument(record, kind, email, deps.clock.now(), String(entry.messageId)), 'application/json');
   return [entry];
 }

@@ -10,6 +10,7 @@ const EUR = (value: number) => ({ value, currency: 'EUR' });
 const email = (tag: string, sentAt: string, subject = 'Rappel : facture F-1 échue le 31 mars 2027', to = ['ap@customer.example']): Email => ({
   messageId: `m-${tag}-${sentAt}`,
   invoiceId: 'F-1',
+  invoiceIds: ['F-1'],
   to,
   subject,
   text: '',

@@ -13,6 +13,7 @@ import {
   money,
   parisDate,
   sendSlot,
+  statementLink,
   useRuntime,
 } from './support/client';
 import { englishInvoice, frenchInvoice, invoiceNumber, type RegisterBody } from './support/invoices';
@@ -61,9 +62,10 @@ describe('a mail scanner, then the customer', () => {
     expect(after.dispute).toBeUndefined();
     const count = (timeline: { type: string }[]) =>
       timeline.reduce<Record<string, number>>((n, t) => ({ ...n, [t.type]: (n[t.type] ?? 0) + 1 }), {});
-    // One "page viewed" entry for the contact's link today, however many GETs; no answer, no event for the execution.
-    expect(new Set(scanned.map((link) => new URL(link).pathname)).size).toBe(1);
-    expect(count(after.timeline)).toEqual({ ...count(before.timeline), page_viewed: (count(before.timeline).page_viewed ?? 0) + 1 });
+    // One "page viewed" entry per link today (the answer page and the statement), however many GETs; no answer, no
+    // event for the execution.
+    expect(new Set(scanned.map((link) => new URL(link).pathname))).toEqual(new Set([new URL(page).pathname, new URL(statementLink(pre)).pathname]));
+    expect(count(after.timeline)).toEqual({ ...count(before.timeline), page_viewed: (count(before.timeline).page_viewed ?? 0) + 2 });
     expect(await s.execution(body.invoiceId)).toMatchObject({ status: 'RUNNING', currentState: 'Await customer reply', parked: true });
     expect(await s.emails(body.invoiceId)).toHaveLength(1);
 

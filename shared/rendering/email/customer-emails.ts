@@ -14,9 +14,12 @@ import { composeEmail, type Block } from './compose';
 import type { CustomerEmailContext, CustomerEmailKind, RenderedEmail } from './kinds';
 
 type Language = CustomerEmailContext['language'];
-type Action = 'promise' | 'dispute' | 'question';
+/** The answers a customer gives on an answer page, each its own link: `?action=…`. */
+export type AnswerAction = 'promise' | 'dispute' | 'question';
+type Action = AnswerAction;
 
-function actionUrl(answerUrl: string, action: Action): string {
+/** An answer page's address opened on one answer's form. */
+export function actionUrl(answerUrl: string, action: Action): string {
   return `${answerUrl}${answerUrl.includes('?') ? '&' : '?'}action=${action}`;
 }
 
@@ -120,16 +123,29 @@ export class Writer<C extends WordingContext = CustomerEmailContext> {
     return url ? [{ type: 'link', label: this.t(fr`Télécharger la facture ${this.invoiceId} (PDF)`, `Download invoice ${this.invoiceId} (PDF)`), url }] : [];
   }
 
+  /** The contact's statement page, where one was made: every open invoice of the customer, answered on one page. */
+  statementLink(): Block[] {
+    const url = this.ctx.statementUrl;
+    return url
+      ? [{ type: 'link', label: this.t(fr`Voir toutes vos factures en cours et y répondre sur une seule page`, 'See all your open invoices and reply to them on one page'), url }]
+      : [];
+  }
+
   /**
    * Bank details with the standing warning: changed bank details sent by email are the classic supplier-impersonation
-   * fraud, so the customer is told once and for all that ours never change that way.
+   * fraud, so the customer is told once and for all that ours never change that way. The payment reference is the
+   * invoice's number; an email about several invoices gives each one's (`invoiceIds`).
    */
-  bankDetails(): Block[] {
+  bankDetails(invoiceIds: string[] = [this.invoiceId]): Block[] {
     const { creditor } = this.ctx;
     const rows: [string, string][] = [[this.t(fr`Titulaire du compte`, 'Account holder'), creditor.name]];
     if (creditor.bankName) rows.push([this.t(fr`Banque`, 'Bank'), creditor.bankName]);
     rows.push(['IBAN', creditor.iban], ['BIC', creditor.bic]);
-    rows.push([this.t(fr`Référence à indiquer`, 'Payment reference'), this.invoiceId]);
+    rows.push(
+      invoiceIds.length === 1
+        ? [this.t(fr`Référence à indiquer`, 'Payment reference'), invoiceIds[0]]
+        : [this.t(fr`Références à indiquer (numéro de chaque facture réglée)`, 'Payment references (the number of each invoice paid)'), invoiceIds.join(', ')],
+    );
     return [
       { type: 'paragraph', text: this.t(fr`Nos coordonnées bancaires :`, 'Our bank details:') },
       { type: 'facts', rows },
@@ -144,20 +160,31 @@ export class Writer<C extends WordingContext = CustomerEmailContext> {
     ];
   }
 
+  answerLabel(action: Action): string {
+    switch (action) {
+      case 'promise':
+        return this.t(fr`Confirmer la date de paiement`, 'Confirm the payment date');
+      case 'dispute':
+        return this.t(fr`Signaler un problème`, 'Report a problem');
+      case 'question':
+        return this.t(fr`Poser une question`, 'Ask a question');
+    }
+  }
+
   buttons(this: Writer<CustomerEmailContext>, ...actions: Action[]): Block {
-    const labels: Record<Action, string> = {
-      promise: this.t(fr`Confirmer la date de paiement`, 'Confirm the payment date'),
-      dispute: this.t(fr`Signaler un problème`, 'Report a problem'),
-      question: this.t(fr`Poser une question`, 'Ask a question'),
-    };
     return {
       type: 'buttons',
       buttons: actions.map((action, i) => ({
-        label: labels[action],
+        label: this.answerLabel(action),
         url: actionUrl(this.ctx.answerUrl, action),
         variant: i === 0 ? 'primary' : 'secondary',
       })),
     };
+  }
+
+  /** The answers as plain links, for an email listing several invoices where buttons under each would crowd it. */
+  answerLinks(this: Writer<CustomerEmailContext>, ...actions: Action[]): Block[] {
+    return actions.map((action) => ({ type: 'link', label: this.answerLabel(action), url: actionUrl(this.ctx.answerUrl, action) }));
   }
 
   /**
@@ -180,13 +207,28 @@ export class Writer<C extends WordingContext = CustomerEmailContext> {
     return `${this.t(fr`Tél.`, 'Phone')} ${this.ctx.creditor.team.phone}`;
   }
 
-  footer(): string {
+  /** Who sends the email, about which invoice (or `invoiceIds`, for an email about several), and how to answer. */
+  footer(invoiceIds: string[] = [this.invoiceId]): string {
     const { creditor, invoice } = this.ctx;
-    const about = this.t(
-      fr`Ce message concerne la facture ${invoice.invoiceId} émise par ${creditor.name} à ${invoice.customer.name}. Pour nous répondre, utilisez les liens ci-dessus ou répondez simplement à ce message : votre réponse parviendra directement à notre équipe.`,
-      `This email concerns invoice ${invoice.invoiceId} issued by ${creditor.name} to ${invoice.customer.name}. To respond, use the links above or simply reply to this email: your reply will go straight to our team.`,
+    const reply = this.t(
+      fr`Pour nous répondre, utilisez les liens ci-dessus ou répondez simplement à ce message : votre réponse parviendra directement à notre équipe.`,
+      'To respond, use the links above or simply reply to this email: your reply will go straight to our team.',
     );
-    return `${about}\n${legalMentions(creditor, this.ctx.language)}`;
+    const about = invoiceIds.length === 1
+      ? this.t(
+          fr`Ce message concerne la facture ${invoiceIds[0]} émise par ${creditor.name} à ${invoice.customer.name}.`,
+          `This email concerns invoice ${invoiceIds[0]} issued by ${creditor.name} to ${invoice.customer.name}.`,
+        )
+      : this.t(
+          fr`Ce message concerne les factures ${this.list(invoiceIds)} émises par ${creditor.name} à ${invoice.customer.name}.`,
+          `This email concerns invoices ${this.list(invoiceIds)} issued by ${creditor.name} to ${invoice.customer.name}.`,
+        );
+    return `${about} ${reply}\n${legalMentions(creditor, this.ctx.language)}`;
+  }
+
+  /** "A, B et C" / "A, B and C". */
+  list(items: string[]): string {
+    return new Intl.ListFormat(this.fr ? 'fr-FR' : 'en-GB', { type: 'conjunction', style: 'long' }).format(items);
   }
 
   /** The number of days the invoice is late on the claim's day. */
@@ -268,6 +310,11 @@ export class Writer<C extends WordingContext = CustomerEmailContext> {
 
   /** The claim broken down: principal, each period of interest, the indemnity, what was paid towards them, the total. */
   claimFacts(claim: Claim): Block[] {
+    return [this.claimTable(claim), ...this.provisionalRateNote(claim)];
+  }
+
+  /** `claimFacts` without the note on a provisional rate (an email stating several claims says it once). */
+  claimTable(claim: Claim): Block {
     const rows: [string, string][] = [[this.t(fr`Principal restant dû`, 'Principal outstanding'), this.money(claim.principal)]];
     for (const period of claim.penalties.periods) rows.push([this.periodLabel(period), this.money(period.amount)]);
     if (claim.indemnity.value > 0) rows.push([this.t(fr`Indemnité forfaitaire pour frais de recouvrement`, 'Fixed indemnity for recovery costs'), this.money(claim.indemnity)]);
@@ -282,7 +329,12 @@ export class Writer<C extends WordingContext = CustomerEmailContext> {
         : this.t(fr`Total dû au ${this.date(claim.asOf)}`, `Total due as at ${this.date(claim.asOf)}`),
       this.money(claim.total),
     ]);
-    const notes: Block[] = claim.penalties.provisional
+    return { type: 'facts', rows };
+  }
+
+  /** What a provisional rate means, when the claim uses one. */
+  provisionalRateNote(claim: Claim): Block[] {
+    return claim.penalties.provisional
       ? [{
           type: 'paragraph',
           text: this.t(
@@ -291,7 +343,6 @@ export class Writer<C extends WordingContext = CustomerEmailContext> {
           ),
         }]
       : [];
-    return [{ type: 'facts', rows }, ...notes];
   }
 
   /** For the reminders a payment may cross in the post. */
@@ -300,6 +351,23 @@ export class Writer<C extends WordingContext = CustomerEmailContext> {
       fr`Si vous avez procédé au règlement entre-temps, nous vous prions de ne pas tenir compte de ce message.`,
       'If you have paid in the meantime, please disregard this message.',
     );
+  }
+
+  /** How the penalty reminder closes: what follows if nothing comes. */
+  formalNoticeWarning(): string {
+    return this.t(
+      fr`À défaut de règlement ou de réponse de votre part, nous nous verrons contraints de vous adresser une mise en demeure.`,
+      'Failing payment or a reply from you, we will have to send you a formal notice to pay.',
+    );
+  }
+
+  /**
+   * What a firm reminder's subject adds when it claims more than the principal (`extras`), in the law's words for this
+   * kind of customer: L441-10 penalties for a business, moratorium interest for a public body, nothing for a consumer.
+   */
+  claimSubjectTail(extras: boolean): string {
+    if (!extras || this.kind === 'consumer') return '';
+    return this.kind === 'public' ? this.t(fr`, intérêts moratoires`, ', late-payment interest') : this.t(fr`, pénalités de retard`, ', late-payment penalties');
   }
 
   requireClaim(kind: CustomerEmailKind): Claim {
@@ -356,9 +424,42 @@ function letter(w: Writer, l: Letter): Draft {
       w.buttons(...l.answers),
       ...(l.afterAnswers ?? []),
       ...w.pdfLink(),
+      ...w.statementLink(),
       ...(l.bankDetails === false ? [] : [...w.paymentButton(), ...w.bankDetails()]),
       ...blocks(l.closing),
       w.signature(l.salutation !== undefined),
+    ],
+  };
+}
+
+/**
+ * The pre-reminder's questions, a list under « Pourriez-vous nous confirmer : ». `paymentOn` completes « compter sur un
+ * règlement … » / "count on payment …": « le 31 mars 2027 » / "on 31 March 2027", or the due dates of several invoices.
+ */
+export function preReminderChecks(w: Writer<WordingContext>, paymentOn: string): Block {
+  return {
+    type: 'list',
+    items: [
+      w.t(
+        fr`que vous avez bien reçu la marchandise ou la prestation, ainsi que la facture ;`,
+        'that you have received the goods or service, and the invoice;',
+      ),
+      w.t(
+        fr`qu'il ne manque aucun document (bon de commande, bon de livraison) ;`,
+        'that no document is missing (purchase order, delivery note);',
+      ),
+      w.t(
+        fr`que les validations internes ont bien été obtenues, et qui est la personne à contacter au service comptabilité fournisseurs ;`,
+        'that internal approvals have been obtained, and who we should contact in accounts payable;',
+      ),
+      w.t(
+        fr`que nous pouvons compter sur un règlement ${paymentOn}, et par quel moyen de paiement (virement, prélèvement, carte bancaire, chèque, lettre de change relevé / LCR) ;`,
+        `that we can count on payment ${paymentOn}, and by which payment method (bank transfer, direct debit, card, cheque, bill of exchange / LCR);`,
+      ),
+      w.t(
+        fr`que nos coordonnées bancaires ci-dessous correspondent à celles que vous avez enregistrées pour nous.`,
+        'that our bank details below match the ones you hold for us.',
+      ),
     ],
   };
 }
@@ -381,31 +482,7 @@ const preReminder: Template = (w) => {
     owed: 'amount',
     body: [
       w.t(fr`Pourriez-vous nous confirmer :`, 'Could you please confirm:'),
-      {
-        type: 'list',
-        items: [
-          w.t(
-            fr`que vous avez bien reçu la marchandise ou la prestation, ainsi que la facture ;`,
-            'that you have received the goods or service, and the invoice;',
-          ),
-          w.t(
-            fr`qu'il ne manque aucun document (bon de commande, bon de livraison) ;`,
-            'that no document is missing (purchase order, delivery note);',
-          ),
-          w.t(
-            fr`que les validations internes ont bien été obtenues, et qui est la personne à contacter au service comptabilité fournisseurs ;`,
-            'that internal approvals have been obtained, and who we should contact in accounts payable;',
-          ),
-          w.t(
-            fr`que nous pouvons compter sur un règlement le ${due}, et par quel moyen de paiement (virement, prélèvement, carte bancaire, chèque, lettre de change relevé / LCR) ;`,
-            `that we can count on payment on ${due}, and by which payment method (bank transfer, direct debit, card, cheque, bill of exchange / LCR);`,
-          ),
-          w.t(
-            fr`que nos coordonnées bancaires ci-dessous correspondent à celles que vous avez enregistrées pour nous.`,
-            'that our bank details below match the ones you hold for us.',
-          ),
-        ],
-      },
+      preReminderChecks(w, w.t(fr`le ${due}`, `on ${due}`)),
     ],
     answers: ['promise', 'dispute', 'question'],
     afterAnswers: blocks([
@@ -535,6 +612,11 @@ const disputeOutcome: Template = (w) => {
   });
 };
 
+/** A sentence going on after a colon: in lower case, as French (and British) usage wants. */
+export function afterColon(sentence: string): string {
+  return `${sentence.charAt(0).toLocaleLowerCase()}${sentence.slice(1)}`;
+}
+
 /**
  * What is claimed today, in the early overdue emails: a short breakdown under a courteous "for your information",
  * and nothing when nothing beyond the principal is due (a consumer before the formal notice, a waiver).
@@ -544,8 +626,7 @@ function claimNotice(w: Writer): Block[] {
   if (!claim || w.daysLate(claim) <= 0 || !w.claimsExtras(claim)) return [];
   const statement = w.claimStatement(claim);
   return [
-    // After a colon the statement goes on in lower case, as French (and British) usage wants.
-    ...(statement ? [{ type: 'notice' as const, tone: 'info' as const, text: `${w.t(fr`Pour information :`, 'For your information:')} ${statement.charAt(0).toLocaleLowerCase()}${statement.slice(1)}` }] : []),
+    ...(statement ? [{ type: 'notice' as const, tone: 'info' as const, text: `${w.t(fr`Pour information :`, 'For your information:')} ${afterColon(statement)}` }] : []),
     ...w.claimFacts(claim),
   ];
 }
@@ -615,9 +696,7 @@ const penaltyReminder: Template = (w) => {
   const extras = w.claimsExtras(claim);
   const statement = extras ? w.claimStatement(claim) : undefined;
   // A public body owes moratorium interest, not L441-10 penalties: the subject names what the letter claims.
-  const subjectTail = !extras || w.kind === 'consumer' ? ''
-    : w.kind === 'public' ? w.t(fr`, intérêts moratoires`, ', late-payment interest')
-    : w.t(fr`, pénalités de retard`, ', late-payment penalties');
+  const subjectTail = w.claimSubjectTail(extras);
   return letter(w, {
     subject: w.t(
       fr`Deuxième rappel : facture ${invoice.invoiceId} impayée${subjectTail}`,
@@ -639,12 +718,7 @@ const penaltyReminder: Template = (w) => {
       ),
     ],
     answers: ['promise', 'dispute', 'question'],
-    closing: [
-      w.t(
-        fr`À défaut de règlement ou de réponse de votre part, nous nous verrons contraints de vous adresser une mise en demeure.`,
-        'Failing payment or a reply from you, we will have to send you a formal notice to pay.',
-      ),
-    ],
+    closing: [w.formalNoticeWarning()],
   });
 };
 

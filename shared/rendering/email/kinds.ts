@@ -46,6 +46,12 @@ export interface CustomerEmailContext {
   answerUrl: string;
   /** What is claimed today (principal, penalties by period, indemnity): stated by every overdue email. */
   claim?: Claim;
+  /**
+   * The contact's statement page, `${publicBaseUrl}/r/${token}` of a statement link: every open invoice of the customer
+   * on one page, each answered there or all at once. Every kind of email links to it when given; without it the email
+   * is exactly as before.
+   */
+  statementUrl?: string;
 }
 
 export interface TeamEmailContext {

@@ -151,7 +151,8 @@ export class DunningClient {
   /** Sent emails, optionally only those of one invoice (customer and team emails alike). */
   async outbox(invoiceId?: string): Promise<Email[]> {
     const all = (await this.request<Email[]>('GET', '/_local/outbox', { auth: false })).json;
-    return invoiceId === undefined ? all : all.filter((email) => email.invoiceId === invoiceId);
+    // A grouped email is about every invoice it lists.
+    return invoiceId === undefined ? all : all.filter((email) => email.invoiceIds.includes(invoiceId));
   }
 
   async executions(): Promise<ExecutionSummary[]> {
@@ -224,9 +225,23 @@ export interface InvoiceView {
 
 /** The customer's personal answer link in an email (the page itself, without `?action=`). */
 export function answerLink(email: Email): string {
-  const link = email.links.find((l) => /\/r\/[A-Za-z0-9_-]+$/.test(l)) ?? email.links.find((l) => /\/r\//.test(l));
+  const link = answerLinks(email)[0];
   if (!link) throw new Error(`No answer link in "${email.subject}"`);
-  return link.replace(/\?.*$/, '');
+  return link;
+}
+
+/** The answer pages of an email, one per invoice it lists, in its order: the pages its `?action=` buttons lead to. */
+export function answerLinks(email: Email): string[] {
+  const pages = email.links.filter((l) => /\/r\/[A-Za-z0-9_-]+\?action=/.test(l)).map((l) => l.replace(/\?.*$/, ''));
+  return [...new Set(pages)];
+}
+
+/** The customer's statement page linked from an email: the customer link that is no invoice's answer page. */
+export function statementLink(email: Email): string {
+  const pages = new Set(answerLinks(email));
+  const link = email.links.find((l) => /\/r\/[A-Za-z0-9_-]+$/.test(l) && !pages.has(l));
+  if (!link) throw new Error(`No statement link in "${email.subject}"`);
+  return link;
 }
 
 /** Every link of an email that leads to the customer pages (with and without `?action=`). */

@@ -4,7 +4,7 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
-import { GetCommand, PutCommand, UpdateCommand, type GetCommandInput, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type GetCommandInput, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../functions/send-email';
 import type { ExecutionState } from '../../../shared/domain/execution-state';
@@ -33,6 +33,8 @@ beforeEach(() => {
   freshHandlerWorld(aws, NOW);
   aws.doc.on(PutCommand).resolves({});
   aws.doc.on(UpdateCommand).resolves({});
+  // The customer has no other open invoice: each email is this invoice's own.
+  aws.doc.on(QueryCommand).resolves({ Items: [] });
   aws.ses.on(SendEmailCommand).callsFake(() => ({ MessageId: `0100018e-ses-${++messages}` }));
 });
 

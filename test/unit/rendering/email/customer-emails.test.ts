@@ -471,3 +471,36 @@ describe('formal_notice', () => {
     expect(waived).not.toContain('indemnité forfaitaire de 40,00 €');
   });
 });
+
+describe('statement link', () => {
+  const STATEMENT_URL = 'https://pay.example.com/r/St4tEmEnT9vT2mLwZ';
+  const LABELS = {
+    fr: 'Voir toutes vos factures en cours et y répondre sur une seule page',
+    en: 'See all your open invoices and reply to them on one page',
+  } as const;
+
+  describe.each(KINDS)('%s', (kind) => {
+    it.each(['fr', 'en'] as const)('links the contact\'s statement page in the HTML and the text, in %s', (language) => {
+      const { html, text } = render(kind, { language, statementUrl: STATEMENT_URL });
+      expect(html).toMatch(new RegExp(`href="${STATEMENT_URL}"[^>]*>${LABELS[language]}</a>`));
+      expect(text).toContain(`${LABELS[language]}${language === 'fr' ? ' : ' : ': '}${STATEMENT_URL}`);
+    });
+
+    it('adds nothing but that link, and nothing at all without a statement page', () => {
+      const without = render(kind);
+      expect(without.html).not.toContain('/r/St4tEmEnT');
+      expect(without.text).not.toContain(LABELS.fr);
+      const withLink = render(kind, { statementUrl: STATEMENT_URL });
+      expect(withLink.subject).toBe(without.subject);
+      expect(withLink.text.replace(`\n\n${LABELS.fr} : ${STATEMENT_URL}`, '')).toBe(without.text);
+      expect(withLink.html.replace(new RegExp(`<p [^>]*><a href="${STATEMENT_URL}"[^>]*>${LABELS.fr}</a></p>`), '')).toBe(without.html);
+    });
+  });
+
+  it('sits right after the PDF link', () => {
+    const { text } = render('reminder', { statementUrl: STATEMENT_URL });
+    const pdf = text.indexOf(`(PDF) : ${registration.pdfUrl}`);
+    expect(pdf).toBeGreaterThan(0);
+    expect(text.indexOf(LABELS.fr)).toBe(text.indexOf('\n\n', pdf) + 2);
+  });
+});
