@@ -1,6 +1,7 @@
 /**
  * GET /r/{token} shows the customer's answer page and never changes the workflow (mail scanners pre-fetch every
- * link); POST /r/{token} records the answer (promise, problem, question) and confirms it.
+ * link); POST /r/{token} records the answer (promise, problem, question) and confirms it. A statement link shows every
+ * open invoice of the customer instead (`?format=pdf|csv` downloads it), answered per invoice or all at once.
  */
 import { recordCustomerAnswer } from '../shared/services/billing';
 import { localDate } from '../shared/domain/calendar';
@@ -14,6 +15,12 @@ import { invoicePolicy } from '../shared/domain/workflow';
 import { findLink, recordPageView } from '../shared/services/links';
 import { renderAnswerPage, renderConfirmationPage, renderErrorPage, type ErrorReason, type FieldError } from '../shared/rendering/pages/answer-pages';
 import { CustomerAnswer, describeIssues } from '../shared/domain/schemas';
+import type { LinkRecord } from '../shared/domain/link';
+import type { Dependencies } from '../shared/ports';
+import { answerOnStatement, customerStatement, type Statement } from '../shared/services/statement';
+import { renderStatementConfirmation, renderStatementPage, type StatementAction } from '../shared/rendering/pages/statement-page';
+import { renderStatementPdf } from '../shared/rendering/letters/statement';
+import { renderStatementCsv } from '../shared/rendering/statement-csv';
 
 /** Answers per link and hour: far above a person's needs, low enough to stop a script. */
 const ANSWERS_PER_HOUR = 20;
@@ -47,6 +54,7 @@ async function answer(event: HttpEvent): Promise<HttpResult> {
   const token = event.pathParameters?.token ?? '';
   const now = deps.clock.now();
   const link = await findLink(deps.store, token, now);
+  if (link.statementOf) return statement(event, deps, config, link, token, now);
   const invoice = await deps.store.getInvoice(link.invoiceId);
   if (!invoice) return renderErrorPage({ statusCode: 404, language: link.language, reason: 'not_found' });
   const today = localDate(now, config.calendar);
@@ -75,4 +83,49 @@ async function answer(event: HttpEvent): Promise<HttpResult> {
     }
     throw error;
   }
+}
+
+const STATEMENT_ACTIONS = new Set<string>([...ACTIONS, 'promise_all']);
+
+async function statement(event: HttpEvent, deps: Dependencies, config: ReturnType<typeof getConfig>, link: LinkRecord, token: string, now: Date): Promise<HttpResult> {
+  const formAction = `/r/${token}`;
+  const page = (s: Statement) => ({ creditor: config.creditor, language: link.language, formAction, ...s });
+  if (event.requestContext.http.method !== 'POST') {
+    const query = event.queryStringParameters ?? {};
+    const current = await customerStatement(deps, config, link, now);
+    const download = { creditor: config.creditor, language: link.language, customer: current.customer, lines: current.lines, today: current.today };
+    if (query.format === 'csv') return file(renderStatementCsv(download), 'text/csv; charset=utf-8', `${current.today}.csv`, false);
+    if (query.format === 'pdf') return file(Buffer.from(await renderStatementPdf(download)).toString('base64'), 'application/pdf', `${current.today}.pdf`, true);
+    await recordPageView(deps.store, link, config.calendar, now);
+    const action = query.action && STATEMENT_ACTIONS.has(query.action) ? (query.action as StatementAction) : undefined;
+    return renderStatementPage({ ...page(current), ...(query.invoice || action ? { focus: { ...(query.invoice ? { invoiceId: query.invoice } : {}), ...(action ? { action } : {}) } } : {}) });
+  }
+  await deps.store.countLinkUse(link.tokenHash, now.toISOString(), ANSWERS_PER_HOUR);
+  const values = Object.fromEntries(new URLSearchParams(bodyText(event)));
+  try {
+    const { answered, records } = await answerOnStatement(deps, config, link, values, now);
+    return renderStatementConfirmation({ ...page(await customerStatement(deps, config, link, now, records)), answered });
+  } catch (error) {
+    // The form again, saying why; nothing changed.
+    if (error instanceof ValidationError && Array.isArray(error.details)) {
+      return { ...renderStatementPage({ ...page(await customerStatement(deps, config, link, now)), errors: error.details as FieldError[], values }), statusCode: 400 };
+    }
+    throw error;
+  }
+}
+
+/** A statement download: never cached (it names amounts), saved under the creditor-local date. */
+function file(body: string, contentType: string, name: string, base64: boolean): HttpResult {
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': contentType,
+      'content-disposition': `attachment; filename="statement-${name}"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    },
+    body,
+    isBase64Encoded: base64,
+  };
 }

@@ -47,18 +47,19 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'x-robots-tag': 'noindex, nofollow',
 });
 
-const ACTIONS: readonly AnswerAction[] = ['promise', 'dispute', 'question'];
-const PAYMENT_METHODS = PaymentMethodSchema.options;
-const DISPUTE_REASONS = DisputeReason.options;
-const MESSAGE_MAX = 2000;
+export const ACTIONS: readonly AnswerAction[] = ['promise', 'dispute', 'question'];
+export const PAYMENT_METHODS = PaymentMethodSchema.options;
+export const DISPUTE_REASONS = DisputeReason.options;
+export const MESSAGE_MAX = 2000;
 
-function response(statusCode: number, body: string, extraHeaders: Record<string, string> = {}): PageResponse {
+/** A complete response with the page headers (the statement pages use it too). */
+export function response(statusCode: number, body: string, extraHeaders: Record<string, string> = {}): PageResponse {
   // A fresh object each time: a handler adding a header must not change the shared constant.
   return { statusCode, headers: { ...PAGE_HEADERS, ...extraHeaders }, body };
 }
 
 /** The labels come from the email module so a page and the email that links to it use the same words. */
-function capitalize(text: string): string {
+export function capitalize(text: string): string {
   return text.charAt(0).toLocaleUpperCase() + text.slice(1);
 }
 
@@ -68,7 +69,7 @@ function groupIban(iban: string): string {
 }
 
 /** The words in the customer's language; the French ones are typeset by `fr` (our words, never the data). */
-function t(language: Language, french: French, english: string): string {
+export function t(language: Language, french: French, english: string): string {
   return language === 'fr' ? french : english;
 }
 
@@ -77,8 +78,10 @@ function t(language: Language, french: French, english: string): string {
  * it alone; it is written mobile first: one fluid column, long IBANs and addresses wrap instead of scrolling sideways
  * on a 360 px phone, and every focusable element shows a thick outline for keyboard users. The empty data: icon
  * stops browsers asking for /favicon.ico, a route the API does not have (a 404 and a console error on every view).
+ * `extraStyle`, rules a page of its own needs (the statement's cards), comes after these; it must be made by `html`
+ * from literal text only.
  */
-function documentHtml(lang: string, title: string, header: string | undefined, content: SafeHtml, footer?: SafeHtml): string {
+export function documentHtml(lang: string, title: string, header: string | undefined, content: SafeHtml, footer?: SafeHtml, extraStyle?: SafeHtml): string {
   return `<!DOCTYPE html>\n${html`<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light"><meta name="robots" content="noindex, nofollow"><meta name="referrer" content="no-referrer"><link rel="icon" href="data:,"><title>${title}</title><style>
 *,*::before,*::after{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
@@ -126,14 +129,14 @@ a:focus-visible,button:focus-visible,summary:focus-visible,input:focus-visible,s
 blockquote{margin:0 0 1rem;padding:.5rem 1rem;border-left:4px solid #9ca3af;background:#f9fafb;white-space:pre-wrap}
 footer{color:#4b5563;font-size:.875rem;padding:0 0 2rem}
 footer p{margin:0 0 .35rem}
-</style></head><body>${header ? html`<header class="site"><div class="wrap">${header}</div></header>` : ''}<div class="wrap"><main>${content}</main>${footer ? html`<footer>${footer}</footer>` : ''}</div></body></html>`}`;
+${extraStyle ?? ''}</style></head><body>${header ? html`<header class="site"><div class="wrap">${header}</div></header>` : ''}<div class="wrap"><main>${content}</main>${footer ? html`<footer>${footer}</footer>` : ''}</div></body></html>`}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Pieces shared by the answer page and the confirmation page
 // ---------------------------------------------------------------------------------------------------------------
 
-function invoiceFacts(invoice: InvoiceRecord, language: Language): SafeHtml {
+export function invoiceFacts(invoice: InvoiceRecord, language: Language): SafeHtml {
   const reg = invoice.registration;
   const rows: [string, string][] = [
     [t(language, fr`Client`, 'Customer'), invoice.customer.name],
@@ -173,13 +176,13 @@ function bankCheckForm(formAction: string, language: Language): SafeHtml {
  * The billing system's online payment page, where there is one, while the invoice's own amount is what is owed (see
  * the emails' `paymentButton`): not after a partial payment or a corrected amount, nor once overdue (penalties).
  */
-function paymentLink(invoice: InvoiceRecord, language: Language): SafeHtml | '' {
+export function paymentLink(invoice: InvoiceRecord, language: Language): SafeHtml | '' {
   const url = invoice.registration.paymentUrl;
   if (!url || invoice.outstanding.value !== invoice.amount.value || invoice.status === 'overdue') return '';
   return html`<p><a class="button" href="${safeUrl(url)}" target="_blank" rel="noopener noreferrer">${t(language, fr`Payer en ligne`, 'Pay online')}</a></p>`;
 }
 
-function pdfLink(invoice: InvoiceRecord, language: Language): SafeHtml | '' {
+export function pdfLink(invoice: InvoiceRecord, language: Language): SafeHtml | '' {
   const url = invoice.registration.pdfUrl;
   if (!url) return '';
   return html`<p><a href="${safeUrl(url)}" target="_blank" rel="noopener noreferrer">${t(language, fr`Télécharger la facture ${invoice.invoiceId} (PDF)`, `Download invoice ${invoice.invoiceId} (PDF)`)}</a></p>`;
@@ -189,11 +192,19 @@ function pdfLink(invoice: InvoiceRecord, language: Language): SafeHtml | '' {
  * Bank details with the standing warning: changed bank details sent by email are the classic supplier-impersonation
  * fraud, so the page says, as the emails do, that ours never change that way.
  */
-function bankDetails(creditor: Creditor, invoice: InvoiceRecord, language: Language, formAction?: string): SafeHtml {
+export function bankDetails(creditor: Creditor, invoice: InvoiceRecord, language: Language, formAction?: string): SafeHtml {
+  return bankDetailsCard(creditor, language, { value: invoice.invoiceId, mono: true }, formAction);
+}
+
+/**
+ * The bank details card with the payment reference to give: one invoice's number, or words ("the numbers of the
+ * invoices you pay") for a statement of several; the bank-details check form when `formAction` is given.
+ */
+export function bankDetailsCard(creditor: Creditor, language: Language, reference: { value: string; mono: boolean }, formAction?: string): SafeHtml {
   const rows: [string, string, boolean][] = [[t(language, fr`Titulaire du compte`, 'Account holder'), creditor.name, false]];
   if (creditor.bankName) rows.push([t(language, fr`Banque`, 'Bank'), creditor.bankName, false]);
   rows.push(['IBAN', groupIban(creditor.iban), true], ['BIC', creditor.bic.trim(), true]);
-  rows.push([t(language, fr`Référence à indiquer`, 'Payment reference'), invoice.invoiceId, true]);
+  rows.push([t(language, fr`Référence à indiquer`, 'Payment reference'), reference.value, reference.mono]);
   return html`<section class="card" aria-labelledby="bank-title"><h2 id="bank-title">${t(language, fr`Nos coordonnées bancaires`, 'Our bank details')}</h2><dl class="facts">${rows.map(
     ([label, value, mono]) => html`<dt>${label}</dt><dd${mono ? html` class="mono"` : ''}>${value}</dd>`,
   )}</dl><div class="notice warn"><p>${t(
@@ -204,7 +215,7 @@ function bankDetails(creditor: Creditor, invoice: InvoiceRecord, language: Langu
 }
 
 /** Who sends the page: a customer who doubts a link can check the company behind it. */
-function creditorFooter(creditor: Creditor, language: Language): SafeHtml {
+export function creditorFooter(creditor: Creditor, language: Language): SafeHtml {
   return html`<p>${t(language, fr`Page envoyée par ${creditor.team.name}, ${creditor.name} — ${creditor.team.phone}`, `Page sent by ${creditor.team.name}, ${creditor.name} — ${creditor.team.phone}`)}</p><p>${legalMentions(creditor, language)}</p><p>${t(
     language,
     fr`Ce lien vous est personnel et ne demande aucun identifiant.`,
@@ -237,7 +248,7 @@ export interface AnswerPageInput {
   latestPromiseDate?: string;
 }
 
-function isAction(value: unknown): value is AnswerAction {
+export function isAction(value: unknown): value is AnswerAction {
   return typeof value === 'string' && (ACTIONS as readonly string[]).includes(value);
 }
 
@@ -245,7 +256,7 @@ function isAction(value: unknown): value is AnswerAction {
  * The server's messages are written for API callers, in English; the customer gets a short hint in their language,
  * chosen by the field that failed.
  */
-function errorText(error: FieldError, form: AnswerAction | undefined, language: Language, latest: string | undefined): string {
+export function errorText(error: FieldError, form: AnswerAction | undefined, language: Language, latest: string | undefined): string {
   const field = error.path.split('.')[0];
   switch (field) {
     case 'promisedDate':
@@ -278,7 +289,7 @@ function errorText(error: FieldError, form: AnswerAction | undefined, language: 
   }
 }
 
-const FORM_FIELDS: Record<AnswerAction, readonly string[]> = {
+export const FORM_FIELDS: Record<AnswerAction, readonly string[]> = {
   promise: ['promisedDate', 'paymentMethod', 'message'],
   dispute: ['reason', 'message'],
   question: ['message', 'contactName', 'contactEmail'],
@@ -310,8 +321,10 @@ function fieldId(form: AnswerAction, field: string): string {
   return `${form}-${field}`;
 }
 
-interface FormContext {
+export interface FormContext {
   form: AnswerAction;
+  /** What the form's field ids start with: the form's name on the answer page, `inv2-promise` on the statement. */
+  prefix?: string;
   language: Language;
   /** Submitted values, only for the form that was sent. */
   values: Record<string, string | undefined>;
@@ -320,19 +333,24 @@ interface FormContext {
   errorsId?: string;
 }
 
-function invalidAttrs(ctx: FormContext, field: string): SafeHtml | '' {
+/** A field's id within its form: unique on a page that shows the same form for several invoices. */
+function ownId(ctx: FormContext, field: string): string {
+  return `${ctx.prefix ?? ctx.form}-${field}`;
+}
+
+export function invalidAttrs(ctx: FormContext, field: string): SafeHtml | '' {
   return ctx.invalid.has(field) ? html` aria-invalid="true"${ctx.errorsId ? html` aria-describedby="${ctx.errorsId}"` : ''}` : '';
 }
 
 function messageField(ctx: FormContext, label: string, required: boolean): SafeHtml {
-  const id = fieldId(ctx.form, 'message');
+  const id = ownId(ctx, 'message');
   return html`<label for="${id}">${label}</label><textarea id="${id}" name="message" rows="4" maxlength="${MESSAGE_MAX}"${required ? html` required` : ''}${invalidAttrs(ctx, 'message')}>${ctx.values.message ?? ''}</textarea>`;
 }
 
-function promiseForm(ctx: FormContext, invoice: InvoiceRecord, today: string | undefined, latest: string | undefined): SafeHtml {
+export function promiseForm(ctx: FormContext, invoice: InvoiceRecord, today: string | undefined, latest: string | undefined): SafeHtml {
   const { language, values } = ctx;
-  const dateId = fieldId('promise', 'promisedDate');
-  const methodId = fieldId('promise', 'paymentMethod');
+  const dateId = ownId(ctx, 'promisedDate');
+  const methodId = ownId(ctx, 'paymentMethod');
   // A date already gone is a poor suggestion once the invoice is overdue.
   const suggested = today && today > invoice.dueDate ? today : latest && latest < invoice.dueDate ? latest : invoice.dueDate;
   const date = values.promisedDate ?? suggested;
@@ -342,18 +360,18 @@ function promiseForm(ctx: FormContext, invoice: InvoiceRecord, today: string | u
   )}</select>${messageField(ctx, t(language, fr`Message (facultatif)`, 'Message (optional)'), false)}<button type="submit">${t(language, fr`Confirmer cette date`, 'Confirm this date')}</button>`;
 }
 
-function disputeForm(ctx: FormContext): SafeHtml {
+export function disputeForm(ctx: FormContext): SafeHtml {
   const { language, values } = ctx;
   return html`<p class="hint">${t(language, fr`Notre équipe vous recontactera ; nos relances sont suspendues en attendant.`, 'Our team will get back to you; reminders are paused in the meantime.')}</p><fieldset><legend>${t(language, fr`Quel est le problème ?`, 'What is the problem?')}</legend>${DISPUTE_REASONS.map((reason) => {
-    const id = fieldId('dispute', `reason-${reason}`);
+    const id = ownId(ctx, `reason-${reason}`);
     return html`<div class="choice"><input type="radio" id="${id}" name="reason" value="${reason}" required${values.reason === reason ? html` checked` : ''}${invalidAttrs(ctx, 'reason')}><label for="${id}">${capitalize(disputeReasonLabel(reason, language))}</label></div>`;
   })}</fieldset>${messageField(ctx, t(language, fr`Précisions (facultatif)`, 'Details (optional)'), false)}<button type="submit">${t(language, fr`Signaler le problème`, 'Report the problem')}</button>`;
 }
 
-function questionForm(ctx: FormContext): SafeHtml {
+export function questionForm(ctx: FormContext): SafeHtml {
   const { language, values } = ctx;
-  const nameId = fieldId('question', 'contactName');
-  const emailId = fieldId('question', 'contactEmail');
+  const nameId = ownId(ctx, 'contactName');
+  const emailId = ownId(ctx, 'contactEmail');
   return html`${messageField(ctx, t(language, fr`Votre question`, 'Your question'), true)}<fieldset><legend>${t(
     language,
     fr`La personne à contacter en comptabilité fournisseurs (facultatif)`,
@@ -361,7 +379,7 @@ function questionForm(ctx: FormContext): SafeHtml {
   )}</legend><label for="${nameId}">${t(language, fr`Nom`, 'Name')}</label><input type="text" id="${nameId}" name="contactName" maxlength="200" autocomplete="name" value="${values.contactName ?? ''}"${invalidAttrs(ctx, 'contactName')}><label for="${emailId}">${t(language, fr`Adresse e-mail`, 'Email address')}</label><input type="email" id="${emailId}" name="contactEmail" maxlength="254" autocomplete="email" value="${values.contactEmail ?? ''}"${invalidAttrs(ctx, 'contactEmail')}></fieldset><button type="submit">${t(language, fr`Envoyer la question`, 'Send the question')}</button>`;
 }
 
-const FORM_TITLES: Record<AnswerAction, Record<Language, string>> = {
+export const FORM_TITLES: Record<AnswerAction, Record<Language, string>> = {
   promise: { fr: fr`Je confirme une date de paiement`, en: 'I can confirm a payment date' },
   dispute: { fr: fr`Je signale un problème`, en: 'I wish to report a problem' },
   question: { fr: fr`J'ai une question`, en: 'I have a question' },

@@ -1,0 +1,129 @@
+/**
+ * The customer's statement (DESIGN.md §5 "One email per customer"): behind a statement link, every open invoice of the
+ * customer with its status and what is claimed today, answered per invoice or, for a promise, all at once.
+ *
+ * The link is bound to a customer and a contact, so an answer names an invoice: one of another customer, or closed,
+ * is refused as if it did not exist (404) or as closed (409). "We will pay all of these on <date>" is checked against
+ * every invoice's policy before anything is written, so a date one invoice cannot take changes none of them.
+ */
+import { promiseDateProblem, latestPromiseDate } from '../domain/billing';
+import { localDate } from '../domain/calendar';
+import type { Claim } from '../domain/claim';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import type { InvoiceRecord } from '../domain/invoice';
+import { invoiceClaim } from '../domain/invoice-claim';
+import type { LinkRecord } from '../domain/link';
+import { CustomerAnswer, describeIssues } from '../domain/schemas';
+import { invoicePolicy, isClosed } from '../domain/workflow';
+import type { Dependencies } from '../ports';
+import { recordCustomerAnswer, type BillingSettings } from './billing';
+
+export interface StatementLine {
+  invoice: InvoiceRecord;
+  /** What is claimed today, once the invoice is past due. */
+  claim?: Claim;
+}
+
+export interface Statement {
+  customer: { id: string; name: string };
+  lines: StatementLine[];
+  today: string;
+  /** The latest date a promise made today may name on every line (the strictest policy). */
+  latestPromiseDate: string;
+}
+
+export type StatementAnswer = { invoiceId: string; action: 'promise' | 'dispute' | 'question'; promisedDate?: string };
+
+/** The statement of the link's customer as of now. `fresh` replaces lines the index may not show yet (just answered). */
+export async function customerStatement(
+  deps: Pick<Dependencies, 'store'>,
+  settings: BillingSettings,
+  link: LinkRecord,
+  now: Date,
+  fresh: InvoiceRecord[] = [],
+): Promise<Statement> {
+  const customerId = link.statementOf;
+  if (!customerId) throw new NotFoundError('This link is not valid.');
+  const listed = await deps.store.listOpenInvoices(customerId);
+  const byId = new Map(listed.map((record) => [record.invoiceId, record]));
+  for (const record of fresh) byId.set(record.invoiceId, record);
+  const records = [...byId.values()]
+    .filter((record) => !isClosed(record) && record.customer.id === customerId)
+    .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.invoiceId.localeCompare(b.invoiceId));
+  const today = localDate(now, settings.calendar);
+  const lines = records.map((invoice) => ({
+    invoice,
+    ...(today > invoice.dueDate ? { claim: invoiceClaim(invoice, settings.calendar, now) } : {}),
+  }));
+  const occasion = records.find((record) => record.invoiceId === link.invoiceId) ?? records[0] ?? (await deps.store.getInvoice(link.invoiceId));
+  const latest = records.map((record) => latestPromiseDate(invoicePolicy(record, settings), today)).sort()[0];
+  return {
+    customer: { id: customerId, name: occasion?.customer.name ?? customerId },
+    lines,
+    today,
+    latestPromiseDate: latest ?? today,
+  };
+}
+
+/** Invoices a promise for all of them covers: an invoice with an open dispute waits for its resolution instead. */
+export function promisable(record: InvoiceRecord): boolean {
+  return !isClosed(record) && record.dispute?.status !== 'open';
+}
+
+/**
+ * Records an answer posted on the statement page (the form values as posted). Resolves with what was recorded and the
+ * records as written; throws ValidationError (with field details) for a form to show again, NotFoundError for an
+ * invoice that is not the customer's, ConflictError for a closed one.
+ */
+export async function answerOnStatement(
+  deps: Dependencies,
+  settings: BillingSettings,
+  link: LinkRecord,
+  values: Record<string, string>,
+  now: Date,
+): Promise<{ answered: StatementAnswer[]; records: InvoiceRecord[] }> {
+  const customerId = link.statementOf;
+  if (!customerId) throw new NotFoundError('This link is not valid.');
+  if (values.action === 'promise_all') {
+    const answer = parse({ ...values, action: 'promise' });
+    if (answer.action !== 'promise') throw new Error('unreachable');
+    const targets = (await deps.store.listOpenInvoices(customerId)).filter((record) => record.customer.id === customerId);
+    // The index may lag: each invoice is read again before its policy is checked and its promise written.
+    const records = (await Promise.all(targets.map((record) => deps.store.getInvoice(record.invoiceId)))).filter(
+      (record): record is InvoiceRecord => record !== undefined && promisable(record) && record.customer.id === customerId,
+    );
+    if (records.length === 0) throw new ConflictError('nothing_to_promise', 'No open invoice can take a promise now.');
+    const today = localDate(now, settings.calendar);
+    for (const record of records) {
+      const problem = promiseDateProblem(answer.promisedDate, invoicePolicy(record, settings), today);
+      if (problem) {
+        const latest = latestPromiseDate(invoicePolicy(record, settings), today);
+        const message = problem === 'past' ? `the promised date is before today (${today})` : `the promised date is after ${latest}`;
+        throw new ValidationError('The request is not valid.', [{ path: 'promisedDate', message, code: `promise_${problem}` }]);
+      }
+    }
+    const written: InvoiceRecord[] = [];
+    for (const record of records) {
+      written.push((await recordCustomerAnswer(deps, settings, record.invoiceId, link.contactEmail, answer)).record);
+    }
+    return { answered: written.map((record) => ({ invoiceId: record.invoiceId, action: 'promise', promisedDate: answer.promisedDate })), records: written };
+  }
+  const { invoiceId = '', ...fields } = values;
+  const record = await deps.store.getInvoice(invoiceId);
+  // Another customer's invoice is not one this link knows of, whatever the form says.
+  if (!record || record.customer.id !== customerId) throw new NotFoundError('This invoice is not on this statement.');
+  const answer = parse(fields);
+  if (answer.action === 'bank_details') throw new ValidationError('The request is not valid.', [{ path: 'action', message: 'unknown action' }]);
+  if (isClosed(record)) throw new ConflictError('invoice_closed', `Invoice ${invoiceId} is ${record.status}.`);
+  const { record: written } = await recordCustomerAnswer(deps, settings, invoiceId, link.contactEmail, answer);
+  return {
+    answered: [{ invoiceId, action: answer.action, ...(answer.action === 'promise' ? { promisedDate: answer.promisedDate } : {}) }],
+    records: [written],
+  };
+}
+
+function parse(values: Record<string, string>): CustomerAnswer {
+  const parsed = CustomerAnswer.safeParse(values);
+  if (!parsed.success) throw new ValidationError('The request is not valid.', describeIssues(parsed.error));
+  return parsed.data;
+}
