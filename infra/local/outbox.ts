@@ -11,6 +11,8 @@ export interface OutboxEntry {
   invoiceId?: string;
   /** Every invoice the email covers: several for a grouped reminder, the one `invoiceId` otherwise. */
   invoiceIds: string[];
+  /** Invoice id → the cause of its email (`tags.email` when the email is about one invoice). */
+  causes: Record<string, string>;
   to: string[];
   subject: string;
   text: string;
@@ -56,6 +58,11 @@ export class RecordingMailer implements Mailer {
       messageId,
       ...(email.tags?.invoiceId ? { invoiceId: email.tags.invoiceId } : {}),
       invoiceIds: email.invoiceIds ?? (email.tags?.invoiceId ? [email.tags.invoiceId] : []),
+      causes: email.invoiceIds
+        ? Object.fromEntries(email.invoiceIds.map((invoiceId, i) => [invoiceId, email.causes?.[i] ?? '']))
+        : email.tags?.invoiceId
+          ? { [email.tags.invoiceId]: email.tags.email ?? '' }
+          : {},
       to: [...email.to],
       subject: email.subject,
       text: email.text,

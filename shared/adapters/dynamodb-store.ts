@@ -18,7 +18,7 @@ import { TooManyRequestsError, VersionConflict } from '../domain/errors';
 import { sha256 } from '../domain/hashing';
 import type { InvoiceRecord, InvoiceStatus, TimelineEntry } from '../domain/invoice';
 import type { LinkRecord } from '../domain/link';
-import type { ApiKeyRecord, EmailClaim, InvoiceStore, SendSlot, SlotClaim, SlotEmail } from '../ports';
+import type { ApiKeyRecord, EmailClaim, InvoiceStore, SendSlot, SlotClaim, SlotEmail, SlotOutcome } from '../ports';
 import { GSI1_NAME, GSI1_PK, GSI2_NAME, GSI2_PK, KEY_ATTRIBUTES, keys, PK, recordIndexKeys, SK, TTL_ATTRIBUTE } from './dynamodb-table';
 
 type Item = Record<string, unknown>;
@@ -124,12 +124,12 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
     return items.map((item) => withoutKeys<TimelineEntry>(item));
   }
 
-  async claimEmail(invoiceId: string, key: string, at: string): Promise<EmailClaim> {
+  async claimEmail(invoiceId: string, key: string, at: string, owner?: string): Promise<EmailClaim> {
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.emailClaim(invoiceId, key), invoiceId, key, claimedAt: at },
+          Item: { ...keys.emailClaim(invoiceId, key), invoiceId, key, claimedAt: at, ...(owner ? { owner } : {}) },
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': PK },
         }),
@@ -138,25 +138,40 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       // Taken already: whether its email is known to have left tells a finished attempt from one that stopped midway.
-      const existing = await this.get(keys.emailClaim(invoiceId, key));
-      if (!existing?.messageId) return { state: 'unconfirmed' };
-      return { state: 'sent', ...(existing.entry ? { entry: existing.entry as TimelineEntry } : {}) };
+      return (await this.getEmailClaim(invoiceId, key)) ?? { state: 'unconfirmed' };
     }
   }
 
-  async releaseEmailClaim(invoiceId: string, key: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: keys.emailClaim(invoiceId, key),
-          // Never forget a claim whose email is known to have left.
-          ConditionExpression: 'attribute_not_exists(messageId)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+  async getEmailClaim(invoiceId: string, key: string): Promise<EmailClaim | undefined> {
+    const existing = await this.get(keys.emailClaim(invoiceId, key));
+    if (!existing) return undefined;
+    if (!existing.messageId) return { state: 'unconfirmed', ...(existing.owner ? { owner: String(existing.owner) } : {}) };
+    return { state: 'sent', ...(existing.entry ? { entry: existing.entry as TimelineEntry } : {}) };
+  }
+
+  async takeOverEmailClaim(invoiceId: string, key: string, from: string, to: string): Promise<boolean> {
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.emailClaim(invoiceId, key),
+        UpdateExpression: 'SET #owner = :to',
+        ConditionExpression: '#owner = :from AND attribute_not_exists(messageId)',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':from': from, ':to': to },
+      }),
+    );
+  }
+
+  async releaseEmailClaim(invoiceId: string, key: string, owner?: string): Promise<void> {
+    await this.conditionally(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: keys.emailClaim(invoiceId, key),
+        // Never forget a claim whose email is known to have left, nor one somebody else holds now.
+        ConditionExpression: `attribute_not_exists(messageId)${owner ? ' AND #owner = :owner' : ''}`,
+        ...(owner ? { ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner } } : {}),
+      }),
+    );
   }
 
   async recordEmailSent(invoiceId: string, key: string, messageId: string, to: string[] = [], entry?: TimelineEntry, invoiceIds?: string[]): Promise<void> {
@@ -209,41 +224,73 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
       return { state: 'claimed' };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      // Given back between our put and this read: the caller simply tries again.
-      return (await this.getSendSlot(slot)) ?? { state: 'held', holder: '', heldSinceMs: 0 };
+      return this.getSendSlot(slot);
     }
   }
 
-  async getSendSlot(slot: SendSlot): Promise<SlotClaim | undefined> {
+  async getSendSlot(slot: SendSlot): Promise<SlotClaim> {
     const item = await this.get(keys.sendSlot(slot));
-    if (!item) return undefined;
-    if (item.done) return { state: 'done', emails: (item.emails as SlotEmail[] | undefined) ?? [] };
-    return { state: 'held', holder: String(item.holder), heldSinceMs: Number(item.heldSinceMs) };
+    if (!item) return { state: 'free' };
+    if (item.done) {
+      return { state: 'done', emails: (item.emails as SlotEmail[] | undefined) ?? [], ...(item.sent ? { sent: item.sent as NonNullable<SlotOutcome['sent']> } : {}) };
+    }
+    return { state: 'held', holder: String(item.holder), heldSinceMs: Number(item.heldSinceMs), sending: item.sendingAt !== undefined };
   }
 
-  async finishSendSlot(slot: SendSlot, emails: SlotEmail[], messageId?: string): Promise<void> {
+  async adoptSendSlot(slot: SendSlot, from: string, to: string): Promise<boolean> {
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.sendSlot(slot),
+        UpdateExpression: 'SET holder = :to, heldSinceMs = :now',
+        ConditionExpression: 'holder = :from AND attribute_not_exists(sendingAt) AND attribute_not_exists(done)',
+        ExpressionAttributeValues: { ':from': from, ':to': to, ':now': Date.now() },
+      }),
+    );
+  }
+
+  async markSlotSending(slot: SendSlot, holder: string, emails: SlotEmail[]): Promise<boolean> {
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.sendSlot(slot),
+        UpdateExpression: 'SET sendingAt = :now, emails = :emails',
+        ConditionExpression: 'holder = :holder AND attribute_not_exists(done)',
+        ExpressionAttributeValues: { ':holder': holder, ':now': Date.now(), ':emails': emails },
+      }),
+    );
+  }
+
+  async finishSendSlot(slot: SendSlot, outcome: SlotOutcome): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.sendSlot(slot),
-        UpdateExpression: `SET done = :done, emails = :emails${messageId ? ', messageId = :messageId' : ''}`,
-        ExpressionAttributeValues: { ':done': true, ':emails': emails, ...(messageId ? { ':messageId': messageId } : {}) },
+        UpdateExpression: `SET done = :done, emails = :emails${outcome.sent ? ', sent = :sent' : ''}`,
+        ExpressionAttributeValues: { ':done': true, ':emails': outcome.emails, ...(outcome.sent ? { ':sent': outcome.sent } : {}) },
       }),
     );
   }
 
   async releaseSendSlot(slot: SendSlot, holder: string): Promise<void> {
+    await this.conditionally(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: keys.sendSlot(slot),
+        ConditionExpression: 'holder = :holder AND attribute_not_exists(done)',
+        ExpressionAttributeValues: { ':holder': holder },
+      }),
+    );
+  }
+
+  /** Sends a conditional write: false when its condition did not hold. */
+  private async conditionally(command: UpdateCommand | DeleteCommand): Promise<boolean> {
     try {
-      await this.doc.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: keys.sendSlot(slot),
-          ConditionExpression: 'holder = :holder AND attribute_not_exists(done)',
-          ExpressionAttributeValues: { ':holder': holder },
-        }),
-      );
+      await this.doc.send(command as UpdateCommand);
+      return true;
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
   }
 

@@ -282,3 +282,16 @@ export function invoiceView(record: InvoiceRecord, timeline?: TimelineEntry[]) {
     ...(timeline ? { timeline } : {}),
   };
 }
+
+/**
+ * Whether two addresses are one mailbox: compared without case, as mail systems do in practice (and SES reports a
+ * bounce in the spelling it was sent to, which a grouped email took from another invoice's record).
+ */
+export function sameAddress(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** Whether an address bounced or complained for this invoice: no more email goes to it. */
+export function isSuppressed(record: Pick<InvoiceRecord, 'suppressedEmails'>, email: string): boolean {
+  return record.suppressedEmails.some((suppressed) => sameAddress(suppressed, email));
+}

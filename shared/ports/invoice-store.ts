@@ -14,8 +14,11 @@ export type EmailClaim =
   | { state: 'claimed' }
   /** An earlier claim's email left; `entry` is its timeline entry, which a retry writes again (harmlessly). */
   | { state: 'sent'; entry?: TimelineEntry }
-  /** An earlier claim stopped before SES answered (a crash, a timeout): the email may or may not have left. */
-  | { state: 'unconfirmed' };
+  /**
+   * An earlier claim stopped before SES answered (a crash, a timeout): the email may or may not have left. `owner` is
+   * who claimed it, when it said (the holder of a grouped email's send slot).
+   */
+  | { state: 'unconfirmed'; owner?: string };
 
 /**
  * One contact's grouped email of one kind in one send slot: the invoices of a customer whose steps fall due at the
@@ -33,12 +36,23 @@ export interface SendSlot {
 
 /** Claiming a send slot, the marker that makes one attempt send the grouped email and the others wait for it. */
 export type SlotClaim =
-  /** Yours: gather the slot's invoices, send, then `finishSendSlot`. */
+  /** Yours: gather the slot's invoices, claim their emails, `markSlotSending`, send, then `finishSendSlot`. */
   | { state: 'claimed' }
-  /** Another attempt (`holder`) claimed it at `heldSinceMs` (wall clock) and has not finished. */
-  | { state: 'held'; holder: string; heldSinceMs: number }
-  /** Its email left (or nothing was left to send); it carried these invoices' emails (their claim keys). */
-  | { state: 'done'; emails: SlotEmail[] };
+  /**
+   * Another attempt (`holder`) claimed it at `heldSinceMs` (wall clock) and has not finished; `sending`: it was about
+   * to call SES (after that, its email may have left).
+   */
+  | { state: 'held'; holder: string; heldSinceMs: number; sending: boolean }
+  /** Its email left (or nothing was left to send), carrying these invoices' emails. */
+  | ({ state: 'done' } & SlotOutcome)
+  /** Nobody holds it: a refused attempt gave it back a moment ago. */
+  | { state: 'free' };
+
+/** What a finished slot carried: each invoice's email (its claim key), and the email as it left, if one did. */
+export interface SlotOutcome {
+  emails: SlotEmail[];
+  sent?: { messageId: string; at: string; subject: string; to: string[] };
+}
 
 /** One invoice's email that a grouped email carried: the invoice and the email's claim key. */
 export interface SlotEmail {
@@ -58,24 +72,35 @@ export interface InvoiceStore {
   appendTimeline(invoiceId: string, entries: TimelineEntry[]): Promise<void>;
   listTimeline(invoiceId: string): Promise<TimelineEntry[]>;
   /** Claims the right to send the email `key` of this invoice; only the first claim wins (see EmailClaim). */
-  claimEmail(invoiceId: string, key: string, at: string): Promise<EmailClaim>;
+  claimEmail(invoiceId: string, key: string, at: string, owner?: string): Promise<EmailClaim>;
+  /** How the email `key` of this invoice stands, without claiming it; `undefined` when unclaimed. */
+  getEmailClaim(invoiceId: string, key: string): Promise<EmailClaim | undefined>;
+  /** Moves an unsent claim from `from` to `to` (a dead slot holder's, known not to have reached SES); false if not. */
+  takeOverEmailClaim(invoiceId: string, key: string, from: string, to: string): Promise<boolean>;
   /**
    * Marks the claimed email as sent and indexes its SES message id; `to` lets bounce events name the address, `entry`
    * is kept with the claim for a retry to write to the timeline again; `invoiceIds`, every invoice a grouped email
    * covered, so that its bounce reaches them all.
    */
   recordEmailSent(invoiceId: string, key: string, messageId: string, to?: string[], entry?: TimelineEntry, invoiceIds?: string[]): Promise<void>;
-  /** Gives a claim back after the provider refused the email, so that a retry sends it; a sent email keeps its claim. */
-  releaseEmailClaim(invoiceId: string, key: string): Promise<void>;
+  /**
+   * Gives a claim back after the provider refused the email, so that a retry sends it; a sent email keeps its claim,
+   * and so does one another `owner` holds now (a grouped email's slot taken over).
+   */
+  releaseEmailClaim(invoiceId: string, key: string, owner?: string): Promise<void>;
   /** Maps an SES message id back to the invoice and email key (for delivery and bounce events). */
   findEmailByMessageId(messageId: string): Promise<{ invoiceId: string; key: string; to: string[]; invoiceIds: string[] } | undefined>;
   /** Claims a send slot for `holder`; only the first claim wins (see SlotClaim). */
   claimSendSlot(slot: SendSlot, holder: string): Promise<SlotClaim>;
-  /** How a slot stands now; `undefined` when nobody claimed it (or a refused attempt gave it back). */
-  getSendSlot(slot: SendSlot): Promise<SlotClaim | undefined>;
-  /** Marks the slot done, having carried `emails`. */
-  finishSendSlot(slot: SendSlot, emails: SlotEmail[], messageId?: string): Promise<void>;
-  /** Gives the slot back (SES refused its email: nothing left), if `holder` still holds it. */
+  /** How a slot stands now (`free` when nobody holds it). */
+  getSendSlot(slot: SendSlot): Promise<SlotClaim>;
+  /** Takes over the slot of a dead holder `from` that never reached SES; false when it did, finished, or is not `from`'s. */
+  adoptSendSlot(slot: SendSlot, from: string, to: string): Promise<boolean>;
+  /** Notes that `holder` is about to call SES for `emails`; false when `holder` no longer holds the slot (adopted). */
+  markSlotSending(slot: SendSlot, holder: string, emails: SlotEmail[]): Promise<boolean>;
+  /** Marks the slot done with what it carried. */
+  finishSendSlot(slot: SendSlot, outcome: SlotOutcome): Promise<void>;
+  /** Gives the slot back (nothing left: a failure before SES, or SES refused), if `holder` still holds it. */
   releaseSendSlot(slot: SendSlot, holder: string): Promise<void>;
   /** A customer's open invoices, by due date (the customer index: closed invoices are not in it). */
   listOpenInvoices(customerId: string, limit?: number): Promise<InvoiceRecord[]>;

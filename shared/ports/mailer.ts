@@ -10,6 +10,8 @@ export interface OutgoingEmail {
   attachments?: EmailAttachment[];
   /** Every invoice a grouped email covers (never sent: the local outbox lists them). */
   invoiceIds?: string[];
+  /** Each of those invoices' email key (its cause, see `emailKeys`), in the same order. */
+  causes?: string[];
 }
 
 /** A file sent with an email (the formal notice's letter), kept in the document store under `key` before it leaves. */

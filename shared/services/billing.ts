@@ -22,7 +22,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../domain/errors'
 import { sha256 } from '../domain/hashing';
 import { registeredLetterRecording } from '../domain/registered-letter';
 import { initialState, paymentNoticeExecution, type ExecutionState } from '../domain/execution-state';
-import { CLOSED_STATUSES, timelineEntry, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
+import { CLOSED_STATUSES, isSuppressed, timelineEntry, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
 import { MAX_DOCUMENT_BYTES, type CallOutcomeBody, type CustomerAnswer, type DocumentBody, type FormalNoticeBody, type PatchInvoiceBody, type PaymentBody, type RegisterInvoiceBody, type ResolveDisputeBody, type WaiveBody } from '../domain/schemas';
 import { invoiceDocumentKey, type Dependencies } from '../ports';
 import { flushOutbox, mutateInvoice, outboxEntries, readTimeline, recordEvent } from './record-updates';
@@ -214,7 +214,7 @@ export async function suppressContact(
   const entry = (now: Date) =>
     timelineEntry(type, occurrence?.at ?? now, { to: email, ...detail }, occurrence ? { eventId: occurrence.eventId } : {});
   const result = await mutateInvoice(deps, invoiceId, (record, now) => {
-    if (record.suppressedEmails.includes(email)) return undefined;
+    if (isSuppressed(record, email)) return undefined;
     return { record: { ...record, suppressedEmails: [...record.suppressedEmails, email] }, timeline: [entry(now)] };
   });
   if (!result.changed) await deps.store.appendTimeline(invoiceId, [entry(deps.clock.now())]);

@@ -3,41 +3,46 @@
  * in the same send slot leave as one email listing every invoice it covers.
  *
  * Each invoice's execution still decides its own steps, and each step's email is still claimed per invoice and contact
- * (`claimEmail`), so no invoice is ever emailed twice for one step. What groups them is the send slot, claimed once
- * per contact, kind and instant (`claimSendSlot`): the first execution to reach the slot holds it, gathers from the
- * customer index every invoice whose own step sends to that contact at that instant (`groupedStepDue`, the test their
- * own steps make), claims their emails, and sends one email. The others wait for it to finish and find their emails
- * sent. An invoice paid or cancelled before the email leaves drops out of it; one the holder could not take (its
- * record had news its execution had not seen yet) is sent by its own execution in a second email of the slot (a new
- * `wave`). A holder that died leaves its slot after a lease, and its claims say "unconfirmed", as a single email's do.
+ * (`claimEmail`), so no invoice is ever emailed twice for one step. What groups them is the send slot, claimed once per
+ * contact, kind and instant (`claimSendSlot`): the first execution to reach it holds it, gathers from the customer
+ * index every invoice whose own step sends to that contact at that instant (`groupedStepDue`, the test their own steps
+ * make), claims their emails and sends one email. The others wait for it to finish and find their emails sent.
+ *
+ * The protocol, as a clock and a crash see it:
+ * - Before SES is called, the holder stamps the slot `sending` (only while it still holds it). Until then nothing can
+ *   have left: any failure gives the claims and the slot back, and the retry sends the email.
+ * - A holder gone silent past its lease (longer than the Lambda's timeout) without that stamp never reached SES: the
+ *   next execution adopts its slot and its claims and sends. With the stamp, the email may have left: the slot is left
+ *   alone, and the claims say "unconfirmed" as a single email's do (the team is told, nothing is sent twice).
+ * - Once SES answered, nothing is given back: the slot is marked done with the message id first, so an execution whose
+ *   bookkeeping the holder did not finish completes it from the slot instead of alarming anyone.
+ * - An invoice paid, cancelled, or with news its execution has not read yet, is dropped before the email leaves (its
+ *   own execution decides again); an invoice the slot could not take leaves in a second email of the slot (a `wave`).
  */
 import { randomUUID } from 'node:crypto';
 import { groupedStepDue, type GroupedStep } from '../domain/grouping';
 import { invoiceClaim } from '../domain/invoice-claim';
-import type { Contact, InvoiceRecord } from '../domain/invoice';
+import { isSuppressed, sameAddress, timelineEntry, type Contact, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
 import { invoicePolicy, isClosed } from '../domain/workflow';
 import { renderCustomerEmail, renderGroupedCustomerEmail } from '../rendering/email';
-import type { Dependencies, OutgoingEmail, SendSlot } from '../ports';
+import type { Dependencies, OutgoingEmail, SendSlot, SlotClaim, SlotEmail, SlotOutcome } from '../ports';
 import { issueLink, issueStatementLink, linkExpiry } from './links';
-import {
-  claim,
-  closedSince,
-  copyKey,
-  emailDocument,
-  refusedBySes,
-  sendClaimed,
-  tagsFor,
-  type CustomerSend,
-  type NotificationSettings,
-} from './notifications';
+import { claim, copyKey, emailDocument, refusedBySes, tagsFor, type CustomerSend, type NotificationSettings } from './notifications';
 
-/** Longer than the send-email Lambda's timeout (30 s): a holder past it is dead, and its slot is left to others. */
-export const SLOT_LEASE_MS = 45_000;
-/** How long an execution waits in one attempt for the holder of its slot; then its step fails and is retried. */
-const SLOT_WAIT_MS = 20_000;
-const SLOT_POLL_MS = 50;
+/** How long slots are held and waited for (wall clock); tests shorten them. */
+export interface SlotTiming {
+  /** Longer than the send-email Lambda's timeout (infra/constructs/workflow.ts, 30 s): a holder past it is dead. */
+  leaseMs: number;
+  /** How long an execution waits in one attempt for the holder of its slot; then its step fails and is retried. */
+  waitMs: number;
+  pollMs: number;
+}
+
+export const SLOT_TIMING: Readonly<SlotTiming> = { leaseMs: 45_000, waitMs: 20_000, pollMs: 50 };
 /** Emails one slot may need for one contact: the first, and one per execution that found news the holder could not. */
 const MAX_WAVES = 20;
+/** Writes that record an email SES took are retried here too: giving up would make a sent email look unsent. */
+const BOOKKEEPING_ATTEMPTS = 5;
 
 /** The slot's holder could not be waited for in this attempt: the step's retry (States.TaskFailed) waits again. */
 export class SlotBusyError extends Error {
@@ -51,8 +56,12 @@ interface Member {
   /** The address as this invoice's record spells it. */
   to: string;
   claimKey: string;
+  /** Who holds its claim: this attempt, as slot holder. */
+  owner: string;
   document: string;
 }
+
+type Outcome = { state: 'sent' | 'unconfirmed' | 'dropped'; timeline: TimelineEntry[] };
 
 /**
  * Sends the groupable email `step` of `record` (its own execution's step) to every reachable contact, each in its
@@ -63,20 +72,21 @@ export async function sendGroupedEmail(
   config: NotificationSettings,
   record: InvoiceRecord,
   step: GroupedStep,
-  holder: string = record.executionName ?? randomUUID(),
+  options: Partial<SlotTiming> = {},
 ): Promise<CustomerSend> {
+  const timing = { ...SLOT_TIMING, ...options };
   if (isClosed(record)) return { timeline: [], emailed: false };
-  const reachable = record.customer.contacts.filter((contact) => !record.suppressedEmails.includes(contact.email));
-  const outcomes = [];
-  for (const contact of reachable) outcomes.push(await sendInSlot(deps, config, record, step, contact, holder));
+  const reachable = record.customer.contacts.filter((contact) => !isSuppressed(record, contact.email));
+  // One attempt, one holder name: a retry of this step is another attempt, which a stale slot of ours must not fool.
+  const holder = randomUUID();
+  const outcomes: Outcome[] = [];
+  for (const contact of reachable) outcomes.push(await sendInSlot(deps, config, record, step, contact, holder, timing));
   const timeline = outcomes.flatMap((outcome) => outcome.timeline);
   const states = outcomes.map((outcome) => outcome.state);
-  // Closed meanwhile: nothing more leaves for it, as for a single email.
+  // Closed (or changed) meanwhile: nothing more leaves for it, as for a single email.
   if (states.includes('dropped')) return { timeline, emailed: false };
   return { timeline, emailed: reachable.length === 0 ? false : states.includes('unconfirmed') ? 'unconfirmed' : true };
 }
-
-type Outcome = { state: 'sent' | 'unconfirmed' | 'dropped'; timeline: CustomerSend['timeline'] };
 
 async function sendInSlot(
   deps: Dependencies,
@@ -85,42 +95,67 @@ async function sendInSlot(
   step: GroupedStep,
   contact: Contact,
   holder: string,
+  timing: SlotTiming,
 ): Promise<Outcome> {
-  const waitUntil = Date.now() + SLOT_WAIT_MS;
+  const claimKey = `${step.key}:${contact.email}`;
+  const waitUntil = Date.now() + timing.waitMs;
   for (let wave = 1; wave <= MAX_WAVES; ) {
-    const slot: SendSlot = { customerId: record.customer.id, kind: step.family, at: step.at, contact: contact.email, wave };
-    const claimed = await deps.store.claimSendSlot(slot, holder);
-    if (claimed.state === 'claimed') return holdSlot(deps, config, slot, holder, record, step, contact);
-    if (claimed.state === 'done') {
-      // Carried by the slot's email if it is this very email of this invoice (not an earlier cause at the same instant).
-      const own = claimed.emails.find((e) => e.invoiceId === record.invoiceId && e.key.toLowerCase() === `${step.key}:${contact.email}`.toLowerCase());
-      if (own) return ownEmail(deps, config, record, own.key);
-      wave++;
-      continue;
+    // Sent already (by an earlier wave, or an attempt of ours that stopped after): nothing to wait for.
+    const own = await deps.store.getEmailClaim(record.invoiceId, claimKey);
+    if (own?.state === 'sent') {
+      if (own.entry) await deps.store.appendTimeline(record.invoiceId, [own.entry]);
+      return { state: 'sent', timeline: [] };
     }
-    // Our own earlier attempt (it stopped midway) or a holder past its lease: the slot is left to a new email.
-    if (claimed.holder === holder || Date.now() - claimed.heldSinceMs > SLOT_LEASE_MS) {
-      wave++;
-      continue;
+    const slot: SendSlot = { customerId: record.customer.id, kind: step.family, at: step.at, contact: contact.email, wave };
+    const claimed: SlotClaim = await deps.store.claimSendSlot(slot, holder);
+    switch (claimed.state) {
+      case 'claimed':
+        return holdSlot(deps, config, slot, holder, record, step, contact);
+      case 'done': {
+        const carried = claimed.emails.find((e) => e.invoiceId === record.invoiceId && sameAddress(e.key, claimKey));
+        if (carried && claimed.sent) return carriedBySlot(deps, record, step, carried, claimed.sent);
+        wave++;
+        continue;
+      }
+      case 'held': {
+        if (Date.now() - claimed.heldSinceMs <= timing.leaseMs) break;
+        // Its holder is gone. Before SES, nothing left: this attempt takes the slot over, with its claims.
+        if (!claimed.sending && (await deps.store.adoptSendSlot(slot, claimed.holder, holder))) {
+          return holdSlot(deps, config, slot, holder, record, step, contact, claimed.holder);
+        }
+        // It may have left: that email is left alone (its claims say so), and the slot's next email takes the rest.
+        if (claimed.sending) wave++;
+        continue;
+      }
+      case 'free':
+        // Given back a moment ago (SES refused its email): claim it again.
+        continue;
     }
     if (Date.now() > waitUntil) throw new SlotBusyError(`The grouped email of ${slot.kind} at ${slot.at} is still being sent by another execution`);
-    await new Promise((resolve) => setTimeout(resolve, SLOT_POLL_MS));
+    await new Promise((resolve) => setTimeout(resolve, timing.pollMs));
   }
   throw new Error(`More than ${MAX_WAVES} emails for one send slot of customer ${record.customer.id}`);
 }
 
-/** The slot's email covered this invoice: its claim says whether it left (its entry is written again, harmlessly). */
-async function ownEmail(deps: Dependencies, config: NotificationSettings, record: InvoiceRecord, claimKey: string): Promise<Outcome> {
-  const state = await claim(deps, config, record, claimKey, claimKey.slice(claimKey.lastIndexOf(':') + 1));
-  // Claimed now: the holder gave it back after SES refused the email; this attempt fails and its retry sends it.
-  if (state === 'claimed') {
-    await deps.store.releaseEmailClaim(record.invoiceId, claimKey);
-    throw new SlotBusyError(`The grouped email covering ${record.invoiceId} did not leave`);
+/**
+ * The slot's email carried this invoice's. When SES took it, the slot knows its message id: a claim the holder did not
+ * get to mark sent (it stopped right after SES answered) is completed from there, not reported as maybe lost.
+ */
+async function carriedBySlot(deps: Dependencies, record: InvoiceRecord, step: GroupedStep, carried: SlotEmail, sent: NonNullable<SlotOutcome['sent']>): Promise<Outcome> {
+  const current = await deps.store.getEmailClaim(record.invoiceId, carried.key);
+  if (current?.state === 'sent') {
+    if (current.entry) await deps.store.appendTimeline(record.invoiceId, [current.entry]);
+    return { state: 'sent', timeline: [] };
   }
-  return { state, timeline: [] };
+  const member: Member = { record, step, to: recipientOf(carried.key), claimKey: carried.key, owner: '', document: copyKey(record, carried.key) };
+  const [entry] = await recordSent(deps, [member], sent);
+  return { state: 'sent', timeline: [entry!] };
 }
 
-/** This attempt holds the slot: gathers its invoices, claims their emails, sends one email, marks the slot done. */
+/**
+ * This attempt holds the slot: gathers its invoices, claims their emails, stamps the slot, sends one email, marks the
+ * slot done. `adopted` names a dead holder whose slot this is now: its claims, which never reached SES, become ours.
+ */
 async function holdSlot(
   deps: Dependencies,
   config: NotificationSettings,
@@ -129,79 +164,127 @@ async function holdSlot(
   own: InvoiceRecord,
   ownStep: GroupedStep,
   contact: Contact,
+  adopted?: string,
 ): Promise<Outcome> {
   const now = deps.clock.now();
   let ownState: Outcome['state'] = 'dropped';
-  const members: Member[] = [];
-  let sending = false;
+  let members: Member[] = [];
+  let email: OutgoingEmail | undefined;
   try {
-    const others = (await deps.store.listOpenInvoices(own.customer.id)).filter((candidate) => candidate.invoiceId !== own.invoiceId);
-    for (const candidate of [own, ...others]) {
-      // The index lags: each other invoice is read again, consistently, before it is taken.
-      const record = candidate === own ? own : await deps.store.getInvoice(candidate.invoiceId);
-      const step = record === own ? ownStep : record && groupedStepDue(record, config, now);
-      if (!record || !step || step.family !== slot.kind || step.at !== slot.at || record.customer.id !== own.customer.id) continue;
-      const to = record.customer.contacts.find((c) => sameAddress(c.email, contact.email) && !record.suppressedEmails.includes(c.email))?.email;
+    for (const record of await candidates(deps, own, slot)) {
+      const step = record === own ? ownStep : groupedStepDue(record, config, now);
+      if (!step || step.family !== slot.kind || step.at !== slot.at) continue;
+      const to = record.customer.contacts.find((c) => sameAddress(c.email, contact.email) && !isSuppressed(record, c.email))?.email;
       if (!to) continue;
       const claimKey = `${step.key}:${to}`;
-      const state = await claim(deps, config, record, claimKey, to);
-      if (state === 'claimed') members.push({ record, step, to, claimKey, document: copyKey(record, claimKey) });
-      else if (record === own) ownState = state;
+      const state = await claimFor(deps, config, record, claimKey, to, holder, adopted);
+      if (state === 'claimed') members.push({ record, step, to, claimKey, owner: holder, document: copyKey(record, claimKey) });
+      else if (record === own) ownState = state === 'sent' ? 'sent' : 'unconfirmed';
     }
     members.sort((a, b) => a.record.dueDate.localeCompare(b.record.dueDate) || a.record.invoiceId.localeCompare(b.record.invoiceId));
-    const open = await prepare(deps, config, contact, members, now);
-    sending = true;
-    const entries = open.email ? await send(deps, open.members, open.email, now) : [];
-    await deps.store.finishSendSlot(slot, open.members.map((m) => ({ invoiceId: m.record.invoiceId, key: m.claimKey })), entries[0] && String(entries[0].messageId));
-    const index = open.members.findIndex((m) => m.record === own);
-    return index >= 0 ? { state: 'sent', timeline: [entries[index]!] } : { state: ownState, timeline: [] };
+    ({ members, email } = await prepare(deps, config, contact, members, own, now));
+    const emails = members.map((m) => ({ invoiceId: m.record.invoiceId, key: m.claimKey }));
+    if (!email) {
+      await deps.store.finishSendSlot(slot, { emails: [] });
+      return { state: ownState, timeline: [] };
+    }
+    // The fence: from here the email may leave. A holder whose slot was adopted meanwhile stops short of SES.
+    if (!(await deps.store.markSlotSending(slot, holder, emails))) {
+      throw new SlotBusyError(`The send slot of ${slot.kind} at ${slot.at} was taken over`);
+    }
   } catch (error) {
-    // Nothing left (a rendering or storage failure, or SES refused the email): the claims and the slot are given
-    // back, so that the step's retry sends it. An email that may have left keeps them, as a single email does.
-    if (!sending || refusedBySes(error)) {
-      await Promise.all(members.map((m) => deps.store.releaseEmailClaim(m.record.invoiceId, m.claimKey)));
+    // Nothing left: the claims and the slot are given back, so that the step's retry sends the email.
+    await Promise.all(members.map((m) => deps.store.releaseEmailClaim(m.record.invoiceId, m.claimKey, m.owner)));
+    await deps.store.releaseSendSlot(slot, holder);
+    throw error;
+  }
+  let messageId: string;
+  try {
+    messageId = await deps.mailer.send(email);
+  } catch (error) {
+    // Refused: it did not leave, everything is given back. No answer: it may have left, everything stays as it is.
+    if (refusedBySes(error)) {
+      await Promise.all(members.map((m) => deps.store.releaseEmailClaim(m.record.invoiceId, m.claimKey, m.owner)));
       await deps.store.releaseSendSlot(slot, holder);
     }
     throw error;
   }
+  const sent = { messageId, at: deps.clock.now().toISOString(), subject: email.subject, to: email.to };
+  const emails = members.map((m) => ({ invoiceId: m.record.invoiceId, key: m.claimKey }));
+  // The slot first: it is what tells every execution that this email left, whatever happens to the rest.
+  await persistently(() => deps.store.finishSendSlot(slot, { emails, sent }));
+  const entries = await recordSent(deps, members, sent);
+  await Promise.all(members.map((m) => deps.documents.put(m.document, emailDocument(m.record, m.step.kind, email, now, messageId), 'application/json')));
+  const index = members.findIndex((m) => m.record === own);
+  return index >= 0 ? { state: 'sent', timeline: [entries[index]!] } : { state: ownState, timeline: [] };
+}
+
+/** The customer's invoices the slot may carry: our own first, then the others, read again consistently. */
+async function candidates(deps: Dependencies, own: InvoiceRecord, slot: SendSlot): Promise<InvoiceRecord[]> {
+  const listed = await deps.store.listOpenInvoices(own.customer.id);
+  // The index copy tells which ones plan a step at this instant; the index lags, so those are read again.
+  const others = listed.filter((r) => r.invoiceId !== own.invoiceId && r.nextActionAt === slot.at);
+  const fresh = await Promise.all(others.map((r) => deps.store.getInvoice(r.invoiceId)));
+  return [own, ...fresh.filter((r): r is InvoiceRecord => r !== undefined && r.customer.id === own.customer.id)];
+}
+
+/** Claims a member's email; one a dead holder claimed (and never sent, see `adoptSendSlot`) is taken over. */
+async function claimFor(deps: Dependencies, config: NotificationSettings, record: InvoiceRecord, claimKey: string, to: string, holder: string, adopted?: string) {
+  if (adopted) {
+    const existing = await deps.store.getEmailClaim(record.invoiceId, claimKey);
+    if (existing?.state === 'unconfirmed' && existing.owner === adopted && (await deps.store.takeOverEmailClaim(record.invoiceId, claimKey, adopted, holder))) {
+      return 'claimed';
+    }
+  }
+  return claim(deps, config, record, claimKey, to, holder);
 }
 
 /**
- * Renders the email for the members still open at the last moment (one closed meanwhile drops out and its claim is
- * given back), keeping each member's copy of it first.
+ * Renders the email for the members still as they were when gathered (one paid, cancelled, or with news for its
+ * execution meanwhile drops out and its claim is given back), keeping each member's copy of it first.
  */
-async function prepare(deps: Dependencies, config: NotificationSettings, contact: Contact, claimed: Member[], now: Date) {
-  let members = claimed;
+async function prepare(deps: Dependencies, config: NotificationSettings, contact: Contact, claimed: Member[], own: InvoiceRecord, now: Date) {
+  let members = await unchanged(deps, config, claimed, own, now);
   for (;;) {
-    members = await dropClosed(deps, members);
     if (members.length === 0) return { members };
     const email = await renderFor(deps, config, contact, members, now);
     await Promise.all(members.map((m) => deps.documents.put(m.document, emailDocument(m.record, m.step.kind, email, now), 'application/json')));
-    // A payment or cancellation may have landed while it was rendered: look again at the last moment before sending.
-    if ((await dropClosed(deps, members)).length === members.length) return { members, email };
+    // A payment or an answer may have landed while it was rendered: look again at the last moment before sending.
+    const still = await unchanged(deps, config, members, own, now);
+    if (still.length === members.length) return { members, email };
+    members = still;
   }
 }
 
-/** Sends the email once for all members; then each member's copy again, with the message id SES gave it. */
-async function send(deps: Dependencies, members: Member[], email: OutgoingEmail, now: Date) {
-  const entries = await sendClaimed(
-    deps,
-    members.map((m) => ({
-      invoiceId: m.record.invoiceId,
-      claimKey: m.claimKey,
-      detail: (messageId: string) => ({ email: m.step.kind, to: m.to, subject: email.subject, messageId, document: m.document }),
-    })),
-    email,
-  );
-  const messageId = String(entries[0]?.messageId);
-  await Promise.all(members.map((m) => deps.documents.put(m.document, emailDocument(m.record, m.step.kind, email, now, messageId), 'application/json')));
-  return entries;
+/**
+ * The members still as they were when gathered. Our own invoice's execution is the one deciding, here and now: it
+ * drops out only once closed. Another's drops out too when its record has news its execution has not read yet.
+ */
+async function unchanged(deps: Dependencies, config: NotificationSettings, members: Member[], own: InvoiceRecord, now: Date): Promise<Member[]> {
+  const current = await Promise.all(members.map((m) => deps.store.getInvoice(m.record.invoiceId)));
+  const keep = members.map((m, i) => {
+    const record = current[i];
+    if (!record || isClosed(record)) return false;
+    if (m.record.invoiceId === own.invoiceId) return true;
+    const step = groupedStepDue(record, config, now);
+    return step !== undefined && step.key === m.step.key && step.at === m.step.at;
+  });
+  await Promise.all(members.filter((_, i) => !keep[i]).map((m) => deps.store.releaseEmailClaim(m.record.invoiceId, m.claimKey, m.owner)));
+  return members.filter((_, i) => keep[i]);
 }
 
-async function dropClosed(deps: Dependencies, members: Member[]): Promise<Member[]> {
-  const closed = await Promise.all(members.map((m) => closedSince(deps, m.record.invoiceId)));
-  await Promise.all(members.filter((_, i) => closed[i]).map((m) => deps.store.releaseEmailClaim(m.record.invoiceId, m.claimKey)));
-  return members.filter((_, i) => !closed[i]);
+/** Marks each member's claim sent and writes its timeline entry (at the instant SES took it: a retry writes the same). */
+async function recordSent(deps: Dependencies, members: Member[], sent: NonNullable<SlotOutcome['sent']>): Promise<TimelineEntry[]> {
+  const invoiceIds = members.length > 1 ? members.map((m) => m.record.invoiceId) : undefined;
+  return Promise.all(
+    members.map(async (m) => {
+      const detail = { email: m.step.kind, to: m.to, subject: sent.subject, messageId: sent.messageId, document: m.document };
+      const entry = { ...timelineEntry('email_sent', new Date(sent.at), detail), eventId: `email:${m.claimKey}` };
+      await persistently(() => deps.store.recordEmailSent(m.record.invoiceId, m.claimKey, sent.messageId, sent.to, entry, invoiceIds));
+      await persistently(() => deps.store.appendTimeline(m.record.invoiceId, [entry]));
+      return entry;
+    }),
+  );
 }
 
 /** One invoice: its own email as it always was; several: the grouped email. Both link the customer's statement. */
@@ -219,10 +302,7 @@ async function renderFor(deps: Dependencies, config: NotificationSettings, conta
     })),
   );
   const common = { creditor: config.creditor, language: first.customer.language, contactName: contact.name, statementUrl };
-  const rendered =
-    invoices.length === 1
-      ? renderCustomerEmail(invoices[0]!.kind, { ...common, ...invoices[0]! })
-      : renderGroupedCustomerEmail({ ...common, invoices });
+  const rendered = invoices.length === 1 ? renderCustomerEmail(invoices[0]!.kind, { ...common, ...invoices[0]! }) : renderGroupedCustomerEmail({ ...common, invoices });
   return {
     to: [contact.email],
     // An answer by email reaches the credit team, not the sending address.
@@ -230,9 +310,22 @@ async function renderFor(deps: Dependencies, config: NotificationSettings, conta
     ...rendered,
     tags: tagsFor(first, members[0]!.step.key),
     invoiceIds: members.map((m) => m.record.invoiceId),
+    causes: members.map((m) => m.step.key),
   };
 }
 
-function sameAddress(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
+/** The recipient named by a claim key (`<cause>:<address>`; causes hold no ':' after their last '@'-part). */
+function recipientOf(claimKey: string): string {
+  return claimKey.slice(claimKey.lastIndexOf(':') + 1);
+}
+
+async function persistently<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= BOOKKEEPING_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
+  }
 }

@@ -10,7 +10,7 @@ import { renderCustomerEmail, renderTeamEmail } from '../rendering/email';
 import type { CustomerEmailKind, TeamEmailContext, TeamEmailKind } from '../rendering/email/kinds';
 import { invoiceClaim } from '../domain/invoice-claim';
 import { isClosed, invoicePolicy, type WorkflowSettings } from '../domain/workflow';
-import { timelineEntry, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
+import { isSuppressed, timelineEntry, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
 import { issueLink, issueStatementLink, linkExpiry } from './links';
 import { invoiceDocumentKey, type Dependencies, type EmailAttachment, type EmailClaim, type OutgoingEmail } from '../ports';
 
@@ -68,7 +68,7 @@ export async function sendCustomerEmail(
   // Overdue emails state what is legally due; a broken promise made for a date before the due date is not late yet.
   const overdue = OVERDUE_EMAILS.has(kind) || (MAYBE_OVERDUE_EMAILS.has(kind) && localDate(now, config.calendar) > record.dueDate);
   const timeline: TimelineEntry[] = [];
-  const reachable = record.customer.contacts.filter((contact) => !record.suppressedEmails.includes(contact.email));
+  const reachable = record.customer.contacts.filter((contact) => !isSuppressed(record, contact.email));
   let unconfirmed = false;
   for (const contact of reachable) {
     const claimKey = `${key}:${contact.email}`;
@@ -159,9 +159,11 @@ export async function claim(
   record: InvoiceRecord | undefined,
   claimKey: string,
   to: string,
+  /** Who claims it, when somebody else may give it back or take it over (a grouped email's slot holder). */
+  owner?: string,
 ): Promise<EmailClaim['state']> {
   const invoiceId = record?.invoiceId ?? TEAM_PARTITION;
-  const claimed = await deps.store.claimEmail(invoiceId, claimKey, deps.clock.now().toISOString());
+  const claimed = await deps.store.claimEmail(invoiceId, claimKey, deps.clock.now().toISOString(), owner);
   if (claimed.state === 'claimed') return 'claimed';
   // The notice that an email may not have left stopped the same way itself: it goes again. The team may get it twice,
   // which is better than a customer email whose fate nobody hears of.

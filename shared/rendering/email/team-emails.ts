@@ -3,7 +3,7 @@
  * acted on from the inbox: the invoice at a glance, what happened, then the one call (or console page) that moves it
  * forward. API routes, JSON fields and values are typed, not read: they stay as the API spells them, in code style.
  */
-import type { InvoiceRecord, InvoiceStatus } from '../../domain/invoice';
+import { isSuppressed, type InvoiceRecord, type InvoiceStatus } from '../../domain/invoice';
 import { formatMoney, type Money } from '../../domain/money';
 import { halfYearBounds, RATES_VERSION, type HalfYear } from '../../domain/rates';
 import { disputeReasonLabel, formatDate, formatInstant, paymentMethodLabel, statusLabel } from '../labels';
@@ -113,10 +113,10 @@ function disputeLine(w: Writer, dispute: NonNullable<InvoiceRecord['dispute']>):
   return w.t(fr`${w.reason}, signalé le ${at} (${status})`, `${w.reason}, reported on ${at} (${status})`);
 }
 
-function contactLine(w: Writer, contact: InvoiceRecord['customer']['contacts'][number], suppressed: string[]): string {
+function contactLine(w: Writer, contact: InvoiceRecord['customer']['contacts'][number], suppressedEmails: string[]): string {
   const parts = [contact.role ? `${contact.name} (${contact.role})` : contact.name];
   parts.push(contact.phone ? w.t(fr`tél. ${contact.phone}`, `phone ${contact.phone}`) : w.t(fr`pas de téléphone connu`, 'no phone on file'));
-  parts.push(suppressed.includes(contact.email) ? `${contact.email} ${w.t(fr`(adresse rejetée, plus aucun e-mail)`, '(bounced, no more email)')}` : contact.email);
+  parts.push(isSuppressed({ suppressedEmails }, contact.email) ? `${contact.email} ${w.t(fr`(adresse rejetée, plus aucun e-mail)`, '(bounced, no more email)')}` : contact.email);
   return parts.join(' — ');
 }
 
@@ -396,7 +396,7 @@ const paymentReceived: Drafter = (w, { payment }) => ({
 const contactBounced: Drafter = (w, ctx) => {
   const address = bouncedAddress(ctx);
   const invoice = w.invoice;
-  const reachable = invoice?.customer.contacts.filter((c) => !invoice.suppressedEmails.includes(c.email)) ?? [];
+  const reachable = invoice?.customer.contacts.filter((c) => !isSuppressed(invoice, c.email)) ?? [];
   const patch = code(`PATCH ${invoicePath(invoice)}`);
   const contacts = code('contacts');
   return {

@@ -7,10 +7,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbInvoiceStore } from '../../../shared/adapters/dynamodb-store';
 import { groupedStepDue } from '../../../shared/domain/grouping';
-import type { InvoiceRecord } from '../../../shared/domain/invoice';
+import { isSuppressed, type InvoiceRecord } from '../../../shared/domain/invoice';
+import { recordEmailEvent } from '../../../shared/services/email-events';
 import { loadConfig } from '../../../shared/lambda/config';
 import type { Dependencies, OutgoingEmail } from '../../../shared/ports';
-import { sendGroupedEmail } from '../../../shared/services/grouped-emails';
+import { SlotBusyError, sendGroupedEmail, type SlotTiming } from '../../../shared/services/grouped-emails';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite';
 import { invoiceRecord } from '../../support/fixtures';
 import { FixedClock, MemoryDocuments, RecordingWorkflow } from '../../support/recording-ports';
@@ -65,12 +66,15 @@ async function customer(invoices: { dueDate?: string; at?: string; contacts?: st
 }
 
 /** What the invoice's own "Send pre-reminder email" step does, from its record as it reads it. */
-async function ownStep(deps: Dependencies, invoiceId: string) {
+async function ownStep(deps: Dependencies, invoiceId: string, timing: Partial<SlotTiming> = {}) {
   const record = (await store.getInvoice(invoiceId))!;
   const step = groupedStepDue(record, config, deps.clock.now());
   if (!step) throw new Error(`${invoiceId} has no grouped step due`);
-  return sendGroupedEmail(deps, config, record, step);
+  return sendGroupedEmail(deps, config, record, step, timing);
 }
+
+/** A write that never answers: the Lambda running it is as good as dead. */
+const hang = () => new Promise<never>(() => undefined);
 
 async function markPaid(invoiceId: string) {
   const record = (await store.getInvoice(invoiceId))!;
@@ -193,12 +197,82 @@ describe('a grouped email', () => {
     };
 
     await expect(ownStep(deps, invoices[0]!.invoiceId)).rejects.toThrow('socket hang up');
-    // The same execution's retry leaves its own stale slot for a new one, and finds both emails' fate unknown.
-    const retried = await ownStep(deps, invoices[0]!.invoiceId);
+    // Within the holder's lease, the retry waits for it; past the lease (the Lambda is long dead), the slot's email may
+    // have left: a second email of the slot finds both claims' fate unknown and tells the team instead of resending.
+    await expect(ownStep(deps, invoices[0]!.invoiceId, { waitMs: 30 })).rejects.toThrow(SlotBusyError);
+    const retried = await ownStep(deps, invoices[0]!.invoiceId, { leaseMs: 0 });
+    const other = await ownStep(deps, invoices[1]!.invoiceId, { leaseMs: 0 });
 
-    expect(retried.emailed).toBe('unconfirmed');
+    expect([retried.emailed, other.emailed]).toEqual(['unconfirmed', 'unconfirmed']);
     expect(customerEmails(sent)).toHaveLength(0);
-    expect(sent.filter((e) => e.to.includes(config.teamEmail)).length).toBeGreaterThanOrEqual(1);
+    expect(sent.filter((e) => e.to.includes(config.teamEmail)).map((e) => e.tags?.invoiceId).sort()).toEqual(invoices.map((i) => i.invoiceId).sort());
+  });
+
+  it('is sent once by a successor when its holder died before reaching SES, and the late holder sends nothing', async () => {
+    const invoices = await customer([{}, {}]);
+    const { deps, sent, documents } = world();
+    // The first holder stops for good while it keeps the copy of the email: its claims are taken, SES never called.
+    const put = documents.put.bind(documents);
+    let wake: () => void = () => undefined;
+    documents.put = async (key, body, type) => {
+      documents.put = put;
+      await new Promise<void>((resolve) => (wake = resolve));
+      return put(key, body, type);
+    };
+    const dead = ownStep(deps, invoices[0]!.invoiceId);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const successor = await ownStep(deps, invoices[1]!.invoiceId, { leaseMs: 50 });
+    expect(successor.emailed).toBe(true);
+    expect(sent.map((e) => [...e.invoiceIds!].sort())).toEqual([invoices.map((i) => i.invoiceId).sort()]);
+
+    // The first holder comes back to life: its slot was taken over, so it stops short of SES and gives nothing back.
+    wake();
+    await expect(dead).rejects.toThrow(SlotBusyError);
+    expect(sent).toHaveLength(1);
+    expect((await ownStep(deps, invoices[0]!.invoiceId)).emailed).toBe(true);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('is recorded from the slot when the holder stopped after SES took it: neither sent again nor reported lost', async () => {
+    const [first, second] = await customer([{}, {}]);
+    const { deps, sent } = world();
+    const record = store.recordEmailSent.bind(store);
+    // The holder cannot write that the second invoice's email left (the table throttles it, past every retry).
+    deps.store = Object.create(store, {
+      recordEmailSent: { value: (invoiceId: string, ...rest: Parameters<typeof store.recordEmailSent> extends [string, ...infer R] ? R : never) => (invoiceId === second!.invoiceId ? Promise.reject(new Error('throttled')) : record(invoiceId, ...rest)) },
+    });
+    await expect(ownStep(deps, first!.invoiceId)).rejects.toThrow('throttled');
+    deps.store = store;
+
+    const result = await ownStep(deps, second!.invoiceId);
+
+    expect(result.emailed).toBe(true);
+    expect(sent).toHaveLength(1);
+    const entries = (await store.listTimeline(second!.invoiceId)).filter((t) => t.type === 'email_sent');
+    expect(entries).toMatchObject([{ messageId: expect.any(String), to: 'ap@client.example' }]);
+    expect(await store.getEmailClaim(second!.invoiceId, 'pre_reminder@2027-03-31:ap@client.example')).toMatchObject({ state: 'sent' });
+    // The first invoice's step, retried, finds its email sent.
+    expect((await ownStep(deps, first!.invoiceId)).emailed).toBe(true);
+    expect(sent).toHaveLength(1);
+  });
+});
+
+describe('the delivery events of a grouped email', () => {
+  it('suppress a bounced address on every invoice the email listed, however each record spells it', async () => {
+    const [first, second] = await customer([{ contacts: ['AP@client.example'] }, { contacts: ['ap@client.example'] }]);
+    const { deps, sent } = world();
+    await ownStep(deps, first!.invoiceId);
+    expect(sent).toHaveLength(1);
+    const messageId = (await store.listTimeline(first!.invoiceId)).find((t) => t.type === 'email_sent')!.messageId as string;
+
+    const outcome = await recordEmailEvent(deps, config, { id: 'evt-1', at: new Date(SLOT), type: 'Bounce', bounceType: 'Permanent', messageId, destination: sent[0]!.to, recipients: sent[0]!.to });
+
+    expect(outcome).toBe('email_bounced');
+    for (const invoice of [first, second]) {
+      const record = (await store.getInvoice(invoice!.invoiceId))!;
+      expect(record.customer.contacts.every((c) => isSuppressed(record, c.email)), invoice!.invoiceId).toBe(true);
+    }
   });
 });
 
