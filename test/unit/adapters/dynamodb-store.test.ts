@@ -1,7 +1,8 @@
-import { GetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbInvoiceStore } from '../../../shared/adapters/dynamodb-store';
 import { keys } from '../../../shared/adapters/dynamodb-table';
+import { backfillCustomerIndex } from '../../../shared/adapters/customer-index-backfill';
 import { TooManyRequestsError, VersionConflict } from '../../../shared/domain/errors';
 import { sha256 } from '../../../shared/domain/hashing';
 import type { TimelineEntry } from '../../../shared/domain/invoice';
@@ -375,20 +376,33 @@ describe('DynamoDbInvoiceStore: the customer index and send slots', () => {
     const before = Date.now();
     expect(await store.claimSendSlot(s, 'exec-a')).toEqual({ state: 'claimed' });
     const second = await store.claimSendSlot(s, 'exec-b');
-    expect(second).toMatchObject({ state: 'held', holder: 'exec-a' });
+    expect(second).toMatchObject({ state: 'held', holder: 'exec-a', sending: false });
     expect(second.state === 'held' && second.heldSinceMs).toBeGreaterThanOrEqual(before);
     // The address is one contact whatever its case.
     expect(await store.claimSendSlot({ ...s, contact: 'ap@client.example' }, 'exec-c')).toMatchObject({ state: 'held', holder: 'exec-a' });
     expect(await store.claimSendSlot({ ...s, wave: 2 }, 'exec-b')).toEqual({ state: 'claimed' });
   });
 
-  it("answers a finished slot with the invoices' emails it carried", async () => {
+  it("answers a finished slot with the invoices' emails it carried and the email as it left", async () => {
     const s = slot();
     await store.claimSendSlot(s, 'exec-a');
     const emails = [{ invoiceId: 'F-1', key: 'pre_reminder@2027-03-31:ap@client.example' }, { invoiceId: 'F-2', key: 'pre_reminder@2027-03-30:AP@client.example' }];
-    await store.finishSendSlot(s, emails, 'ses-1');
-    expect(await store.claimSendSlot(s, 'exec-b')).toEqual({ state: 'done', emails });
-    expect(await store.getSendSlot(s)).toEqual({ state: 'done', emails });
+    const sent = { messageId: 'ses-1', at: '2027-03-19T08:00:00.000Z', subject: '2 factures', to: ['ap@client.example'] };
+    await store.finishSendSlot(s, { emails, sent });
+    expect(await store.claimSendSlot(s, 'exec-b')).toEqual({ state: 'done', emails, sent });
+    expect(await store.getSendSlot(s)).toEqual({ state: 'done', emails, sent });
+  });
+
+  it('fences the send: only the holder stamps it, and a stamped slot can no longer be adopted', async () => {
+    const s = slot();
+    await store.claimSendSlot(s, 'exec-a');
+    expect(await store.markSlotSending(s, 'exec-b', [])).toBe(false);
+    expect(await store.adoptSendSlot(s, 'exec-a', 'exec-b')).toBe(true);
+    // The first holder, adopted away, cannot reach SES any more; the adopter can.
+    expect(await store.markSlotSending(s, 'exec-a', [])).toBe(false);
+    expect(await store.markSlotSending(s, 'exec-b', [{ invoiceId: 'F-1', key: 'k' }])).toBe(true);
+    expect(await store.getSendSlot(s)).toMatchObject({ state: 'held', holder: 'exec-b', sending: true });
+    expect(await store.adoptSendSlot(s, 'exec-b', 'exec-c')).toBe(false);
   });
 
   it('gives a slot back only for its holder and never once it is done', async () => {
@@ -397,10 +411,45 @@ describe('DynamoDbInvoiceStore: the customer index and send slots', () => {
     await store.releaseSendSlot(s, 'exec-b');
     expect(await store.getSendSlot(s)).toMatchObject({ state: 'held', holder: 'exec-a' });
     await store.releaseSendSlot(s, 'exec-a');
-    expect(await store.getSendSlot(s)).toBeUndefined();
+    expect(await store.getSendSlot(s)).toEqual({ state: 'free' });
     await store.claimSendSlot(s, 'exec-b');
-    await store.finishSendSlot(s, [{ invoiceId: 'F-1', key: 'k' }]);
+    await store.finishSendSlot(s, { emails: [{ invoiceId: 'F-1', key: 'k' }] });
     await store.releaseSendSlot(s, 'exec-b');
     expect(await store.getSendSlot(s)).toEqual({ state: 'done', emails: [{ invoiceId: 'F-1', key: 'k' }] });
+  });
+
+  it("hands an unsent claim from a dead owner to its successor, and gives back only the owner's", async () => {
+    const invoiceId = freshId();
+    await store.claimEmail(invoiceId, 'k', '2027-03-19T08:00:00.000Z', 'exec-a');
+    expect(await store.getEmailClaim(invoiceId, 'k')).toEqual({ state: 'unconfirmed', owner: 'exec-a' });
+    expect(await store.takeOverEmailClaim(invoiceId, 'k', 'exec-x', 'exec-b')).toBe(false);
+    expect(await store.takeOverEmailClaim(invoiceId, 'k', 'exec-a', 'exec-b')).toBe(true);
+    await store.releaseEmailClaim(invoiceId, 'k', 'exec-a');
+    expect(await store.getEmailClaim(invoiceId, 'k')).toEqual({ state: 'unconfirmed', owner: 'exec-b' });
+    await store.recordEmailSent(invoiceId, 'k', 'ses-k');
+    expect(await store.takeOverEmailClaim(invoiceId, 'k', 'exec-b', 'exec-c')).toBe(false);
+    await store.releaseEmailClaim(invoiceId, 'k', 'exec-b');
+    expect(await store.getEmailClaim(invoiceId, 'k')).toEqual({ state: 'sent' });
+  });
+});
+
+describe('backfillCustomerIndex', () => {
+  it('indexes open invoices written before the customer index, and leaves closed ones out', async () => {
+    const customer = { ...invoiceRecord().customer, id: `C-${freshId()}` };
+    const open = invoiceRecord({ invoiceId: freshId(), customer });
+    const paid = invoiceRecord({ invoiceId: freshId(), customer, status: 'paid', phase: 'closed' });
+    const doc = DynamoDBDocumentClient.from(dynamo.client);
+    // As a version without the index wrote them: the record and its status keys only.
+    for (const record of [open, paid]) {
+      await doc.send(new PutCommand({ TableName: dynamo.tableName, Item: { ...record, ...keys.invoice(record.invoiceId), gsi1pk: record.status, gsi1sk: `9999#${record.invoiceId}` } }));
+    }
+    expect(await store.listOpenInvoices(customer.id)).toEqual([]);
+
+    const first = await backfillCustomerIndex(dynamo.client, dynamo.tableName);
+    expect(first.updated).toBeGreaterThanOrEqual(1);
+    expect((await store.listOpenInvoices(customer.id)).map((r) => r.invoiceId)).toEqual([open.invoiceId]);
+    // Again: nothing left to do for these two.
+    const again = await backfillCustomerIndex(dynamo.client, dynamo.tableName);
+    expect(again.updated).toBe(0);
   });
 });
