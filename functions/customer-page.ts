@@ -92,6 +92,8 @@ async function statement(event: HttpEvent, deps: Dependencies, config: ReturnTyp
   const page = (s: Statement) => ({ creditor: config.creditor, language: link.language, formAction, ...s });
   if (event.requestContext.http.method !== 'POST') {
     const query = event.queryStringParameters ?? {};
+    // A download renders a document each time: it counts against the link's hourly uses, as an answer does.
+    if (query.format === 'csv' || query.format === 'pdf') await deps.store.countLinkUse(link.tokenHash, now.toISOString(), ANSWERS_PER_HOUR);
     const current = await customerStatement(deps, config, link, now);
     const download = { creditor: config.creditor, language: link.language, customer: current.customer, lines: current.lines, today: current.today };
     if (query.format === 'csv') return file(renderStatementCsv(download), 'text/csv; charset=utf-8', `${current.today}.csv`, false);

@@ -1,16 +1,18 @@
 /**
  * The customer's statement (DESIGN.md §5 "One email per customer"): behind a statement link, every open invoice of the
- * customer with its status and what is claimed today, answered per invoice or, for a promise, all at once.
+ * customer addressed to the link's contact, with its status and what is claimed today, answered per invoice or, for a
+ * promise, all at once.
  *
- * The link is bound to a customer and a contact, so an answer names an invoice: one of another customer, or closed,
- * is refused as if it did not exist (404) or as closed (409). "We will pay all of these on <date>" is checked against
- * every invoice's policy before anything is written, so a date one invoice cannot take changes none of them.
+ * The link is bound to a customer and a contact, so an answer names an invoice: one of another customer, or one the
+ * contact is no longer a contact of, is refused as if it did not exist (404), a closed one as closed (409). "We will pay
+ * all of these on <date>" is checked against every invoice's policy before anything is written, so a date one invoice
+ * cannot take changes none of them; an invoice paid meanwhile is left out, not refused.
  */
 import { promiseDateProblem, latestPromiseDate } from '../domain/billing';
 import { localDate } from '../domain/calendar';
 import type { Claim } from '../domain/claim';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
-import type { InvoiceRecord } from '../domain/invoice';
+import { sameAddress, type InvoiceRecord } from '../domain/invoice';
 import { invoiceClaim } from '../domain/invoice-claim';
 import type { LinkRecord } from '../domain/link';
 import { CustomerAnswer, describeIssues } from '../domain/schemas';
@@ -48,7 +50,7 @@ export async function customerStatement(
   const byId = new Map(listed.map((record) => [record.invoiceId, record]));
   for (const record of fresh) byId.set(record.invoiceId, record);
   const records = [...byId.values()]
-    .filter((record) => !isClosed(record) && record.customer.id === customerId)
+    .filter((record) => !isClosed(record) && onStatement(record, link))
     .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.invoiceId.localeCompare(b.invoiceId));
   const today = localDate(now, settings.calendar);
   const lines = records.map((invoice) => ({
@@ -64,6 +66,14 @@ export async function customerStatement(
     latestPromiseDate: latest ?? today,
   };
 }
+
+/** Whether an invoice belongs on the link's statement: the customer's, and still addressed to the link's contact. */
+function onStatement(record: InvoiceRecord, link: LinkRecord): boolean {
+  return record.customer.id === link.statementOf && record.customer.contacts.some((contact) => sameAddress(contact.email, link.contactEmail));
+}
+
+/** Answers written at once by "pay all on one date": enough to be quick, few enough not to crowd the table. */
+const PARALLEL_WRITES = 5;
 
 /** Invoices a promise for all of them covers: an invoice with an open dispute waits for its resolution instead. */
 export function promisable(record: InvoiceRecord): boolean {
@@ -85,12 +95,11 @@ export async function answerOnStatement(
   const customerId = link.statementOf;
   if (!customerId) throw new NotFoundError('This link is not valid.');
   if (values.action === 'promise_all') {
-    const answer = parse({ ...values, action: 'promise' });
-    if (answer.action !== 'promise') throw new Error('unreachable');
-    const targets = (await deps.store.listOpenInvoices(customerId)).filter((record) => record.customer.id === customerId);
+    const answer = parse({ promisedDate: values.promisedDate ?? '', paymentMethod: values.paymentMethod ?? '', action: 'promise' }) as Extract<CustomerAnswer, { action: 'promise' }>;
+    const targets = (await deps.store.listOpenInvoices(customerId)).filter((record) => onStatement(record, link));
     // The index may lag: each invoice is read again before its policy is checked and its promise written.
     const records = (await Promise.all(targets.map((record) => deps.store.getInvoice(record.invoiceId)))).filter(
-      (record): record is InvoiceRecord => record !== undefined && promisable(record) && record.customer.id === customerId,
+      (record): record is InvoiceRecord => record !== undefined && promisable(record) && onStatement(record, link),
     );
     if (records.length === 0) throw new ConflictError('nothing_to_promise', 'No open invoice can take a promise now.');
     const today = localDate(now, settings.calendar);
@@ -103,15 +112,21 @@ export async function answerOnStatement(
       }
     }
     const written: InvoiceRecord[] = [];
-    for (const record of records) {
-      written.push((await recordCustomerAnswer(deps, settings, record.invoiceId, link.contactEmail, answer)).record);
+    for (let start = 0; start < records.length; start += PARALLEL_WRITES) {
+      const batch = records.slice(start, start + PARALLEL_WRITES);
+      const results = await Promise.allSettled(batch.map((record) => recordCustomerAnswer(deps, settings, record.invoiceId, link.contactEmail, answer)));
+      for (const result of results) {
+        if (result.status === 'fulfilled') written.push(result.value.record);
+        // Paid or cancelled since the page was read: nothing is owed on it, so no promise either.
+        else if (!(result.reason instanceof ConflictError && result.reason.code === 'invoice_closed')) throw result.reason;
+      }
     }
     return { answered: written.map((record) => ({ invoiceId: record.invoiceId, action: 'promise', promisedDate: answer.promisedDate })), records: written };
   }
   const { invoiceId = '', ...fields } = values;
   const record = await deps.store.getInvoice(invoiceId);
-  // Another customer's invoice is not one this link knows of, whatever the form says.
-  if (!record || record.customer.id !== customerId) throw new NotFoundError('This invoice is not on this statement.');
+  // Another customer's invoice (or one no longer addressed to this contact) is not one this link knows of.
+  if (!record || !onStatement(record, link)) throw new NotFoundError('This invoice is not on this statement.');
   const answer = parse(fields);
   if (answer.action === 'bank_details') throw new ValidationError('The request is not valid.', [{ path: 'action', message: 'unknown action' }]);
   if (isClosed(record)) throw new ConflictError('invoice_closed', `Invoice ${invoiceId} is ${record.status}.`);

@@ -104,6 +104,43 @@ describe('answerOnStatement', () => {
     expect((await store.getInvoice(records[1]!.invoiceId))!.promise).toBeUndefined();
   });
 
+  it('leaves out, without refusing the rest, an invoice paid between the page and the answer', async () => {
+    const { records, link } = await customerWith({}, {}, {});
+    const world = deps();
+    const paidMeanwhile = records[1]!.invoiceId;
+    let read = false;
+    world.store = Object.create(store, {
+      getInvoice: {
+        value: async (invoiceId: string) => {
+          const record = await store.getInvoice(invoiceId);
+          // The payment lands right after the statement read the invoice, before its promise is written.
+          if (invoiceId === paidMeanwhile && record && !read) {
+            read = true;
+            await store.putInvoice({ ...record, status: 'paid', phase: 'closed', outstanding: { ...record.outstanding, value: 0 }, version: record.version + 1 });
+          }
+          return record;
+        },
+      },
+    });
+
+    const { answered } = await answerOnStatement(world, config, link, { action: 'promise_all', promisedDate: '2027-04-02', paymentMethod: 'transfer' }, new Date(NOW));
+
+    expect(answered.map((a) => a.invoiceId).sort()).toEqual([records[0]!.invoiceId, records[2]!.invoiceId].sort());
+    expect(await statusOf(paidMeanwhile)).toBe('paid');
+    for (const index of [0, 2]) expect(await statusOf(records[index]!.invoiceId)).toBe('promised');
+  });
+
+  it("knows only the invoices addressed to the link's contact", async () => {
+    const other = { customer: { ...invoiceRecord().customer, contacts: [{ name: 'Autre service', email: 'achats@boulangerie-martin.fr' }] } };
+    const { records, link } = await customerWith({}, {});
+    const elsewhere = invoiceRecord({ ...other, invoiceId: `${records[0]!.invoiceId}-X`, customer: { ...other.customer, id: link.statementOf! } });
+    await store.createInvoice(elsewhere);
+
+    const statement = await customerStatement(deps(), config, link, new Date(NOW));
+    expect(statement.lines.map((l) => l.invoice.invoiceId)).toEqual(records.map((r) => r.invoiceId));
+    await expect(answerOnStatement(deps(), config, link, { invoiceId: elsewhere.invoiceId, action: 'question', message: 'x' }, new Date(NOW))).rejects.toThrow(NotFoundError);
+  });
+
   it('changes nothing when the date is too far for any one of the invoices', async () => {
     const { records, link } = await customerWith({}, { policy: { maxPromiseDays: 5 } });
     const attempt = answerOnStatement(deps(), config, link, { action: 'promise_all', promisedDate: '2027-04-02', paymentMethod: 'transfer' }, new Date(NOW));
