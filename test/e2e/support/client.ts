@@ -236,6 +236,14 @@ export function answerLinks(email: Email): string[] {
   return [...new Set(pages)];
 }
 
+/** The answer page of one invoice of an email: a grouped email lists its invoices, and their links, in one order. */
+export function answerLinkFor(email: Email, invoiceId: string): string {
+  const index = email.invoiceIds.indexOf(invoiceId);
+  const link = answerLinks(email)[index];
+  if (index < 0 || !link) throw new Error(`No answer link for ${invoiceId} in "${email.subject}"`);
+  return link;
+}
+
 /** The customer's statement page linked from an email: the customer link that is no invoice's answer page. */
 export function statementLink(email: Email): string {
   const pages = new Set(answerLinks(email));

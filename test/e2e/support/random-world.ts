@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { DEFAULT_FAULT_RATES } from '../../../infra/local/faults';
 import { createLocalRuntime, type LocalRuntime } from '../../../infra/local/runtime';
-import { addDays, answerLink, DunningClient, isTeamEmail, kindOf, parisDate, type Reply } from './client';
+import { addDays, answerLinkFor, DunningClient, isTeamEmail, kindOf, parisDate, type Reply } from './client';
 import { englishInvoice, frenchInvoice, type RegisterBody } from './invoices';
 import { violations, type ObservedInvoice } from './invariants';
 
@@ -42,6 +42,11 @@ interface Plan {
   /** A second contact whose address bounces (the SES mailbox simulator). */
   bouncing: boolean;
   /**
+   * An invoice of the world's one shared customer, whose accounts-payable address receives all its invoices' emails,
+   * due on one of two dates: their reminders of one slot leave as one email, raced by the other invoices' events.
+   */
+  shared: boolean;
+  /**
    * When, as a share (0-100) of the invoice's life up to the hand-off (due date + 50 days), and at which hour; a
    * racing event is sent while the clock moves to that moment, so that it lands amid the steps the clock sets off.
    */
@@ -69,12 +74,13 @@ const plan: fc.Arbitrary<Plan> = fc.record({
   amount: fc.integer({ min: 1_000, max: 5_000_000 }),
   english: fc.boolean(),
   bouncing: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
+  shared: fc.integer({ min: 0, max: 2 }).map((n) => n === 0),
   // Events before the due date, around it and on the ladder; those at the same hour of the same day run concurrently.
   events: fc.array(
     fc.record({ share: fc.integer({ min: 0, max: 100 }), hour: fc.constantFrom(7, 10, 14), racing: fc.boolean(), action }),
     { minLength: 1, maxLength: 10 },
   ),
-});
+}).map((p) => (p.shared ? { ...p, english: false, dueInDays: p.dueInDays % 2 ? 21 : 35 } : p));
 
 /** What the driver was told, per invoice. */
 interface Told {
@@ -116,7 +122,7 @@ async function perform(c: DunningClient, told: Told, act: Action, n: number): Pr
   const invoice = current.json as { outstanding: { value: number; currency: string }; amount: { value: number } };
   const link = async () => {
     const emails = (await c.outbox(id)).filter((e) => !isTeamEmail(e) && e.links.some((l) => l.includes('/r/')));
-    return emails.length ? answerLink(emails[emails.length - 1]) : undefined;
+    return emails.length ? answerLinkFor(emails[emails.length - 1]!, id) : undefined;
   };
   switch (act.kind) {
     case 'pay': {
@@ -229,7 +235,8 @@ async function drive(runtime: LocalRuntime, plans: Plan[], faults: boolean) {
   const world: Told[] = [];
   for (const [i, p] of plans.entries()) {
     const make = p.english ? englishInvoice : frenchInvoice;
-    const body = make(`${run}-${i}`, today, { dueDate: addDays(today, p.dueInDays), amount: { value: p.amount, currency: 'EUR' } });
+    const shared = p.shared ? { customer: { id: `${run}-SHARED`, contacts: [{ name: 'Service comptable', email: `compta+${run.toLowerCase()}@durand-menuiseries.fr` }] } } : {};
+    const body = make(`${run}-${i}`, today, { dueDate: addDays(today, p.dueInDays), amount: { value: p.amount, currency: 'EUR' }, ...shared });
     if (p.bouncing) body.customer.contacts.push({ name: 'Ancienne adresse', email: 'bounce@simulator.amazonses.com' });
     const told: Told = { body, acceptedPayments: [], cancelled: false, waived: false, serverErrors: [], refusedPayments: [], refusedLetters: [] };
     // 200 when a first attempt was recorded before its answer failed: the retry is the same registration.
@@ -264,7 +271,7 @@ async function drive(runtime: LocalRuntime, plans: Plan[], faults: boolean) {
     const id = told.body.invoiceId;
     const observed: ObservedInvoice = {
       invoice: (await reliably('final read', told, () => c.get(id))).json,
-      emails: outbox.filter((e) => e.invoiceId === id),
+      emails: outbox.filter((e) => e.invoiceIds.includes(id)),
       executions: executions.filter((e) => e.invoiceId === id),
       acceptedPayments: told.acceptedPayments,
       cancelled: told.cancelled,
@@ -292,6 +299,8 @@ async function drive(runtime: LocalRuntime, plans: Plan[], faults: boolean) {
     lettersPosted: letters.length,
     lettersReceived: letters.filter((l) => l?.receivedAt).length,
     bankAlerts: outbox.filter((e) => kindOf(e) === 'team_bank_details').length,
+    groupedEmails: outbox.filter((e) => e.invoiceIds.length > 1).length,
+    invoicesInGroupedEmails: outbox.filter((e) => e.invoiceIds.length > 1).reduce((n, e) => n + e.invoiceIds.length, 0),
     events: moments.size,
   };
   return { broken, serverErrors: world.flatMap((t) => t.serverErrors), summary };
