@@ -76,11 +76,14 @@ export async function sendGroupedEmail(
 ): Promise<CustomerSend> {
   const timing = { ...SLOT_TIMING, ...options };
   if (isClosed(record)) return { timeline: [], emailed: false };
+  // One waiting budget for the whole attempt (all contacts), well inside the Lambda's timeout: past it, this attempt
+  // takes no slot any more (holding one needs time too) and its step is retried.
+  const deadline = Date.now() + timing.waitMs;
   const reachable = record.customer.contacts.filter((contact) => !isSuppressed(record, contact.email));
   // One attempt, one holder name: a retry of this step is another attempt, which a stale slot of ours must not fool.
   const holder = randomUUID();
   const outcomes: Outcome[] = [];
-  for (const contact of reachable) outcomes.push(await sendInSlot(deps, config, record, step, contact, holder, timing));
+  for (const contact of reachable) outcomes.push(await sendInSlot(deps, config, record, step, contact, holder, timing, deadline));
   const timeline = outcomes.flatMap((outcome) => outcome.timeline);
   const states = outcomes.map((outcome) => outcome.state);
   // Closed (or changed) meanwhile: nothing more leaves for it, as for a single email.
@@ -96,9 +99,9 @@ async function sendInSlot(
   contact: Contact,
   holder: string,
   timing: SlotTiming,
+  deadline: number,
 ): Promise<Outcome> {
   const claimKey = `${step.key}:${contact.email}`;
-  const waitUntil = Date.now() + timing.waitMs;
   for (let wave = 1; wave <= MAX_WAVES; ) {
     // Sent already (by an earlier wave, or an attempt of ours that stopped after): nothing to wait for.
     const own = await deps.store.getEmailClaim(record.invoiceId, claimKey);
@@ -107,7 +110,8 @@ async function sendInSlot(
       return { state: 'sent', timeline: [] };
     }
     const slot: SendSlot = { customerId: record.customer.id, kind: step.family, at: step.at, contact: contact.email, wave };
-    const claimed: SlotClaim = await deps.store.claimSendSlot(slot, holder);
+    if (Date.now() > deadline) throw new SlotBusyError(`The grouped email of ${slot.kind} at ${slot.at} is still being sent by another execution`);
+    const claimed = await waitWhileHeld(deps, slot, await deps.store.claimSendSlot(slot, holder), timing, deadline);
     switch (claimed.state) {
       case 'claimed':
         return holdSlot(deps, config, slot, holder, record, step, contact);
@@ -118,7 +122,6 @@ async function sendInSlot(
         continue;
       }
       case 'held': {
-        if (Date.now() - claimed.heldSinceMs <= timing.leaseMs) break;
         // Its holder is gone. Before SES, nothing left: this attempt takes the slot over, with its claims.
         if (!claimed.sending && (await deps.store.adoptSendSlot(slot, claimed.holder, holder))) {
           return holdSlot(deps, config, slot, holder, record, step, contact, claimed.holder);
@@ -131,10 +134,24 @@ async function sendInSlot(
         // Given back a moment ago (SES refused its email): claim it again.
         continue;
     }
-    if (Date.now() > waitUntil) throw new SlotBusyError(`The grouped email of ${slot.kind} at ${slot.at} is still being sent by another execution`);
-    await new Promise((resolve) => setTimeout(resolve, timing.pollMs));
   }
   throw new Error(`More than ${MAX_WAVES} emails for one send slot of customer ${record.customer.id}`);
+}
+
+/**
+ * Waits while another attempt holds the slot within its lease, reading the slot (not claiming it again) at growing
+ * intervals; resolves with how it stands once it is done, free, or its holder's lease has run out.
+ */
+async function waitWhileHeld(deps: Dependencies, slot: SendSlot, first: SlotClaim, timing: SlotTiming, deadline: number): Promise<SlotClaim> {
+  let state = first;
+  let pause = timing.pollMs;
+  while (state.state === 'held' && Date.now() - state.heldSinceMs <= timing.leaseMs) {
+    if (Date.now() > deadline) throw new SlotBusyError(`The grouped email of ${slot.kind} at ${slot.at} is still being sent by another execution`);
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    pause = Math.min(pause * 2, 10 * timing.pollMs);
+    state = await deps.store.getSendSlot(slot);
+  }
+  return state;
 }
 
 /**
