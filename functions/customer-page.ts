@@ -19,7 +19,6 @@ import type { LinkRecord } from '../shared/domain/link';
 import type { Dependencies } from '../shared/ports';
 import { answerOnStatement, customerStatement, type Statement } from '../shared/services/statement';
 import { renderStatementConfirmation, renderStatementPage, type StatementAction } from '../shared/rendering/pages/statement-page';
-import { renderStatementPdf } from '../shared/rendering/letters/statement';
 import { renderStatementCsv } from '../shared/rendering/statement-csv';
 
 /** Answers per link and hour: far above a person's needs, low enough to stop a script. */
@@ -97,7 +96,11 @@ async function statement(event: HttpEvent, deps: Dependencies, config: ReturnTyp
     const current = await customerStatement(deps, config, link, now);
     const download = { creditor: config.creditor, language: link.language, customer: current.customer, lines: current.lines, today: current.today };
     if (query.format === 'csv') return file(renderStatementCsv(download), 'text/csv; charset=utf-8', `${current.today}.csv`, false);
-    if (query.format === 'pdf') return file(Buffer.from(await renderStatementPdf(download)).toString('base64'), 'application/pdf', `${current.today}.pdf`, true);
+    if (query.format === 'pdf') {
+      // Loaded on demand: the PDF library and its fonts would double the cold start of every page a customer opens.
+      const { renderStatementPdf } = await import('../shared/rendering/letters/statement');
+      return file(Buffer.from(await renderStatementPdf(download)).toString('base64'), 'application/pdf', `${current.today}.pdf`, true);
+    }
     await recordPageView(deps.store, link, config.calendar, now);
     const action = query.action && STATEMENT_ACTIONS.has(query.action) ? (query.action as StatementAction) : undefined;
     return renderStatementPage({ ...page(current), ...(query.invoice || action ? { focus: { ...(query.invoice ? { invoiceId: query.invoice } : {}), ...(action ? { action } : {}) } } : {}) });

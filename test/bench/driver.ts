@@ -42,15 +42,17 @@ export class Driver {
     return { status: response.status, text };
   }
 
-  async register(invoiceId: string, issueDate: string, dueDate: string, amount = 120_000): Promise<{ preReminderAt: string; executionName: string }> {
+  /** Registers an invoice of a customer of its own, or of `customerId` (whose invoices share one contact). */
+  async register(invoiceId: string, issueDate: string, dueDate: string, amount = 120_000, customerId?: string): Promise<{ preReminderAt: string; executionName: string }> {
+    const id = customerId ?? `C-${invoiceId}`;
     const { text } = await this.request('POST', '/invoices', {
       json: {
         invoiceId,
         customer: {
-          id: `C-${invoiceId}`,
+          id,
           name: 'Customer SA',
-          language: invoiceId.charCodeAt(invoiceId.length - 1) % 3 === 0 ? 'fr' : 'en',
-          contacts: [{ name: 'Accounts payable', email: `ap+${invoiceId.toLowerCase()}@customer.example` }],
+          language: id.charCodeAt(id.length - 1) % 3 === 0 ? 'fr' : 'en',
+          contacts: [{ name: 'Accounts payable', email: `ap+${id.toLowerCase()}@customer.example` }],
         },
         amount: { value: amount, currency: 'EUR' },
         issueDate,

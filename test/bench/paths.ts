@@ -1,5 +1,5 @@
 /**
- * `paths`: four typical lives of an invoice, each run for real on the local runtime, one invoice at a time, with the
+ * `paths`: typical lives of an invoice, each run for real on the local runtime, one invoice (or one customer's ten) at a time, with the
  * runtime's counters (infra/local/metrics.ts) read before and after: state transitions (every state entered, as
  * Step Functions standard bills them), Lambda invocations and billed milliseconds (API handlers and the authorizer
  * included), emails (per recipient), DynamoDB read/write request units, API Gateway requests. Priced with the list
@@ -24,7 +24,10 @@ export const PRICES = {
 /** Every function's configured memory (HandlerFunction's default; infra/dunning-stack.ts overrides none), ARM64. */
 export const LAMBDA_MEMORY_MB = 256;
 
-export const PATH_NAMES = ['paid-before-pre-reminder', 'promise-kept', 'dispute-resolved', 'full-ladder-to-legal'] as const;
+export const PATH_NAMES = ['paid-before-pre-reminder', 'promise-kept', 'dispute-resolved', 'full-ladder-to-legal', 'ten-invoices-one-customer'] as const;
+
+/** How many invoices one run of a path registers (per-invoice figures divide by it). */
+const INVOICES_PER_RUN: Partial<Record<PathName, number>> = { 'ten-invoices-one-customer': 10 };
 export type PathName = (typeof PATH_NAMES)[number];
 
 export interface PathResult {
@@ -53,6 +56,8 @@ const SCENARIOS: Record<PathName, string> = {
   'dispute-resolved':
     'pre-reminder; the customer opens the link and disputes the amount; the operator corrects the amount 2 days later; paid 3 days after that',
   'full-ladder-to-legal': 'pre-reminder, no answer, no payment: the whole overdue ladder, then hand-off to legal',
+  'ten-invoices-one-customer':
+    'ten invoices of one customer due on one date: one grouped pre-reminder for the ten, no answer, each paid on its due date (figures per invoice)',
 };
 
 export function price(delta: { stateTransitions: number; lambdaInvocations: number; lambdaGbSeconds: number; emails: number; dynamoWriteUnits: number; dynamoReadUnits: number; apiRequests: number }) {
@@ -75,6 +80,7 @@ function round4(value: number): number {
 }
 
 async function runPath(driver: Driver, name: PathName, invoiceId: string): Promise<string> {
+  if (name === 'ten-invoices-one-customer') return runCustomerOfTen(driver, invoiceId);
   const start = driver.now();
   const due = start + 30 * DAY_MS;
   const { preReminderAt, executionName } = await driver.register(invoiceId, isoDate(start), isoDate(due));
@@ -118,6 +124,22 @@ async function runPath(driver: Driver, name: PathName, invoiceId: string): Promi
   return driver.outcome(executionName);
 }
 
+/** Ten invoices of one customer, one contact, one due date: their pre-reminders leave as one email. */
+async function runCustomerOfTen(driver: Driver, runId: string): Promise<string> {
+  const start = driver.now();
+  const due = start + 30 * DAY_MS;
+  const ids = Array.from({ length: 10 }, (_, i) => `${runId}-${i + 1}`);
+  const executions = [];
+  for (const id of ids) executions.push((await driver.register(id, isoDate(start), isoDate(due), 120_000, `C-${runId}`)).executionName);
+  await driver.runtime.settle();
+  await driver.advanceTo(due + 10 * 3600_000);
+  for (const id of ids) await driver.pay(id);
+  await driver.runtime.settle();
+  await driver.advanceTo(driver.now() + DAY_MS);
+  const outcomes = new Set(executions.map((execution) => driver.outcome(execution)));
+  return outcomes.size === 1 ? [...outcomes][0]! : [...outcomes].join(', ');
+}
+
 export async function benchPaths(options: { runtime: LocalRuntime; repetitions: number; log: (line: string) => void }): Promise<PathResult[]> {
   const driver = new Driver(options.runtime);
   const results: PathResult[] = [];
@@ -135,7 +157,7 @@ export async function benchPaths(options: { runtime: LocalRuntime; repetitions: 
     }
     delta = metricsDelta(localMetrics.snapshot(), before);
     before = localMetrics.snapshot();
-    const per = (value: number) => value / n;
+    const per = (value: number) => value / (n * (INVOICES_PER_RUN[name] ?? 1));
     const lambdaGbSeconds = per(delta.lambdaBilledMs / 1000) * (LAMBDA_MEMORY_MB / 1024);
     const counts = {
       stateTransitions: per(delta.stateTransitions),
