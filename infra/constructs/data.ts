@@ -14,7 +14,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { HandlerFunction } from './handler-function';
-import { GSI1_NAME, GSI1_PK, GSI1_SK, GSI2_NAME, GSI2_PK, GSI2_SK, PK, SK, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb-table';
+import { GSI1_NAME, GSI1_PK, GSI1_SK, GSI2_NAME, GSI2_PK, GSI2_PROJECTED, GSI2_SK, PK, SK, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb-table';
 
 /**
  * The table's grants name the one index instead of `<table>/index/*` (what `grantReadWriteData` writes), so no
@@ -64,7 +64,8 @@ export class DataConstruct extends Construct {
       indexName: GSI2_NAME,
       partitionKey: { name: GSI2_PK, type: dynamodb.AttributeType.STRING },
       sortKey: { name: GSI2_SK, type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: GSI2_PROJECTED,
     });
 
     const accessLogs = new s3.Bucket(this, 'DocumentsAccessLogs', {

@@ -18,8 +18,8 @@ import { TooManyRequestsError, VersionConflict } from '../domain/errors';
 import { sha256 } from '../domain/hashing';
 import type { InvoiceRecord, InvoiceStatus, TimelineEntry } from '../domain/invoice';
 import type { LinkRecord } from '../domain/link';
-import type { ApiKeyRecord, EmailClaim, InvoiceStore, SendSlot, SlotClaim, SlotEmail, SlotOutcome } from '../ports';
-import { GSI1_NAME, GSI1_PK, GSI2_NAME, GSI2_PK, KEY_ATTRIBUTES, keys, PK, recordIndexKeys, SK, TTL_ATTRIBUTE } from './dynamodb-table';
+import type { ApiKeyRecord, EmailClaim, InvoiceStore, OpenInvoiceRef, SendSlot, SlotClaim, SlotEmail, SlotOutcome } from '../ports';
+import { GSI1_NAME, GSI1_PK, GSI2_NAME, GSI2_PK, GSI2_PROJECTED, KEY_ATTRIBUTES, keys, PK, recordIndexKeys, SK, TTL_ATTRIBUTE } from './dynamodb-table';
 
 type Item = Record<string, unknown>;
 
@@ -294,7 +294,7 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
     }
   }
 
-  async listOpenInvoices(customerId: string, limit = 500): Promise<InvoiceRecord[]> {
+  async listOpenInvoices(customerId: string, limit = 500): Promise<OpenInvoiceRef[]> {
     const items = await this.queryAll(
       {
         TableName: this.tableName,
@@ -306,7 +306,7 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
       },
       limit,
     );
-    return items.map((item) => withoutKeys<InvoiceRecord>(item));
+    return items.map((item) => Object.fromEntries(GSI2_PROJECTED.filter((name) => item[name] !== undefined).map((name) => [name, item[name]])) as unknown as OpenInvoiceRef);
   }
 
   async putLink(link: LinkRecord): Promise<void> {

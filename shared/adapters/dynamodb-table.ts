@@ -40,6 +40,12 @@ export const GSI2_SK = 'gsi2sk';
 /** DynamoDB TTL attribute (epoch seconds); TTL ignores items where it is absent or not a number. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
+/**
+ * What the customer index projects besides its keys: enough to tell which invoices plan a step at an instant. Small
+ * entries cost one write unit per record write, where the whole record would cost several.
+ */
+export const GSI2_PROJECTED = ['invoiceId', 'dueDate', 'status', 'nextActionAt'];
+
 /** Attributes the layout adds to a stored document; they never leave the adapter. */
 export const KEY_ATTRIBUTES = [PK, SK, GSI1_PK, GSI1_SK, GSI2_PK, GSI2_SK] as const;
 
@@ -113,8 +119,7 @@ export function tableCreateInput(tableName: string): CreateTableCommandInput {
           { AttributeName: GSI2_PK, KeyType: 'HASH' },
           { AttributeName: GSI2_SK, KeyType: 'RANGE' },
         ],
-        // The statement shows whole records too.
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: GSI2_PROJECTED },
       },
     ],
   };

@@ -60,6 +60,14 @@ export interface SlotEmail {
   key: string;
 }
 
+/** An open invoice as the customer index holds it (see `listOpenInvoices`). */
+export interface OpenInvoiceRef {
+  invoiceId: string;
+  dueDate: string;
+  status: InvoiceStatus;
+  nextActionAt?: string;
+}
+
 export interface InvoiceStore {
   getInvoice(invoiceId: string): Promise<InvoiceRecord | undefined>;
   /** Writes a new record; `false` when one with that id exists already. */
@@ -102,8 +110,11 @@ export interface InvoiceStore {
   finishSendSlot(slot: SendSlot, outcome: SlotOutcome): Promise<void>;
   /** Gives the slot back (nothing left: a failure before SES, or SES refused), if `holder` still holds it. */
   releaseSendSlot(slot: SendSlot, holder: string): Promise<void>;
-  /** A customer's open invoices, by due date (the customer index: closed invoices are not in it). */
-  listOpenInvoices(customerId: string, limit?: number): Promise<InvoiceRecord[]>;
+  /**
+   * A customer's open invoices, by due date (the customer index: closed invoices are not in it), as the index holds
+   * them: a few attributes, possibly a moment behind; read the record itself for anything more.
+   */
+  listOpenInvoices(customerId: string, limit?: number): Promise<OpenInvoiceRef[]>;
   putLink(link: LinkRecord): Promise<void>;
   getLink(tokenHash: string): Promise<LinkRecord | undefined>;
   /** Counts a view of the page behind a link on a (creditor-local) day; resolves with the day's count so far. */

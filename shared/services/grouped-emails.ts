@@ -239,7 +239,7 @@ async function holdSlot(
 /** The customer's invoices the slot may carry: our own first, then the others, read again consistently. */
 async function candidates(deps: Dependencies, own: InvoiceRecord, slot: SendSlot): Promise<InvoiceRecord[]> {
   const listed = await deps.store.listOpenInvoices(own.customer.id);
-  // The index copy tells which ones plan a step at this instant; the index lags, so those are read again.
+  // The index tells which ones plan a step at this instant; it lags, so those are read again.
   const others = listed.filter((r) => r.invoiceId !== own.invoiceId && r.nextActionAt === slot.at);
   const fresh = await Promise.all(others.map((r) => deps.store.getInvoice(r.invoiceId)));
   return [own, ...fresh.filter((r): r is InvoiceRecord => r !== undefined && r.customer.id === own.customer.id)];

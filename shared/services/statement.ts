@@ -47,8 +47,9 @@ export async function customerStatement(
   const customerId = link.statementOf;
   if (!customerId) throw new NotFoundError('This link is not valid.');
   const listed = await deps.store.listOpenInvoices(customerId);
-  const byId = new Map(listed.map((record) => [record.invoiceId, record]));
-  for (const record of fresh) byId.set(record.invoiceId, record);
+  const answered = new Set(fresh.map((record) => record.invoiceId));
+  const read = await Promise.all(listed.filter((ref) => !answered.has(ref.invoiceId)).map((ref) => deps.store.getInvoice(ref.invoiceId)));
+  const byId = new Map([...read, ...fresh].filter((r): r is InvoiceRecord => r !== undefined).map((record) => [record.invoiceId, record]));
   const records = [...byId.values()]
     .filter((record) => !isClosed(record) && onStatement(record, link))
     .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.invoiceId.localeCompare(b.invoiceId));
@@ -96,9 +97,9 @@ export async function answerOnStatement(
   if (!customerId) throw new NotFoundError('This link is not valid.');
   if (values.action === 'promise_all') {
     const answer = parse({ promisedDate: values.promisedDate ?? '', paymentMethod: values.paymentMethod ?? '', action: 'promise' }) as Extract<CustomerAnswer, { action: 'promise' }>;
-    const targets = (await deps.store.listOpenInvoices(customerId)).filter((record) => onStatement(record, link));
-    // The index may lag: each invoice is read again before its policy is checked and its promise written.
-    const records = (await Promise.all(targets.map((record) => deps.store.getInvoice(record.invoiceId)))).filter(
+    const targets = await deps.store.listOpenInvoices(customerId);
+    // Each invoice is read itself (the index holds a few attributes and lags) before its policy is checked.
+    const records = (await Promise.all(targets.map((ref) => deps.store.getInvoice(ref.invoiceId)))).filter(
       (record): record is InvoiceRecord => record !== undefined && promisable(record) && onStatement(record, link),
     );
     if (records.length === 0) throw new ConflictError('nothing_to_promise', 'No open invoice can take a promise now.');

@@ -179,7 +179,7 @@ describe('DunningStack', () => {
               { AttributeName: 'gsi2pk', KeyType: 'HASH' },
               { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
             ],
-            Projection: { ProjectionType: 'ALL' },
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['invoiceId', 'dueDate', 'status', 'nextActionAt'] },
           },
         ],
       });

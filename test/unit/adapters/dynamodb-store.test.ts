@@ -358,7 +358,8 @@ describe('DynamoDbInvoiceStore: the customer index and send slots', () => {
     const other = invoiceRecord({ invoiceId: freshId(), customer: customerOf(`C-${freshId()}`) });
     for (const record of [later, sooner, other]) await store.createInvoice(record);
     expect((await store.listOpenInvoices(customer.id)).map((r) => r.invoiceId)).toEqual([sooner.invoiceId, later.invoiceId]);
-    expect(await store.listOpenInvoices(customer.id)).toContainEqual(sooner);
+    // The index holds what tells which invoices plan a step when; the record itself is read for the rest.
+    expect(await store.listOpenInvoices(customer.id)).toContainEqual({ invoiceId: sooner.invoiceId, dueDate: '2027-04-01', status: 'scheduled', nextActionAt: sooner.nextActionAt });
   });
 
   it('drops an invoice from the customer index once it is paid, cancelled or handed off', async () => {
