@@ -15,6 +15,7 @@ export interface Route {
 
 export const ROUTES: Route[] = [
   { method: 'POST', path: '/invoices', handler: 'register-invoice', auth: true },
+  { method: 'GET', path: '/invoices', handler: 'list-invoices', auth: true },
   { method: 'GET', path: '/invoices/{invoiceId}', handler: 'get-invoice', auth: true },
   { method: 'PATCH', path: '/invoices/{invoiceId}', handler: 'update-invoice', auth: true },
   { method: 'POST', path: '/invoices/{invoiceId}/payments', handler: 'record-payment', auth: true },

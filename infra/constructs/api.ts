@@ -54,6 +54,8 @@ export const API_HANDLER_NEEDS: Record<string, Need[]> = {
   // Stores the file, then names it on the record; no event for the execution.
   'attach-document': ['write', 'documents'],
   'get-invoice': ['read'],
+  // Reads the indexes page by page (never a scan), and the records of a customer's page.
+  'list-invoices': ['read'],
   // Writes the bundle as of today (a receipt, a document or a payment may have come since the hand-off), then links it.
   'get-evidence': ['read', 'evidence'],
   'get-openapi': [],

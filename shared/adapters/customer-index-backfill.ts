@@ -1,6 +1,6 @@
 /**
- * Adds the customer index keys (see ./dynamodb-table) to open invoice records written before the index existed: such a
- * record gets them at its next write anyway, but until then its customer's statement and grouped emails miss it.
+ * Adds the customer index keys (see ./dynamodb-table) to invoice records written before the index existed: such a
+ * record gets them at its next write anyway, but until then its customer's statement, grouped emails and list miss it.
  * A maintenance task run once after deploying the index (`npm run backfill-customer-index`); safe to run again.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -25,8 +25,7 @@ export async function backfillCustomerIndex(client: DynamoDBClient, tableName: s
     );
     for (const item of (page.Items ?? []) as (InvoiceRecord & Record<string, unknown>)[]) {
       scanned++;
-      const indexKeys = customerIndexKeys(item) as Record<string, string>;
-      if (!indexKeys[GSI2_PK]) continue; // closed: stays out of the index
+      const indexKeys = customerIndexKeys(item);
       try {
         await doc.send(
           new UpdateCommand({

@@ -14,12 +14,12 @@ import {
   type TranslateConfig,
 } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
-import { TooManyRequestsError, VersionConflict } from '../domain/errors';
+import { TooManyRequestsError, ValidationError, VersionConflict } from '../domain/errors';
 import { sha256 } from '../domain/hashing';
-import type { InvoiceRecord, InvoiceStatus, TimelineEntry } from '../domain/invoice';
+import { CLOSED_STATUSES, STATUSES, type InvoiceRecord, type InvoiceStatus, type TimelineEntry } from '../domain/invoice';
 import type { LinkRecord } from '../domain/link';
-import type { ApiKeyRecord, EmailClaim, InvoiceStore, OpenInvoiceRef, SendSlot, SlotClaim, SlotEmail, SlotOutcome } from '../ports';
-import { GSI1_NAME, GSI1_PK, GSI2_NAME, GSI2_PK, GSI2_PROJECTED, KEY_ATTRIBUTES, keys, PK, recordIndexKeys, SK, TTL_ATTRIBUTE } from './dynamodb-table';
+import type { ApiKeyRecord, EmailClaim, InvoiceListPage, InvoiceListQuery, InvoiceStore, OpenInvoiceRef, SendSlot, SlotClaim, SlotEmail, SlotOutcome } from '../ports';
+import { CUSTOMER_PARTS, GSI1_NAME, GSI1_PK, GSI2_NAME, GSI2_PK, GSI2_PROJECTED, GSI2_SK, KEY_ATTRIBUTES, keys, PK, recordIndexKeys, SK, TTL_ATTRIBUTE } from './dynamodb-table';
 
 type Item = Record<string, unknown>;
 
@@ -299,9 +299,9 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
       {
         TableName: this.tableName,
         IndexName: GSI2_NAME,
-        KeyConditionExpression: '#gpk = :customer',
-        ExpressionAttributeNames: { '#gpk': GSI2_PK },
-        ExpressionAttributeValues: { ':customer': keys.customerPartition(customerId) },
+        KeyConditionExpression: '#gpk = :customer AND begins_with(#gsk, :open)',
+        ExpressionAttributeNames: { '#gpk': GSI2_PK, '#gsk': GSI2_SK },
+        ExpressionAttributeValues: { ':customer': keys.customerPartition(customerId), ':open': CUSTOMER_PARTS.open },
         ScanIndexForward: true,
       },
       limit,
@@ -395,6 +395,36 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
     return items.map((item) => withoutKeys<InvoiceRecord>(item));
   }
 
+  async listInvoices(query: InvoiceListQuery): Promise<InvoiceListPage> {
+    const parts = listParts(query, this.tableName);
+    const invoices: InvoiceRecord[] = [];
+    let part = query.after?.part ?? 0;
+    let startKey: Record<string, unknown> | undefined = query.after?.key;
+    while (part < parts.length && invoices.length < query.limit) {
+      let page;
+      try {
+        // `Limit` bounds the items read, before the filter: no item read is ever skipped, so a position is exact.
+        page = await this.doc.send(new QueryCommand({ ...parts[part]!, ExclusiveStartKey: startKey, Limit: query.limit - invoices.length }));
+      } catch (error) {
+        // A position that does not fit this index (edited by hand, or of other filters) is the caller's mistake.
+        if (startKey && (error as { name?: string }).name === 'ValidationException') throw new ValidationError('The cursor is not valid.');
+        throw error;
+      }
+      invoices.push(...(page.Items ?? []).map((item) => withoutKeys<InvoiceRecord>(item)));
+      startKey = page.LastEvaluatedKey;
+      if (!startKey) part++;
+    }
+    // The customer index holds a few attributes: the page's records are read in full.
+    const records = parts[0]?.IndexName === GSI2_NAME ? await this.readAll(invoices.map((r) => r.invoiceId)) : invoices;
+    const next = part < parts.length ? { part, ...(startKey ? { key: startKey as Record<string, string> } : {}) } : undefined;
+    return { invoices: records, ...(next ? { next } : {}) };
+  }
+
+  private async readAll(invoiceIds: string[]): Promise<InvoiceRecord[]> {
+    const records = await Promise.all(invoiceIds.map((invoiceId) => this.getInvoice(invoiceId)));
+    return records.filter((record): record is InvoiceRecord => record !== undefined);
+  }
+
   async getLegacyEvidence(invoiceId: string): Promise<unknown | undefined> {
     const item = await this.get(keys.legacyEvidence(invoiceId));
     return item?.evidence;
@@ -454,4 +484,40 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
     } while (startKey && items.length < limit);
     return items;
   }
+}
+
+/**
+ * The index queries that together list the invoices a query asks for, in the order they are read: a customer's open
+ * part then its closed part (by due date), or one status (by next action), or every status one after the other.
+ * Due dates bound the customer index's key; on the status index they filter.
+ */
+function listParts(query: InvoiceListQuery, tableName: string): QueryCommandInput[] {
+  const { status, customerId, dueBefore, dueAfter } = query;
+  const dueFilter = [dueAfter ? '#due > :after' : '', dueBefore ? '#due < :before' : ''].filter(Boolean);
+  const dueValues = { ...(dueAfter ? { ':after': dueAfter } : {}), ...(dueBefore ? { ':before': dueBefore } : {}) };
+  if (customerId) {
+    const parts = status ? [CLOSED_STATUSES.has(status) ? CUSTOMER_PARTS.closed : CUSTOMER_PARTS.open] : [CUSTOMER_PARTS.open, CUSTOMER_PARTS.closed];
+    return parts.map((part) => ({
+      TableName: tableName,
+      IndexName: GSI2_NAME,
+      // Keys are `<part><due date>#<id>`: after the whole day of `dueAfter`, before the first key of `dueBefore`.
+      KeyConditionExpression: '#gpk = :customer AND #gsk BETWEEN :low AND :high',
+      ...(status ? { FilterExpression: '#status = :status' } : {}),
+      ExpressionAttributeNames: { '#gpk': GSI2_PK, '#gsk': GSI2_SK, ...(status ? { '#status': 'status' } : {}) },
+      ExpressionAttributeValues: {
+        ':customer': keys.customerPartition(customerId),
+        ':low': `${part}${dueAfter ? `${dueAfter}#\uffff` : ''}`,
+        ':high': `${part}${dueBefore ?? '\uffff'}`,
+        ...(status ? { ':status': status } : {}),
+      },
+    }));
+  }
+  return (status ? [status] : [...STATUSES]).map((one) => ({
+    TableName: tableName,
+    IndexName: GSI1_NAME,
+    KeyConditionExpression: '#gpk = :status',
+    ...(dueFilter.length ? { FilterExpression: dueFilter.join(' AND ') } : {}),
+    ExpressionAttributeNames: { '#gpk': GSI1_PK, ...(dueFilter.length ? { '#due': 'dueDate' } : {}) },
+    ExpressionAttributeValues: { ':status': one, ...dueValues },
+  }));
 }

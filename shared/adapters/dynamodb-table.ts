@@ -5,7 +5,7 @@
  * | item                 | pk                     | sk                                   | notes                                   |
  * |----------------------|------------------------|--------------------------------------|-----------------------------------------|
  * | invoice record       | `INVOICE#<id>`         | `INVOICE`                            | gsi1 for the operator queues, gsi2 for  |
- * |                      |                        |                                      | the customer's open invoices            |
+ * |                      |                        |                                      | the customer's invoices                 |
  * | timeline entry       | `INVOICE#<id>`         | `TIMELINE#<at ISO>#<6 or 18 hex>`    | append-only: put if absent (see below)  |
  * | email claim          | `INVOICE#<id>`         | `EMAIL#<key>`                        | put if absent = the right to send once  |
  * | page views of a day  | `INVOICE#<id>`         | `VIEWS#<yyyy-mm-dd>#<tokenHash>`     | a counter: one item per link and day    |
@@ -23,8 +23,9 @@
  * An invoice's record, timeline, claims and page-view counters share a partition, so one Query reads its whole story.
  * The `byStatus` index keys invoices by status and next action time: `gsi1sk` sorts as text, and invoices with no
  * next action sort last (`9999`). Only the invoice record carries gsi1 attributes, so the index holds nothing else.
- * The `byCustomer` index holds the open invoices of each customer, by due date: an invoice record carries gsi2
- * attributes only while it is open, so a customer's statement and grouped emails never read its paid years.
+ * The `byCustomer` index keys invoices by customer, open ones first (`O#`) then closed ones (`C#`), each by due date:
+ * a customer's statement and grouped emails read its open part only, never its paid years; the list of a customer's
+ * invoices reads both.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { CLOSED_STATUSES, type InvoiceStatus } from '../domain/invoice';
@@ -76,10 +77,13 @@ export function statusIndexKeys(record: { status: string; nextActionAt?: string;
   return { [GSI1_PK]: record.status, [GSI1_SK]: `${record.nextActionAt ?? '9999'}#${record.invoiceId}` };
 }
 
-/** The customer index keys of an invoice record: none once it is closed (the index is sparse). */
+/** The two parts of a customer's index: its open invoices, then its closed ones. */
+export const CUSTOMER_PARTS = { open: 'O#', closed: 'C#' } as const;
+
+/** The customer index keys of an invoice record: in its customer's open or closed part, by due date. */
 export function customerIndexKeys(record: { status: string; dueDate: string; invoiceId: string; customer: { id: string } }) {
-  if (CLOSED_STATUSES.has(record.status as InvoiceStatus)) return {};
-  return { [GSI2_PK]: keys.customerPartition(record.customer.id), [GSI2_SK]: `${record.dueDate}#${record.invoiceId}` };
+  const part = CLOSED_STATUSES.has(record.status as InvoiceStatus) ? CUSTOMER_PARTS.closed : CUSTOMER_PARTS.open;
+  return { [GSI2_PK]: keys.customerPartition(record.customer.id), [GSI2_SK]: `${part}${record.dueDate}#${record.invoiceId}` };
 }
 
 /** Every index attribute an invoice record carries. */

@@ -8,6 +8,7 @@
 import * as z from 'zod/mini';
 import './zod-locale';
 import { isRealCalendarDate } from './dates';
+import { STATUSES } from './invoice';
 import { isSiren, isSiret, isVatNumber } from './identifiers';
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
@@ -327,3 +328,13 @@ export type CustomerAnswer = z.infer<typeof CustomerAnswer>;
 export function describeIssues(error: z.core.$ZodError): { path: string; message: string }[] {
   return error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
 }
+
+/** The query of `GET /invoices`: every filter optional; `cursor` is the `nextCursor` of the previous page. */
+export const ListInvoicesQuery = schema(() => z.strictObject({
+  status: z.optional(z.enum(STATUSES)),
+  customerId: z.optional(text(128)),
+  dueBefore: z.optional(IsoDate),
+  dueAfter: z.optional(IsoDate),
+  limit: z.optional(z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'an integer from 1 to 100')), z.transform(Number)).check(z.refine((n) => n >= 1 && n <= 100, 'an integer from 1 to 100'))),
+  cursor: z.optional(z.string().check(z.maxLength(2000), z.regex(/^[A-Za-z0-9_-]+$/, 'the nextCursor of a previous page'))),
+}));

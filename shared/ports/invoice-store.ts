@@ -60,6 +60,29 @@ export interface SlotEmail {
   key: string;
 }
 
+/** What `GET /invoices` asks for: every filter optional, `after` a position a previous page returned. */
+export interface InvoiceListQuery {
+  status?: InvoiceStatus;
+  customerId?: string;
+  /** Due strictly before / after these dates (YYYY-MM-DD). */
+  dueBefore?: string;
+  dueAfter?: string;
+  limit: number;
+  after?: ListPosition;
+}
+
+/** Where a list stopped: which of its index queries, and the last key read in it. */
+export interface ListPosition {
+  part: number;
+  key?: Record<string, string>;
+}
+
+export interface InvoiceListPage {
+  invoices: InvoiceRecord[];
+  /** Absent on the last page. */
+  next?: ListPosition;
+}
+
 /** An open invoice as the customer index holds it (see `listOpenInvoices`). */
 export interface OpenInvoiceRef {
   invoiceId: string;
@@ -128,6 +151,11 @@ export interface InvoiceStore {
    * hand-off's own write): read for invoices handed off by them, never written.
    */
   getLegacyEvidence(invoiceId: string): Promise<unknown | undefined>;
+  /**
+   * Invoices by the filters of `GET /invoices`, read from the indexes (never a scan): a customer's by due date (open
+   * ones first), otherwise by status then next action. At most `limit` per page.
+   */
+  listInvoices(query: InvoiceListQuery): Promise<InvoiceListPage>;
   /** Invoices in a status, soonest next action first (the operator queue index). */
   listByStatus(status: InvoiceStatus, limit?: number): Promise<InvoiceRecord[]>;
 }

@@ -1,5 +1,6 @@
 /** The OpenAPI 3.1 description of the billing API, generated from the zod schemas the handlers parse with. */
 import * as z from 'zod/mini';
+import { STATUSES } from '../domain/invoice';
 import { CallOutcomeBody, CancelBody, CustomerAnswer, DocumentBody, FormalNoticeBody, PatchInvoiceBody, PaymentBody, RegisterInvoiceBody, ResolveDisputeBody, WaiveBody } from '../domain/schemas';
 
 /**
@@ -207,6 +208,34 @@ export function openApiDocument(serverUrl?: string) {
           responses: {
             '201': invoiceResponse('Registered; the pre-reminder is planned at `preReminderAt`.'),
             '200': invoiceResponse('Already registered with this very body.'),
+            ...commonErrors,
+          },
+        },
+        get: {
+          summary: 'List invoices',
+          description:
+            "Read from the indexes, never a scan: with `customerId`, the customer's invoices by due date (open ones first, then closed ones); otherwise by status (in the order of `status` values when none is given), then soonest next action first. Follow `nextCursor` until it is absent; a cursor only continues a list with the same filters.",
+          parameters: [
+            { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: [...STATUSES] } },
+            { name: 'customerId', in: 'query', required: false, schema: { type: 'string', maxLength: 128 } },
+            { name: 'dueBefore', in: 'query', required: false, description: 'Due strictly before this date.', schema: { type: 'string', format: 'date' } },
+            { name: 'dueAfter', in: 'query', required: false, description: 'Due strictly after this date.', schema: { type: 'string', format: 'date' } },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
+            { name: 'cursor', in: 'query', required: false, description: 'The `nextCursor` of the previous page.', schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': {
+              description: 'A page of invoices (without their timelines) and, unless it is the last page, `nextCursor`.',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['invoices'],
+                    properties: { invoices: { type: 'array', items: { $ref: '#/components/schemas/Invoice' } }, nextCursor: { type: 'string' } },
+                  },
+                },
+              },
+            },
             ...commonErrors,
           },
         },

@@ -197,3 +197,49 @@ describe('supporting documents', () => {
     expect(stored.contentType).toBe('application/pdf');
   });
 });
+
+describe('GET /invoices', () => {
+  it("pages through a customer's invoices with its filters, and refuses a cursor of other filters or a bad query", async () => {
+    const c = client();
+    const today = await c.today();
+    const customer = { id: `CUST-LIST-${randomBytes(3).toString('hex')}` };
+    const bodies = [10, 40, 20, 30].map((days) => frenchInvoice(invoiceNumber('LIST'), today, { dueDate: addDays(today, days), customer }));
+    for (const body of bodies) await s.register(body);
+    expect((await c.cancel(bodies[3]!.invoiceId)).status).toBe(200);
+
+    const pages: { invoiceId: string; status: string; dueDate: string }[][] = [];
+    let cursor: string | undefined;
+    do {
+      const reply = await c.request('GET', `/invoices?customerId=${customer.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(reply.status, reply.text).toBe(200);
+      pages.push(reply.json.invoices);
+      cursor = reply.json.nextCursor;
+    } while (cursor);
+    // Open ones by due date, then the cancelled one; no timeline in a list.
+    expect(pages.flat().map((i) => i.invoiceId)).toEqual([bodies[0], bodies[2], bodies[1], bodies[3]].map((b) => b!.invoiceId));
+    expect(pages.flat().every((i) => !('timeline' in i))).toBe(true);
+
+    const due = await c.request('GET', `/invoices?customerId=${customer.id}&dueAfter=${addDays(today, 10)}&dueBefore=${addDays(today, 40)}`);
+    expect(due.json.invoices.map((i: { invoiceId: string }) => i.invoiceId)).toEqual([bodies[2]!.invoiceId, bodies[3]!.invoiceId]);
+    const cancelled = await c.request('GET', `/invoices?customerId=${customer.id}&status=cancelled`);
+    expect(cancelled.json.invoices.map((i: { invoiceId: string }) => i.invoiceId)).toEqual([bodies[3]!.invoiceId]);
+    const byStatus = await c.request('GET', `/invoices?status=scheduled&limit=100`);
+    expect(byStatus.json.invoices.every((i: { status: string }) => i.status === 'scheduled')).toBe(true);
+
+    const first = await c.request('GET', `/invoices?customerId=${customer.id}&limit=1`);
+    for (const query of [
+      `customerId=OTHER&limit=1&cursor=${first.json.nextCursor}`,
+      'cursor=not-a-cursor',
+      'limit=0',
+      'limit=101',
+      'status=late',
+      'dueBefore=2027-02-30',
+      'colour=blue',
+    ]) {
+      const reply = await c.request('GET', `/invoices?${query}`);
+      expect(reply.status, query).toBe(400);
+      expect(reply.json.error.code, query).toBeTruthy();
+    }
+    expect((await c.request('GET', '/invoices', { auth: false })).status).toBe(401);
+  });
+});

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbInvoiceStore } from '../../../shared/adapters/dynamodb-store';
 import { keys } from '../../../shared/adapters/dynamodb-table';
 import { backfillCustomerIndex } from '../../../shared/adapters/customer-index-backfill';
-import { TooManyRequestsError, VersionConflict } from '../../../shared/domain/errors';
+import { TooManyRequestsError, ValidationError, VersionConflict } from '../../../shared/domain/errors';
 import { sha256 } from '../../../shared/domain/hashing';
-import type { TimelineEntry } from '../../../shared/domain/invoice';
+import type { InvoiceRecord, TimelineEntry } from '../../../shared/domain/invoice';
 import type { LinkRecord } from '../../../shared/domain/link';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite';
 import { invoiceRecord } from '../../support/fixtures';
@@ -362,7 +362,7 @@ describe('DynamoDbInvoiceStore: the customer index and send slots', () => {
     expect(await store.listOpenInvoices(customer.id)).toContainEqual({ invoiceId: sooner.invoiceId, dueDate: '2027-04-01', status: 'scheduled', nextActionAt: sooner.nextActionAt });
   });
 
-  it('drops an invoice from the customer index once it is paid, cancelled or handed off', async () => {
+  it("moves an invoice out of the customer's open invoices once it is paid, cancelled or handed off", async () => {
     const customer = customerOf(`C-${freshId()}`);
     const records = ['paid', 'cancelled', 'handed_off', 'overdue'].map((status) => ({ status, record: invoiceRecord({ invoiceId: freshId(), customer }) }));
     for (const { record } of records) await store.createInvoice(record);
@@ -435,7 +435,7 @@ describe('DynamoDbInvoiceStore: the customer index and send slots', () => {
 });
 
 describe('backfillCustomerIndex', () => {
-  it('indexes open invoices written before the customer index, and leaves closed ones out', async () => {
+  it('indexes invoices written before the customer index, the open ones where statements read them', async () => {
     const customer = { ...invoiceRecord().customer, id: `C-${freshId()}` };
     const open = invoiceRecord({ invoiceId: freshId(), customer });
     const paid = invoiceRecord({ invoiceId: freshId(), customer, status: 'paid', phase: 'closed' });
@@ -452,5 +452,57 @@ describe('backfillCustomerIndex', () => {
     // Again: nothing left to do for these two.
     const again = await backfillCustomerIndex(dynamo.client, dynamo.tableName);
     expect(again.updated).toBe(0);
+  });
+});
+
+describe('DynamoDbInvoiceStore: listInvoices', () => {
+  /** Every page of a list, following the store's positions. */
+  async function allPages(query: Omit<Parameters<typeof store.listInvoices>[0], 'after'>) {
+    const pages: string[][] = [];
+    let after: Parameters<typeof store.listInvoices>[0]['after'];
+    do {
+      const page = await store.listInvoices({ ...query, ...(after ? { after } : {}) });
+      pages.push(page.invoices.map((r) => r.invoiceId));
+      after = page.next;
+    } while (after && pages.length < 50);
+    return pages;
+  }
+
+  async function customerWithInvoices() {
+    const customer = { ...invoiceRecord().customer, id: `C-${freshId()}` };
+    const make = (dueDate: string, status: InvoiceRecord['status']) => invoiceRecord({ invoiceId: freshId(), customer, dueDate, status, phase: status === 'paid' ? 'closed' : 'awaiting_reply' });
+    const records = [make('2027-04-01', 'awaiting_reply'), make('2027-03-01', 'overdue'), make('2027-02-01', 'paid'), make('2027-05-01', 'promised'), make('2027-03-15', 'paid')];
+    for (const record of records) await store.createInvoice(record);
+    return { customer, records };
+  }
+
+  it("pages through a customer's invoices, open ones by due date then closed ones, each once", async () => {
+    const { customer, records } = await customerWithInvoices();
+    const pages = await allPages({ customerId: customer.id, limit: 2 });
+    expect(pages.flat()).toEqual([records[1], records[0], records[3], records[2], records[4]].map((r) => r!.invoiceId));
+    expect(pages.every((page) => page.length <= 2)).toBe(true);
+    // Records come whole, not as the index holds them.
+    expect((await store.listInvoices({ customerId: customer.id, limit: 1 })).invoices[0]).toEqual(records[1]);
+  });
+
+  it("filters a customer's invoices by status and by strict due-date bounds", async () => {
+    const { customer, records } = await customerWithInvoices();
+    expect((await allPages({ customerId: customer.id, status: 'paid', limit: 10 })).flat()).toEqual([records[2]!.invoiceId, records[4]!.invoiceId]);
+    expect((await allPages({ customerId: customer.id, dueAfter: '2027-03-01', dueBefore: '2027-05-01', limit: 10 })).flat()).toEqual([records[0]!.invoiceId, records[4]!.invoiceId]);
+  });
+
+  it('lists by status from the status index, due dates filtering, and every status when none is asked', async () => {
+    const { records } = await customerWithInvoices();
+    const ids = new Set(records.map((r) => r.invoiceId));
+    const ours = (pages: string[][]) => pages.flat().filter((id) => ids.has(id));
+    expect(ours(await allPages({ status: 'paid', limit: 3 })).sort()).toEqual([records[2]!.invoiceId, records[4]!.invoiceId].sort());
+    expect(ours(await allPages({ status: 'paid', dueAfter: '2027-03-01', limit: 3 }))).toEqual([records[4]!.invoiceId]);
+    const every = await allPages({ limit: 7 });
+    expect(ours(every).sort()).toEqual([...ids].sort());
+    expect(new Set(every.flat()).size).toBe(every.flat().length);
+  });
+
+  it('refuses a position that does not fit the index as the caller\'s mistake', async () => {
+    await expect(store.listInvoices({ status: 'paid', limit: 2, after: { part: 0, key: { pk: 'x' } } })).rejects.toThrow(ValidationError);
   });
 });
