@@ -277,6 +277,7 @@ export function invoiceView(record: InvoiceRecord, timeline?: TimelineEntry[]) {
     ...(record.waiver ? { waiver: record.waiver } : {}),
     ...(record.formalNoticeAt ? { formalNoticeAt: record.formalNoticeAt } : {}),
     ...(record.registeredLetter ? { registeredLetter: letterView(record.registeredLetter) } : {}),
+    ...(record.bankDetailsCheck ? { bankDetailsCheck: record.bankDetailsCheck } : {}),
     ...(record.documents?.length ? { documents: record.documents.map(({ kind, filename, contentType, size, sha256, at }) => ({ kind, filename, contentType, size, sha256, at })) } : {}),
     warnings: record.warnings,
     ...(timeline ? { timeline } : {}),

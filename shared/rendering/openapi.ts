@@ -102,8 +102,40 @@ function invoiceAction(summary: string, body: z.ZodMiniType) {
   };
 }
 
+/**
+ * Each operation's id, the name client generators give its method: stable, so that regenerating a client does not
+ * rename what integrators call.
+ */
+const OPERATION_IDS: Record<string, string> = {
+  'post /invoices': 'registerInvoice',
+  'get /invoices': 'listInvoices',
+  'get /invoices/{invoiceId}': 'getInvoice',
+  'patch /invoices/{invoiceId}': 'updateInvoice',
+  'post /invoices/{invoiceId}/payments': 'recordPayment',
+  'post /invoices/{invoiceId}/cancel': 'cancelInvoice',
+  'post /invoices/{invoiceId}/dispute-resolution': 'resolveDispute',
+  'post /invoices/{invoiceId}/call-outcomes': 'recordCallOutcome',
+  'post /invoices/{invoiceId}/waive': 'waivePenalties',
+  'post /invoices/{invoiceId}/restart': 'restartExecution',
+  'post /invoices/{invoiceId}/formal-notice': 'recordFormalNotice',
+  'post /invoices/{invoiceId}/documents': 'attachDocument',
+  'get /invoices/{invoiceId}/evidence': 'getEvidence',
+  'get /r/{token}': 'showCustomerPage',
+  'post /r/{token}': 'answerOnCustomerPage',
+};
+
+function withOperationIds<T extends { paths: Record<string, Record<string, object>> }>(document: T): T {
+  const paths = Object.fromEntries(
+    Object.entries(document.paths).map(([path, operations]) => [
+      path,
+      Object.fromEntries(Object.entries(operations).map(([method, operation]) => [method, { operationId: OPERATION_IDS[`${method} ${path}`], ...operation }])),
+    ]),
+  );
+  return { ...document, paths };
+}
+
 export function openApiDocument(serverUrl?: string) {
-  return gatherDefinitions({
+  return withOperationIds(gatherDefinitions({
     openapi: '3.1.0',
     info: {
       title: 'Preventive dunning API',
@@ -181,14 +213,70 @@ export function openApiDocument(serverUrl?: string) {
             invoiceId: { type: 'string' },
             status: { type: 'string', enum: ['scheduled', 'awaiting_reply', 'promised', 'disputed', 'overdue', 'paid', 'cancelled', 'handed_off'] },
             partiallyPaid: { type: 'boolean' },
+            customer: schema(RegisterInvoiceBody.shape.customer),
             amount: schema(RegisterInvoiceBody.shape.amount),
-            outstanding: schema(RegisterInvoiceBody.shape.amount),
+            // What is still owed: 0 once paid (the request's Money is positive).
+            outstanding: MONEY,
+            issueDate: { type: 'string', format: 'date' },
             dueDate: { type: 'string', format: 'date' },
             executionName: { type: 'string' },
             preReminderAt: { type: 'string', format: 'date-time' },
+            scheduledStartAt: { type: 'string', format: 'date-time', description: 'When a deferred start (EventBridge Scheduler) begins the execution.' },
+            nextActionAt: { type: 'string', format: 'date-time', description: 'When the execution next acts on its own (an email, a deadline).' },
+            promise: {
+              type: 'object',
+              required: ['date', 'afterDueDate', 'at', 'source'],
+              properties: {
+                date: { type: 'string', format: 'date' },
+                method: { type: 'string' },
+                afterDueDate: { type: 'boolean' },
+                at: { type: 'string', format: 'date-time' },
+                source: { type: 'string', enum: ['customer', 'call'] },
+                brokenAt: { type: 'string', format: 'date-time' },
+              },
+            },
+            dispute: {
+              type: 'object',
+              required: ['reason', 'at', 'status'],
+              properties: {
+                reason: { type: 'string' },
+                message: { type: 'string' },
+                at: { type: 'string', format: 'date-time' },
+                status: { type: 'string', enum: ['open', 'resolved'] },
+                outcome: { type: 'string', enum: ['rejected', 'corrected_amount', 'credit_note'] },
+              },
+            },
+            formalNoticeAt: { type: 'string', format: 'date-time', description: 'When the first formal notice known to have left was sent.' },
+            registeredLetter: {
+              type: 'object',
+              description: "The formal notice's registered letter: requested, then posted and received as recorded (days or instants, as given).",
+              required: ['requestedAt', 'filename', 'by'],
+              properties: {
+                requestedAt: { type: 'string', format: 'date-time' },
+                filename: { type: 'string' },
+                by: { oneOf: [{ type: 'string', const: 'team' }, { type: 'object', required: ['provider', 'reference'], properties: { provider: { type: 'string' }, reference: { type: 'string' } } }] },
+                postedAt: { type: 'string' },
+                trackingNumber: { type: 'string' },
+                receivedAt: { type: 'string' },
+              },
+            },
+            documents: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['kind', 'filename', 'contentType', 'size', 'sha256', 'at'],
+                properties: { kind: { type: 'string' }, filename: { type: 'string' }, contentType: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' }, at: { type: 'string', format: 'date-time' } },
+              },
+            },
+            bankDetailsCheck: {
+              type: 'object',
+              description: "The customer's last answer on our bank details: `differ` alerted the team.",
+              required: ['answer', 'at', 'contact'],
+              properties: { answer: { type: 'string', enum: ['match', 'differ'] }, at: { type: 'string', format: 'date-time' }, contact: { type: 'string' }, message: { type: 'string' } },
+            },
             warnings: { type: 'array', items: { type: 'string' } },
             creditBalance: {
-              ...schema(RegisterInvoiceBody.shape.amount),
+              ...MONEY,
               description: 'Money received beyond what was owed (an overpayment, a payment after cancellation): due back to the customer.',
             },
             handedOffAt: { type: 'string', format: 'date-time', description: 'When the invoice was handed off to legal; kept when a later payment settles it.' },
@@ -281,6 +369,11 @@ export function openApiDocument(serverUrl?: string) {
       '/invoices/{invoiceId}/documents': {
         post: {
           ...invoiceAction('Attach a supporting document for the evidence file (contract, terms, order, delivery proof, invoice PDF)', DocumentBody),
+          responses: {
+            '201': invoiceResponse('Attached: the invoice, naming the document in `documents`.'),
+            '200': invoiceResponse('The same file (content and name) was attached already.'),
+            ...commonErrors,
+          },
           description: 'The file is sent base64-encoded in the JSON body, 3 MB at most once decoded, and stored in the documents bucket under its SHA-256. 201 when attached, 200 when the same file (content and name) was attached already; 30 documents at most per invoice (409). Accepted in any status: an evidence file is completed after the hand-off too.',
         },
       },
@@ -303,5 +396,5 @@ export function openApiDocument(serverUrl?: string) {
         },
       },
     },
-  });
+  }));
 }

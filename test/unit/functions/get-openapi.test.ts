@@ -29,6 +29,14 @@ describe('get-openapi', () => {
     }
   });
 
+  it('names every operation of the catalog once, as client generators name their methods', async () => {
+    const document = JSON.parse((await handler(apiEvent({ method: 'GET', path: '/openapi.json' }))).body!);
+    const ids = ROUTES.filter((r) => r.path !== '/openapi.json').map((route) => document.paths[route.path][route.method.toLowerCase()].operationId);
+    for (const id of ids) expect(id).toMatch(/^[a-z][A-Za-z]+$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(document.paths['/invoices'].get.operationId).toBe('listInvoices');
+  });
+
   it('asks for the API key on billing routes and not on customer pages', async () => {
     const document = JSON.parse((await handler(apiEvent({ method: 'GET', path: '/openapi.json' }))).body!);
     expect(document.security).toEqual([{ bearer: [] }]);
