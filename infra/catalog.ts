@@ -51,6 +51,8 @@ export const EVENT_HANDLERS = {
   sesEvents: 'ses-events',
   /** The daily operator digest, from an EventBridge Scheduler cron in the creditor's time zone. */
   dailyDigest: 'daily-digest',
+  /** Events out: new timeline entries from the table's stream, published to the stack's EventBridge bus. */
+  publishEvents: 'publish-events',
 } as const;
 
 export const STATE_MACHINE_FILE = 'statemachines/invoice-dunning.asl.json';

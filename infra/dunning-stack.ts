@@ -1,8 +1,9 @@
 /**
  * The whole system in one stack, composed like the architecture diagram (DESIGN.md §2):
  *
- *   billing system / customer ──> HTTP API ──> handlers ──> DynamoDB
- *                                                 │ StartExecution / SendTaskSuccess
+ *   billing system / customer ──> HTTP API ──> handlers ──> DynamoDB ──stream──> publish-events ──> dunning bus
+ *                                                 │                 (new timeline entries)        (events out, for
+ *                                                 │ StartExecution / SendTaskSuccess               billing systems)
  *                                                 ▼
  *                                Step Functions (one execution per invoice) ──> SES
  *   EventBridge Scheduler: deferred starts, daily digest      SES events ──> EventBridge ──> handler
@@ -14,6 +15,7 @@ import type { Construct } from 'constructs';
 import { ApiConstruct } from './constructs/api';
 import { DataConstruct } from './constructs/data';
 import { EmailConstruct } from './constructs/email';
+import { EventsConstruct } from './constructs/events';
 import { handlerEnvironment } from './constructs/handler-function';
 import { SchedulesConstruct } from './constructs/schedules';
 import { stateMachineArn, WorkflowConstruct } from './constructs/workflow';
@@ -54,6 +56,8 @@ export class DunningStack extends Stack {
     api.addRoutes({ environment, data, workflow, schedules });
     schedules.addDailyDigest({ environment, data, email, timeZone: settings.timeZone });
     email.addEventHandler({ environment, data });
+    // Events out: every transition, from the table's stream to the stack's bus, for the billing system to subscribe to.
+    const events = new EventsConstruct(this, 'Events', { environment, data });
 
     new CfnOutput(this, 'ApiUrl', { value: api.stage.url, description: 'Base URL of the billing API and customer pages' });
     new CfnOutput(this, 'StateMachineArn', {
@@ -62,5 +66,7 @@ export class DunningStack extends Stack {
     });
     new CfnOutput(this, 'TableName', { value: data.table.tableName, description: 'Invoices, timelines, links, API keys' });
     new CfnOutput(this, 'DocumentsBucket', { value: data.documents.bucketName, description: 'Customer emails as sent (locked for the retention period)' });
+    new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName, description: 'Events out: every transition, source "dunning" (rules subscribe here)' });
+    new CfnOutput(this, 'EventBusArn', { value: events.bus.eventBusArn, description: 'Events out bus, for rules and cross-account subscriptions' });
   }
 }

@@ -18,7 +18,7 @@ import { GSI1_NAME, GSI1_PK, GSI1_SK, GSI2_NAME, GSI2_PK, GSI2_PROJECTED, GSI2_S
 
 /**
  * The table's grants name the one index instead of `<table>/index/*` (what `grantReadWriteData` writes), so no
- * wildcard needs explaining. No stream actions: the table has no stream.
+ * wildcard needs explaining. No stream actions: only the events-out mapping reads the stream, and grants itself that.
  */
 const READ_ACTIONS = [
   'dynamodb:GetItem',
@@ -51,6 +51,9 @@ export class DataConstruct extends Construct {
       sortKey: { name: SK, type: dynamodb.AttributeType.STRING },
       // Link use counters expire; invoice records and timelines never carry the attribute.
       timeToLiveAttribute: TTL_ATTRIBUTE,
+      // Events out: new timeline entries reach the publish-events handler through the stream (constructs/events.ts).
+      // New images only: an entry is written once and the event needs what was written, never the old item.
+      stream: dynamodb.StreamViewType.NEW_IMAGE,
     });
     // Operator queues: invoices by status, then by next action time.
     this.table.addGlobalSecondaryIndex({

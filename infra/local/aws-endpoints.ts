@@ -301,3 +301,45 @@ export class LocalScheduler {
     res.end(text);
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// EventBridge (AWS JSON 1.1: `POST /` with `X-Amz-Target: AWSEvents.PutEvents`): the stack's bus, keeping what is put
+
+/** An event as a subscriber of the bus receives it. */
+export interface BusEvent {
+  id: string;
+  source: string;
+  'detail-type': string;
+  /** The event's `Time`, as the publisher set it (the transition's). */
+  time: string;
+  eventBusName: string;
+  detail: unknown;
+}
+
+/** The local bus: PutEvents keeps each entry, `GET /_local/events` lists them in the order they were put. */
+export class LocalEventBus {
+  readonly events: BusEvent[] = [];
+
+  handle(req: IncomingMessage, res: ServerResponse, body: string): void {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const send = (status: number, payload: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify(payload));
+    };
+    if (target !== 'AWSEvents.PutEvents') return send(400, { __type: 'UnknownOperationException', message: `Not implemented locally: ${target}` });
+    const { Entries = [] } = JSON.parse(body || '{}') as { Entries?: { Source?: string; DetailType?: string; Detail?: string; EventBusName?: string; Time?: number }[] };
+    const results = Entries.map((entry) => {
+      const id = randomUUID();
+      this.events.push({
+        id,
+        source: entry.Source ?? '',
+        'detail-type': entry.DetailType ?? '',
+        time: new Date(entry.Time === undefined ? Date.now() : entry.Time * 1000).toISOString(),
+        eventBusName: entry.EventBusName ?? 'default',
+        detail: JSON.parse(entry.Detail ?? '{}'),
+      });
+      return { EventId: id };
+    });
+    send(200, { FailedEntryCount: 0, Entries: results });
+  }
+}

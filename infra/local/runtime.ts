@@ -23,7 +23,8 @@ import { localDate, wallClockInstant } from '../../shared/domain/calendar';
 import { addDays, weekday } from '../../shared/domain/dates';
 import { EVENT_HANDLERS } from '../catalog';
 import { Activity } from './activity';
-import { LocalScheduler, handleStepFunctions } from './aws-endpoints';
+import { LocalEventBus, LocalScheduler, handleStepFunctions, type BusEvent } from './aws-endpoints';
+import { LocalTableStream } from './table-stream';
 import { LocalEngine, StepFunctionsError } from './engine';
 import { LocalFunctions } from './functions';
 import { instrumentDynamoDbClient } from './metrics';
@@ -45,6 +46,9 @@ const REGION = 'eu-west-3';
 /** Endpoint paths on the runtime's own server (the SDK keeps an endpoint URL's path prefix). */
 export const SFN_PATH = '/_aws/sfn';
 export const SCHEDULER_PATH = '/_aws/scheduler';
+export const EVENTS_PATH = '/_aws/events';
+/** The local bus's name, as the stack's would be. */
+const EVENT_BUS_NAME = 'dunning-events';
 
 export interface LocalRuntimeOptions {
   /** HTTP port of the API and the local endpoints; 0 = a free port (default 3000). */
@@ -79,7 +83,9 @@ export interface LocalRuntime {
   engine: LocalEngine;
   scheduler: LocalScheduler;
   outbox: OutboxEntry[];
-  endpoints: { dynamodb: string; sesv2: string; sfn: string; scheduler: string; s3: string };
+  /** Events out, as published on the local bus (`GET /_local/events`). */
+  events: BusEvent[];
+  endpoints: { dynamodb: string; sesv2: string; sfn: string; scheduler: string; s3: string; events: string };
   /** The fault mode's injector, when it is on (what it injected so far: `faults.injected`). */
   faults?: FaultInjector;
   /** Resolves once every due timer has fired and nothing is in flight. */
@@ -100,6 +106,8 @@ const ENV_KEYS = [
   'AWS_ENDPOINT_URL_SFN',
   'AWS_ENDPOINT_URL_SCHEDULER',
   'AWS_ENDPOINT_URL_S3',
+  'AWS_ENDPOINT_URL_EVENTBRIDGE',
+  'EVENT_BUS_NAME',
   'DOCUMENTS_BUCKET',
   'DOCUMENTS_PATH_STYLE',
   'AWS_REGION',
@@ -297,6 +305,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       sfn: `${url}${SFN_PATH}`,
       scheduler: `${url}${SCHEDULER_PATH}`,
       s3: s3Url,
+      events: `${url}${EVENTS_PATH}`,
     };
 
     // The environment the handlers read (before any handler module or AWS client is created).
@@ -319,6 +328,8 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       AWS_ENDPOINT_URL_SFN: endpoints.sfn,
       AWS_ENDPOINT_URL_SCHEDULER: endpoints.scheduler,
       AWS_ENDPOINT_URL_S3: endpoints.s3,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.events,
+      EVENT_BUS_NAME,
       DOCUMENTS_BUCKET,
       DOCUMENTS_PATH_STYLE: 'true',
       AWS_REGION: REGION,
@@ -340,6 +351,11 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
     resetDependencies();
     // DynamoDB request units for test/bench (the handlers' client; document clients share its middleware).
     instrumentDynamoDbClient(dynamoDbClient());
+    // Events out: the table's stream (new timeline items) → functions/publish-events.ts → the bus, as on AWS.
+    const bus = new LocalEventBus();
+    if (functions.exists(EVENT_HANDLERS.publishEvents)) {
+      new LocalTableStream({ activity, invoke: (event) => functions.invoke(EVENT_HANDLERS.publishEvents, event), log }).attach(dynamoDbClient());
+    }
     cleanups.push(() => {
       resetDependencies();
       setClientDefaults({});
@@ -446,6 +462,8 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       if (path === SFN_PATH || path.startsWith(`${SFN_PATH}/`)) {
         return handleStepFunctions(engine, req, res, body.toString('utf8'), faults);
       }
+      if (path === EVENTS_PATH || path.startsWith(`${EVENTS_PATH}/`)) return bus.handle(req, res, body.toString('utf8'));
+      if (path === '/_local/events' && req.method === 'GET') return sendJson(res, 200, bus.events);
       if (path === SCHEDULER_PATH || path.startsWith(`${SCHEDULER_PATH}/`)) {
         return scheduler.handle(req, res, path.slice(SCHEDULER_PATH.length) || '/', requestUrl.searchParams, body.toString('utf8'));
       }
@@ -484,6 +502,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
           mailViewer: `http://127.0.0.1:${sesPort}/`,
           clock: `${url}/_local/clock`,
           outbox: `${url}/_local/outbox`,
+          events: `${url}/_local/events`,
           executions: `${url}/_local/executions`,
           schedules: `${url}/_local/schedules`,
         });
@@ -500,6 +519,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       engine,
       scheduler,
       outbox: mailer.outbox,
+      events: bus.events,
       endpoints,
       ...(faults ? { faults } : {}),
       settle: () => clock.settle(),

@@ -20,6 +20,8 @@ export interface AppConfig extends NotificationSettings, BillingSettings {
   configurationSetName?: string;
   schedulerRoleArn?: string;
   schedulerGroupName?: string;
+  /** The stack's EventBridge bus, where every transition is published (events out). */
+  eventBusName?: string;
   /** The S3 bucket of documents: emails as sent, letters, evidence bundles. */
   documentsBucket: string;
   /** Path-style S3 addressing, for the local runtime's emulator. */
@@ -79,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     executionHorizonDays: Number(env.EXECUTION_HORIZON_DAYS ?? 240),
     schedulerRoleArn: env.SCHEDULER_ROLE_ARN || undefined,
     schedulerGroupName: env.SCHEDULER_GROUP_NAME || undefined,
+    eventBusName: env.EVENT_BUS_NAME || undefined,
     documentsBucket: env.DOCUMENTS_BUCKET ?? 'dunning-documents',
     documentsPathStyle: env.DOCUMENTS_PATH_STYLE === 'true',
   };

@@ -148,7 +148,7 @@ describe('handler bundles without the SDK parts Lambda never uses', () => {
   });
 
   // send-email and attach-document carry the S3 client, which imports event-stream code statically: it must be bundled.
-  it.each(['register-invoice', 'send-email', 'attach-document'])('load a real handler (%s) with no package to find beside it', async (handler) => {
+  it.each(['register-invoice', 'send-email', 'attach-document', 'publish-events'])('load a real handler (%s) with no package to find beside it', async (handler) => {
     await build(handlerBuildOptions(`functions/${handler}.ts`, join(folder, `${handler}.mjs`)));
     const run = runInLambdaLikeFolder(folder, `const { handler } = await import('./${handler}.mjs'); console.log(typeof handler);`);
     expect(run.status, run.stderr).toBe(0);
@@ -183,6 +183,8 @@ function cannedAnswer(request: WireRequest): { status: number; headers: Record<s
       return json(400, { __type: 'com.amazonaws.states#ExecutionDoesNotExist', message: 'no such execution' }, awsJson);
     case 'AWSStepFunctions.SendTaskSuccess':
       return json(400, { __type: 'com.amazonaws.states#TaskTimedOut', message: 'too late' }, awsJson);
+    case 'AWSEvents.PutEvents':
+      return json(200, { FailedEntryCount: 1, Entries: [{ EventId: 'e-1' }, { ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' }] }, { 'content-type': 'application/x-amz-json-1.1' });
   }
   if (request.url.startsWith('/schedules/')) {
     return request.method === 'POST'
@@ -254,6 +256,7 @@ describe('bundled AWS clients', () => {
       updateSchedule: { error: expect.stringMatching(/^ResourceNotFoundException/) },
       sendEmail: { result: { MessageId: 'm-1' } },
       sendEmailRejected: { error: expect.stringMatching(/^MessageRejected/) },
+      putEvents: { result: { FailedEntryCount: 1, Entries: [{ EventId: 'e-1' }, { ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' }] } },
     });
     expect(publishedRequests).toHaveLength(Object.keys(published).length);
   });
@@ -263,7 +266,7 @@ describe('bundled AWS clients', () => {
     expect(bundle).toContain('SendEmail');
     expect(bundle).toMatch(/name:"@aws-sdk\/client-sesv2",version:"\d+\.\d+\.\d+"/);
     expect(bundle).not.toContain('api-extractor');
-    for (const uncalled of ['BatchGetMetricData', 'CreateContactList', 'ListStateMachines', 'DeleteScheduleGroup']) {
+    for (const uncalled of ['BatchGetMetricData', 'CreateContactList', 'ListStateMachines', 'DeleteScheduleGroup', 'PutPartnerEvents', 'CreateArchive']) {
       expect(bundle).not.toContain(uncalled);
     }
   });

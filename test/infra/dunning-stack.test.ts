@@ -13,6 +13,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUTHORIZER_HANDLER, EVENT_HANDLERS, ROUTES, WORKFLOW_FUNCTIONS } from '../../infra/catalog';
 import { API_HANDLER_NEEDS } from '../../infra/constructs/api';
+import { keys, SK } from '../../shared/adapters/dynamodb-table';
 import { PROJECT_ROOT } from '../../infra/constructs/handler-function';
 import { DunningStack } from '../../infra/dunning-stack';
 import { readSettings } from '../../infra/settings';
@@ -365,7 +366,7 @@ describe('DunningStack', () => {
         expect(targets, handler).toContain('EmailSenderIdentity');
         expect(targets, handler).toContain(':configuration-set/');
       }
-      for (const handler of ['get-invoice', 'register-invoice', 'park-invoice', 'authorize-api-key']) {
+      for (const handler of ['get-invoice', 'register-invoice', 'park-invoice', 'authorize-api-key', 'publish-events']) {
         expect(actionsOf(statementsOf(resources, handler)), handler).not.toContain('ses:SendEmail');
       }
     });
@@ -405,6 +406,109 @@ describe('DunningStack', () => {
     });
   });
 
+  describe('events out', () => {
+    const tableId = () => ofType(resources, 'AWS::DynamoDB::Table')[0][0];
+    const busId = () => {
+      const buses = ofType(resources, 'AWS::Events::EventBus');
+      expect(buses).toHaveLength(1);
+      return buses[0][0];
+    };
+    const queueId = () => {
+      const queues = ofType(resources, 'AWS::SQS::Queue');
+      expect(queues).toHaveLength(1);
+      return queues[0][0];
+    };
+    const mapping = () => {
+      const mappings = ofType(resources, 'AWS::Lambda::EventSourceMapping');
+      expect(mappings).toHaveLength(1);
+      return mappings[0][1].Properties;
+    };
+
+    it('streams the new image of every item written to the table', () => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } });
+    });
+
+    it('publishes to a bus of the stack, named after it', () => {
+      expect(resources[busId()].Properties.Name).toBe('DunningStack-dunning-events');
+      // No resource policy: only this account puts events on it.
+      template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+    });
+
+    it('feeds publish-events from the table stream, oldest first, in batches of up to 100 records or 1 s', () => {
+      const [fnId, fn] = functionOf(resources, EVENT_HANDLERS.publishEvents);
+      expect(mapping()).toMatchObject({
+        FunctionName: { Ref: fnId },
+        EventSourceArn: { 'Fn::GetAtt': [tableId(), 'StreamArn'] },
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 1,
+      });
+      // One batch per shard at a time: an invoice's events leave in the order they were written.
+      expect(mapping().ParallelizationFactor ?? 1).toBe(1);
+      expect(fn.Properties.Timeout).toBe(30);
+    });
+
+    it('passes only INSERTs of timeline entries to the function, the keys the repository writes', () => {
+      const { Filters } = mapping().FilterCriteria;
+      expect(Filters).toHaveLength(1);
+      expect(JSON.parse(Filters[0].Pattern)).toEqual({
+        eventName: ['INSERT'],
+        dynamodb: { Keys: { [SK]: { S: [{ prefix: 'TIMELINE#' }] } } },
+      });
+      expect(keys.timeline('F-1', '2027-01-02T08:00:00.000Z', 'abcdef')[SK].startsWith('TIMELINE#')).toBe(true);
+      for (const other of [keys.invoice('F-1'), keys.emailClaim('F-1', 'pre'), keys.link('h')]) {
+        expect(other[SK].startsWith('TIMELINE#'), other[SK]).toBe(false);
+      }
+    });
+
+    it('retries a failed record from itself on, splits failing batches, and sends what keeps failing to a dead-letter queue', () => {
+      expect(mapping()).toMatchObject({
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 10,
+        MaximumRecordAgeInSeconds: 86400,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId(), 'Arn'] } } },
+      });
+    });
+
+    it('keeps the dead-letter queue encrypted, TLS only, for 14 days', () => {
+      expect(resources[queueId()].Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+      const policies = ofType(resources, 'AWS::SQS::QueuePolicy').filter(([, p]) => JSON.stringify(p.Properties.Queues).includes(queueId()));
+      expect(policies).toHaveLength(1);
+      expect(policies[0][1].Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    });
+
+    it('tells the function the bus name', () => {
+      const [, fn] = functionOf(resources, EVENT_HANDLERS.publishEvents);
+      expect(fn.Properties.Environment.Variables.EVENT_BUS_NAME).toEqual({ Ref: busId() });
+    });
+
+    it('lets publish-events put events on this bus only, read the table and its stream, and fill the dead-letter queue', () => {
+      const statements = statementsOf(resources, EVENT_HANDLERS.publishEvents);
+      expect(statements.filter((s) => asArray(s.Action).includes('events:PutEvents'))).toEqual([
+        { Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [busId(), 'Arn'] } },
+      ]);
+      const get = statements.find((s) => asArray(s.Action).includes('dynamodb:GetItem'))!;
+      expect(asArray(get.Resource)).toContainEqual({ 'Fn::GetAtt': [tableId(), 'Arn'] });
+      const stream = statements.find((s) => asArray(s.Action).includes('dynamodb:GetRecords'))!;
+      expect(stream.Resource).toEqual({ 'Fn::GetAtt': [tableId(), 'StreamArn'] });
+      const send = statements.find((s) => asArray(s.Action).includes('sqs:SendMessage'))!;
+      expect(send.Resource).toEqual({ 'Fn::GetAtt': [queueId(), 'Arn'] });
+      // No email, no execution, no schedule, no document.
+      expect(actionsOf(statements).filter((a) => /^(ses|states|scheduler|s3|iam):/.test(a))).toEqual([]);
+    });
+
+    it('lets no other function put events', () => {
+      for (const [id, fn] of ofType(resources, 'AWS::Lambda::Function')) {
+        if (fn.Properties.Description === EVENT_HANDLERS.publishEvents) continue;
+        const actions = actionsOf(statementsOfRole(resources, fn.Properties.Role['Fn::GetAtt'][0]));
+        expect(actions.filter((a) => a.startsWith('events:')), id).toEqual([]);
+      }
+    });
+  });
+
   describe('least privilege', () => {
     const allStatements = () => ofType(resources, 'AWS::IAM::Policy').flatMap(([id, p]) => p.Properties.PolicyDocument.Statement.map((s: Statement) => [id, s] as const));
 
@@ -415,7 +519,8 @@ describe('DunningStack', () => {
     });
 
     it('uses Resource "*" only for actions that have no resource-level permissions', () => {
-      const noResourceLevel = /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
+      // dynamodb:ListStreams: the DynamoDB event source's grant; the action takes no resource but "*".
+      const noResourceLevel = /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)|dynamodb:ListStreams)$/;
       for (const [id, statement] of allStatements()) {
         if (!asArray(statement.Resource).includes('*')) continue;
         for (const action of asArray(statement.Action)) expect(action, id).toMatch(noResourceLevel);
@@ -431,7 +536,7 @@ describe('DunningStack', () => {
 
     it('gives read-only handlers no write action on the table', () => {
       const writes = /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)$/;
-      for (const handler of ['get-invoice', 'get-evidence', 'authorize-api-key', 'daily-digest']) {
+      for (const handler of ['get-invoice', 'get-evidence', 'authorize-api-key', 'daily-digest', 'publish-events']) {
         const actions = actionsOf(statementsOf(resources, handler));
         expect(actions, handler).toContain('dynamodb:GetItem');
         expect(actions.filter((a) => writes.test(a)), handler).toEqual([]);
@@ -538,10 +643,13 @@ describe('DunningStack', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
-  it('outputs the API URL, the state machine ARN and the table name', () => {
+  it('outputs the API URL, the state machine ARN, the table name and the events-out bus', () => {
     template.hasOutput('ApiUrl', {});
     template.hasOutput('StateMachineArn', { Value: { Ref: Match.stringLikeRegexp('InvoiceDunning') } });
     template.hasOutput('TableName', { Value: { Ref: Match.stringLikeRegexp('DataTable') } });
+    const [[busId]] = ofType(resources, 'AWS::Events::EventBus');
+    template.hasOutput('EventBusName', { Value: { Ref: busId } });
+    template.hasOutput('EventBusArn', { Value: { 'Fn::GetAtt': [busId, 'Arn'] } });
   });
 });
 

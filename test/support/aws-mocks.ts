@@ -9,6 +9,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, type GetCommandInput } from '@aws-sdk/lib-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { vi } from 'vitest';
 import { keys, recordIndexKeys } from '../../shared/adapters/dynamodb-table';
@@ -38,6 +39,7 @@ export function mockAws() {
     ses: mockClient(SESv2Client),
     scheduler: mockClient(SchedulerClient),
     s3: mockClient(S3Client),
+    events: mockClient(EventBridgeClient),
   };
 }
 

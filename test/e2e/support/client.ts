@@ -10,6 +10,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createLocalRuntime, DOCUMENTS_BUCKET, type LocalRuntime, type LocalRuntimeOptions } from '../../../infra/local/runtime';
 import type { OutboxEntry } from '../../../infra/local/outbox';
+import type { BusEvent as LocalBusEvent } from '../../../infra/local/aws-endpoints';
 import { requestJson, type JsonReply } from '../../../infra/local/http-client';
 
 export type Reply<T = any> = JsonReply<T>;
@@ -41,6 +42,7 @@ export interface ExecutionHistory extends ExecutionSummary {
 }
 
 export type Email = OutboxEntry;
+export type BusEvent = Omit<LocalBusEvent, 'detail'> & { detail: { eventId: string; invoiceId: string; customerId: string; status: string; at: string } & Record<string, unknown> };
 
 export class DunningClient {
   constructor(
@@ -153,6 +155,12 @@ export class DunningClient {
     const all = (await this.request<Email[]>('GET', '/_local/outbox', { auth: false })).json;
     // A grouped email is about every invoice it lists.
     return invoiceId === undefined ? all : all.filter((email) => email.invoiceIds.includes(invoiceId));
+  }
+
+  /** Events out as published on the local bus, optionally those of one invoice. */
+  async events(invoiceId?: string): Promise<BusEvent[]> {
+    const all = (await this.request<BusEvent[]>('GET', '/_local/events', { auth: false })).json;
+    return invoiceId === undefined ? all : all.filter((event) => event.detail.invoiceId === invoiceId);
   }
 
   async executions(): Promise<ExecutionSummary[]> {

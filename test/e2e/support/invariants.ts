@@ -3,7 +3,9 @@
  * shows it, the outbox, the executions, and what the driver was told (which payments and cancellations were
  * accepted). Each returns the broken rules in words, empty when all hold.
  */
-import { addDays, isTeamEmail, kindOf, parisDate, type Email, type ExecutionSummary, type InvoiceView } from './client';
+import { addDays, isTeamEmail, kindOf, parisDate, type BusEvent, type Email, type ExecutionSummary, type InvoiceView } from './client';
+import { eventFor } from '../../../shared/domain/events-out';
+import type { TimelineEntry } from '../../../shared/domain/invoice';
 
 type Money = { value: number; currency: string };
 type Entry = InvoiceView['timeline'][number];
@@ -175,5 +177,25 @@ export function violations(observed: ObservedInvoice, mode: { faults: boolean })
     const causes = new Set([...emails.filter((e) => causeOf(e, invoice.invoiceId) === key).map((e) => e.sentAt), ...timeline.filter((t) => t.type === 'email_unconfirmed' && t.email === key).map((t) => t.at)]);
     if (causes.size < count) broken(`${count} escalation step(s) of ${key} said emailed, but ${causes.size} email(s) left for it`);
   }
+  return found;
+}
+
+/**
+ * Events out against the timeline: every transition on the invoice's timeline was published once, and nothing else
+ * was (compared by detail type and instant, as a subscriber would reconcile them).
+ */
+export function eventViolations(invoice: InvoiceView, events: BusEvent[]): string[] {
+  const expected = invoice.timeline
+    .map((entry) => eventFor(entry as TimelineEntry, { invoiceId: invoice.invoiceId, customerId: invoice.customer.id, status: 'scheduled' }, ''))
+    .filter((event) => event !== undefined)
+    .map((event) => `${event.detailType}@${event.detail.at}`);
+  const published = events.map((event) => `${event['detail-type']}@${event.detail.at}`);
+  const count = (list: string[]) => list.reduce((map, key) => map.set(key, (map.get(key) ?? 0) + 1), new Map<string, number>());
+  const want = count(expected);
+  const got = count(published);
+  const found: string[] = [];
+  for (const [key, n] of want) if ((got.get(key) ?? 0) !== n) found.push(`${invoice.invoiceId}: ${n} ${key} on the timeline, ${got.get(key) ?? 0} published`);
+  for (const [key, n] of got) if (!want.has(key)) found.push(`${invoice.invoiceId}: ${n} ${key} published, none on the timeline`);
+  if (new Set(events.map((e) => e.detail.eventId)).size !== events.length) found.push(`${invoice.invoiceId}: an event was published twice`);
   return found;
 }

@@ -12,7 +12,7 @@ import { DEFAULT_FAULT_RATES } from '../../../infra/local/faults';
 import { createLocalRuntime, type LocalRuntime } from '../../../infra/local/runtime';
 import { addDays, answerLinkFor, DunningClient, isTeamEmail, kindOf, parisDate, type Reply } from './client';
 import { englishInvoice, frenchInvoice, type RegisterBody } from './invoices';
-import { violations, type ObservedInvoice } from './invariants';
+import { eventViolations, violations, type ObservedInvoice } from './invariants';
 
 const START = new Date('2027-01-04T07:00:00.000Z'); // Monday 4 January 2027, 08:00 in Paris
 const INVOICES = Number(process.env.PROPERTY_INVOICES ?? 100);
@@ -265,6 +265,7 @@ async function drive(runtime: LocalRuntime, plans: Plan[], faults: boolean) {
 
   const outbox = await c.outbox();
   const executions = await c.executions();
+  const events = await c.events();
   const broken: string[] = [];
   const statuses: Record<string, number> = {};
   for (const [i, told] of world.entries()) {
@@ -280,6 +281,7 @@ async function drive(runtime: LocalRuntime, plans: Plan[], faults: boolean) {
     };
     const found = [
       ...violations(observed, { faults }),
+      ...eventViolations(observed.invoice, events.filter((e) => e.detail.invoiceId === id)),
       ...told.refusedPayments.map((refused) => `${id}: a valid payment was refused: ${refused}`),
       ...told.refusedLetters.map((refused) => `${id}: a valid registered letter was refused: ${refused}`),
     ];
@@ -299,6 +301,7 @@ async function drive(runtime: LocalRuntime, plans: Plan[], faults: boolean) {
     lettersPosted: letters.length,
     lettersReceived: letters.filter((l) => l?.receivedAt).length,
     bankAlerts: outbox.filter((e) => kindOf(e) === 'team_bank_details').length,
+    eventsOut: events.length,
     groupedEmails: outbox.filter((e) => e.invoiceIds.length > 1).length,
     invoicesInGroupedEmails: outbox.filter((e) => e.invoiceIds.length > 1).reduce((n, e) => n + e.invoiceIds.length, 0),
     events: moments.size,

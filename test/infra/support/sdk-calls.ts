@@ -3,6 +3,7 @@
  * published SDK and as a bundle built like a handler, and compares what each put on the wire and made of the answers.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { DescribeExecutionCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -16,6 +17,7 @@ export async function callEveryOperation(endpoint: string): Promise<Record<strin
   const sfn = new SFNClient(config);
   const scheduler = new SchedulerClient(config);
   const ses = new SESv2Client(config);
+  const eventBridge = new EventBridgeClient(config);
   const schedule = {
     Name: 'start-F-1-r1',
     ScheduleExpression: 'at(2028-01-02T08:00:00)',
@@ -51,6 +53,19 @@ export async function callEveryOperation(endpoint: string): Promise<Record<strin
           Content: { Simple: { Subject: { Data: 'Facture', Charset: 'UTF-8' }, Body: { Text: { Data: 'été' }, Html: { Data: '<p>été</p>' } } } },
           EmailTags: [{ Name: 'invoice', Value: 'F-1' }],
           ConfigurationSetName: 'dunning',
+        }),
+      ),
+    // Two entries, the second refused: the publisher reads each entry's ErrorCode.
+    putEvents: () =>
+      eventBridge.send(
+        new PutEventsCommand({
+          Entries: ['F-1', 'F-2'].map((invoiceId) => ({
+            EventBusName: 'DunningStack-dunning-events',
+            Source: 'dunning',
+            DetailType: 'Promise made',
+            Detail: JSON.stringify({ invoiceId, at: '2027-01-02T08:00:00.000Z' }),
+            Time: new Date('2027-01-02T08:00:00.000Z'),
+          })),
         }),
       ),
     sendEmailRejected: () =>
