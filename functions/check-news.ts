@@ -7,8 +7,9 @@ import type { WorkflowTaskInput } from '../shared/lambda/workflow-step';
 import type { ExecutionState } from '../shared/domain/execution-state';
 import { mutateInvoice } from '../shared/services/record-updates';
 import { checkWhatHappened, nextState } from '../shared/domain/workflow';
+import { withTelemetry } from '../shared/lambda/telemetry';
 
-export async function handler({ state }: WorkflowTaskInput): Promise<ExecutionState> {
+export const handler = withTelemetry('check-news', async ({ state }: WorkflowTaskInput): Promise<ExecutionState> => {
   const deps = getDependencies();
   const settings = getConfig();
   let answer: ExecutionState | undefined;
@@ -27,4 +28,4 @@ export async function handler({ state }: WorkflowTaskInput): Promise<ExecutionSt
     return { ...change, record: { ...change.record, lastCheck: { step: state.step, result: answer } } };
   });
   return answer!;
-}
+});

@@ -8,7 +8,8 @@ import { getConfig, getDependencies } from '../shared/lambda/dependencies';
 import type { WorkflowTaskInput } from '../shared/lambda/workflow-step';
 import type { ExecutionState } from '../shared/domain/execution-state';
 import { handOffToLegal } from '../shared/services/hand-off';
+import { withTelemetry } from '../shared/lambda/telemetry';
 
-export async function handler({ state }: WorkflowTaskInput): Promise<ExecutionState> {
+export const handler = withTelemetry('hand-off', async ({ state }: WorkflowTaskInput): Promise<ExecutionState> => {
   return handOffToLegal(getDependencies({ mailer: sesMailer, documents: s3Documents }), getConfig(), state);
-}
+});

@@ -8,8 +8,9 @@ import { awsWorkflow } from '../shared/lambda/adapters';
 import type { WorkflowTaskInput } from '../shared/lambda/workflow-step';
 import { isClosed, reached } from '../shared/domain/workflow';
 import { mutateInvoice } from '../shared/services/record-updates';
+import { withTelemetry } from '../shared/lambda/telemetry';
 
-export async function handler({ state, taskToken }: WorkflowTaskInput): Promise<void> {
+export const handler = withTelemetry('park-invoice', async ({ state, taskToken }: WorkflowTaskInput): Promise<void> => {
   if (!taskToken) throw new Error('park-invoice needs a task token (.waitForTaskToken)');
   const deps = getDependencies({ workflow: awsWorkflow });
   let wakeNow = false;
@@ -20,4 +21,4 @@ export async function handler({ state, taskToken }: WorkflowTaskInput): Promise<
     return { record: { ...record, parkedToken: taskToken } };
   });
   if (wakeNow) await deps.workflow.wake(taskToken, { woken: 'already_pending' });
-}
+});

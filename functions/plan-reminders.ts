@@ -2,8 +2,9 @@
 import { getConfig, getDependencies } from '../shared/lambda/dependencies';
 import { workflowStep, type WorkflowTaskInput } from '../shared/lambda/workflow-step';
 import { planReminders } from '../shared/domain/workflow';
+import { withTelemetry } from '../shared/lambda/telemetry';
 
-export async function handler({ state }: WorkflowTaskInput) {
+export const handler = withTelemetry('plan-reminders', async ({ state }: WorkflowTaskInput) => {
   const settings = getConfig();
   return workflowStep(getDependencies(), state, (record, now) => planReminders(record, settings, now));
-}
+});

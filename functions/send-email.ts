@@ -7,8 +7,9 @@ import { getConfig, getDependencies } from '../shared/lambda/dependencies';
 import type { WorkflowTaskInput } from '../shared/lambda/workflow-step';
 import type { ExecutionState } from '../shared/domain/execution-state';
 import { isEmailStep, runEmailStep } from '../shared/services/email-steps';
+import { withTelemetry } from '../shared/lambda/telemetry';
 
-export async function handler({ state, email, execution }: WorkflowTaskInput): Promise<ExecutionState> {
+export const handler = withTelemetry('send-email', async ({ state, email, execution }: WorkflowTaskInput): Promise<ExecutionState> => {
   if (!isEmailStep(email)) throw new Error(`Unknown email step: ${email}`);
   return runEmailStep(getDependencies({ mailer: sesMailer, documents: s3Documents }), getConfig(), state, email, execution);
-}
+});

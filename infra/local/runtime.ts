@@ -73,6 +73,11 @@ export interface LocalRuntimeOptions {
   log?: (message: string) => void;
   /** The fault mode (infra/local/faults.ts): what fails, how often, from which seed. Default: nothing fails. */
   faults?: { rates: FaultRates; seed: number };
+  /**
+   * The handlers' structured log lines (Powertools, one per decision, email, answer, payment): `INFO` shows them,
+   * `SILENT` (the default, as tests want) does not. Their metrics are not written locally.
+   */
+  handlerLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
 
 export interface LocalRuntime {
@@ -107,6 +112,9 @@ const ENV_KEYS = [
   'AWS_ENDPOINT_URL_SCHEDULER',
   'AWS_ENDPOINT_URL_S3',
   'AWS_ENDPOINT_URL_EVENTBRIDGE',
+  'POWERTOOLS_LOG_LEVEL',
+  'POWERTOOLS_METRICS_DISABLED',
+  'POWERTOOLS_SERVICE_NAME',
   'EVENT_BUS_NAME',
   'DOCUMENTS_BUCKET',
   'DOCUMENTS_PATH_STYLE',
@@ -330,6 +338,9 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       AWS_ENDPOINT_URL_S3: endpoints.s3,
       AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.events,
       EVENT_BUS_NAME,
+      POWERTOOLS_SERVICE_NAME: 'dunning',
+      POWERTOOLS_LOG_LEVEL: options.handlerLogLevel ?? 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
       DOCUMENTS_BUCKET,
       DOCUMENTS_PATH_STYLE: 'true',
       AWS_REGION: REGION,

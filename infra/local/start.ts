@@ -31,6 +31,13 @@ function instantFromEnv(name: string): Date | undefined {
   return instant;
 }
 
+function logLevelFromEnv() {
+  const value = (process.env.LOG_LEVEL || 'INFO').toUpperCase();
+  if (value === 'DEBUG' || value === 'INFO' || value === 'WARN' || value === 'ERROR' || value === 'SILENT') return value;
+  console.error(`LOG_LEVEL must be DEBUG, INFO, WARN, ERROR or SILENT, got "${process.env.LOG_LEVEL}"`);
+  process.exit(2);
+}
+
 const faultRates = parseFaultRates(process.env.LOCAL_FAULTS);
 const runtime = await createLocalRuntime({
   ...(faultRates ? { faults: { rates: faultRates, seed: numberFromEnv('LOCAL_FAULT_SEED', Date.now() % 2 ** 31) } } : {}),
@@ -40,6 +47,8 @@ const runtime = await createLocalRuntime({
   speed: numberFromEnv('CLOCK_SPEED', 1),
   startAt: instantFromEnv('CLOCK_START'),
   sesPort: numberFromEnv('SES_PORT', 0),
+  // One structured line per decision, email, answer and payment; LOG_LEVEL=SILENT (or WARN) quiets them.
+  handlerLogLevel: logLevelFromEnv(),
 });
 
 const { url, apiKey, mailViewerUrl, clock } = runtime;
@@ -50,6 +59,8 @@ Preventive dunning — local runtime
   Mail viewer      ${mailViewerUrl}
   Virtual clock    ${url}/_local/clock  now ${clock.now().toISOString()}, speed ${clock.speedFactor}x
   Outbox (JSON)    ${url}/_local/outbox
+  Events out       ${url}/_local/events
+  Handler logs     ${(process.env.LOG_LEVEL || 'INFO').toUpperCase()} (LOG_LEVEL=SILENT quiets them)
   Executions       ${url}/_local/executions
   Data             ${process.env.LOCAL_DATA_DIR ? `DynamoDB on disk in ${process.env.LOCAL_DATA_DIR}` : 'in memory (set LOCAL_DATA_DIR to keep it)'}
   Faults           ${runtime.faults ? `ON, seed ${runtime.faults.seed} (${url}/_local/faults)` : 'off (LOCAL_FAULTS=default to inject AWS-like failures)'}

@@ -5,7 +5,11 @@
 import { stepFunctionsWorkflow, stepFunctionsWorkflowWithScheduler, type AwsWorkflowOptions } from '../adapters/aws-workflow';
 import { s3Documents as s3DocumentsWith } from '../adapters/s3-documents';
 import { sesMailer as sesMailerWith } from '../adapters/ses-mailer';
+import { eventBridgePublisher } from '../adapters/eventbridge-publisher';
 import type { DocumentStore, Mailer, Workflow } from '../ports';
+import type { EventPublisher } from '../ports/events';
+
+export { newTimelineItem } from '../adapters/stream-records';
 import { getConfig } from './dependencies';
 
 /** The SES v2 mailer with the deployment's sender and configuration set. */
@@ -33,4 +37,11 @@ export function awsWorkflowWithScheduler(): Workflow {
 export function s3Documents(): DocumentStore {
   const config = getConfig();
   return s3DocumentsWith({ bucket: config.documentsBucket, forcePathStyle: config.documentsPathStyle });
+}
+
+/** The stack's EventBridge bus, where events out are published. */
+export function eventPublisher(): EventPublisher {
+  const { eventBusName } = getConfig();
+  if (!eventBusName) throw new Error('EVENT_BUS_NAME is not set');
+  return eventBridgePublisher(eventBusName);
 }

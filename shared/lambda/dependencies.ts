@@ -8,6 +8,7 @@ import { DynamoDbInvoiceStore } from '../adapters/dynamodb-store';
 import { loadConfig, type AppConfig } from './config';
 import { systemClock, type Dependencies, type DocumentStore, type InvoiceStore, type Mailer, type Workflow } from '../ports';
 import { dynamoDbClient } from '../adapters/aws-clients';
+import { powertoolsTelemetry } from '../adapters/powertools';
 
 export interface AdapterFactories {
   mailer?: () => Mailer;
@@ -40,6 +41,7 @@ export function getDependencies(factories: AdapterFactories = {}): Dependencies 
   return {
     store: overrides.store ?? store,
     clock: overrides.clock ?? systemClock,
+    telemetry: overrides.telemetry ?? powertoolsTelemetry(),
     get mailer() {
       return adapter('mailer', factories);
     },

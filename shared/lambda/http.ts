@@ -7,6 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type * as z from 'zod/mini';
 import { DomainError, ValidationError } from '../domain/errors';
 import { describeIssues, InvoiceId } from '../domain/schemas';
+import { appendLogKeys, flushTelemetry, powertoolsTelemetry } from '../adapters/powertools';
 
 export type HttpEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & { authorizer?: { lambda?: Record<string, unknown> } };
@@ -67,17 +68,23 @@ export function invoiceIdParam(event: HttpEvent): string {
 /** Domain errors become their 4xx answers; anything else is logged and becomes an opaque 500. */
 export function toErrorResult(error: unknown, routeKey?: string): HttpResult {
   if (error instanceof DomainError) return errorResult(error);
-  console.error(
-    JSON.stringify({ level: 'ERROR', message: 'Unhandled error', route: routeKey, error: String(error), stack: (error as Error)?.stack }),
-  );
+  powertoolsTelemetry().error('Unhandled error', { route: routeKey, error: String(error), stack: (error as Error)?.stack });
   return json(500, { error: { code: 'internal_error', message: 'Something went wrong on our side; retrying is safe.' } });
 }
 
-/** Wraps an API handler in middy with the error mapping every route shares. */
+/**
+ * Wraps an API handler in middy with what every route shares: its request id and route on every log line (never the
+ * path: customer link tokens stay out of logs), the error mapping, and the invocation's metrics flushed at its end.
+ */
 export function httpHandler(handle: (event: HttpEvent) => Promise<HttpResult>) {
   return middy<HttpEvent, HttpResult>(handle).use({
+    before: async (request) => {
+      appendLogKeys({ requestId: request.event?.requestContext?.requestId, route: request.event?.routeKey });
+    },
+    after: async () => flushTelemetry(),
     onError: async (request) => {
       request.response = toErrorResult(request.error, request.event?.routeKey);
+      flushTelemetry();
     },
   });
 }

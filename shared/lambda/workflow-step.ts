@@ -29,5 +29,6 @@ export async function workflowStep(
     next = decision.next;
     return decision.change;
   });
+  deps.telemetry?.info('decision', { invoiceId: state.invoiceId, next, phase: record.phase, status: record.status, nextActionAt: record.nextActionAt });
   return nextState(state, record, next, deps.clock.now());
 }

@@ -7,6 +7,7 @@ import type { DocumentStore } from './documents';
 import type { InvoiceStore } from './invoice-store';
 import type { Mailer } from './mailer';
 import type { RegisteredLetters } from './registered-letters';
+import type { Telemetry } from './telemetry';
 import type { Workflow } from './workflow';
 
 export { systemClock, type Clock } from './clock';
@@ -15,6 +16,7 @@ export type { EmailAttachment, Mailer, OutgoingEmail } from './mailer';
 export { invoiceDocumentKey, type DocumentStore, type StoredDocument } from './documents';
 export type { LetterDispatch, LetterToPost, RegisteredLetters } from './registered-letters';
 export type { Workflow } from './workflow';
+export { silentTelemetry, type MetricName, type Telemetry } from './telemetry';
 
 /** Everything a service needs besides its input. */
 export interface Dependencies {
@@ -26,4 +28,6 @@ export interface Dependencies {
   documents: DocumentStore;
   /** A registered-letter provider; without one, the team posts the formal notice's letter. */
   letters?: RegisteredLetters;
+  /** Log lines and metrics; absent where nobody listens. */
+  telemetry?: Telemetry;
 }

@@ -105,6 +105,11 @@ export async function restartExecution(deps: Dependencies, invoiceId: string) {
  */
 export async function recordPayment(deps: Dependencies, settings: BillingSettings, invoiceId: string, body: PaymentBody) {
   const result = await recordEvent(deps, invoiceId, (record, now) => payment(record, body, settings, now));
+  // Counted once: the same reference again is a retry.
+  if (result.changed) {
+    deps.telemetry?.count('Payments');
+    deps.telemetry?.info('payment recorded', { invoiceId, reference: body.reference, status: result.record.status });
+  }
   const entry = result.changed ? result.record.timelineOutbox?.flat().find(isPaymentOf(body.reference)) : await paymentEntry(deps, result.record, body.reference);
   if (entry && (entry.receivedAfter || entry.overpaid)) {
     const overpaid = entry.overpaid as { value: number } | undefined;
@@ -194,7 +199,12 @@ export async function recordCustomerAnswer(
   contactEmail: string,
   answer: CustomerAnswer,
 ) {
-  return recordEvent(deps, invoiceId, (record, now) => customerAnswer(record, contactEmail, answer, settings, now));
+  const result = await recordEvent(deps, invoiceId, (record, now) => customerAnswer(record, contactEmail, answer, settings, now));
+  if (result.changed) {
+    deps.telemetry?.count('Answers', { kind: answer.action });
+    deps.telemetry?.info('customer answer', { invoiceId, action: answer.action });
+  }
+  return result;
 }
 
 /**

@@ -190,6 +190,7 @@ const STEPS = {
       message: String(error.Cause ?? '').slice(0, 2000),
     });
     // Said once, by the attempt that told the team.
+    if (notified.length) deps.telemetry?.count('NeedsAttention');
     return { timeline: notified.length ? [timelineEntry('needs_attention', deps.clock.now(), { error: error.Error })] : [], next: 'wait' };
   },
 } satisfies Record<string, Step>;
@@ -211,6 +212,7 @@ export async function runEmailStep(
   const record = await deps.store.getInvoice(state.invoiceId);
   if (!record) throw new Error(`No invoice ${state.invoiceId}`);
   const { timeline = [], update, next } = await (STEPS[step] as Step)(deps, config, record, state, execution);
+  deps.telemetry?.info('step', { invoiceId: state.invoiceId, step, next, status: record.status });
   // Nothing to write (an acknowledgement sent, a step that found something new): the record stays as it is.
   // A payment or a cancellation that closed the invoice before this step read it: its wait would have no phase to wait
   // in, so "Check what happened" ends the execution as the invoice ended.

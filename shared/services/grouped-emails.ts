@@ -227,6 +227,8 @@ async function holdSlot(
     throw error;
   }
   const sent = { messageId, at: deps.clock.now().toISOString(), subject: email.subject, to: email.to };
+  deps.telemetry?.count('EmailsSent', { kind: members[0]!.step.kind });
+  deps.telemetry?.info('email sent', { kind: members[0]!.step.kind, invoiceIds: members.map((m) => m.record.invoiceId), messageId, slot: `${slot.kind}@${slot.at}#${slot.wave}` });
   const emails = members.map((m) => ({ invoiceId: m.record.invoiceId, key: m.claimKey }));
   // The slot first: it is what tells every execution that this email left, whatever happens to the rest.
   await persistently(() => deps.store.finishSendSlot(slot, { emails, sent }));

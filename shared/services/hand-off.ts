@@ -17,14 +17,20 @@ import { mutateInvoice } from './record-updates';
 
 export async function handOffToLegal(deps: Dependencies, config: NotificationSettings, state: ExecutionState): Promise<ExecutionState> {
   let next: Next = 'handed_off';
+  let handedOffNow = false;
   const { record } = await mutateInvoice(deps, state.invoiceId, (current, now) => {
     const decision = handOff(current, now);
     next = decision.next;
     // Handed off by an earlier attempt: the evidence stays as that attempt fixed it.
-    if (next !== 'handed_off' || current.status === 'handed_off') return decision.change;
+    handedOffNow = next === 'handed_off' && current.status !== 'handed_off';
+    if (!handedOffNow) return decision.change;
     const handedOff = decision.change.record;
     return { ...decision.change, record: { ...handedOff, handOffEvidence: { atHandOff: invoiceView(handedOff), claim: invoiceClaim(current, config.calendar, now) } } };
   });
+  if (handedOffNow) {
+    deps.telemetry?.count('HandOffs');
+    deps.telemetry?.info('handed off to legal', { invoiceId: record.invoiceId });
+  }
   // Handed off now or by an earlier attempt. A payment may have landed since: then its own notice tells the team and
   // whoever took the claim over, not a hand-off email.
   if (next === 'handed_off') {

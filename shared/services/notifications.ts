@@ -204,7 +204,7 @@ export interface HeldClaim {
  * answer, the claims stay unconfirmed: the retry tells the team rather than risk a second copy.
  */
 export async function sendClaimed(
-  deps: Pick<Dependencies, 'store' | 'mailer' | 'clock'>,
+  deps: Pick<Dependencies, 'store' | 'mailer' | 'clock' | 'telemetry'>,
   claims: HeldClaim[],
   email: OutgoingEmail,
   type: 'email_sent' | 'team_notified' | 'email_unconfirmed' = 'email_sent',
@@ -217,6 +217,9 @@ export async function sendClaimed(
     throw error;
   }
   const invoiceIds = claims.length > 1 ? claims.map(({ invoiceId }) => invoiceId) : undefined;
+  const kind = String(claims[0]?.detail(messageId).email ?? type);
+  deps.telemetry?.count('EmailsSent', { kind });
+  deps.telemetry?.info('email sent', { kind, invoiceIds: claims.map(({ invoiceId }) => invoiceId), messageId, recipients: email.to.length });
   return Promise.all(
     claims.map(async ({ invoiceId, claimKey, detail }) => {
       const entry = { ...timelineEntry(type, deps.clock.now(), detail(messageId)), eventId: `email:${claimKey}` };

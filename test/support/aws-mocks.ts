@@ -20,6 +20,8 @@ import { FixedClock } from './recording-ports';
 
 export const HANDLER_ENV = {
   AWS_REGION: 'eu-west-3',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  POWERTOOLS_METRICS_DISABLED: 'true',
   TABLE_NAME: 'dunning-test',
   STATE_MACHINE_ARN: 'arn:aws:states:eu-west-3:123456789012:stateMachine:invoice-dunning',
   SENDER_EMAIL: 'relances@example.com',

@@ -32,7 +32,7 @@ export const LAYERS: Record<string, Layer> = {
   ports: { folder: 'shared/ports', layers: ['ports', 'domain'], packages: [] },
   rendering: { folder: 'shared/rendering', layers: ['rendering', 'domain'], packages: [ZOD, PDF, FONT_FILES] },
   services: { folder: 'shared/services', layers: ['services', 'domain', 'ports', 'rendering'], packages: [NODE_PURE, ZIP] },
-  adapters: { folder: 'shared/adapters', layers: ['adapters', 'domain', 'ports'], packages: [/^@aws-sdk\//, NODE_PURE] },
+  adapters: { folder: 'shared/adapters', layers: ['adapters', 'domain', 'ports'], packages: [/^@aws-sdk\//, /^@aws-lambda-powertools\//, NODE_PURE] },
   lambda: {
     folder: 'shared/lambda',
     layers: ['lambda', 'services', 'domain', 'ports', 'rendering', 'adapters'],
