@@ -73,6 +73,8 @@ function apiGatewayTime(date: Date): string {
 export interface HttpApiOptions {
   functions: LocalFunctions;
   clock: Clock;
+  /** One line per request (route key, never the path: customer link tokens stay out of logs), as API Gateway's access log. */
+  accessLog?: (line: string) => void;
 }
 
 export function buildEvent(
@@ -179,6 +181,8 @@ export async function handleApiRequest(
 ): Promise<boolean> {
   const match = matchRoute(req.method ?? 'GET', url.pathname);
   if (!match) return false;
+  const started = Date.now();
+  res.once('finish', () => options.accessLog?.(`[api] ${match.route.routeKey} ${res.statusCode} ${Date.now() - started} ms`));
   const { route, pathParameters } = match;
   const event = buildEvent(req, url, body, route.routeKey, pathParameters, options.clock.now());
 

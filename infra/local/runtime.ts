@@ -518,7 +518,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
           schedules: `${url}/_local/schedules`,
         });
       }
-      if (await handleApiRequest({ functions, clock }, req, res, requestUrl, body)) return;
+      if (await handleApiRequest({ functions, clock, ...(options.handlerLogLevel && options.handlerLogLevel !== 'SILENT' ? { accessLog: log } : {}) }, req, res, requestUrl, body)) return;
       return sendJson(res, 404, { message: 'Not Found' });
     };
 

@@ -3,8 +3,10 @@
  * Environment: PORT (default 3000), DUNNING_API_KEY (default local-dev-key), LOCAL_DATA_DIR (keep DynamoDB data on
  * disk), CLOCK_SPEED (virtual ms per real ms: 1 = real pace, 0 = frozen, 86400 = a day per second), SES_PORT,
  * CLOCK_START (an ISO timestamp the virtual clock starts at instead of now, to replay a past half-year against its
- * rates), LOCAL_FAULTS and LOCAL_FAULT_SEED (the fault mode, infra/local/faults.ts).
+ * rates), LOCAL_FAULTS and LOCAL_FAULT_SEED (the fault mode, infra/local/faults.ts), LOG_LEVEL (the handlers' lines:
+ * INFO by default, SILENT to quiet them).
  */
+import { readFileSync } from 'node:fs';
 import { parseFaultRates } from './faults';
 import { createLocalRuntime, DEFAULT_API_KEY } from './runtime';
 
@@ -98,3 +100,37 @@ const shutdown = (signal: string) => {
 };
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGHUP', () => shutdown('SIGHUP'));
+
+/**
+ * The processes this one was started under (npm, its shell, tsx), read from /proc where there is one. Killing npm does
+ * not always reach us (a SIGKILL is not forwarded, and npm forwards nothing once it is gone), so we stop when any of
+ * them is gone rather than keep the port and the emulators as an orphan.
+ */
+function ancestors(): number[] {
+  const chain: number[] = [];
+  for (let pid = process.ppid; pid > 1 && chain.length < 8; ) {
+    chain.push(pid);
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      break;
+    }
+  }
+  return chain;
+}
+
+const parents = ancestors();
+const watchdog = setInterval(() => {
+  const gone = parents.find((pid) => {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  });
+  if (gone !== undefined || process.ppid === 1) shutdown(`parent process ${gone ?? process.ppid} ended`);
+}, 1000);
+watchdog.unref();
