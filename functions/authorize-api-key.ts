@@ -11,5 +11,6 @@ export async function handler(event: APIGatewayRequestAuthorizerEventV2) {
   const match = /^Bearer\s+(\S{8,200})$/i.exec(header.trim());
   if (!match) return { isAuthorized: false };
   const key = await getDependencies().store.getApiKey(sha256(match[1]));
-  return key ? { isAuthorized: true, context: { keyName: key.name } } : { isAuthorized: false };
+  // A revoked key opens nothing (API Gateway may serve its cached answer for up to five minutes more).
+  return key && !key.revokedAt ? { isAuthorized: true, context: { keyName: key.name } } : { isAuthorized: false };
 }

@@ -27,6 +27,8 @@ export const ROUTES: Route[] = [
   { method: 'POST', path: '/invoices/{invoiceId}/formal-notice', handler: 'record-formal-notice', auth: true },
   { method: 'POST', path: '/invoices/{invoiceId}/documents', handler: 'attach-document', auth: true },
   { method: 'GET', path: '/invoices/{invoiceId}/evidence', handler: 'get-evidence', auth: true },
+  { method: 'GET', path: '/api-keys', handler: 'list-api-keys', auth: true },
+  { method: 'POST', path: '/api-keys/{keyId}/revoke', handler: 'revoke-api-key', auth: true },
   { method: 'GET', path: '/openapi.json', handler: 'get-openapi', auth: false },
   { method: 'GET', path: '/r/{token}', handler: 'customer-page', auth: false },
   { method: 'POST', path: '/r/{token}', handler: 'customer-page', auth: false },

@@ -59,6 +59,9 @@ export const API_HANDLER_NEEDS: Record<string, Need[]> = {
   // Writes the bundle as of today (a receipt, a document or a payment may have come since the hand-off), then links it.
   'get-evidence': ['read', 'evidence'],
   'get-openapi': [],
+  // Operators' key management: the keys' partition only holds names, dates and hashes.
+  'list-api-keys': ['read'],
+  'revoke-api-key': ['write'],
   [AUTHORIZER_HANDLER]: ['read'],
 };
 

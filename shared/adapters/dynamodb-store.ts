@@ -18,7 +18,7 @@ import { TooManyRequestsError, ValidationError, VersionConflict } from '../domai
 import { sha256 } from '../domain/hashing';
 import { CLOSED_STATUSES, STATUSES, type InvoiceRecord, type InvoiceStatus, type TimelineEntry } from '../domain/invoice';
 import type { LinkRecord } from '../domain/link';
-import type { ApiKeyRecord, EmailClaim, InvoiceListPage, InvoiceListQuery, InvoiceStore, OpenInvoiceRef, SendSlot, SlotClaim, SlotEmail, SlotOutcome } from '../ports';
+import type { ApiKeyRecord, ApiKeySummary, EmailClaim, InvoiceListPage, InvoiceListQuery, InvoiceStore, OpenInvoiceRef, SendSlot, SlotClaim, SlotEmail, SlotOutcome } from '../ports';
 import { CUSTOMER_PARTS, GSI1_NAME, GSI1_PK, GSI2_NAME, GSI2_PK, GSI2_PROJECTED, GSI2_SK, KEY_ATTRIBUTES, keys, PK, recordIndexKeys, SK, TTL_ATTRIBUTE } from './dynamodb-table';
 
 type Item = Record<string, unknown>;
@@ -372,12 +372,44 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
   }
 
   async getApiKey(keyHash: string): Promise<ApiKeyRecord | undefined> {
-    const item = await this.get(keys.apiKey(keyHash));
+    const item = (await this.get(keys.apiKey(keyHash))) ?? (await this.get(keys.legacyApiKey(keyHash)));
     return item && withoutKeys<ApiKeyRecord>(item);
   }
 
   async putApiKey(key: ApiKeyRecord): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...key, ...keys.apiKey(key.keyHash) } }));
+  }
+
+  async listApiKeys(): Promise<ApiKeySummary[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :keys',
+      ExpressionAttributeNames: { '#pk': PK },
+      ExpressionAttributeValues: { ':keys': keys.apiKey('')[PK] },
+    });
+    return items.map((item) => summaryOf(withoutKeys<ApiKeyRecord>(item))).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  async revokeApiKey(keyId: string, at: string): Promise<ApiKeySummary | undefined> {
+    if (!/^[0-9a-f]{12}$/.test(keyId)) return undefined;
+    const [match, ...others] = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :keys AND begins_with(#sk, :id)',
+      ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+      ExpressionAttributeValues: { ':keys': keys.apiKey('')[PK], ':id': keyId },
+    });
+    if (!match || others.length) return undefined;
+    const { Attributes } = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.apiKey(String(match.keyHash)),
+        // Revoked once: a second revocation keeps the first instant.
+        UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+        ExpressionAttributeValues: { ':at': at },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return summaryOf(withoutKeys<ApiKeyRecord>(Attributes!));
   }
 
   async listByStatus(status: InvoiceStatus, limit = 100): Promise<InvoiceRecord[]> {
@@ -484,6 +516,10 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
     } while (startKey && items.length < limit);
     return items;
   }
+}
+
+function summaryOf({ keyHash, name, createdAt, revokedAt }: ApiKeyRecord): ApiKeySummary {
+  return { keyId: keyHash.slice(0, 12), name, createdAt, ...(revokedAt ? { revokedAt } : {}) };
 }
 
 /**

@@ -13,7 +13,8 @@
  * | SES message lookup   | `SESMSG#<messageId>`   | `SESMSG`                             | bounce/delivery event → invoice         |
  * | customer link        | `LINK#<tokenHash>`     | `LINK`                               | the record in the `link` map            |
  * | link use counter     | `LINK#<tokenHash>`     | `USES#<yyyy-mm-ddThh>`               | one per hour, expires with `expiresAt`  |
- * | API key              | `APIKEY#<keyHash>`     | `APIKEY`                             |                                         |
+ * | API key              | `APIKEYS`              | `<keyHash>`                          | one partition: listed by operators      |
+ * | API key (legacy)     | `APIKEY#<keyHash>`     | `APIKEY`                             | read only: keys made before 2026-12-01  |
  * | send slot            | `CUSTOMER#<id>`        | `SLOT#<kind>#<at>#<email>#<wave>`    | who sends one contact's grouped email   |
  *
  * A timeline key's 6 hex digits are 2 of position in the append call (same-instant entries keep their order) and 4
@@ -64,7 +65,10 @@ export const keys = {
   link: (tokenHash: string) => ({ [PK]: `LINK#${tokenHash}`, [SK]: 'LINK' }),
   /** `hour` is `yyyy-mm-ddThh` in UTC. */
   linkUses: (tokenHash: string, hour: string) => ({ [PK]: `LINK#${tokenHash}`, [SK]: `USES#${hour}` }),
-  apiKey: (keyHash: string) => ({ [PK]: `APIKEY#${keyHash}`, [SK]: 'APIKEY' }),
+  /** All API keys in one partition, so that they can be listed (few, read once per authorizer cache miss). */
+  apiKey: (keyHash: string) => ({ [PK]: 'APIKEYS', [SK]: keyHash }),
+  /** Where keys created before 2026-12-01 are: read, never written (they are listed once written again). */
+  legacyApiKey: (keyHash: string) => ({ [PK]: `APIKEY#${keyHash}`, [SK]: 'APIKEY' }),
   customerPartition: (customerId: string) => `CUSTOMER#${customerId}`,
   sendSlot: (slot: { customerId: string; kind: string; at: string; contact: string; wave: number }) => ({
     [PK]: `CUSTOMER#${slot.customerId}`,

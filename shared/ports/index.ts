@@ -11,7 +11,7 @@ import type { Telemetry } from './telemetry';
 import type { Workflow } from './workflow';
 
 export { systemClock, type Clock } from './clock';
-export type { ApiKeyRecord, EmailClaim, InvoiceListPage, InvoiceListQuery, InvoiceStore, ListPosition, OpenInvoiceRef, SendSlot, SlotClaim, SlotEmail, SlotOutcome } from './invoice-store';
+export type { ApiKeyRecord, ApiKeySummary, EmailClaim, InvoiceListPage, InvoiceListQuery, InvoiceStore, ListPosition, OpenInvoiceRef, SendSlot, SlotClaim, SlotEmail, SlotOutcome } from './invoice-store';
 export type { EmailAttachment, Mailer, OutgoingEmail } from './mailer';
 export { invoiceDocumentKey, type DocumentStore, type StoredDocument } from './documents';
 export type { LetterDispatch, LetterToPost, RegisteredLetters } from './registered-letters';

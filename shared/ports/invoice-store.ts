@@ -6,6 +6,17 @@ export interface ApiKeyRecord {
   keyHash: string;
   name: string;
   createdAt: string;
+  /** Set once the key is revoked: it opens nothing any more (kept, for who did what). */
+  revokedAt?: string;
+}
+
+/** What an operator sees of a key: never the key, nor its whole hash. */
+export interface ApiKeySummary {
+  /** The first 12 hex digits of the key's SHA-256: enough to name it, useless to guess it. */
+  keyId: string;
+  name: string;
+  createdAt: string;
+  revokedAt?: string;
 }
 
 /** Claiming an email, the marker that makes a step's email leave at most once. */
@@ -146,6 +157,10 @@ export interface InvoiceStore {
   countLinkUse(tokenHash: string, at: string, limit: number): Promise<void>;
   getApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
   putApiKey(key: ApiKeyRecord): Promise<void>;
+  /** Every key, revoked ones too, oldest first. */
+  listApiKeys(): Promise<ApiKeySummary[]>;
+  /** Marks the key named by `keyId` revoked at `at`; resolves with it as it now stands, or undefined if none. */
+  revokeApiKey(keyId: string, at: string): Promise<ApiKeySummary | undefined>;
   /**
    * The evidence item that versions before 2026-12-01 wrote at hand-off (now the record fixes the evidence in the
    * hand-off's own write): read for invoices handed off by them, never written.

@@ -120,6 +120,8 @@ const OPERATION_IDS: Record<string, string> = {
   'post /invoices/{invoiceId}/formal-notice': 'recordFormalNotice',
   'post /invoices/{invoiceId}/documents': 'attachDocument',
   'get /invoices/{invoiceId}/evidence': 'getEvidence',
+  'get /api-keys': 'listApiKeys',
+  'post /api-keys/{keyId}/revoke': 'revokeApiKey',
   'get /r/{token}': 'showCustomerPage',
   'post /r/{token}': 'answerOnCustomerPage',
 };
@@ -204,6 +206,11 @@ export function openApiDocument(serverUrl?: string) {
             },
             total: MONEY,
           },
+        },
+        ApiKey: {
+          type: 'object',
+          required: ['keyId', 'name', 'createdAt'],
+          properties: { keyId: { type: 'string' }, name: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' }, revokedAt: { type: 'string', format: 'date-time' } },
         },
         Invoice: {
           type: 'object',
@@ -383,6 +390,21 @@ export function openApiDocument(serverUrl?: string) {
           description: 'The evidence file as JSON, with `bundle`: the evidence bundle (a ZIP with `summary.pdf`, every email as sent, the formal notice\'s letters, the supporting documents and `manifest.json` giving each file\'s SHA-256), written as of today when something changed since the last one. `bundle.url` fetches the ZIP without credentials until `bundle.expiresAt` (15 minutes). 404 before a hand-off.',
           parameters: [invoiceIdParameter],
           responses: { '200': { description: 'The evidence file and its bundle (`bundle`: `url`, `expiresAt`, `sha256`, `size`, `files`, `generatedAt`).' }, ...commonErrors },
+        },
+      },
+      '/api-keys': {
+        get: {
+          summary: "The billing API's keys (operator)",
+          description: 'Names, creation and revocation dates, and the `keyId` naming each key (the first 12 hex digits of its SHA-256). A key itself is only ever shown once, when `npm run create-api-key` makes it.',
+          responses: { '200': { description: 'The keys, oldest first.', content: { 'application/json': { schema: { type: 'object', required: ['apiKeys'], properties: { apiKeys: { type: 'array', items: { $ref: '#/components/schemas/ApiKey' } } } } } } }, ...commonErrors },
+        },
+      },
+      '/api-keys/{keyId}/revoke': {
+        post: {
+          summary: 'Revoke an API key (operator)',
+          description: 'The key opens nothing from then on; API Gateway may serve its cached authorization for up to five minutes more. Revoking again changes nothing. The last key still in use cannot be revoked here (409): create another first.',
+          parameters: [{ name: 'keyId', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{12}$' } }],
+          responses: { '200': { description: 'The key, revoked.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiKey' } } } }, ...commonErrors, '409': errorResponse('The last key in use.') },
         },
       },
       '/r/{token}': {

@@ -105,6 +105,13 @@ describe('the OpenAPI document against the live answers', () => {
     conforms('POST', '/invoices/{invoiceId}/cancel', await c.cancel(body.invoiceId, 'Avoir émis'));
     await c.settle();
 
+    // The operator's key management: the local key is the last in use.
+    const apiKeys = await c.request('GET', '/api-keys');
+    conforms('GET', '/api-keys', apiKeys);
+    conforms('POST', '/api-keys/{keyId}/revoke', await c.request('POST', `/api-keys/${apiKeys.json.apiKeys[0].keyId}/revoke`));
+    conforms('POST', '/api-keys/{keyId}/revoke', await c.request('POST', '/api-keys/000000000000/revoke'));
+    conforms('POST', '/api-keys/{keyId}/revoke', await c.request('POST', '/api-keys/not-an-id/revoke'));
+
     const after = await c.get(body.invoiceId);
     conforms('GET', '/invoices/{invoiceId}', after);
     describedInvoice(after.json);

@@ -506,3 +506,30 @@ describe('DynamoDbInvoiceStore: listInvoices', () => {
     await expect(store.listInvoices({ status: 'paid', limit: 2, after: { part: 0, key: { pk: 'x' } } })).rejects.toThrow(ValidationError);
   });
 });
+
+describe('DynamoDbInvoiceStore: API keys', () => {
+  it('lists keys by id and name only, oldest first, and revokes one once, keeping the first instant', async () => {
+    const hash = (n: number) => sha256(`key-${n}-${freshId()}`);
+    const [a, b] = [hash(1), hash(2)];
+    await store.putApiKey({ keyHash: b, name: 'erp', createdAt: '2027-01-02T00:00:00.000Z' });
+    await store.putApiKey({ keyHash: a, name: 'crm', createdAt: '2027-01-01T00:00:00.000Z' });
+    const listed = (await store.listApiKeys()).filter((k) => [a, b].some((h) => h.startsWith(k.keyId)));
+    expect(listed).toEqual([
+      { keyId: a.slice(0, 12), name: 'crm', createdAt: '2027-01-01T00:00:00.000Z' },
+      { keyId: b.slice(0, 12), name: 'erp', createdAt: '2027-01-02T00:00:00.000Z' },
+    ]);
+    expect(JSON.stringify(listed)).not.toContain(a);
+
+    expect(await store.revokeApiKey(a.slice(0, 12), '2027-02-01T00:00:00.000Z')).toMatchObject({ revokedAt: '2027-02-01T00:00:00.000Z' });
+    expect(await store.revokeApiKey(a.slice(0, 12), '2027-03-01T00:00:00.000Z')).toMatchObject({ revokedAt: '2027-02-01T00:00:00.000Z' });
+    expect(await store.getApiKey(a)).toMatchObject({ name: 'crm', revokedAt: '2027-02-01T00:00:00.000Z' });
+    expect(await store.revokeApiKey('ffffffffffff', '2027-02-01T00:00:00.000Z')).toBeUndefined();
+  });
+
+  it('still finds a key stored where versions before 2026-12-01 put it', async () => {
+    const keyHash = sha256(`legacy-${freshId()}`);
+    const doc = DynamoDBDocumentClient.from(dynamo.client);
+    await doc.send(new PutCommand({ TableName: dynamo.tableName, Item: { ...keys.legacyApiKey(keyHash), keyHash, name: 'old', createdAt: '2026-01-01T00:00:00.000Z' } }));
+    expect(await store.getApiKey(keyHash)).toEqual({ keyHash, name: 'old', createdAt: '2026-01-01T00:00:00.000Z' });
+  });
+});

@@ -35,9 +35,16 @@ describe('authorize-api-key', () => {
     serveItems(aws, []);
     expect(await handler(authorizerEvent({ authorization: `Bearer ${API_KEY}` }))).toEqual({ isAuthorized: false });
     const lookups = aws.doc.commandCalls(GetCommand).map((call) => (call.args[0].input as GetCommandInput).Key);
-    expect(lookups).toEqual([keys.apiKey(sha256(API_KEY))]);
+    // Where keys are kept now, then where versions before 2026-12-01 kept them.
+    expect(lookups).toEqual([keys.apiKey(sha256(API_KEY)), keys.legacyApiKey(sha256(API_KEY))]);
     // The key itself never reaches the database.
     expect(JSON.stringify(lookups)).not.toContain(API_KEY);
+  });
+
+  it('refuses a revoked key', async () => {
+    const keyHash = sha256(API_KEY);
+    serveItems(aws, [{ ...keys.apiKey(keyHash), keyHash, name: 'erp-production', createdAt: '2027-01-04T09:00:00.000Z', revokedAt: '2027-02-01T00:00:00.000Z' }]);
+    expect(await handler(authorizerEvent({ authorization: `Bearer ${API_KEY}` }))).toEqual({ isAuthorized: false });
   });
 
   it('lets a known key through and names it for the handlers', async () => {

@@ -1,0 +1,17 @@
+/**
+ * The billing API's keys as operators manage them: listed (never shown: a key is only ever printed once, when made)
+ * and revoked. The last key still in use cannot be revoked over the API, which would lock every caller out, the
+ * operator included; `npm run api-keys -- revoke` can, from the AWS account.
+ */
+import { ConflictError, NotFoundError } from '../domain/errors';
+import type { ApiKeySummary, Dependencies } from '../ports';
+
+export async function revokeApiKey(deps: Pick<Dependencies, 'store' | 'clock'>, keyId: string, options: { allowLast?: boolean } = {}): Promise<ApiKeySummary> {
+  const active = (await deps.store.listApiKeys()).filter((key) => !key.revokedAt);
+  if (!options.allowLast && active.length === 1 && active[0]!.keyId === keyId) {
+    throw new ConflictError('last_api_key', 'This is the only key still in use: create another one before revoking it.');
+  }
+  const revoked = await deps.store.revokeApiKey(keyId, deps.clock.now().toISOString());
+  if (!revoked) throw new NotFoundError(`No API key ${keyId}.`);
+  return revoked;
+}
