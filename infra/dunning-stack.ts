@@ -7,6 +7,10 @@
  *                                                 ▼
  *                                Step Functions (one execution per invoice) ──> SES
  *   EventBridge Scheduler: deferred starts, daily digest      SES events ──> EventBridge ──> handler
+ *     (every asynchronous delivery — schedules, SES-events rule, stream — ends in a dead-letter queue when it keeps failing)
+ *
+ *   monitoring (built last, reads the others): alarms ──> `<stack>-alarms` SNS topic ──> team email; `<stack>-dunning`
+ *   dashboard; runbook in infra/RUNBOOK.md
  *
  * Environment-agnostic (no account or region): `cdk synth` works offline, `cdk deploy` targets the current profile.
  */
@@ -17,6 +21,7 @@ import { DataConstruct } from './constructs/data';
 import { EmailConstruct } from './constructs/email';
 import { EventsConstruct } from './constructs/events';
 import { handlerEnvironment } from './constructs/handler-function';
+import { MonitoringConstruct } from './constructs/monitoring';
 import { SchedulesConstruct } from './constructs/schedules';
 import { stateMachineArn, WorkflowConstruct } from './constructs/workflow';
 import type { DunningSettings } from './settings';
@@ -50,6 +55,7 @@ export class DunningStack extends Stack {
       publicBaseUrl: settings.publicBaseUrl || api.endpoint,
       schedulerRoleArn: schedules.startsRole.roleArn,
       schedulerGroupName: schedules.startsGroup.scheduleGroupName,
+      deferredStartDeadLetterQueueArn: schedules.startsDeadLetterQueue.queueArn,
     });
 
     const workflow = new WorkflowConstruct(this, 'Workflow', { environment, data, email });
@@ -58,6 +64,13 @@ export class DunningStack extends Stack {
     email.addEventHandler({ environment, data });
     // Events out: every transition, from the table's stream to the stack's bus, for the billing system to subscribe to.
     const events = new EventsConstruct(this, 'Events', { environment, data });
+    // Last: alarms on every function and dead-letter queue made above, and the dashboard.
+    const monitoring = new MonitoringConstruct(this, 'Monitoring', {
+      teamEmail: settings.teamEmail,
+      alarmEndpoint: settings.alarmEndpoint,
+      workflow,
+      api,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: api.stage.url, description: 'Base URL of the billing API and customer pages' });
     new CfnOutput(this, 'StateMachineArn', {
@@ -68,5 +81,13 @@ export class DunningStack extends Stack {
     new CfnOutput(this, 'DocumentsBucket', { value: data.documents.bucketName, description: 'Customer emails as sent (locked for the retention period)' });
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName, description: 'Events out: every transition, source "dunning" (rules subscribe here)' });
     new CfnOutput(this, 'EventBusArn', { value: events.bus.eventBusArn, description: 'Events out bus, for rules and cross-account subscriptions' });
+    new CfnOutput(this, 'AlarmsTopicArn', {
+      value: monitoring.topic.topicArn,
+      description: 'Every alarm notifies this topic (the team email is subscribed: confirm the subscription once)',
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${monitoring.dashboard.dashboardName}`,
+      description: 'The CloudWatch dashboard: business counts, executions, functions, API, email, dead-letter queues',
+    });
   }
 }

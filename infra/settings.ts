@@ -9,6 +9,7 @@
  * | `dunning:senderDomain`  | none                        | Verify this domain (Easy DKIM) instead of the sender address |
  * | `dunning:teamEmail`     | `credit-team@example.com`   | Credit team: notifications and the daily digest             |
  * | `dunning:handOffEmail`  | none                        | Collection agency or lawyer: copied on hand-offs            |
+ * | `dunning:alarmEndpoint` | none                        | Also told of alarms: an email address or an https:// URL    |
  * | `dunning:creditor`      | required (example in cdk.json) | Legal mentions (R123-237), bank details, team name and phone |
  * | `dunning:teamLanguage`  | `fr`                        | Language of the team's emails and digest (`fr` or `en`)     |
  * | `dunning:timeZone`      | `Europe/Paris`              | Creditor's time zone: due dates, send window, digest time   |
@@ -33,6 +34,8 @@ export interface DunningSettings {
   teamEmail: string;
   /** Who takes over at hand-off (a collection agency, a lawyer): copied on hand-offs and on payments after them. */
   handOffEmail?: string;
+  /** Also subscribed to the alarms topic, besides the team: an email address or an https:// URL (an on-call tool). */
+  alarmEndpoint?: string;
   creditor: CreditorSettings;
   teamLanguage: 'fr' | 'en';
   timeZone: string;
@@ -62,6 +65,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/i;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const COUNTRY = /^[A-Z]{2}$/;
+const HTTPS_URL = /^https:\/\/[^\s/]+(\/\S*)?$/;
 
 /** Reads and checks the `dunning:*` context values; a wrong value fails the synth with the key's name. */
 export function readSettings(node: Node): DunningSettings {
@@ -100,6 +104,8 @@ export function readSettings(node: Node): DunningSettings {
   check('teamEmail', EMAIL.test(teamEmail), 'an email address');
   const handOffEmail = text('handOffEmail', '') || undefined;
   if (handOffEmail) check('handOffEmail', EMAIL.test(handOffEmail), 'an email address');
+  const alarmEndpoint = text('alarmEndpoint', '') || undefined;
+  if (alarmEndpoint) check('alarmEndpoint', EMAIL.test(alarmEndpoint) || HTTPS_URL.test(alarmEndpoint), 'an email address or an https:// URL');
 
   const parsedCreditor = Creditor.safeParse(object('creditor') ?? {});
   if (!parsedCreditor.success) {
@@ -119,7 +125,7 @@ export function readSettings(node: Node): DunningSettings {
   check('sendTime', TIME.test(sendTime), 'a local time HH:mm');
 
   const publicBaseUrl = text('publicBaseUrl', DEFAULT_SETTINGS.publicBaseUrl).replace(/\/+$/, '');
-  check('publicBaseUrl', publicBaseUrl === '' || /^https:\/\/[^\s/]+(\/\S*)?$/.test(publicBaseUrl), 'empty or an https:// URL');
+  check('publicBaseUrl', publicBaseUrl === '' || HTTPS_URL.test(publicBaseUrl), 'empty or an https:// URL');
 
   const retention = value('documentRetentionYears') ?? DEFAULT_SETTINGS.documentRetentionYears;
   const documentRetentionYears = typeof retention === 'string' ? Number(retention) : retention;
@@ -130,6 +136,7 @@ export function readSettings(node: Node): DunningSettings {
     senderDomain,
     teamEmail,
     handOffEmail,
+    alarmEndpoint,
     creditor,
     teamLanguage: teamLanguage as 'fr' | 'en',
     timeZone,

@@ -7,15 +7,21 @@
  * the three DKIM CNAME records SES shows for it, and ask AWS to leave the sandbox.
  * The configuration set is the identity's default, so every email sent from it reports its events, and it tracks
  * reputation metrics (bounce and complaint rates are what SES suspends accounts for).
+ *
+ * No delivery event is dropped silently: the rule's target sends what EventBridge could not deliver after its retries,
+ * and Lambda's asynchronous invocation what the handler failed on every attempt, to one dead-letter queue, whose depth
+ * is alarmed on.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { EVENT_HANDLERS } from '../catalog';
 import type { DataConstruct } from './data';
+import { DeadLetterQueue } from './dead-letter-queue';
 import { constructId, HandlerFunction } from './handler-function';
 
 /** What the `ses-events` handler is told about: the events that change a contact's status or the timeline. */
@@ -45,6 +51,8 @@ export class EmailConstruct extends Construct {
   readonly configurationSet: ses.ConfigurationSet;
   readonly identity: ses.EmailIdentity;
   readonly configurationSetArn: string;
+  /** Delivery events the `ses-events` handler never processed; set by `addEventHandler`. */
+  eventsDeadLetterQueue?: DeadLetterQueue;
 
   constructor(scope: Construct, id: string, props: EmailConstructProps) {
     super(scope, id);
@@ -86,6 +94,15 @@ export class EmailConstruct extends Construct {
     // A bounce alert to the team is an email about the invoice: its copy is kept.
     props.data.grantWriteEmailCopies(fn);
 
+    const deadLetterQueue = new DeadLetterQueue(this, 'DeliveryEventsDeadLetterQueue', {
+      source: 'ses-events',
+      holds: 'SES delivery events that EventBridge could not deliver, or that the ses-events handler failed on every attempt',
+    });
+    this.eventsDeadLetterQueue = deadLetterQueue;
+    // EventBridge invokes the function asynchronously: its DLQ catches failed invokes (throttling beyond the retries,
+    // a missing permission), not errors of the handler, which Lambda retries twice and then sends here.
+    fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(deadLetterQueue) });
+
     new events.Rule(this, 'DeliveryEvents', {
       description: 'SES delivery, bounce, complaint, reject and delay events of the dunning emails',
       eventPattern: {
@@ -95,7 +112,7 @@ export class EmailConstruct extends Construct {
       },
       // EventBridge retries for up to a day (and may deliver twice anyway): the handler's timeline entries are keyed
       // by the event's id and time, so a redelivery never doubles one; the team alert is claimed once per address.
-      targets: [new targets.LambdaFunction(fn, { retryAttempts: 10, maxEventAge: Duration.hours(24) })],
+      targets: [new targets.LambdaFunction(fn, { retryAttempts: 10, maxEventAge: Duration.hours(24), deadLetterQueue })],
     });
     return fn;
   }

@@ -26,10 +26,10 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_HANDLERS } from '../catalog';
 import type { DataConstruct } from './data';
+import { DeadLetterQueue } from './dead-letter-queue';
 import { constructId, HandlerFunction } from './handler-function';
 import { keys, SK } from '../../shared/adapters/dynamodb-table';
 import { EVENT_SOURCE } from '../../shared/domain/events-out';
@@ -47,7 +47,7 @@ export class EventsConstruct extends Construct {
   /** The `publish-events` handler, fed by the table's stream. */
   readonly publisher: HandlerFunction;
   /** Batches the publisher could not publish after every retry (one message per failed batch). */
-  readonly deadLetterQueue: sqs.Queue;
+  readonly deadLetterQueue: DeadLetterQueue;
 
   constructor(scope: Construct, id: string, props: EventsConstructProps) {
     super(scope, id);
@@ -57,16 +57,9 @@ export class EventsConstruct extends Construct {
       description: `Dunning transitions of every invoice: source "${EVENT_SOURCE}", detail-type the event`,
     });
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is the dead-letter queue (on-failure destination) of the events-out stream mapping: a dead-letter ' +
-        'queue of its own would only move the same messages one step further.',
+    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetterQueue', {
+      source: 'events-out',
+      holds: 'batches of the table stream that publish-events could not publish after every retry',
     });
 
     this.publisher = new HandlerFunction(this, constructId(EVENT_HANDLERS.publishEvents), {

@@ -22,6 +22,9 @@ import type { DunningSettings } from '../settings';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** `POWERTOOLS_SERVICE_NAME`: the `service` dimension of every metric the handlers emit, and their logs' service. */
+export const SERVICE_NAME = 'dunning';
+
 /** The Lambda runtime: the current LTS, which `npm test` and `npm start` run on too. */
 export const HANDLER_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
@@ -60,6 +63,8 @@ function handlerCode(handler: string, country: string): lambda.Code {
 export class HandlerFunction extends lambda.Function {
   /** The function's role, beside it in the tree: acknowledge findings about its policy here. */
   readonly executionRole: iam.Role;
+  /** The handler's file name (`register-invoice`): alarm names and dashboard labels read it. */
+  readonly handlerName: string;
 
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH });
@@ -87,6 +92,7 @@ export class HandlerFunction extends lambda.Function {
       environment: props.environment,
     });
     this.executionRole = role;
+    this.handlerName = props.handler;
 
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -106,6 +112,8 @@ export interface HandlerEnvironmentProps {
   publicBaseUrl: string;
   schedulerRoleArn: string;
   schedulerGroupName: string;
+  /** Where a deferred start that EventBridge Scheduler could not make lands (the schedules' dead-letter queue). */
+  deferredStartDeadLetterQueueArn: string;
 }
 
 /**
@@ -132,7 +140,9 @@ export function handlerEnvironment(props: HandlerEnvironmentProps): Record<strin
     ...(settings.policy ? { DUNNING_POLICY: JSON.stringify(settings.policy) } : {}),
     SCHEDULER_ROLE_ARN: props.schedulerRoleArn,
     SCHEDULER_GROUP_NAME: props.schedulerGroupName,
-    POWERTOOLS_SERVICE_NAME: 'dunning',
+    // The register and update handlers give it to each deferred-start schedule (DeadLetterConfig of CreateSchedule).
+    DEFERRED_START_DLQ_ARN: props.deferredStartDeadLetterQueueArn,
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
   };
 }
 

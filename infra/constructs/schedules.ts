@@ -8,19 +8,33 @@
  *   role that may invoke the digest function only.
  *
  * Both roles trust the scheduler only on behalf of this account and schedule group (confused-deputy guard).
+ *
+ * No start or digest is dropped silently: a schedule whose target still fails after its retry policy sends a
+ * dead-letter event (the schedule's ARN, the error) to a dead-letter queue, through its own role, and the queue's
+ * depth is alarmed on. The deferred starts are created at run time: their queue's ARN reaches the register and
+ * update handlers as `DEFERRED_START_DLQ_ARN`, and `DEFERRED_START_RETRY_POLICY` says how long they retry. The digest
+ * is an asynchronous Lambda invocation: the schedule's queue catches a failed invoke, the function's on-failure
+ * destination (the same queue) an invocation whose handler kept failing.
  */
 import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { EVENT_HANDLERS } from '../catalog';
 import type { DataConstruct } from './data';
+import { DeadLetterQueue } from './dead-letter-queue';
 import type { EmailConstruct } from './email';
 import { constructId, HandlerFunction } from './handler-function';
 
 export const DEFERRED_STARTS_GROUP = 'dunning-starts';
 /** 08:00 Monday to Friday, local time: before the team starts, after the night's events. */
 export const DIGEST_CRON = 'cron(0 8 ? * MON-FRI *)';
+
+export { DEFERRED_START_RETRY_POLICY } from '../../shared/adapters/aws-workflow';
+
+/** A digest an hour late is still useful; a day late it is noise. Lambda's own retries of the handler: two. */
+const DIGEST_MAX_AGE = Duration.hours(1);
 
 export interface SchedulesConstructProps {
   /** The state machine the deferred starts start. */
@@ -31,6 +45,10 @@ export class SchedulesConstruct extends Construct {
   readonly startsGroup: scheduler.ScheduleGroup;
   /** Role the deferred-start schedules run as; passed to them by the register handler. */
   readonly startsRole: iam.Role;
+  /** Deferred starts that could not be made after every retry (one dead-letter event per schedule). */
+  readonly startsDeadLetterQueue: DeadLetterQueue;
+  /** Daily digests that could not be invoked, or whose handler kept failing; set by `addDailyDigest`. */
+  digestDeadLetterQueue?: DeadLetterQueue;
 
   constructor(scope: Construct, id: string, props: SchedulesConstructProps) {
     super(scope, id);
@@ -42,6 +60,15 @@ export class SchedulesConstruct extends Construct {
     });
     this.startsRole.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [props.stateMachineArn] }),
+    );
+
+    this.startsDeadLetterQueue = new DeadLetterQueue(this, 'DeferredStartsDeadLetterQueue', {
+      source: 'deferred-starts',
+      holds: 'deferred starts that EventBridge Scheduler could not make after every retry',
+    });
+    // Scheduler sends dead-letter events with the schedule's execution role: this role, for this queue only.
+    this.startsRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.startsDeadLetterQueue.queueArn] }),
     );
   }
 
@@ -85,6 +112,14 @@ export class SchedulesConstruct extends Construct {
     props.data.grantRead(fn);
     props.email.grantSend(fn);
 
+    const deadLetterQueue = new DeadLetterQueue(this, 'DailyDigestDeadLetterQueue', {
+      source: 'daily-digest',
+      holds: 'daily digests that could not be invoked, or whose handler failed every attempt',
+    });
+    this.digestDeadLetterQueue = deadLetterQueue;
+    // Scheduler invokes the function asynchronously: a handler that throws is retried by Lambda, then lands here too.
+    fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: DIGEST_MAX_AGE, onFailure: new SqsDestination(deadLetterQueue) });
+
     const defaultGroupArn = Stack.of(this).formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' });
     const role = new iam.Role(this, 'DailyDigestScheduleRole', {
       description: 'Assumed by EventBridge Scheduler to run the daily digest',
@@ -92,6 +127,7 @@ export class SchedulesConstruct extends Construct {
     });
     // The function itself, not `grantInvoke`'s extra `<arn>:*` (versions and aliases, which the schedule never calls).
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [deadLetterQueue.queueArn] }));
 
     new scheduler.Schedule(this, 'DailyDigestSchedule', {
       description: 'Daily digest for the credit team, business-day mornings',
@@ -100,8 +136,8 @@ export class SchedulesConstruct extends Construct {
         bind: () => ({
           arn: fn.functionArn,
           role,
-          // A digest an hour late is still useful; a day late it is noise.
-          retryPolicy: { maximumEventAgeInSeconds: Duration.hours(1).toSeconds(), maximumRetryAttempts: 3 },
+          retryPolicy: { maximumEventAgeInSeconds: DIGEST_MAX_AGE.toSeconds(), maximumRetryAttempts: 3 },
+          deadLetterConfig: { arn: deadLetterQueue.queueArn },
         }),
       },
     });

@@ -37,7 +37,15 @@ export interface AwsWorkflowOptions {
   stateMachineArn: string;
   schedulerRoleArn?: string;
   schedulerGroupName?: string;
+  /** Where Scheduler sends a deferred start it could not make (the stack's queue, alarmed on); none locally. */
+  deferredStartDeadLetterQueueArn?: string;
 }
+
+/**
+ * How long Scheduler keeps trying a deferred start: an hour clears throttling and short outages; what still fails then
+ * (a missing permission, a deleted state machine) will not mend itself, and the dead-letter queue's alarm tells the team.
+ */
+export const DEFERRED_START_RETRY_POLICY = { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 185 } as const;
 
 export class AwsWorkflow implements Workflow {
   /**
@@ -132,6 +140,8 @@ export class AwsWorkflow implements Workflow {
           Name: executionName,
           Input: JSON.stringify(input),
         }),
+        RetryPolicy: DEFERRED_START_RETRY_POLICY,
+        ...(this.options.deferredStartDeadLetterQueueArn ? { DeadLetterConfig: { Arn: this.options.deferredStartDeadLetterQueueArn } } : {}),
       },
     };
   }

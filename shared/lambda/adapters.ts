@@ -20,7 +20,12 @@ export function sesMailer(): Mailer {
 
 function workflowOptions(): AwsWorkflowOptions {
   const config = getConfig();
-  return { stateMachineArn: config.stateMachineArn, schedulerRoleArn: config.schedulerRoleArn, schedulerGroupName: config.schedulerGroupName };
+  return {
+    stateMachineArn: config.stateMachineArn,
+    schedulerRoleArn: config.schedulerRoleArn,
+    schedulerGroupName: config.schedulerGroupName,
+    deferredStartDeadLetterQueueArn: config.deferredStartDeadLetterQueueArn,
+  };
 }
 
 /** Step Functions only (start, status, wake). */

@@ -13,6 +13,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUTHORIZER_HANDLER, EVENT_HANDLERS, ROUTES, WORKFLOW_FUNCTIONS } from '../../infra/catalog';
 import { API_HANDLER_NEEDS } from '../../infra/constructs/api';
+import { METRICS_NAMESPACE, SES_ALARM_THRESHOLDS, SES_REVIEW_LEVELS } from '../../infra/constructs/monitoring';
+import { DEFERRED_START_RETRY_POLICY } from '../../infra/constructs/schedules';
 import { keys, SK } from '../../shared/adapters/dynamodb-table';
 import { PROJECT_ROOT } from '../../infra/constructs/handler-function';
 import { DunningStack } from '../../infra/dunning-stack';
@@ -386,8 +388,8 @@ describe('DunningStack', () => {
       }
       const starts = roles.find(([id]) => id.includes('DeferredStarts'))!;
       const statements = statementsOfRole(resources, starts[0]);
-      expect(statements).toHaveLength(1);
-      expect(statements[0].Action).toBe('states:StartExecution');
+      // Start this state machine, and send a start that keeps failing to its dead-letter queue: nothing else.
+      expect(statements.map((s) => s.Action)).toEqual(['states:StartExecution', 'sqs:SendMessage']);
       expect(JSON.stringify(statements[0].Resource)).toContain(':stateMachine:DunningStack-invoice-dunning');
     });
 
@@ -402,6 +404,7 @@ describe('DunningStack', () => {
       const statements = statementsOfRole(resources, schedule.Properties.Target.RoleArn['Fn::GetAtt'][0]);
       expect(statements).toEqual([
         { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [digestId, 'Arn'] } },
+        { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^SchedulesDailyDigestDeadLetterQueue/), 'Arn'] } },
       ]);
     });
   });
@@ -414,7 +417,7 @@ describe('DunningStack', () => {
       return buses[0][0];
     };
     const queueId = () => {
-      const queues = ofType(resources, 'AWS::SQS::Queue');
+      const queues = ofType(resources, 'AWS::SQS::Queue').filter(([id]) => id.startsWith('EventsDeadLetterQueue'));
       expect(queues).toHaveLength(1);
       return queues[0][0];
     };
@@ -506,6 +509,312 @@ describe('DunningStack', () => {
         const actions = actionsOf(statementsOfRole(resources, fn.Properties.Role['Fn::GetAtt'][0]));
         expect(actions.filter((a) => a.startsWith('events:')), id).toEqual([]);
       }
+    });
+  });
+
+  describe('dead-letter queues', () => {
+    const queues = () => ofType(resources, 'AWS::SQS::Queue');
+    const queueNamed = (prefix: string) => {
+      const found = queues().filter(([id]) => id.startsWith(prefix));
+      expect(found, prefix).toHaveLength(1);
+      return found[0][0];
+    };
+    const getAtt = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+
+    it('has one per asynchronous delivery: SES events, the daily digest, the deferred starts, events out', () => {
+      expect(queues().map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+        'EmailDeliveryEventsDeadLetterQueue',
+        'EventsDeadLetterQueue',
+        'SchedulesDailyDigestDeadLetterQueue',
+        'SchedulesDeferredStartsDeadLetterQueue',
+      ]);
+    });
+
+    it('keeps every one encrypted, TLS only, for 14 days', () => {
+      for (const [id, queue] of queues()) {
+        expect(queue.Properties, id).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+        const policies = ofType(resources, 'AWS::SQS::QueuePolicy').filter(([, p]) => JSON.stringify(p.Properties.Queues).includes(id));
+        expect(policies, id).toHaveLength(1);
+        expect(policies[0][1].Properties.PolicyDocument.Statement, id).toContainEqual(
+          expect.objectContaining({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        );
+      }
+    });
+
+    it('catches SES events the rule could not deliver after its retries, and those the handler failed on every attempt', () => {
+      const queueId = queueNamed('EmailDeliveryEventsDeadLetterQueue');
+      const [sesEventsId] = functionOf(resources, EVENT_HANDLERS.sesEvents);
+      const [[ruleId, rule]] = ofType(resources, 'AWS::Events::Rule');
+      expect(rule.Properties.Targets).toEqual([
+        expect.objectContaining({
+          Arn: getAtt(sesEventsId),
+          DeadLetterConfig: { Arn: getAtt(queueId) },
+          RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 86400 },
+        }),
+      ]);
+      // EventBridge may send to the queue for this rule only.
+      const [[, policy]] = ofType(resources, 'AWS::SQS::QueuePolicy').filter(([, p]) => JSON.stringify(p.Properties.Queues).includes(queueId));
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Principal: { Service: 'events.amazonaws.com' },
+          Condition: { ArnEquals: { 'aws:SourceArn': getAtt(ruleId) } },
+        }),
+      );
+      // The rule invokes the function asynchronously: a handler failing every attempt lands in the same queue.
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: sesEventsId },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: getAtt(queueId) } },
+      });
+    });
+
+    it('gives the daily digest schedule a dead-letter queue and a retry policy, and the digest function the same queue on failure', () => {
+      const queueId = queueNamed('SchedulesDailyDigestDeadLetterQueue');
+      const [digestId] = functionOf(resources, EVENT_HANDLERS.dailyDigest);
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        Target: Match.objectLike({
+          Arn: getAtt(digestId),
+          DeadLetterConfig: { Arn: getAtt(queueId) },
+          RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 },
+        }),
+      });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: digestId },
+        MaximumEventAgeInSeconds: 3600,
+        DestinationConfig: { OnFailure: { Destination: getAtt(queueId) } },
+      });
+    });
+
+    it("tells every handler the deferred starts' queue, which only the starts role may send to", () => {
+      const queueId = queueNamed('SchedulesDeferredStartsDeadLetterQueue');
+      for (const [id, fn] of ofType(resources, 'AWS::Lambda::Function')) {
+        expect(fn.Properties.Environment.Variables.DEFERRED_START_DLQ_ARN, id).toEqual(getAtt(queueId));
+      }
+      const senders = ofType(resources, 'AWS::IAM::Policy')
+        .filter(([, p]) => p.Properties.PolicyDocument.Statement.some((s: Statement) => JSON.stringify(s.Resource) === JSON.stringify(getAtt(queueId))))
+        .flatMap(([, p]) => p.Properties.Roles.map((r: { Ref: string }) => r.Ref));
+      expect(senders).toEqual([expect.stringMatching(/^SchedulesDeferredStartsRole/)]);
+      const statements = statementsOfRole(resources, senders[0]);
+      expect(statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('sqs:')))).toEqual([
+        { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt(queueId) },
+      ]);
+    });
+
+    it("gives the adapter a retry policy within Scheduler's bounds for the deferred starts", () => {
+      expect(DEFERRED_START_RETRY_POLICY.MaximumEventAgeInSeconds).toBeGreaterThanOrEqual(60);
+      expect(DEFERRED_START_RETRY_POLICY.MaximumEventAgeInSeconds).toBeLessThanOrEqual(86400);
+      expect(DEFERRED_START_RETRY_POLICY.MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
+      expect(DEFERRED_START_RETRY_POLICY.MaximumRetryAttempts).toBeLessThanOrEqual(185);
+    });
+  });
+
+  describe('monitoring', () => {
+    const topicId = () => {
+      const topics = ofType(resources, 'AWS::SNS::Topic');
+      expect(topics).toHaveLength(1);
+      return topics[0][0];
+    };
+    const alarms = () => ofType(resources, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const alarmNamed = (name: string) => {
+      const found = alarms().filter((a) => a.AlarmName === `DunningStack-${name}`);
+      expect(found, name).toHaveLength(1);
+      return found[0];
+    };
+    const countAlarm = { ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, Period: 300, Statistic: 'Sum', Threshold: 1 };
+    const lambdaFunctions = () => ofType(resources, 'AWS::Lambda::Function');
+    const runbookKeys = () => [...readFileSync(join(PROJECT_ROOT, 'infra/RUNBOOK.md'), 'utf8').matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]);
+
+    it('has an alarms topic encrypted with a rotated key of its own, TLS only, that CloudWatch may publish to for this stack only', () => {
+      const [[keyId, key]] = ofType(resources, 'AWS::KMS::Key');
+      expect(key.Properties.EnableKeyRotation).toBe(true);
+      expect(resources[topicId()].Properties).toMatchObject({ TopicName: 'DunningStack-alarms', KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+      // The AWS-managed key would not do: its policy cannot let CloudWatch use it.
+      const keyStatement = key.Properties.KeyPolicy.Statement.find((s: any) => s.Principal?.Service === 'cloudwatch.amazonaws.com');
+      expect(keyStatement.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+      expect(JSON.stringify(keyStatement.Condition.StringEquals['kms:EncryptionContext:aws:sns:topicArn'])).toContain(':DunningStack-alarms');
+
+      const [[, policy]] = ofType(resources, 'AWS::SNS::TopicPolicy');
+      expect(policy.Properties.Topics).toEqual([{ Ref: topicId() }]);
+      const statements = policy.Properties.PolicyDocument.Statement;
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+      const publish = statements.find((s: any) => s.Principal?.Service === 'cloudwatch.amazonaws.com');
+      expect(publish).toMatchObject({ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: topicId() } });
+      expect(publish.Condition.StringEquals['aws:SourceAccount']).toEqual({ Ref: 'AWS::AccountId' });
+      expect(JSON.stringify(publish.Condition.ArnLike['aws:SourceArn'])).toContain(':alarm:DunningStack-*');
+    });
+
+    it('subscribes the team email to it, and outputs its ARN', () => {
+      const subscriptions = ofType(resources, 'AWS::SNS::Subscription').map(([, s]) => s.Properties);
+      expect(subscriptions).toEqual([{ Protocol: 'email', Endpoint: 'credit-team@example.com', TopicArn: { Ref: topicId() } }]);
+      template.hasOutput('AlarmsTopicArn', { Value: { Ref: topicId() } });
+    });
+
+    it.each([
+      ['oncall@example.com', 'email'],
+      ['https://events.pagerduty.com/integration/abc/enqueue', 'https'],
+    ])('subscribes dunning:alarmEndpoint %s too', (endpoint, protocol) => {
+      const { resources: custom } = synth({ 'dunning:alarmEndpoint': endpoint, 'dunning:teamEmail': 'team@example.com' });
+      const subscriptions = ofType(custom, 'AWS::SNS::Subscription').map(([, s]) => [s.Properties.Protocol, s.Properties.Endpoint]);
+      expect(subscriptions).toEqual([['email', 'team@example.com'], [protocol, endpoint]]);
+    });
+
+    it('sends every alarm and its return to OK to the topic, with a runbook row named in its description', () => {
+      const keys = new Set(runbookKeys());
+      const used = new Set<string>();
+      for (const alarm of alarms()) {
+        expect(alarm.AlarmActions, alarm.AlarmName).toEqual([{ Ref: topicId() }]);
+        expect(alarm.OKActions, alarm.AlarmName).toEqual([{ Ref: topicId() }]);
+        expect(alarm.AlarmName, alarm.AlarmName).toMatch(/^DunningStack-/);
+        const key = /Runbook: infra\/RUNBOOK\.md, "([a-z0-9-]+)"\.$/.exec(alarm.AlarmDescription)?.[1];
+        expect(key, alarm.AlarmName).toBeDefined();
+        expect(keys.has(key!), `${alarm.AlarmName}: no row "${key}" in infra/RUNBOOK.md`).toBe(true);
+        used.add(key!);
+      }
+      // And no row of the runbook is about an alarm that no longer exists.
+      expect([...keys].sort()).toEqual([...used].sort());
+    });
+
+    it('alarms on failed, timed-out and aborted executions of the state machine', () => {
+      const [[machineId]] = ofType(resources, 'AWS::StepFunctions::StateMachine');
+      for (const [name, metric] of [
+        ['executions-failed', 'ExecutionsFailed'],
+        ['executions-timed-out', 'ExecutionsTimedOut'],
+        ['executions-aborted', 'ExecutionsAborted'],
+      ]) {
+        expect(alarmNamed(name), name).toMatchObject({
+          ...countAlarm,
+          Namespace: 'AWS/States',
+          MetricName: metric,
+          Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: machineId } }],
+          TreatMissingData: 'notBreaching',
+        });
+      }
+    });
+
+    it('alarms on Needs attention endings, the count the handlers emit with Powertools', () => {
+      expect(alarmNamed('needs-attention')).toMatchObject({
+        ...countAlarm,
+        Namespace: 'PreventiveDunning',
+        MetricName: 'NeedsAttention',
+        Dimensions: [{ Name: 'service', Value: 'dunning' }],
+        TreatMissingData: 'notBreaching',
+      });
+      // The dimension is the service name every handler is given.
+      for (const [id, fn] of lambdaFunctions()) expect(fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME, id).toBe('dunning');
+      expect(METRICS_NAMESPACE).toBe('PreventiveDunning');
+    });
+
+    it('alarms on the errors and on the throttles of every function, one alarm each', () => {
+      const functions = lambdaFunctions();
+      for (const metric of ['Errors', 'Throttles']) {
+        const onMetric = alarms().filter((a) => a.Namespace === 'AWS/Lambda' && a.MetricName === metric);
+        expect(onMetric, metric).toHaveLength(functions.length);
+        const watched = onMetric.map((a) => a.Dimensions.find((d: { Name: string }) => d.Name === 'FunctionName').Value.Ref).sort();
+        expect(watched, metric).toEqual(functions.map(([id]) => id).sort());
+        for (const alarm of onMetric) expect(alarm, alarm.AlarmName).toMatchObject({ ...countAlarm, TreatMissingData: 'notBreaching' });
+      }
+      // Named after the handler, so the notification says which one.
+      const [sendEmailId] = functionOf(resources, 'send-email');
+      expect(alarmNamed('lambda-errors-send-email').Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: sendEmailId } }]);
+      expect(alarmNamed('lambda-throttles-send-email').Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: sendEmailId } }]);
+    });
+
+    it('alarms on 5xx answers of the HTTP API stage', () => {
+      const [[apiId]] = ofType(resources, 'AWS::ApiGatewayV2::Api');
+      const alarm = alarmNamed('api-5xx');
+      expect(alarm).toMatchObject({ ...countAlarm, Namespace: 'AWS/ApiGateway', MetricName: '5xx' });
+      expect(alarm.Dimensions).toEqual(expect.arrayContaining([{ Name: 'ApiId', Value: { Ref: apiId } }, { Name: 'Stage', Value: '$default' }]));
+      expect(alarm.Dimensions).toHaveLength(2);
+    });
+
+    it('alarms on the account SES bounce and complaint rates a little under the levels at which SES reviews an account', () => {
+      const bounce = alarmNamed('ses-bounce-rate');
+      const complaint = alarmNamed('ses-complaint-rate');
+      expect(bounce).toMatchObject({ Namespace: 'AWS/SES', MetricName: 'Reputation.BounceRate', Threshold: 0.04, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      expect(complaint).toMatchObject({ Namespace: 'AWS/SES', MetricName: 'Reputation.ComplaintRate', Threshold: 0.0008, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      for (const alarm of [bounce, complaint]) {
+        // Account-level: no dimension.
+        expect(alarm.Dimensions, alarm.AlarmName).toBeUndefined();
+        expect(alarm.Statistic, alarm.AlarmName).toBe('Maximum');
+      }
+      expect(SES_ALARM_THRESHOLDS.bounceRate).toBeLessThan(SES_REVIEW_LEVELS.bounceRate);
+      expect(SES_ALARM_THRESHOLDS.complaintRate).toBeLessThan(SES_REVIEW_LEVELS.complaintRate);
+      expect(SES_REVIEW_LEVELS).toEqual({ bounceRate: 0.05, complaintRate: 0.001 });
+    });
+
+    it('alarms on the depth of every dead-letter queue', () => {
+      const queues = ofType(resources, 'AWS::SQS::Queue');
+      const onDepth = alarms().filter((a) => a.Namespace === 'AWS/SQS' && a.MetricName === 'ApproximateNumberOfMessagesVisible');
+      expect(onDepth).toHaveLength(queues.length);
+      for (const [id] of queues) {
+        const alarm = onDepth.find((a) => JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } }]));
+        expect(alarm, id).toMatchObject({ ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1, Period: 300, Statistic: 'Maximum', TreatMissingData: 'notBreaching' });
+      }
+      expect(onDepth.map((a) => a.AlarmName).sort()).toEqual(
+        ['daily-digest', 'deferred-starts', 'events-out', 'ses-events'].map((source) => `DunningStack-dlq-${source}`),
+      );
+    });
+
+    it('has no other alarm', () => {
+      // 3 execution alarms, Needs attention, 2 per function, API 5xx, 2 SES rates, 1 per dead-letter queue.
+      const expected = 3 + 1 + 2 * lambdaFunctions().length + 1 + 2 + ofType(resources, 'AWS::SQS::Queue').length;
+      expect(alarms()).toHaveLength(expected);
+    });
+
+    describe('dashboard', () => {
+      /** The dashboard body with each CloudFormation reference written `<logical id>`, parsed. */
+      const body = () => {
+        const dashboards = ofType(resources, 'AWS::CloudWatch::Dashboard');
+        expect(dashboards).toHaveLength(1);
+        const { DashboardBody } = dashboards[0][1].Properties;
+        const parts: unknown[] = DashboardBody['Fn::Join'][1];
+        const text = parts.map((p: any) => (typeof p === 'string' ? p : `<${p.Ref ?? p['Fn::GetAtt'].join('.')}>`)).join('');
+        return JSON.parse(text) as { widgets: { type: string; y: number; properties: any }[] };
+      };
+      const metricsOf = (widgets: { type: string; properties: any }[]) =>
+        widgets.filter((w) => w.type === 'metric').flatMap((w) => w.properties.metrics as unknown[][]);
+
+      it('is named after the stack, with a text widget on top saying what each row is, and an output to open it', () => {
+        template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'DunningStack-dunning' });
+        const { widgets } = body();
+        expect(widgets[0]).toMatchObject({ type: 'text', y: 0 });
+        for (const row of ['alarms', 'business', 'workflow', 'functions', 'HTTP API', 'email', 'dead-letter queues']) {
+          expect(widgets[0].properties.markdown, row).toContain(`**${row}**`);
+        }
+        expect(widgets.find((w) => w.type === 'alarm')!.properties.alarms).toHaveLength(ofType(resources, 'AWS::CloudWatch::Alarm').length);
+        template.hasOutput('DashboardUrl', {});
+      });
+
+      it('graphs the counts the handlers emit, emails and answers by kind', () => {
+        const metrics = metricsOf(body().widgets);
+        const custom = metrics.filter((m) => m[0] === 'PreventiveDunning').map((m) => m[1]);
+        expect(custom.sort()).toEqual(['HandOffs', 'NeedsAttention', 'Payments', 'Throttles']);
+        for (const m of metrics.filter((m) => m[0] === 'PreventiveDunning')) expect(m.slice(2, 4)).toEqual(['service', 'dunning']);
+        const searches = metrics.map((m) => (m[0] as { expression?: string })?.expression).filter(Boolean);
+        for (const name of ['EmailsSent', 'Answers']) {
+          expect(searches).toContainEqual(`SEARCH('{PreventiveDunning,kind,service} MetricName="${name}"', 'Sum', 3600)`);
+        }
+      });
+
+      it('graphs executions, every function, the API, SES and every dead-letter queue', () => {
+        const metrics = metricsOf(body().widgets);
+        const names = (namespace: string) => new Set(metrics.filter((m) => m[0] === namespace).map((m) => m[1]));
+        expect([...names('AWS/States')].sort()).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsTimedOut']);
+        expect([...names('AWS/Lambda')].sort()).toEqual(['Duration', 'Errors', 'Throttles']);
+        const functionIds = lambdaFunctions().map(([id]) => `<${id}>`).sort();
+        for (const metric of ['Errors', 'Throttles', 'Duration']) {
+          const graphed = metrics.filter((m) => m[0] === 'AWS/Lambda' && m[1] === metric).map((m) => m[3]).sort();
+          expect(graphed, metric).toEqual(functionIds);
+        }
+        expect([...names('AWS/ApiGateway')].sort()).toEqual(['4xx', '5xx', 'Count', 'IntegrationLatency', 'Latency']);
+        expect([...names('AWS/SES')].sort()).toEqual(['Bounce', 'Complaint', 'Delivery', 'Reject', 'Reputation.BounceRate', 'Reputation.ComplaintRate', 'Send']);
+        const depths = metrics.filter((m) => m[0] === 'AWS/SQS' && m[1] === 'ApproximateNumberOfMessagesVisible');
+        expect(depths).toHaveLength(ofType(resources, 'AWS::SQS::Queue').length);
+      });
     });
   });
 
@@ -698,6 +1007,8 @@ describe('settings', () => {
     ['dunning:creditor', JSON.stringify({ ...EXAMPLE_CREDITOR, siren: '123456789' })],
     ['dunning:policy', '[1, 2]'],
     ['dunning:senderDomain', 'other.example'],
+    ['dunning:alarmEndpoint', 'http://alerts.example.com/sns'],
+    ['dunning:alarmEndpoint', 'on-call'],
   ])('reject %s = %s, naming the key', (key, value) => {
     const app = new App({ context: { 'dunning:creditor': EXAMPLE_CREDITOR, [key]: value } });
     expect(() => readSettings(app.node)).toThrow(key.replace('dunning:', ''));

@@ -24,7 +24,14 @@ export async function callEveryOperation(endpoint: string): Promise<Record<strin
     ScheduleExpressionTimezone: 'UTC',
     FlexibleTimeWindow: { Mode: 'OFF' as const },
     ActionAfterCompletion: 'DELETE' as const,
-    Target: { Arn: 'arn:aws:scheduler:::aws-sdk:sfn:startExecution', RoleArn: 'arn:aws:iam::1:role/r', Input: '{"a":1}' },
+    Target: {
+      Arn: 'arn:aws:scheduler:::aws-sdk:sfn:startExecution',
+      RoleArn: 'arn:aws:iam::1:role/r',
+      Input: '{"a":1}',
+      // What the deferred starts carry (infra/constructs/schedules.ts): their dead-letter queue and retry policy.
+      DeadLetterConfig: { Arn: 'arn:aws:sqs:eu-west-3:1:dlq' },
+      RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 185 },
+    },
   };
   const calls: Record<string, () => Promise<unknown>> = {
     put: () =>

@@ -104,9 +104,9 @@ describe('AwsWorkflow.wake', () => {
 });
 
 describe('AwsWorkflow.scheduleStart', () => {
-  it('creates a one-time UTC schedule that starts the execution and deletes itself', async () => {
+  it('creates a one-time UTC schedule that starts the execution, retries for an hour, then goes to the dead-letter queue', async () => {
     scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
-    await workflow().scheduleStart('F-2027-0042-r1', '2027-11-19T08:00:00.000Z', { invoiceId: 'F-2027-0042' });
+    await workflow({ deferredStartDeadLetterQueueArn: 'arn:aws:sqs:eu-west-3:123456789012:deferred-starts-dlq' }).scheduleStart('F-2027-0042-r1', '2027-11-19T08:00:00.000Z', { invoiceId: 'F-2027-0042' });
     expect(scheduler.commandCalls(CreateScheduleCommand)[0].args[0].input).toEqual({
       Name: 'start-F-2027-0042-r1',
       GroupName: 'dunning',
@@ -122,6 +122,8 @@ describe('AwsWorkflow.scheduleStart', () => {
           Name: 'F-2027-0042-r1',
           Input: '{"invoiceId":"F-2027-0042"}',
         }),
+        RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 185 },
+        DeadLetterConfig: { Arn: 'arn:aws:sqs:eu-west-3:123456789012:deferred-starts-dlq' },
       },
     });
   });
