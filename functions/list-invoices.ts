@@ -37,9 +37,12 @@ function readCursor(cursor: string, filters: object): ListPosition {
   } catch {
     throw new ValidationError('The cursor is not valid.', [{ path: 'cursor', message: 'not the nextCursor of a previous page' }]);
   }
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) {
+    throw new ValidationError('The cursor is not valid.', [{ path: 'cursor', message: 'not the nextCursor of a previous page' }]);
+  }
   const key = decoded.k;
   const keyIsValid = key === undefined || (typeof key === 'object' && key !== null && Object.values(key).every((v) => typeof v === 'string'));
-  if (decoded.f !== fingerprint(filters) || !Number.isInteger(decoded.p) || (decoded.p as number) < 0 || !keyIsValid) {
+  if (decoded.f !== fingerprint(filters) || !Number.isInteger(decoded.p) || (decoded.p as number) < 0 || (decoded.p as number) > 16 || !keyIsValid) {
     throw new ValidationError('The cursor is not valid.', [{ path: 'cursor', message: 'not the nextCursor of a previous page with these filters' }]);
   }
   return { part: decoded.p as number, ...(key ? { key: key as Record<string, string> } : {}) };

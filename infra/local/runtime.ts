@@ -390,11 +390,11 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       (key) => `${url}${DOCUMENTS_PATH}${key}`,
     );
     overrideDependencies({ clock, mailer });
-    await getDependencies().store.putApiKey({
-      keyHash: createHash('sha256').update(apiKey).digest('hex'),
-      name: 'local',
-      createdAt: clock.now().toISOString(),
-    });
+    // Made once: with LOCAL_DATA_DIR, a key revoked in an earlier run stays revoked.
+    const keyHash = createHash('sha256').update(apiKey).digest('hex');
+    if (!(await getDependencies().store.getApiKey(keyHash))) {
+      await getDependencies().store.putApiKey({ keyHash, name: 'local', createdAt: clock.now().toISOString() });
+    }
 
     const engine = new LocalEngine({
       projectRoot,

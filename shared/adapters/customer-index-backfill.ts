@@ -1,7 +1,7 @@
 /**
  * Adds the customer index keys (see ./dynamodb-table) to invoice records written before the index existed: such a
  * record gets them at its next write anyway, but until then its customer's statement, grouped emails and list miss it.
- * A maintenance task run once after deploying the index (`npm run backfill-customer-index`); safe to run again.
+ * A maintenance task run once after deploying the index (`npm run upgrade-table`); safe to run again.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';

@@ -19,7 +19,7 @@ import { sha256 } from '../domain/hashing';
 import { CLOSED_STATUSES, STATUSES, type InvoiceRecord, type InvoiceStatus, type TimelineEntry } from '../domain/invoice';
 import type { LinkRecord } from '../domain/link';
 import type { ApiKeyRecord, ApiKeySummary, EmailClaim, InvoiceListPage, InvoiceListQuery, InvoiceStore, OpenInvoiceRef, SendSlot, SlotClaim, SlotEmail, SlotOutcome } from '../ports';
-import { CUSTOMER_PARTS, GSI1_NAME, GSI1_PK, GSI2_NAME, GSI2_PK, GSI2_PROJECTED, GSI2_SK, KEY_ATTRIBUTES, keys, PK, recordIndexKeys, SK, TTL_ATTRIBUTE } from './dynamodb-table';
+import { CUSTOMER_PARTS, GSI1_NAME, GSI1_PK, GSI1_SK, GSI2_NAME, GSI2_PK, GSI2_PROJECTED, GSI2_SK, KEY_ATTRIBUTES, keys, PK, recordIndexKeys, SK, TTL_ATTRIBUTE } from './dynamodb-table';
 
 type Item = Record<string, unknown>;
 
@@ -412,6 +412,25 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
     return summaryOf(withoutKeys<ApiKeyRecord>(Attributes!));
   }
 
+  async restoreApiKey(keyId: string, at: string): Promise<void> {
+    const [match] = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :keys AND begins_with(#sk, :id)',
+      ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+      ExpressionAttributeValues: { ':keys': keys.apiKey('')[PK], ':id': keyId },
+    });
+    if (!match) return;
+    await this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.apiKey(String(match.keyHash)),
+        UpdateExpression: 'REMOVE revokedAt',
+        ConditionExpression: 'revokedAt = :at',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+
   async listByStatus(status: InvoiceStatus, limit = 100): Promise<InvoiceRecord[]> {
     const items = await this.queryAll(
       {
@@ -432,17 +451,27 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
     const invoices: InvoiceRecord[] = [];
     let part = query.after?.part ?? 0;
     let startKey: Record<string, unknown> | undefined = query.after?.key;
-    while (part < parts.length && invoices.length < query.limit) {
+    // A filter that matches little must not make one request read a whole year of invoices: past a few reads, the page
+    // is answered as it is (short, even empty) with the position to go on from.
+    for (let reads = 0; part < parts.length && invoices.length < query.limit && reads < LIST_READS_PER_PAGE; reads++) {
       let page;
       try {
-        // `Limit` bounds the items read, before the filter: no item read is ever skipped, so a position is exact.
-        page = await this.doc.send(new QueryCommand({ ...parts[part]!, ExclusiveStartKey: startKey, Limit: query.limit - invoices.length }));
+        page = await this.doc.send(new QueryCommand({ ...parts[part]!, ExclusiveStartKey: startKey, Limit: LIST_ITEMS_PER_READ }));
       } catch (error) {
         // A position that does not fit this index (edited by hand, or of other filters) is the caller's mistake.
         if (startKey && (error as { name?: string }).name === 'ValidationException') throw new ValidationError('The cursor is not valid.');
         throw error;
       }
-      invoices.push(...(page.Items ?? []).map((item) => withoutKeys<InvoiceRecord>(item)));
+      const items = page.Items ?? [];
+      const room = query.limit - invoices.length;
+      if (items.length > room) {
+        // The page fills within this read: it goes on after the last item kept, which is an exact position.
+        const kept = items.slice(0, room);
+        invoices.push(...kept.map((item) => withoutKeys<InvoiceRecord>(item)));
+        startKey = positionOf(kept.at(-1)!, parts[part]!.IndexName);
+        break;
+      }
+      invoices.push(...items.map((item) => withoutKeys<InvoiceRecord>(item)));
       startKey = page.LastEvaluatedKey;
       if (!startKey) part++;
     }
@@ -516,6 +545,16 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
     } while (startKey && items.length < limit);
     return items;
   }
+}
+
+/** Items a list reads per query, and queries per page: at most 1,000 items read for one page. */
+const LIST_ITEMS_PER_READ = 100;
+const LIST_READS_PER_PAGE = 10;
+
+/** The position just after `item` in an index: its table keys and the index's keys, as LastEvaluatedKey gives them. */
+function positionOf(item: Item, indexName: string | undefined): Record<string, unknown> {
+  const names = indexName === GSI2_NAME ? [PK, SK, GSI2_PK, GSI2_SK] : [PK, SK, GSI1_PK, GSI1_SK];
+  return Object.fromEntries(names.map((name) => [name, item[name]]));
 }
 
 function summaryOf({ keyHash, name, createdAt, revokedAt }: ApiKeyRecord): ApiKeySummary {

@@ -47,12 +47,14 @@ const FACTS: Partial<Record<string, readonly string[]>> = {
   promise_broken: ['promisedDate'],
   dispute: ['reason'],
   dispute_resolved: ['outcome', 'correctedAmount'],
-  question: ['from'],
+  // Who asked and what: the team's to read in the app, not the bus's to carry (an address, free text).
+  question: [],
   escalation: ['step', 'action', 'emailed'],
   call_task: ['step', 'action'],
   handed_off: ['claim'],
   payment: ['reference', 'amount', 'paidAt', 'outstanding', 'receivedAfter'],
-  cancelled: ['reason'],
+  // The billing system's own words for it (free text): it knows them already.
+  cancelled: [],
   needs_attention: ['error'],
 };
 
@@ -77,8 +79,11 @@ function detailTypeOf(entry: TimelineEntry): DetailType | undefined {
     case 'call_task':
       return 'escalation_step';
     case 'payment': {
+      // The payment that leaves nothing owed settles the invoice, also one handed off to legal; money on an invoice
+      // already paid or cancelled settles nothing more.
       const outstanding = entry.outstanding as { value?: number } | undefined;
-      return outstanding?.value === 0 && !entry.receivedAfter ? 'paid' : 'payment_received';
+      const settles = outstanding?.value === 0 && (!entry.receivedAfter || entry.receivedAfter === 'after_hand_off');
+      return settles ? 'paid' : 'payment_received';
     }
     default:
       return undefined;

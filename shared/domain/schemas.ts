@@ -337,7 +337,7 @@ export const ListInvoicesQuery = schema(() => z.strictObject({
   dueAfter: z.optional(IsoDate),
   limit: z.optional(z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'an integer from 1 to 100')), z.transform(Number)).check(z.refine((n) => n >= 1 && n <= 100, 'an integer from 1 to 100'))),
   cursor: z.optional(z.string().check(z.maxLength(2000), z.regex(/^[A-Za-z0-9_-]+$/, 'the nextCursor of a previous page'))),
-}));
+}).check(z.refine((q) => !q.dueAfter || !q.dueBefore || q.dueAfter < q.dueBefore, { message: 'dueAfter must come before dueBefore', path: ['dueAfter'] })));
 
 /** An API key's id: the first 12 hex digits of its SHA-256 (see `GET /api-keys`). */
 export const ApiKeyId = schema(() => z.string().check(z.regex(/^[0-9a-f]{12}$/, 'the keyId of GET /api-keys (12 hex digits)')));

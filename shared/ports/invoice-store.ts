@@ -161,6 +161,8 @@ export interface InvoiceStore {
   listApiKeys(): Promise<ApiKeySummary[]>;
   /** Marks the key named by `keyId` revoked at `at`; resolves with it as it now stands, or undefined if none. */
   revokeApiKey(keyId: string, at: string): Promise<ApiKeySummary | undefined>;
+  /** Takes back the revocation made at `at` (and only that one). */
+  restoreApiKey(keyId: string, at: string): Promise<void>;
   /**
    * The evidence item that versions before 2026-12-01 wrote at hand-off (now the record fixes the evidence in the
    * hand-off's own write): read for invoices handed off by them, never written.

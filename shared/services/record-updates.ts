@@ -18,6 +18,8 @@ export type { Change };
 /** Writers racing on one invoice retry this many times, each after a random pause of up to `maxPauseMs(attempt)`. */
 const MAX_ATTEMPTS = 30;
 const maxPauseMs = (attempt: number) => Math.min(100, 2 ** attempt);
+/** Attempts of one timeline write before it is left on the record for the next change. */
+const FLUSH_ATTEMPTS = 3;
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * maxPauseMs(attempt)));
 
 /** The entries of the change that writes `version`, each with an id that makes writing it twice a no-op. */
@@ -32,11 +34,20 @@ export function outboxEntries(entries: TimelineEntry[], version: number): Timeli
 export async function flushOutbox(store: InvoiceStore, invoiceId: string, groups: TimelineEntry[][] | undefined): Promise<TimelineEntry[][]> {
   const failed: TimelineEntry[][] = [];
   for (const group of groups ?? []) {
-    try {
-      await store.appendTimeline(invoiceId, group);
-    } catch (error) {
-      failed.push(group);
-      console.warn(JSON.stringify({ level: 'WARN', message: 'timeline write deferred to the next change', invoiceId, error: String(error) }));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await store.appendTimeline(invoiceId, group);
+        break;
+      } catch (error) {
+        // A throttled table gets a moment more than the SDK's own retries gave it before the write is deferred.
+        if (attempt < FLUSH_ATTEMPTS) {
+          await pause(attempt + 4);
+          continue;
+        }
+        failed.push(group);
+        console.warn(JSON.stringify({ level: 'WARN', message: 'timeline write deferred to the next change', invoiceId, error: String(error) }));
+        break;
+      }
     }
   }
   return failed;
@@ -59,7 +70,12 @@ export async function mutateInvoice(
     if (!current) throw new NotFoundError(`No invoice ${invoiceId}.`);
     const now = deps.clock.now();
     const result = change(current, now);
-    if (!result || changesNothing(result, current)) return { record: current, previous: current, changed: false };
+    if (!result || changesNothing(result, current)) {
+      // Entries an earlier change could not write go now: the last change of an invoice may have no successor, and
+      // an entry only on the record is one the table's stream (events out) never sees.
+      if (current.timelineOutbox?.length) await flushOutbox(deps.store, invoiceId, current.timelineOutbox);
+      return { record: current, previous: current, changed: false };
+    }
     const at = now.toISOString();
     const version = current.version + 1;
     // The entries of the change being replaced go to the timeline first (again, if they already did); any that cannot

@@ -230,6 +230,9 @@ describe('GET /invoices', () => {
     for (const query of [
       `customerId=OTHER&limit=1&cursor=${first.json.nextCursor}`,
       'cursor=not-a-cursor',
+      // A cursor that decodes to JSON null, and due-date bounds that leave nothing between them.
+      `cursor=${Buffer.from('null').toString('base64url')}`,
+      `customerId=${customer.id}&dueAfter=${today}&dueBefore=${today}`,
       'limit=0',
       'limit=101',
       'status=late',

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbInvoiceStore } from '../../../shared/adapters/dynamodb-store';
 import { keys } from '../../../shared/adapters/dynamodb-table';
 import { backfillCustomerIndex } from '../../../shared/adapters/customer-index-backfill';
+import { migrateLegacyApiKeys } from '../../../shared/adapters/legacy-api-keys';
 import { TooManyRequestsError, ValidationError, VersionConflict } from '../../../shared/domain/errors';
 import { sha256 } from '../../../shared/domain/hashing';
 import type { InvoiceRecord, TimelineEntry } from '../../../shared/domain/invoice';
@@ -531,5 +532,12 @@ describe('DynamoDbInvoiceStore: API keys', () => {
     const doc = DynamoDBDocumentClient.from(dynamo.client);
     await doc.send(new PutCommand({ TableName: dynamo.tableName, Item: { ...keys.legacyApiKey(keyHash), keyHash, name: 'old', createdAt: '2026-01-01T00:00:00.000Z' } }));
     expect(await store.getApiKey(keyHash)).toEqual({ keyHash, name: 'old', createdAt: '2026-01-01T00:00:00.000Z' });
+
+    // Once moved by the upgrade, it can be listed and revoked like any other.
+    expect((await migrateLegacyApiKeys(dynamo.client, dynamo.tableName)).moved).toBeGreaterThanOrEqual(1);
+    expect((await store.listApiKeys()).map((k) => k.keyId)).toContain(keyHash.slice(0, 12));
+    await store.revokeApiKey(keyHash.slice(0, 12), '2027-01-01T00:00:00.000Z');
+    expect((await store.getApiKey(keyHash))?.revokedAt).toBe('2027-01-01T00:00:00.000Z');
+    expect((await migrateLegacyApiKeys(dynamo.client, dynamo.tableName)).moved).toBe(0);
   });
 });

@@ -25,7 +25,10 @@ describe('events out', () => {
   it('tells the payment that settles the invoice from one that leaves a balance or comes after it closed', () => {
     expect(event('payment', { reference: 'V1', outstanding: { value: 0, currency: 'EUR' } })?.detailType).toBe('paid');
     expect(event('payment', { reference: 'V2', outstanding: { value: 10, currency: 'EUR' } })?.detailType).toBe('payment_received');
-    expect(event('payment', { reference: 'V3', outstanding: { value: 0, currency: 'EUR' }, receivedAfter: 'cancelled' })?.detailType).toBe('payment_received');
+    expect(event('payment', { reference: 'V3', outstanding: { value: 0, currency: 'EUR' }, receivedAfter: 'after_cancellation' })?.detailType).toBe('payment_received');
+    expect(event('payment', { reference: 'V4', outstanding: { value: 0, currency: 'EUR' }, receivedAfter: 'after_payment' })?.detailType).toBe('payment_received');
+    // Settled after the hand-off: paid, as the invoice's status says.
+    expect(event('payment', { reference: 'V5', outstanding: { value: 0, currency: 'EUR' }, receivedAfter: 'after_hand_off' })?.detailType).toBe('paid');
   });
 
   it('publishes the pre-reminder among emails, and nothing for views, deliveries or team notices', () => {
@@ -34,9 +37,9 @@ describe('events out', () => {
     for (const type of ['page_viewed', 'email_delivered', 'team_notified', 'email_bounced'] as const) expect(event(type), type).toBeUndefined();
   });
 
-  it("never carries a customer's free text onto the bus", () => {
+  it("never carries free text or an address onto the bus", () => {
     const question = event('question', { message: 'Notre RIB a changé, payez ici', from: 'ap@x.fr', contactEmail: 'a@b.c' });
-    expect(JSON.stringify(question)).not.toContain('RIB');
-    expect(question?.detail).not.toHaveProperty('contactEmail');
+    expect(JSON.stringify(question)).not.toMatch(/RIB|ap@x\.fr|a@b\.c/);
+    expect(JSON.stringify(event('cancelled', { reason: 'Avoir AV-12 pour M. Dupont' }))).not.toContain('Dupont');
   });
 });

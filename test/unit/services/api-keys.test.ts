@@ -20,4 +20,13 @@ describe('revokeApiKey', () => {
     expect(await revokeApiKey(world.deps, crm.slice(0, 12), { allowLast: true })).toMatchObject({ name: 'crm' });
     await expect(revokeApiKey(world.deps, 'abcdefabcdef')).rejects.toThrow(NotFoundError);
   });
+
+  it('keeps a key in use when the last two are revoked at the same moment', async () => {
+    const hashes = [sha256('race-a'), sha256('race-b')];
+    for (const [i, keyHash] of hashes.entries()) await world.store.putApiKey({ keyHash, name: `k${i}`, createdAt: '2027-01-01T00:00:00.000Z' });
+    // Every other key of the table is revoked already by the test before.
+    const results = await Promise.allSettled(hashes.map((h) => revokeApiKey(world.deps, h.slice(0, 12))));
+    expect(results.filter((r) => r.status === 'rejected').length).toBeGreaterThanOrEqual(1);
+    expect((await world.store.listApiKeys()).some((key) => !key.revokedAt)).toBe(true);
+  });
 });
