@@ -70,6 +70,7 @@ export class DunningStack extends Stack {
       alarmEndpoint: settings.alarmEndpoint,
       workflow,
       api,
+      events,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.stage.url, description: 'Base URL of the billing API and customer pages' });

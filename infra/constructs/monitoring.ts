@@ -32,6 +32,7 @@ import type { MetricName } from '../../shared/ports/telemetry';
 import type { ApiConstruct } from './api';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { constructId, HandlerFunction, SERVICE_NAME } from './handler-function';
+import type { EventsConstruct } from './events';
 import type { WorkflowConstruct } from './workflow';
 
 export { METRICS_NAMESPACE };
@@ -61,6 +62,7 @@ const RUNBOOK_KEYS = [
   'api-5xx',
   'ses-bounce-rate',
   'ses-complaint-rate',
+  'events-out-behind',
 ] as const;
 export type RunbookKey = (typeof RUNBOOK_KEYS)[number] | `dlq-${string}`;
 
@@ -96,6 +98,8 @@ export interface MonitoringConstructProps {
   alarmEndpoint?: string;
   workflow: WorkflowConstruct;
   api: ApiConstruct;
+  /** Events out: its publisher reports failures as batch-item failures, never as errors, so its lag is watched. */
+  events: EventsConstruct;
 }
 
 interface AlarmSpec {
@@ -284,6 +288,16 @@ export class MonitoringConstruct extends Construct {
       metric: sesMetric('Reputation.ComplaintRate', { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.hours(1) }),
       threshold: SES_ALARM_THRESHOLDS.complaintRate,
       treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+    });
+
+    this.alarm({
+      id: 'EventsOutBehind',
+      name: 'events-out-behind',
+      runbook: 'events-out-behind',
+      description: 'Events out lag: the oldest table change not yet published is more than five minutes old (a batch keeps failing and is being retried).',
+      // Retried batches never count as Lambda errors (they are reported item by item): the stream's age says it.
+      metric: props.events.publisher.metric('IteratorAge', { period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 5 * 60 * 1000,
     });
 
     for (const queue of this.deadLetterQueues) {

@@ -759,9 +759,15 @@ describe('DunningStack', () => {
       );
     });
 
+    it("watches events out's lag: its failures never count as Lambda errors", () => {
+      const alarm = alarms().find((a) => a.MetricName === 'IteratorAge');
+      expect(alarm).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Maximum', Threshold: 300_000 });
+      expect(JSON.stringify(alarm.Dimensions)).toContain('PublishEvents');
+    });
+
     it('has no other alarm', () => {
-      // 3 execution alarms, Needs attention, 2 per function, API 5xx, 2 SES rates, 1 per dead-letter queue.
-      const expected = 3 + 1 + 2 * lambdaFunctions().length + 1 + 2 + ofType(resources, 'AWS::SQS::Queue').length;
+      // 3 execution alarms, Needs attention, 2 per function, API 5xx, 2 SES rates, events out's lag, 1 per dead-letter queue.
+      const expected = 3 + 1 + 2 * lambdaFunctions().length + 1 + 2 + 1 + ofType(resources, 'AWS::SQS::Queue').length;
       expect(alarms()).toHaveLength(expected);
     });
 
