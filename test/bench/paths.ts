@@ -19,6 +19,7 @@ export const PRICES = {
   dynamoDbOnDemandPerMillionWriteRequestUnits: 0.625,
   dynamoDbOnDemandPerMillionReadRequestUnits: 0.125,
   apiGatewayHttpApiPerMillionRequests: 1.0,
+  eventBridgeCustomEventsPerMillion: 1.0,
 } as const;
 
 /** Every function's configured memory (HandlerFunction's default; infra/dunning-stack.ts overrides none), ARM64. */
@@ -42,6 +43,8 @@ export interface PathResult {
   dynamoWrites: number;
   dynamoReads: number;
   apiRequests: number;
+  /** Events out published on the bus. */
+  busEvents: number;
   usdPer1000: number;
   usdPer1000ByService: Record<string, number>;
   /** Per invoice: transitions by state, invocations by function, request units by DynamoDB operation. */
@@ -60,7 +63,7 @@ const SCENARIOS: Record<PathName, string> = {
     'ten invoices of one customer due on one date: one grouped pre-reminder for the ten, no answer, each paid on its due date (figures per invoice)',
 };
 
-export function price(delta: { stateTransitions: number; lambdaInvocations: number; lambdaGbSeconds: number; emails: number; dynamoWriteUnits: number; dynamoReadUnits: number; apiRequests: number }) {
+export function price(delta: { stateTransitions: number; lambdaInvocations: number; lambdaGbSeconds: number; emails: number; dynamoWriteUnits: number; dynamoReadUnits: number; apiRequests: number; busEvents: number }) {
   const perInvoice = {
     stepFunctions: delta.stateTransitions * PRICES.stepFunctionsStandardPerStateTransition,
     lambdaRequests: (delta.lambdaInvocations * PRICES.lambdaArmPerMillionRequests) / 1e6,
@@ -69,6 +72,7 @@ export function price(delta: { stateTransitions: number; lambdaInvocations: numb
     dynamoDbWrites: (delta.dynamoWriteUnits * PRICES.dynamoDbOnDemandPerMillionWriteRequestUnits) / 1e6,
     dynamoDbReads: (delta.dynamoReadUnits * PRICES.dynamoDbOnDemandPerMillionReadRequestUnits) / 1e6,
     apiGateway: (delta.apiRequests * PRICES.apiGatewayHttpApiPerMillionRequests) / 1e6,
+    eventBridge: (delta.busEvents * PRICES.eventBridgeCustomEventsPerMillion) / 1e6,
   };
   const byService = Object.fromEntries(Object.entries(perInvoice).map(([k, v]) => [k, round4(v * 1000)]));
   const total = Object.values(perInvoice).reduce((a, b) => a + b, 0) * 1000;
@@ -150,6 +154,7 @@ export async function benchPaths(options: { runtime: LocalRuntime; repetitions: 
     let delta: MetricsSnapshot | undefined;
     const emailsBefore = driver.emailCount();
     const apiBefore = driver.apiRequests;
+    const eventsBefore = options.runtime.events.length;
     let terminalState = '';
     for (let i = 0; i < n; i++) {
       terminalState = await runPath(driver, name, `PATH-${String(++serial).padStart(4, '0')}`);
@@ -167,6 +172,7 @@ export async function benchPaths(options: { runtime: LocalRuntime; repetitions: 
       dynamoWriteUnits: per(delta.dynamoWriteUnits),
       dynamoReadUnits: per(delta.dynamoReadUnits),
       apiRequests: per(driver.apiRequests - apiBefore),
+      busEvents: per(options.runtime.events.length - eventsBefore),
     };
     const { usdPer1000, byService } = price(counts);
     results.push({
@@ -180,6 +186,7 @@ export async function benchPaths(options: { runtime: LocalRuntime; repetitions: 
       dynamoWrites: counts.dynamoWriteUnits,
       dynamoReads: counts.dynamoReadUnits,
       apiRequests: counts.apiRequests,
+      busEvents: counts.busEvents,
       usdPer1000,
       usdPer1000ByService: byService,
       transitionsByState: Object.fromEntries(Object.entries(delta.byState).map(([k, v]) => [k, per(v)])),
