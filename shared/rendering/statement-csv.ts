@@ -11,6 +11,7 @@
 import type { Creditor } from '../domain/creditor';
 import { minorUnitDigits, type Money } from '../domain/money';
 import type { Language } from './labels';
+import { invoiceLabels } from './email/customer-emails';
 import { claimedOf, lineState, stateLabel, type StatementLine } from './pages/statement-page';
 import { fr, type French } from './typography';
 
@@ -28,12 +29,14 @@ export interface StatementDownloadInput {
 /** The columns' titles, in the customer's language: the CSV's header row, the PDF table's words. */
 export function statementColumns(language: Language) {
   const t = (french: French, english: string) => (language === 'fr' ? french : english);
+  // The invoice's own facts are named as everywhere else (emails, letters, the evidence file).
+  const { invoiceNumber, reference, purchaseOrder, issueDate, dueDate } = invoiceLabels(language);
   return {
-    invoiceNumber: t(fr`Facture n°`, 'Invoice number'),
-    reference: t(fr`Référence`, 'Reference'),
-    purchaseOrder: t(fr`Bon de commande`, 'Purchase order'),
-    issueDate: t(fr`Date d'émission`, 'Issue date'),
-    dueDate: t(fr`Date d'échéance`, 'Due date'),
+    invoiceNumber,
+    reference,
+    purchaseOrder,
+    issueDate,
+    dueDate,
     currency: t(fr`Devise`, 'Currency'),
     amount: t(fr`Montant`, 'Amount'),
     outstanding: t(fr`Reste à payer`, 'Outstanding'),
