@@ -10,10 +10,17 @@ import { sesMailer } from '../shared/lambda/adapters';
 import { letterToPost } from '../shared/domain/registered-letter';
 import { DIGEST_STATUSES, invoiceDigestSection, lettersDigestSection, ratesDigestSection } from '../shared/rendering/email/team-emails';
 import { sendTeamEmail } from '../shared/services/notifications';
+import { CLOSED_STATUSES, STATUSES } from '../shared/domain/invoice';
+
+/** The statuses an invoice can be open in: their counts are the dashboard's "invoices by status". */
+const OPEN_STATUSES = STATUSES.filter((status) => !CLOSED_STATUSES.has(status));
 
 export async function handler(): Promise<{ sent: boolean; invoices: number }> {
   const deps = getDependencies({ mailer: sesMailer });
   const config = getConfig();
+  // Each business morning, how many invoices are open in each status (closed ones only ever grow: not counted).
+  const counts = await Promise.all(OPEN_STATUSES.map((status) => deps.store.countByStatus(status)));
+  OPEN_STATUSES.forEach((status, i) => deps.telemetry?.measure('OpenInvoices', counts[i]!, { status }));
   const locale = { language: config.teamLanguage, timeZone: config.calendar.timeZone };
   const today = localDate(deps.clock.now(), config.calendar);
   const outdated = ratesOutdated(today);

@@ -338,7 +338,7 @@ export class MonitoringConstruct extends Construct {
             '**workflow**: the invoice executions, and what they cost · **functions**: errors, throttles, p95 duration of each handler · ' +
             '**HTTP API**: requests, 4xx / 5xx, latency · **email**: SES sends, deliveries, bounces, complaints, and the reputation rates SES judges the account by · ' +
             '**dead-letter queues**: deliveries that failed every retry (any message is work for the team).',
-          'Invoices by status are not a CloudWatch metric: `GET /invoices?status=…` lists them, and the daily digest counts them.',
+          '**open invoices by status**: counted each business morning by the daily digest (`GET /invoices?status=…` lists them).',
         ].join('\n\n'),
       }),
     );
@@ -353,6 +353,21 @@ export class MonitoringConstruct extends Construct {
     );
 
     dashboard.addWidgets(row('Business', 'What the dunning did: emails, answers, payments, hand-offs, and what needed a person.'));
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Open invoices, by status (each business morning)',
+        left: [
+          new cloudwatch.SearchExpression({
+            expression: `SEARCH('{${METRICS_NAMESPACE},service,status} MetricName="OpenInvoices"', 'Maximum', ${Duration.days(1).toSeconds()})`,
+            label: '',
+            period: Duration.days(1),
+          }),
+        ],
+        stacked: true,
+        width: 24,
+        height: 6,
+      }),
+    );
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Emails sent, by kind', left: [byKind('EmailsSent', '', hour)], stacked: true, width: 6, height: 6 }),
       new cloudwatch.GraphWidget({ title: 'Customer answers, by kind', left: [byKind('Answers', '', hour)], stacked: true, width: 6, height: 6 }),

@@ -431,6 +431,27 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
     );
   }
 
+  async countByStatus(status: InvoiceStatus): Promise<number> {
+    let count = 0;
+    let startKey: Item | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI1_NAME,
+          KeyConditionExpression: '#gpk = :status',
+          ExpressionAttributeNames: { '#gpk': GSI1_PK },
+          ExpressionAttributeValues: { ':status': status },
+          Select: 'COUNT',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      count += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return count;
+  }
+
   async listByStatus(status: InvoiceStatus, limit = 100): Promise<InvoiceRecord[]> {
     const items = await this.queryAll(
       {

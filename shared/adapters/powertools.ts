@@ -19,21 +19,24 @@ function tools() {
   return { logger, metrics };
 }
 
+function record(metric: MetricName, value: number, dimensions: Record<string, string>): void {
+  const { metrics: m } = tools();
+  // A metric with its own dimensions is a single-metric document; plain counts share the invocation's.
+  if (Object.keys(dimensions).length) {
+    const single = m.singleMetric();
+    for (const [name, dimension] of Object.entries(dimensions)) single.addDimension(name, dimension);
+    single.addMetric(metric, MetricUnit.Count, value);
+  } else {
+    m.addMetric(metric, MetricUnit.Count, value);
+  }
+}
+
 export function powertoolsTelemetry(): Telemetry {
   return {
     info: (message, facts = {}) => tools().logger.info(message, facts),
     error: (message, facts = {}) => tools().logger.error(message, facts),
-    count: (metric: MetricName, dimensions = {}) => {
-      const { metrics: m } = tools();
-      // A metric with its own dimensions is a single-metric document; plain counts share the invocation's.
-      if (Object.keys(dimensions).length) {
-        const single = m.singleMetric();
-        for (const [name, value] of Object.entries(dimensions)) single.addDimension(name, value);
-        single.addMetric(metric, MetricUnit.Count, 1);
-      } else {
-        m.addMetric(metric, MetricUnit.Count, 1);
-      }
-    },
+    count: (metric: MetricName, dimensions = {}) => record(metric, 1, dimensions),
+    measure: (metric: MetricName, value: number, dimensions = {}) => record(metric, value, dimensions),
   };
 }
 

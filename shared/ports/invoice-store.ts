@@ -173,6 +173,8 @@ export interface InvoiceStore {
    * ones first), otherwise by status then next action. At most `limit` per page.
    */
   listInvoices(query: InvoiceListQuery): Promise<InvoiceListPage>;
+  /** How many invoices are in a status (the operator queue index, counted without reading the records out). */
+  countByStatus(status: InvoiceStatus): Promise<number>;
   /** Invoices in a status, soonest next action first (the operator queue index). */
   listByStatus(status: InvoiceStatus, limit?: number): Promise<InvoiceRecord[]>;
 }

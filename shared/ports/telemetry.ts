@@ -14,13 +14,17 @@ export type MetricName =
   /** An execution ended in *Needs attention*: the team was emailed why (alarmed on). */
   | 'NeedsAttention'
   /** A step found AWS throttling it, or its grouped email's slot busy, and will be retried. */
-  | 'Throttles';
+  | 'Throttles'
+  /** How many invoices are open in each status (`status`), counted each business morning by the digest. */
+  | 'OpenInvoices';
 
 export interface Telemetry {
   info(message: string, facts?: Record<string, unknown>): void;
   error(message: string, facts?: Record<string, unknown>): void;
   count(metric: MetricName, dimensions?: Record<string, string>): void;
+  /** A level rather than an occurrence (how many there are now). */
+  measure(metric: MetricName, value: number, dimensions?: Record<string, string>): void;
 }
 
 /** Says nothing: the default where nobody listens (unit tests of services). */
-export const silentTelemetry: Telemetry = { info: () => undefined, error: () => undefined, count: () => undefined };
+export const silentTelemetry: Telemetry = { info: () => undefined, error: () => undefined, count: () => undefined, measure: () => undefined };

@@ -795,6 +795,11 @@ describe('DunningStack', () => {
         template.hasOutput('DashboardUrl', {});
       });
 
+      it('graphs the open invoices by status the daily digest counts', () => {
+        const searches = metricsOf(body().widgets).map((m) => (m[0] as { expression?: string })?.expression).filter(Boolean);
+        expect(searches).toContainEqual(`SEARCH('{PreventiveDunning,service,status} MetricName="OpenInvoices"', 'Maximum', 86400)`);
+      });
+
       it('graphs the counts the handlers emit, emails and answers by kind', () => {
         const metrics = metricsOf(body().widgets);
         const custom = metrics.filter((m) => m[0] === 'PreventiveDunning').map((m) => m[1]);

@@ -503,6 +503,12 @@ describe('DynamoDbInvoiceStore: listInvoices', () => {
     expect(new Set(every.flat()).size).toBe(every.flat().length);
   });
 
+  it('counts the invoices of a status without reading them out', async () => {
+    const before = await store.countByStatus('disputed');
+    for (let i = 0; i < 3; i++) await store.createInvoice(invoiceRecord({ invoiceId: freshId(), status: 'disputed', phase: 'disputed' }));
+    expect(await store.countByStatus('disputed')).toBe(before + 3);
+  });
+
   it('refuses a position that does not fit the index as the caller\'s mistake', async () => {
     await expect(store.listInvoices({ status: 'paid', limit: 2, after: { part: 0, key: { pk: 'x' } } })).rejects.toThrow(ValidationError);
   });

@@ -7,6 +7,8 @@ import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../functions/daily-digest';
 import { freshHandlerWorld, invoiceItem, mockAws } from '../../support/aws-mocks';
+import { overrideDependencies } from '../../../shared/lambda/dependencies';
+import { silentTelemetry } from '../../../shared/ports';
 import { invoiceRecord } from '../../support/fixtures';
 
 const aws = mockAws();
@@ -15,9 +17,10 @@ function world(now: string, overdue: ReturnType<typeof invoiceRecord>[] = []) {
   freshHandlerWorld(aws, now);
   aws.doc.on(PutCommand).resolves({});
   aws.doc.on(UpdateCommand).resolves({});
-  aws.doc.on(QueryCommand).callsFake((input: { ExpressionAttributeValues?: Record<string, unknown> }) => ({
-    Items: input.ExpressionAttributeValues?.[':status'] === 'overdue' ? overdue.map(invoiceItem) : [],
-  }));
+  aws.doc.on(QueryCommand).callsFake((input: { ExpressionAttributeValues?: Record<string, unknown>; Select?: string }) => {
+    const items = input.ExpressionAttributeValues?.[':status'] === 'overdue' ? overdue.map(invoiceItem) : [];
+    return input.Select === 'COUNT' ? { Count: items.length } : { Items: items };
+  });
   aws.ses.on(SendEmailCommand).resolves({ MessageId: 'digest-1' });
 }
 
@@ -29,6 +32,16 @@ afterAll(() => {
 });
 
 describe('the daily digest', () => {
+  it('measures the open invoices of each status, for the dashboard', async () => {
+    world('2027-04-05T06:00:00.000Z', [invoiceRecord({ status: 'overdue', phase: 'overdue' }), invoiceRecord({ invoiceId: 'F-2', status: 'overdue', phase: 'overdue' })]);
+    const measured: [string, number, Record<string, string> | undefined][] = [];
+    overrideDependencies({ telemetry: { ...silentTelemetry, measure: (metric, value, dimensions) => void measured.push([metric, value, dimensions]) } });
+    await handler();
+    expect(measured).toEqual(
+      ['scheduled', 'awaiting_reply', 'promised', 'disputed', 'overdue'].map((status) => ['OpenInvoices', status === 'overdue' ? 2 : 0, { status }]),
+    );
+  });
+
   beforeEach(() => aws.ses.reset());
 
   it('sends nothing on a day with no invoice to list and rates up to date', async () => {

@@ -13,7 +13,12 @@ const world = useServiceWorld('F-TEL');
 function recording() {
   const counts: { metric: MetricName; dimensions?: Record<string, string> }[] = [];
   const lines: string[] = [];
-  const telemetry: Telemetry = { info: (message) => void lines.push(message), error: (message) => void lines.push(message), count: (metric, dimensions) => void counts.push({ metric, dimensions }) };
+  const telemetry: Telemetry = {
+    info: (message) => void lines.push(message),
+    error: (message) => void lines.push(message),
+    count: (metric, dimensions) => void counts.push({ metric, dimensions }),
+    measure: () => undefined,
+  };
   return { telemetry, counts, lines };
 }
 
