@@ -381,24 +381,30 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
   }
 
   async listApiKeys(): Promise<ApiKeySummary[]> {
-    const items = await this.queryAll({
-      TableName: this.tableName,
-      KeyConditionExpression: '#pk = :keys',
-      ExpressionAttributeNames: { '#pk': PK },
-      ExpressionAttributeValues: { ':keys': keys.apiKey('')[PK] },
-    });
+    const items = await this.apiKeyItems('');
     return items.map((item) => summaryOf(withoutKeys<ApiKeyRecord>(item))).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
-  async revokeApiKey(keyId: string, at: string): Promise<ApiKeySummary | undefined> {
-    if (!/^[0-9a-f]{12}$/.test(keyId)) return undefined;
-    const [match, ...others] = await this.queryAll({
+  /** The keys' items whose hash begins with `prefix` (all of them for ''). */
+  private apiKeyItems(prefix: string): Promise<Item[]> {
+    return this.queryAll({
       TableName: this.tableName,
-      KeyConditionExpression: '#pk = :keys AND begins_with(#sk, :id)',
+      KeyConditionExpression: '#pk = :keys AND begins_with(#sk, :prefix)',
       ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-      ExpressionAttributeValues: { ':keys': keys.apiKey('')[PK], ':id': keyId },
+      ExpressionAttributeValues: { ':keys': keys.apiKey('')[PK], ':prefix': prefix },
     });
-    if (!match || others.length) return undefined;
+  }
+
+  /** The one key a `keyId` names, or nothing (no such key, or not a keyId). */
+  private async apiKeyNamed(keyId: string): Promise<Item | undefined> {
+    if (!/^[0-9a-f]{12}$/.test(keyId)) return undefined;
+    const [match, ...others] = await this.apiKeyItems(keyId);
+    return others.length ? undefined : match;
+  }
+
+  async revokeApiKey(keyId: string, at: string): Promise<ApiKeySummary | undefined> {
+    const match = await this.apiKeyNamed(keyId);
+    if (!match) return undefined;
     const { Attributes } = await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -413,12 +419,7 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
   }
 
   async restoreApiKey(keyId: string, at: string): Promise<void> {
-    const [match] = await this.queryAll({
-      TableName: this.tableName,
-      KeyConditionExpression: '#pk = :keys AND begins_with(#sk, :id)',
-      ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-      ExpressionAttributeValues: { ':keys': keys.apiKey('')[PK], ':id': keyId },
-    });
+    const match = await this.apiKeyNamed(keyId);
     if (!match) return;
     await this.conditionally(
       new UpdateCommand({

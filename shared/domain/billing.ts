@@ -400,6 +400,17 @@ export function promiseDateProblem(date: string, policy: DunningPolicy, today: s
   return undefined;
 }
 
+/** The form error of a promised date the policy refuses (see `promiseDateProblem`), or nothing when it may be named. */
+export function promiseDateError(date: string, policy: DunningPolicy, today: string): ValidationError | undefined {
+  const problem = promiseDateProblem(date, policy, today);
+  if (!problem) return undefined;
+  const message =
+    problem === 'past'
+      ? `the promised date is before today (${today})`
+      : `the promised date is after ${latestPromiseDate(policy, today)}, ${policy.maxPromiseDays} days from today: a longer delay is agreed with the credit team`;
+  return new ValidationError('The request is not valid.', [{ path: 'promisedDate', message, code: `promise_${problem}` }]);
+}
+
 /** The latest date a promise made today may name. */
 export function latestPromiseDate(policy: DunningPolicy, today: string): string {
   return addDays(today, policy.maxPromiseDays);
@@ -414,14 +425,8 @@ function promiseChange(
 ): Change {
   const policy = invoicePolicy(record, settings);
   const today = localDate(now, settings.calendar);
-  const problem = promiseDateProblem(promise.date, policy, today);
-  if (problem) {
-    const message =
-      problem === 'past'
-        ? `the promised date is before today (${today})`
-        : `the promised date is after ${latestPromiseDate(policy, today)}, ${policy.maxPromiseDays} days from today: a longer delay is agreed with the credit team`;
-    throw new ValidationError('The request is not valid.', [{ path: 'promisedDate', message, code: `promise_${problem}` }]);
-  }
+  const error = promiseDateError(promise.date, policy, today);
+  if (error) throw error;
   const afterDueDate = promise.date > record.dueDate;
   return {
     record: {

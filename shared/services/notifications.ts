@@ -217,12 +217,13 @@ export async function sendClaimed(
     throw error;
   }
   const invoiceIds = claims.length > 1 ? claims.map(({ invoiceId }) => invoiceId) : undefined;
-  const kind = String(claims[0]?.detail(messageId).email ?? type);
+  const details = claims.map(({ detail }) => detail(messageId));
+  const kind = String(details[0]?.email ?? type);
   deps.telemetry?.count('EmailsSent', { kind });
   deps.telemetry?.info('email sent', { kind, invoiceIds: claims.map(({ invoiceId }) => invoiceId), messageId, recipients: email.to.length });
   return Promise.all(
-    claims.map(async ({ invoiceId, claimKey, detail }) => {
-      const entry = { ...timelineEntry(type, deps.clock.now(), detail(messageId)), eventId: `email:${claimKey}` };
+    claims.map(async ({ invoiceId, claimKey }, i) => {
+      const entry = { ...timelineEntry(type, deps.clock.now(), details[i]!), eventId: `email:${claimKey}` };
       await deps.store.recordEmailSent(invoiceId, claimKey, messageId, email.to, entry, invoiceIds);
       if (invoiceId !== TEAM_PARTITION) await deps.store.appendTimeline(invoiceId, [entry]);
       return entry;

@@ -8,7 +8,7 @@
  * all of these on <date>" is checked against every invoice's policy before anything is written, so a date one invoice
  * cannot take changes none of them; an invoice paid meanwhile is left out, not refused.
  */
-import { promiseDateProblem, latestPromiseDate } from '../domain/billing';
+import { latestPromiseDate, promiseDateError } from '../domain/billing';
 import { localDate } from '../domain/calendar';
 import type { Claim } from '../domain/claim';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
@@ -105,12 +105,8 @@ export async function answerOnStatement(
     if (records.length === 0) throw new ConflictError('nothing_to_promise', 'No open invoice can take a promise now.');
     const today = localDate(now, settings.calendar);
     for (const record of records) {
-      const problem = promiseDateProblem(answer.promisedDate, invoicePolicy(record, settings), today);
-      if (problem) {
-        const latest = latestPromiseDate(invoicePolicy(record, settings), today);
-        const message = problem === 'past' ? `the promised date is before today (${today})` : `the promised date is after ${latest}`;
-        throw new ValidationError('The request is not valid.', [{ path: 'promisedDate', message, code: `promise_${problem}` }]);
-      }
+      const error = promiseDateError(answer.promisedDate, invoicePolicy(record, settings), today);
+      if (error) throw error;
     }
     const written: InvoiceRecord[] = [];
     for (let start = 0; start < records.length; start += PARALLEL_WRITES) {
