@@ -6,7 +6,7 @@
 import { recordCustomerAnswer } from '../shared/services/billing';
 import { localDate } from '../shared/domain/calendar';
 import { getConfig, getDependencies } from '../shared/lambda/dependencies';
-import { awsWorkflow } from '../shared/lambda/adapters';
+import { awsWorkflow, sqsSignals } from '../shared/lambda/adapters';
 import { bodyText, type HttpEvent, type HttpResult } from '../shared/lambda/http';
 import { latestPromiseDate } from '../shared/domain/billing';
 import { DomainError, ValidationError } from '../shared/domain/errors';
@@ -48,7 +48,7 @@ export async function handler(event: HttpEvent): Promise<HttpResult> {
 }
 
 async function answer(event: HttpEvent): Promise<HttpResult> {
-  const deps = getDependencies({ workflow: awsWorkflow });
+  const deps = getDependencies({ workflow: awsWorkflow, signals: sqsSignals });
   const config = getConfig();
   const token = event.pathParameters?.token ?? '';
   const now = deps.clock.now();

@@ -1,7 +1,7 @@
 /** POST /invoices/{invoiceId}/formal-notice — the formal notice's registered letter, as posted and as received. */
 import { recordRegisteredLetter } from '../shared/services/billing';
 import { getConfig, getDependencies } from '../shared/lambda/dependencies';
-import { awsWorkflow } from '../shared/lambda/adapters';
+import { awsWorkflow, sqsSignals } from '../shared/lambda/adapters';
 import { httpHandler, invoiceIdParam, json, parseJsonBody } from '../shared/lambda/http';
 import { invoiceView } from '../shared/domain/invoice';
 import { FormalNoticeBody } from '../shared/domain/schemas';
@@ -9,6 +9,6 @@ import { FormalNoticeBody } from '../shared/domain/schemas';
 export const handler = httpHandler(async (event) => {
   const invoiceId = invoiceIdParam(event);
   const body = parseJsonBody(event, FormalNoticeBody);
-  const { record } = await recordRegisteredLetter(getDependencies({ workflow: awsWorkflow }), getConfig(), invoiceId, body);
+  const { record } = await recordRegisteredLetter(getDependencies({ workflow: awsWorkflow, signals: sqsSignals }), getConfig(), invoiceId, body);
   return json(200, invoiceView(record));
 });

@@ -55,6 +55,27 @@ export const EVENT_HANDLERS = {
   dailyDigest: 'daily-digest',
   /** Events out: new timeline entries from the table's stream, published to the stack's EventBridge bus. */
   publishEvents: 'publish-events',
+  /** The start buffer's consumer: starts, deferred starts and throttled wake-ups, at the pace Step Functions accepts. */
+  signalWorkflow: 'signal-workflow',
+  /** Every ten minutes: starts noted but never confirmed are signalled again. */
+  reconcileStarts: 'reconcile-starts',
+} as const;
+
+/**
+ * The start buffer's pace, shared by the stack's event source mapping and the local runtime's queue: up to ten
+ * signals per invocation, at most three invocations at once. Each signal is one Step Functions call of about 50 ms,
+ * so the consumer asks for a few hundred per second at most — about StartExecution's sustained rate in the largest
+ * regions — and its throttled calls come back later rather than failing anything.
+ */
+export const START_BUFFER = {
+  batchSize: 10,
+  maxConcurrency: 3,
+  /** Longer than the consumer's timeout (30 s), as SQS event sources require. */
+  visibilityTimeoutSeconds: 60,
+  /** Deliveries before the dead-letter queue: with growing delays (up to 5 minutes), well over an hour of retries. */
+  maxReceiveCount: 25,
+  /** How often the reconciliation runs. */
+  reconcileEveryMinutes: 10,
 } as const;
 
 export const STATE_MACHINE_FILE = 'statemachines/invoice-dunning.asl.json';

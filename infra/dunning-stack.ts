@@ -3,8 +3,9 @@
  *
  *   billing system / customer ──> HTTP API ──> handlers ──> DynamoDB ──stream──> publish-events ──> dunning bus
  *                                                 │                 (new timeline entries)        (events out, for
- *                                                 │ StartExecution / SendTaskSuccess               billing systems)
- *                                                 ▼
+ *                                                 │ SendTaskSuccess; starts (and throttled         billing systems)
+ *                                                 │ wake-ups) through the start buffer: SQS ──> signal-workflow
+ *                                                 ▼                                  (bounded; reconciled every 10 min)
  *                                Step Functions (one execution per invoice) ──> SES
  *   EventBridge Scheduler: deferred starts, daily digest      SES events ──> EventBridge ──> handler
  *     (every asynchronous delivery — schedules, SES-events rule, stream — ends in a dead-letter queue when it keeps failing)
@@ -23,6 +24,7 @@ import { EventsConstruct } from './constructs/events';
 import { handlerEnvironment } from './constructs/handler-function';
 import { MonitoringConstruct } from './constructs/monitoring';
 import { SchedulesConstruct } from './constructs/schedules';
+import { StartBufferConstruct } from './constructs/start-buffer';
 import { stateMachineArn, WorkflowConstruct } from './constructs/workflow';
 import type { DunningSettings } from './settings';
 
@@ -45,6 +47,8 @@ export class DunningStack extends Stack {
     const api = new ApiConstruct(this, 'Api');
     // Deferred starts need the state machine's ARN before the state machine exists; its fixed name gives it.
     const schedules = new SchedulesConstruct(this, 'Schedules', { stateMachineArn: stateMachineArn(this) });
+    // The start buffer's queue: every handler that starts or wakes an execution hands it the call.
+    const startBuffer = new StartBufferConstruct(this, 'StartBuffer');
 
     const environment = handlerEnvironment({
       settings,
@@ -56,10 +60,13 @@ export class DunningStack extends Stack {
       schedulerRoleArn: schedules.startsRole.roleArn,
       schedulerGroupName: schedules.startsGroup.scheduleGroupName,
       deferredStartDeadLetterQueueArn: schedules.startsDeadLetterQueue.queueArn,
+      signalQueueUrl: startBuffer.queue.queueUrl,
     });
 
-    const workflow = new WorkflowConstruct(this, 'Workflow', { environment, data, email });
-    api.addRoutes({ environment, data, workflow, schedules });
+    const workflow = new WorkflowConstruct(this, 'Workflow', { environment, data, email, startBuffer });
+    api.addRoutes({ environment, data, workflow, schedules, startBuffer });
+    // Its consumer starts executions at the pace Step Functions accepts; its reconciliation finds any start lost.
+    startBuffer.addConsumer({ environment, data, workflow, schedules });
     schedules.addDailyDigest({ environment, data, email, timeZone: settings.timeZone });
     email.addEventHandler({ environment, data });
     // Events out: every transition, from the table's stream to the stack's bus, for the billing system to subscribe to.
@@ -71,6 +78,7 @@ export class DunningStack extends Stack {
       workflow,
       api,
       events,
+      startBuffer,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.stage.url, description: 'Base URL of the billing API and customer pages' });

@@ -19,38 +19,40 @@ import { AUTHORIZER_HANDLER, ROUTES } from '../catalog';
 import type { DataConstruct } from './data';
 import { constructId, HandlerFunction } from './handler-function';
 import type { SchedulesConstruct } from './schedules';
+import type { StartBufferConstruct } from './start-buffer';
 import { grantDescribeExecutions, grantTaskResponse, type WorkflowConstruct } from './workflow';
 
 /**
  * What each API handler may do, and nothing more:
  * - `read` / `write`: the table (write includes read);
- * - `start`: start executions now;
- * - `schedule`: start them later, through a one-time schedule (create it, move it);
+ * - `signal`: hand starts and throttled wake-ups to the start buffer (its queue; Step Functions is called by its consumer);
+ * - `schedule`: move a deferred start's one-time schedule (its creation is the buffer's);
  * - `wake`: complete a parked task, so that an event reaches the execution at once;
  * - `describe`: read the status of this state machine's executions;
  * - `documents`: store supporting documents (`invoices/<id>/documents/...` in the documents bucket, nothing else);
  * - `evidence`: read an invoice's documents and write its evidence bundle (`invoices/<id>/evidence/...`).
  * A handler added to the catalog without an entry here fails the synth: its permissions must be decided.
  */
-type Need = 'read' | 'write' | 'start' | 'schedule' | 'wake' | 'describe' | 'documents' | 'evidence';
+type Need = 'read' | 'write' | 'signal' | 'schedule' | 'wake' | 'describe' | 'documents' | 'evidence';
 export const API_HANDLER_NEEDS: Record<string, Need[]> = {
-  // Starts the execution, or schedules its start when the pre-reminder lies beyond the execution horizon.
-  'register-invoice': ['write', 'start', 'schedule'],
-  // A new due date restarts the planning: the parked execution is woken, or a new revision started.
-  'update-invoice': ['write', 'start', 'schedule', 'wake'],
+  // Writes the record, and hands its start (or its deferred start's schedule) to the start buffer.
+  'register-invoice': ['write', 'signal'],
+  // A new due date restarts the planning: the parked execution is woken, its deferred start moved, or a start signalled.
+  'update-invoice': ['write', 'signal', 'schedule', 'wake'],
   // A payment after the invoice closed, or beyond what was owed, starts the short execution that tells the team.
-  'record-payment': ['write', 'wake', 'start'],
-  'cancel-invoice': ['write', 'wake'],
-  'resolve-dispute': ['write', 'wake'],
-  'record-call-outcome': ['write', 'wake'],
+  'record-payment': ['write', 'wake', 'signal'],
+  // Every event wakes the parked execution; a throttled wake-up goes through the start buffer.
+  'cancel-invoice': ['write', 'wake', 'signal'],
+  'resolve-dispute': ['write', 'wake', 'signal'],
+  'record-call-outcome': ['write', 'wake', 'signal'],
   // The letter's posting or receipt moves the hand-off: the parked execution plans it again.
-  'record-formal-notice': ['write', 'wake'],
+  'record-formal-notice': ['write', 'wake', 'signal'],
   // A waiver changes no branch of the execution: the next email reads the claim as it stands.
   'waive-penalties': ['write'],
   // Answers wake the execution, which tells the team (the page itself sends no email).
-  'customer-page': ['write', 'wake'],
-  // Starts a new revision once the current execution has ended; reads the execution's status first.
-  'restart-execution': ['write', 'start', 'describe'],
+  'customer-page': ['write', 'wake', 'signal'],
+  // Signals a new revision's start once the current execution has ended; reads the execution's status first.
+  'restart-execution': ['write', 'signal', 'describe'],
   // Stores the file, then names it on the record; no event for the execution.
   'attach-document': ['write', 'documents'],
   'get-invoice': ['read'],
@@ -78,6 +80,7 @@ export interface ApiRoutesProps {
   data: DataConstruct;
   workflow: WorkflowConstruct;
   schedules: SchedulesConstruct;
+  startBuffer: StartBufferConstruct;
 }
 
 export class ApiConstruct extends Construct {
@@ -183,11 +186,11 @@ function grant(fn: HandlerFunction, needs: Need[], props: ApiRoutesProps): void 
       case 'write':
         props.data.grantReadWrite(fn);
         break;
-      case 'start':
-        props.workflow.stateMachine.grantStartExecution(fn);
+      case 'signal':
+        props.startBuffer.grantSignal(fn);
         break;
       case 'schedule':
-        props.schedules.grantCreateDeferredStart(fn);
+        props.schedules.grantDeferredStarts(fn, ['update']);
         break;
       case 'wake':
         grantTaskResponse(fn, fn);

@@ -114,6 +114,8 @@ export interface HandlerEnvironmentProps {
   schedulerGroupName: string;
   /** Where a deferred start that EventBridge Scheduler could not make lands (the schedules' dead-letter queue). */
   deferredStartDeadLetterQueueArn: string;
+  /** The start buffer's queue (starts and throttled wake-ups). */
+  signalQueueUrl: string;
 }
 
 /**
@@ -140,8 +142,9 @@ export function handlerEnvironment(props: HandlerEnvironmentProps): Record<strin
     ...(settings.policy ? { DUNNING_POLICY: JSON.stringify(settings.policy) } : {}),
     SCHEDULER_ROLE_ARN: props.schedulerRoleArn,
     SCHEDULER_GROUP_NAME: props.schedulerGroupName,
-    // The register and update handlers give it to each deferred-start schedule (DeadLetterConfig of CreateSchedule).
+    // The start buffer's consumer gives it to each deferred-start schedule (DeadLetterConfig of CreateSchedule).
     DEFERRED_START_DLQ_ARN: props.deferredStartDeadLetterQueueArn,
+    SIGNAL_QUEUE_URL: props.signalQueueUrl,
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
   };
 }

@@ -10,7 +10,8 @@
  * - errors and throttles of every handler function (every `HandlerFunction` of the stack, found in the tree);
  * - HTTP API 5xx;
  * - SES account reputation: bounce and complaint rates a little under the levels at which SES reviews an account;
- * - depth of every dead-letter queue (every `DeadLetterQueue` of the stack, found in the tree).
+ * - depth of every dead-letter queue (every `DeadLetterQueue` of the stack, found in the tree);
+ * - the start buffer: its oldest signal's age, and starts the reconciliation had to signal again.
  * All count alarms fire on one occurrence in five minutes: at this volume (tens of invoices a day) any failure is
  * worth a look, and a quiet period is no data, not a breach.
  *
@@ -33,6 +34,7 @@ import type { ApiConstruct } from './api';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { constructId, HandlerFunction, SERVICE_NAME } from './handler-function';
 import type { EventsConstruct } from './events';
+import type { StartBufferConstruct } from './start-buffer';
 import type { WorkflowConstruct } from './workflow';
 
 export { METRICS_NAMESPACE };
@@ -63,6 +65,8 @@ const RUNBOOK_KEYS = [
   'ses-bounce-rate',
   'ses-complaint-rate',
   'events-out-behind',
+  'start-buffer-behind',
+  'starts-reconciled',
 ] as const;
 export type RunbookKey = (typeof RUNBOOK_KEYS)[number] | `dlq-${string}`;
 
@@ -100,6 +104,8 @@ export interface MonitoringConstructProps {
   api: ApiConstruct;
   /** Events out: its publisher reports failures as batch-item failures, never as errors, so its lag is watched. */
   events: EventsConstruct;
+  /** The start buffer: throttled signals are sent again rather than failed, so its queue's age is watched. */
+  startBuffer: StartBufferConstruct;
 }
 
 interface AlarmSpec {
@@ -298,6 +304,24 @@ export class MonitoringConstruct extends Construct {
       // Retried batches never count as Lambda errors (they are reported item by item): the stream's age says it.
       metric: props.events.publisher.metric('IteratorAge', { period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),
       threshold: 5 * 60 * 1000,
+    });
+
+    this.alarm({
+      id: 'StartBufferBehind',
+      name: 'start-buffer-behind',
+      runbook: 'start-buffer-behind',
+      description: 'The start buffer is more than fifteen minutes behind: invoices registered (or events recorded) that long ago still wait for Step Functions.',
+      // A month-end burst at Step Functions' pace drains in minutes; a quarter of an hour means throttling that lasts.
+      metric: props.startBuffer.queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 15 * 60,
+    });
+    this.alarm({
+      id: 'StartsReconciled',
+      name: 'starts-reconciled',
+      runbook: 'starts-reconciled',
+      description: 'The reconciliation found starts noted an hour ago and never made, and signalled them again.',
+      metric: customMetric('StartsReconciled'),
+      threshold: 1,
     });
 
     for (const queue of this.deadLetterQueues) {

@@ -72,12 +72,14 @@ export class SchedulesConstruct extends Construct {
     );
   }
 
-  /** Lets a handler create and move deferred starts: schedules in the group, and pass them the starts role. */
-  grantCreateDeferredStart(grantee: HandlerFunction): void {
+  /**
+   * Lets a handler create (`create`: the start buffer's consumer) or move (`update`: a changed due date) deferred
+   * starts: schedules in the group, and pass them the starts role.
+   */
+  grantDeferredStarts(grantee: HandlerFunction, actions: ('create' | 'update')[]): void {
     grantee.addToRolePolicy(
       new iam.PolicyStatement({
-        // UpdateSchedule moves a deferred start when the billing system changes the due date.
-        actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule'],
+        actions: actions.map((action) => (action === 'create' ? 'scheduler:CreateSchedule' : 'scheduler:UpdateSchedule')),
         resources: [
           Stack.of(this).formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${DEFERRED_STARTS_GROUP}/*` }),
         ],
@@ -97,6 +99,36 @@ export class SchedulesConstruct extends Construct {
     });
   }
 
+  /** Runs `fn` on a recurring schedule (see RecurringHandlerProps); resolves with its dead-letter queue. */
+  addRecurring(props: RecurringHandlerProps): DeadLetterQueue {
+    const deadLetterQueue = new DeadLetterQueue(this, `${props.id}DeadLetterQueue`, props.deadLetter);
+    // Scheduler invokes the function asynchronously: a handler that throws is retried by Lambda, then lands here too.
+    props.fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: props.maxAge, onFailure: new SqsDestination(deadLetterQueue) });
+
+    const defaultGroupArn = Stack.of(this).formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' });
+    const role = new iam.Role(this, `${props.id}ScheduleRole`, {
+      description: `Assumed by EventBridge Scheduler: ${props.description}`,
+      assumedBy: schedulerPrincipal(this, defaultGroupArn),
+    });
+    // The function itself, not `grantInvoke`'s extra `<arn>:*` (versions and aliases, which the schedule never calls).
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.fn.functionArn] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [deadLetterQueue.queueArn] }));
+
+    new scheduler.Schedule(this, `${props.id}Schedule`, {
+      description: props.description,
+      schedule: scheduler.ScheduleExpression.expression(props.expression, props.timeZone ? TimeZone.of(props.timeZone) : undefined),
+      target: {
+        bind: () => ({
+          arn: props.fn.functionArn,
+          role,
+          retryPolicy: { maximumEventAgeInSeconds: props.maxAge.toSeconds(), maximumRetryAttempts: 3 },
+          deadLetterConfig: { arn: deadLetterQueue.queueArn },
+        }),
+      },
+    });
+    return deadLetterQueue;
+  }
+
   /** The daily digest: its handler (reads the table, emails the team) and its cron in the creditor's time zone. */
   addDailyDigest(props: {
     environment: Record<string, string>;
@@ -112,37 +144,36 @@ export class SchedulesConstruct extends Construct {
     props.data.grantRead(fn);
     props.email.grantSend(fn);
 
-    const deadLetterQueue = new DeadLetterQueue(this, 'DailyDigestDeadLetterQueue', {
-      source: 'daily-digest',
-      holds: 'daily digests that could not be invoked, or whose handler failed every attempt',
-    });
-    this.digestDeadLetterQueue = deadLetterQueue;
-    // Scheduler invokes the function asynchronously: a handler that throws is retried by Lambda, then lands here too.
-    fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: DIGEST_MAX_AGE, onFailure: new SqsDestination(deadLetterQueue) });
-
-    const defaultGroupArn = Stack.of(this).formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' });
-    const role = new iam.Role(this, 'DailyDigestScheduleRole', {
-      description: 'Assumed by EventBridge Scheduler to run the daily digest',
-      assumedBy: schedulerPrincipal(this, defaultGroupArn),
-    });
-    // The function itself, not `grantInvoke`'s extra `<arn>:*` (versions and aliases, which the schedule never calls).
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [deadLetterQueue.queueArn] }));
-
-    new scheduler.Schedule(this, 'DailyDigestSchedule', {
+    this.digestDeadLetterQueue = this.addRecurring({
+      id: 'DailyDigest',
+      fn,
       description: 'Daily digest for the credit team, business-day mornings',
-      schedule: scheduler.ScheduleExpression.expression(DIGEST_CRON, TimeZone.of(props.timeZone)),
-      target: {
-        bind: () => ({
-          arn: fn.functionArn,
-          role,
-          retryPolicy: { maximumEventAgeInSeconds: DIGEST_MAX_AGE.toSeconds(), maximumRetryAttempts: 3 },
-          deadLetterConfig: { arn: deadLetterQueue.queueArn },
-        }),
-      },
+      expression: DIGEST_CRON,
+      timeZone: props.timeZone,
+      maxAge: DIGEST_MAX_AGE,
+      deadLetter: { source: 'daily-digest', holds: 'daily digests that could not be invoked, or whose handler failed every attempt' },
     });
     return fn;
   }
+}
+
+/**
+ * A handler run on a recurring schedule of the default group: the schedule's own role may invoke that function only;
+ * a failed invoke (after the retry policy) and an invocation whose handler kept failing (Lambda's two retries) both
+ * land in a dead-letter queue of their own, alarmed on.
+ */
+export interface RecurringHandlerProps {
+  /** Construct ids: `<id>Schedule`, `<id>ScheduleRole`, `<id>DeadLetterQueue`. */
+  id: string;
+  fn: HandlerFunction;
+  description: string;
+  /** `cron(...)` or `rate(...)`. */
+  expression: string;
+  /** Where a cron is read (default UTC). */
+  timeZone?: string;
+  /** How late a run is still worth making. */
+  maxAge: Duration;
+  deadLetter: { source: string; holds: string };
 }
 
 function schedulerPrincipal(scope: Construct, scheduleGroupArn: string): iam.IPrincipal {

@@ -15,6 +15,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { StartBufferConstruct } from './start-buffer';
 import { STATE_MACHINE_FILE, WORKFLOW_FUNCTIONS } from '../catalog';
 import type { DataConstruct } from './data';
 import type { EmailConstruct } from './email';
@@ -81,6 +82,7 @@ export interface WorkflowConstructProps {
   environment: Record<string, string>;
   data: DataConstruct;
   email: EmailConstruct;
+  startBuffer: StartBufferConstruct;
 }
 
 export class WorkflowConstruct extends Construct {
@@ -107,6 +109,8 @@ export class WorkflowConstruct extends Construct {
     for (const fn of Object.values(this.functions)) props.data.grantReadWrite(fn);
     // Park checks the record's pending events before it parks, and completes its own task when there are some.
     grantTaskResponse(this, this.functions['park-invoice']);
+    // ... and hands that wake-up to the start buffer when Step Functions throttles it.
+    props.startBuffer.grantSignal(this.functions['park-invoice']);
     props.email.grantSend(this.functions['send-email']);
     props.data.grantWriteEmailCopies(this.functions['send-email']);
     props.data.grantWriteLetters(this.functions['send-email']);

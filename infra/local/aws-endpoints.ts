@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { wallClockInstant } from '../../shared/domain/calendar';
 import { StepFunctionsError, type LocalEngine } from './engine';
 import type { FaultInjector } from './faults';
+import type { TokenBucket } from './token-bucket';
 import type { TimerHandle, VirtualClock } from './virtual-clock';
 
 const ACCOUNT = '000000000000';
@@ -44,7 +45,18 @@ function sendSfn(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-export function handleStepFunctions(engine: LocalEngine, req: IncomingMessage, res: ServerResponse, body: string, faults?: FaultInjector): void {
+/**
+ * Step Functions' API. `quotas` are the account's token buckets for StartExecution and SendTaskSuccess: a call that
+ * finds its bucket empty is refused as AWS refuses it (HTTP 400, `ThrottlingException`, "Rate exceeded").
+ */
+export function handleStepFunctions(
+  engine: LocalEngine,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: string,
+  faults?: FaultInjector,
+  quotas?: { startExecution: TokenBucket; sendTaskSuccess: TokenBucket },
+): void {
   const target = String(req.headers['x-amz-target'] ?? '');
   const operation = target.startsWith('AWSStepFunctions.') ? target.slice('AWSStepFunctions.'.length) : '';
   if (req.method !== 'POST' || !operation) {
@@ -60,6 +72,11 @@ export function handleStepFunctions(engine: LocalEngine, req: IncomingMessage, r
   }
   if ((operation === 'StartExecution' || operation === 'SendTaskSuccess') && faults?.strikes('sfnThrottle')) {
     sendSfn(res, 400, { __type: 'ThrottlingException', message: 'Injected fault: Rate exceeded' });
+    return;
+  }
+  const bucket = operation === 'StartExecution' ? quotas?.startExecution : operation === 'SendTaskSuccess' ? quotas?.sendTaskSuccess : undefined;
+  if (bucket && !bucket.take()) {
+    sendSfn(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
     return;
   }
   try {

@@ -21,10 +21,13 @@ import { add } from 'date-fns';
 import { parse as parseDuration, type Duration } from 'tinyduration';
 import { localDate, wallClockInstant } from '../../shared/domain/calendar';
 import { addDays, weekday } from '../../shared/domain/dates';
-import { EVENT_HANDLERS } from '../catalog';
+import { EVENT_HANDLERS, START_BUFFER } from '../catalog';
 import { Activity } from './activity';
 import { LocalEventBus, LocalScheduler, handleStepFunctions, type BusEvent } from './aws-endpoints';
 import { LocalTableStream } from './table-stream';
+import { LocalQueue } from './queue';
+import { LocalReconciliation } from './reconciliation';
+import { bucketFromEnv, TokenBucket, type BucketSettings } from './token-bucket';
 import { LocalEngine, StepFunctionsError } from './engine';
 import { LocalFunctions } from './functions';
 import { instrumentDynamoDbClient } from './metrics';
@@ -47,6 +50,9 @@ const REGION = 'eu-west-3';
 export const SFN_PATH = '/_aws/sfn';
 export const SCHEDULER_PATH = '/_aws/scheduler';
 export const EVENTS_PATH = '/_aws/events';
+export const SQS_PATH = '/_aws/sqs';
+/** The start buffer's queue, as the stack names it. */
+const SIGNAL_QUEUE_NAME = 'dunning-signals';
 /** The local bus's name, as the stack's would be. */
 const EVENT_BUS_NAME = 'dunning-events';
 
@@ -78,6 +84,12 @@ export interface LocalRuntimeOptions {
    * `SILENT` (the default, as tests want) does not. Their metrics are not written locally.
    */
   handlerLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /**
+   * The local Step Functions endpoint's token buckets (StartExecution, SendTaskSuccess), refilled on the virtual
+   * clock. Default: LOCAL_START_RATE / LOCAL_START_BURST and LOCAL_SIGNAL_RATE / LOCAL_SIGNAL_BURST, else a large
+   * region's 300 per second and 1,300 at once.
+   */
+  quotas?: { startExecution?: BucketSettings; sendTaskSuccess?: BucketSettings };
 }
 
 export interface LocalRuntime {
@@ -90,9 +102,13 @@ export interface LocalRuntime {
   outbox: OutboxEntry[];
   /** Events out, as published on the local bus (`GET /_local/events`). */
   events: BusEvent[];
-  endpoints: { dynamodb: string; sesv2: string; sfn: string; scheduler: string; s3: string; events: string };
+  endpoints: { dynamodb: string; sesv2: string; sfn: string; scheduler: string; s3: string; events: string; sqs: string };
   /** The fault mode's injector, when it is on (what it injected so far: `faults.injected`). */
   faults?: FaultInjector;
+  /** The start buffer's queue (`GET /_local/queues`). */
+  signalQueue: LocalQueue;
+  /** The Step Functions endpoint's buckets, with how many calls each refused. */
+  quotas: { startExecution: TokenBucket; sendTaskSuccess: TokenBucket };
   /** Resolves once every due timer has fired and nothing is in flight. */
   settle(): Promise<Date>;
   stop(): Promise<void>;
@@ -116,6 +132,8 @@ const ENV_KEYS = [
   'POWERTOOLS_METRICS_DISABLED',
   'POWERTOOLS_SERVICE_NAME',
   'EVENT_BUS_NAME',
+  'SIGNAL_QUEUE_URL',
+  'AWS_ENDPOINT_URL_SQS',
   'DOCUMENTS_BUCKET',
   'DOCUMENTS_PATH_STYLE',
   'AWS_REGION',
@@ -314,6 +332,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       scheduler: `${url}${SCHEDULER_PATH}`,
       s3: s3Url,
       events: `${url}${EVENTS_PATH}`,
+      sqs: `${url}${SQS_PATH}`,
     };
 
     // The environment the handlers read (before any handler module or AWS client is created).
@@ -337,6 +356,8 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       AWS_ENDPOINT_URL_SCHEDULER: endpoints.scheduler,
       AWS_ENDPOINT_URL_S3: endpoints.s3,
       AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.events,
+      AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+      SIGNAL_QUEUE_URL: `${endpoints.sqs}/000000000000/${SIGNAL_QUEUE_NAME}`,
       EVENT_BUS_NAME,
       POWERTOOLS_SERVICE_NAME: 'dunning',
       POWERTOOLS_LOG_LEVEL: options.handlerLogLevel ?? 'SILENT',
@@ -405,7 +426,32 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       log,
     });
     const scheduler = new LocalScheduler(engine, clock, log);
+    const quotas = {
+      startExecution: new TokenBucket(options.quotas?.startExecution ?? bucketFromEnv('START'), () => clock.nowMs()),
+      sendTaskSuccess: new TokenBucket(options.quotas?.sendTaskSuccess ?? bucketFromEnv('SIGNAL'), () => clock.nowMs()),
+    };
+    // The start buffer: its queue, and its consumer at the stack's pace (batch size, concurrency, retries).
+    const signalQueue = new LocalQueue({
+      name: SIGNAL_QUEUE_NAME,
+      endpoint: endpoints.sqs,
+      activity,
+      clock,
+      consume: (event) => functions.invoke(EVENT_HANDLERS.signalWorkflow, event),
+      batchSize: START_BUFFER.batchSize,
+      maxConcurrency: START_BUFFER.maxConcurrency,
+      visibilityTimeoutSeconds: START_BUFFER.visibilityTimeoutSeconds,
+      maxReceiveCount: START_BUFFER.maxReceiveCount,
+      log,
+    });
+    const reconciliation = new LocalReconciliation({
+      clock,
+      everyMinutes: START_BUFFER.reconcileEveryMinutes,
+      run: () => functions.invoke(EVENT_HANDLERS.reconcileStarts, {}),
+      log,
+    });
+    reconciliation.attach(dynamoDbClient());
     cleanups.push(() => {
+      reconciliation.stop();
       clock.stop();
       engine.stopAll();
     });
@@ -471,7 +517,15 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       const path = requestUrl.pathname;
       const body = await readBody(req);
       if (path === SFN_PATH || path.startsWith(`${SFN_PATH}/`)) {
-        return handleStepFunctions(engine, req, res, body.toString('utf8'), faults);
+        return handleStepFunctions(engine, req, res, body.toString('utf8'), faults, quotas);
+      }
+      if (path === SQS_PATH || path.startsWith(`${SQS_PATH}/`)) return signalQueue.handle(req, res, body.toString('utf8'));
+      if (path === '/_local/queues' && req.method === 'GET') {
+        return sendJson(res, 200, {
+          [SIGNAL_QUEUE_NAME]: { url: signalQueue.url, sent: signalQueue.sent, deliveries: signalQueue.deliveries, ...signalQueue.depth, deadLetters: signalQueue.deadLetters },
+          quotas: Object.fromEntries(Object.entries(quotas).map(([name, bucket]) => [name, { ...bucket.settings, throttled: bucket.throttled }])),
+          reconciliationRuns: reconciliation.runs,
+        });
       }
       if (path === EVENTS_PATH || path.startsWith(`${EVENTS_PATH}/`)) return bus.handle(req, res, body.toString('utf8'));
       if (path === '/_local/events' && req.method === 'GET') return sendJson(res, 200, bus.events);
@@ -516,6 +570,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
           events: `${url}/_local/events`,
           executions: `${url}/_local/executions`,
           schedules: `${url}/_local/schedules`,
+          queues: `${url}/_local/queues`,
         });
       }
       if (await handleApiRequest({ functions, clock, ...(options.handlerLogLevel && options.handlerLogLevel !== 'SILENT' ? { accessLog: log } : {}) }, req, res, requestUrl, body)) return;
@@ -533,6 +588,8 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       events: bus.events,
       endpoints,
       ...(faults ? { faults } : {}),
+      signalQueue,
+      quotas,
       settle: () => clock.settle(),
       stop,
     };

@@ -45,3 +45,11 @@ export function resetClients(): void {
   for (const client of clients.values()) client.destroy();
   clients.clear();
 }
+
+/** AWS's ways of saying "too fast, try again later" (Step Functions, SQS, DynamoDB, Lambda, SES). */
+const THROTTLING_ERRORS = /^(ThrottlingException|Throttling|TooManyRequestsException|ProvisionedThroughputExceededException|RequestLimitExceeded|LimitExceededException|RequestThrottled)$/;
+
+export function isThrottling(error: unknown): boolean {
+  const { name, $metadata } = (error ?? {}) as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return THROTTLING_ERRORS.test(name ?? '') || $metadata?.httpStatusCode === 429;
+}

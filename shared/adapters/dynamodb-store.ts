@@ -18,8 +18,8 @@ import { TooManyRequestsError, ValidationError, VersionConflict } from '../domai
 import { sha256 } from '../domain/hashing';
 import { CLOSED_STATUSES, STATUSES, type InvoiceRecord, type InvoiceStatus, type TimelineEntry } from '../domain/invoice';
 import type { LinkRecord } from '../domain/link';
-import type { ApiKeyRecord, ApiKeySummary, EmailClaim, InvoiceListPage, InvoiceListQuery, InvoiceStore, OpenInvoiceRef, SendSlot, SlotClaim, SlotEmail, SlotOutcome } from '../ports';
-import { CUSTOMER_PARTS, GSI1_NAME, GSI1_PK, GSI1_SK, GSI2_NAME, GSI2_PK, GSI2_PROJECTED, GSI2_SK, KEY_ATTRIBUTES, keys, PK, recordIndexKeys, SK, TTL_ATTRIBUTE } from './dynamodb-table';
+import type { ApiKeyRecord, ApiKeySummary, EmailClaim, InvoiceListPage, InvoiceListQuery, InvoiceStore, OpenInvoiceRef, PendingStart, SendSlot, SlotClaim, SlotEmail, SlotOutcome } from '../ports';
+import { CUSTOMER_PARTS, PENDING_START_SHARDS, GSI1_NAME, GSI1_PK, GSI1_SK, GSI2_NAME, GSI2_PK, GSI2_PROJECTED, GSI2_SK, KEY_ATTRIBUTES, keys, PK, recordIndexKeys, SK, TTL_ATTRIBUTE } from './dynamodb-table';
 
 type Item = Record<string, unknown>;
 
@@ -451,6 +451,36 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return count;
+  }
+
+  async putPendingStart(start: PendingStart): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...start, ...keys.pendingStart(start.invoiceId, start.executionName) } }));
+  }
+
+  async deletePendingStart({ invoiceId, executionName }: Pick<PendingStart, 'invoiceId' | 'executionName'>): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.pendingStart(invoiceId, executionName) }));
+  }
+
+  async listPendingStarts(before: string, limit: number): Promise<PendingStart[]> {
+    const shards = await Promise.all(
+      Array.from({ length: PENDING_START_SHARDS }, (_, shard) =>
+        this.queryAll(
+          {
+            TableName: this.tableName,
+            KeyConditionExpression: '#pk = :shard',
+            FilterExpression: '#requestedAt < :before',
+            ExpressionAttributeNames: { '#pk': PK, '#requestedAt': 'requestedAt' },
+            ExpressionAttributeValues: { ':shard': keys.pendingStartShard(shard), ':before': before },
+          },
+          limit,
+        ),
+      ),
+    );
+    return shards
+      .flat()
+      .map(({ invoiceId, executionName, requestedAt }) => ({ invoiceId, executionName, requestedAt }) as PendingStart)
+      .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt))
+      .slice(0, limit);
   }
 
   async listByStatus(status: InvoiceStatus, limit = 100): Promise<InvoiceRecord[]> {

@@ -16,6 +16,7 @@
  * | API key              | `APIKEYS`              | `<keyHash>`                          | one partition: listed by operators      |
  * | API key (legacy)     | `APIKEY#<keyHash>`     | `APIKEY`                             | read only: keys made before 2026-12-01  |
  * | send slot            | `CUSTOMER#<id>`        | `SLOT#<kind>#<at>#<email>#<wave>`    | who sends one contact's grouped email   |
+ * | pending start        | `STARTS#<0-15>`        | `<executionName>`                    | until the execution or schedule exists  |
  *
  * A timeline key's 6 hex digits are 2 of position in the append call (same-instant entries keep their order) and 4
  * random ones, retried on a collision; an entry that records an external event (`eventId`) has 16 hex digits of
@@ -27,8 +28,13 @@
  * The `byCustomer` index keys invoices by customer, open ones first (`O#`) then closed ones (`C#`), each by due date:
  * a customer's statement and grouped emails read its open part only, never its paid years; the list of a customer's
  * invoices reads both.
+ *
+ * Pending starts live a few seconds (from registration until the start buffer's consumer has started the execution),
+ * spread over 16 partitions by a hash of the invoice id so that a month-end burst of registrations never makes one
+ * partition hot; the reconciliation reads the 16 of them.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
 import { CLOSED_STATUSES, type InvoiceStatus } from '../domain/invoice';
 
 export const PK = 'pk';
@@ -49,6 +55,9 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 export const GSI2_PROJECTED = ['invoiceId', 'dueDate', 'status', 'nextActionAt'];
 
 /** Attributes the layout adds to a stored document; they never leave the adapter. */
+/** How many partitions the pending starts are spread over. */
+export const PENDING_START_SHARDS = 16;
+
 export const KEY_ATTRIBUTES = [PK, SK, GSI1_PK, GSI1_SK, GSI2_PK, GSI2_SK] as const;
 
 export const keys = {
@@ -70,6 +79,11 @@ export const keys = {
   /** Where keys created before 2026-12-01 are: read, never written (they are listed once written again). */
   legacyApiKey: (keyHash: string) => ({ [PK]: `APIKEY#${keyHash}`, [SK]: 'APIKEY' }),
   customerPartition: (customerId: string) => `CUSTOMER#${customerId}`,
+  pendingStart: (invoiceId: string, executionName: string) => ({
+    [PK]: `STARTS#${parseInt(createHash('sha256').update(invoiceId).digest('hex').slice(0, 2), 16) % PENDING_START_SHARDS}`,
+    [SK]: executionName,
+  }),
+  pendingStartShard: (shard: number) => `STARTS#${shard}`,
   sendSlot: (slot: { customerId: string; kind: string; at: string; contact: string; wave: number }) => ({
     [PK]: `CUSTOMER#${slot.customerId}`,
     [SK]: `SLOT#${slot.kind}#${slot.at}#${slot.contact.toLowerCase()}#${slot.wave}`,

@@ -341,3 +341,16 @@ export const ListInvoicesQuery = schema(() => z.strictObject({
 
 /** An API key's id: the first 12 hex digits of its SHA-256 (see `GET /api-keys`). */
 export const ApiKeyId = schema(() => z.string().check(z.regex(/^[0-9a-f]{12}$/, 'the keyId of GET /api-keys (12 hex digits)')));
+
+/** A message of the start buffer (see `shared/ports/workflow-signals.ts`), as its consumer reads it back. */
+export const WorkflowSignalSchema = schema(() => z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('start'),
+    invoiceId: z.string().check(z.minLength(1)),
+    executionName: z.string().check(z.regex(/^[0-9A-Za-z_-]{1,80}$/)),
+    input: z.optional(z.looseObject({})),
+    attempt: z.optional(z.number()),
+    now: z.optional(z.boolean()),
+  }),
+  z.object({ type: z.literal('wake'), invoiceId: z.string().check(z.minLength(1)), attempt: z.optional(z.number()) }),
+]));

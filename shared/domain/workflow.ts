@@ -350,3 +350,11 @@ export function reached(instant: string, now: Date): boolean {
 export function isClosed(record: InvoiceRecord): boolean {
   return CLOSED_STATUSES.has(record.status);
 }
+
+/**
+ * Whether a parked wait must end now rather than at its deadline: an event waits on the record, the invoice closed, or
+ * the wake-up time has come. The park asks it before it parks; a buffered wake-up asks it again when it is delivered.
+ */
+export function mustWake(record: InvoiceRecord, now: Date): boolean {
+  return record.pendingEvents.length > 0 || isClosed(record) || (record.nextActionAt !== undefined && reached(record.nextActionAt, now));
+}

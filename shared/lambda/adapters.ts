@@ -6,7 +6,11 @@ import { stepFunctionsWorkflow, stepFunctionsWorkflowWithScheduler, type AwsWork
 import { s3Documents as s3DocumentsWith } from '../adapters/s3-documents';
 import { sesMailer as sesMailerWith } from '../adapters/ses-mailer';
 import { eventBridgePublisher } from '../adapters/eventbridge-publisher';
-import type { DocumentStore, Mailer, Workflow } from '../ports';
+import { sqsWorkflowSignals } from '../adapters/sqs-signals';
+
+export { isThrottling } from '../adapters/aws-clients';
+export { retryDelaySeconds } from '../adapters/sqs-signals';
+import type { DocumentStore, Mailer, Workflow, WorkflowSignals } from '../ports';
 import type { EventPublisher } from '../ports/events';
 
 export { newTimelineItem } from '../adapters/stream-records';
@@ -36,6 +40,11 @@ export function awsWorkflow(): Workflow {
 /** Step Functions and EventBridge Scheduler, for the handlers that may defer a start (register, update). */
 export function awsWorkflowWithScheduler(): Workflow {
   return stepFunctionsWorkflowWithScheduler(workflowOptions());
+}
+
+/** The start buffer (SQS), for the handlers that start executions or wake them. */
+export function sqsSignals(): WorkflowSignals {
+  return sqsWorkflowSignals(getConfig().signalQueueUrl);
 }
 
 /** The deployment's document bucket (emails as sent, letters, evidence). */

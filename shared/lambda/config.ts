@@ -22,6 +22,8 @@ export interface AppConfig extends NotificationSettings, BillingSettings {
   schedulerGroupName?: string;
   /** Where Scheduler sends a deferred start it could not make. */
   deferredStartDeadLetterQueueArn?: string;
+  /** The start buffer's queue (starts and throttled wake-ups of executions). */
+  signalQueueUrl?: string;
   /** The stack's EventBridge bus, where every transition is published (events out). */
   eventBusName?: string;
   /** The S3 bucket of documents: emails as sent, letters, evidence bundles. */
@@ -84,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     schedulerRoleArn: env.SCHEDULER_ROLE_ARN || undefined,
     schedulerGroupName: env.SCHEDULER_GROUP_NAME || undefined,
     eventBusName: env.EVENT_BUS_NAME || undefined,
+    signalQueueUrl: env.SIGNAL_QUEUE_URL || undefined,
     deferredStartDeadLetterQueueArn: env.DEFERRED_START_DLQ_ARN || undefined,
     documentsBucket: env.DOCUMENTS_BUCKET ?? 'dunning-documents',
     documentsPathStyle: env.DOCUMENTS_PATH_STYLE === 'true',

@@ -6,19 +6,20 @@
  */
 import { DynamoDbInvoiceStore } from '../adapters/dynamodb-store';
 import { loadConfig, type AppConfig } from './config';
-import { systemClock, type Dependencies, type DocumentStore, type InvoiceStore, type Mailer, type Workflow } from '../ports';
+import { systemClock, type Dependencies, type DocumentStore, type InvoiceStore, type Mailer, type Workflow, type WorkflowSignals } from '../ports';
 import { dynamoDbClient } from '../adapters/aws-clients';
 import { powertoolsTelemetry } from '../adapters/powertools';
 
 export interface AdapterFactories {
   mailer?: () => Mailer;
   workflow?: () => Workflow;
+  signals?: () => WorkflowSignals;
   documents?: () => DocumentStore;
 }
 
 let config: AppConfig | undefined;
 let store: InvoiceStore | undefined;
-const built: { mailer?: Mailer; workflow?: Workflow; documents?: DocumentStore } = {};
+const built: { mailer?: Mailer; workflow?: Workflow; signals?: WorkflowSignals; documents?: DocumentStore } = {};
 let overrides: Partial<Dependencies> = {};
 
 export function getConfig(): AppConfig {
@@ -35,7 +36,7 @@ function adapter<K extends keyof AdapterFactories>(name: K, factories: AdapterFa
   return built[name]!;
 }
 
-/** The handler's dependencies; `mailer`, `workflow` and `documents` exist only if their factory is given (or overridden). */
+/** The handler's dependencies; `mailer`, `workflow`, `signals` and `documents` exist only if their factory is given (or overridden). */
 export function getDependencies(factories: AdapterFactories = {}): Dependencies {
   store ??= new DynamoDbInvoiceStore(dynamoDbClient(), getConfig().tableName);
   return {
@@ -47,6 +48,9 @@ export function getDependencies(factories: AdapterFactories = {}): Dependencies 
     },
     get workflow() {
       return adapter('workflow', factories);
+    },
+    get signals() {
+      return adapter('signals', factories);
     },
     get documents() {
       return adapter('documents', factories);
@@ -65,6 +69,7 @@ export function resetDependencies(): void {
   store = undefined;
   delete built.mailer;
   delete built.workflow;
+  delete built.signals;
   delete built.documents;
   overrides = {};
 }

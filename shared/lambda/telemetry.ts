@@ -4,6 +4,8 @@
  */
 import type { Context } from 'aws-lambda';
 import { appendLogKeys, flushTelemetry } from '../adapters/powertools';
+
+export { flushTelemetry };
 import { getDependencies } from './dependencies';
 
 /** AWS's throttling and our own "retry later" (a grouped email's slot still held). */

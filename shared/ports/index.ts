@@ -9,6 +9,7 @@ import type { Mailer } from './mailer';
 import type { RegisteredLetters } from './registered-letters';
 import type { Telemetry } from './telemetry';
 import type { Workflow } from './workflow';
+import type { WorkflowSignals } from './workflow-signals';
 
 export { systemClock, type Clock } from './clock';
 export type { ApiKeyRecord, ApiKeySummary, EmailClaim, InvoiceListPage, InvoiceListQuery, InvoiceStore, ListPosition, OpenInvoiceRef, SendSlot, SlotClaim, SlotEmail, SlotOutcome } from './invoice-store';
@@ -16,6 +17,7 @@ export type { EmailAttachment, Mailer, OutgoingEmail } from './mailer';
 export { invoiceDocumentKey, type DocumentStore, type StoredDocument } from './documents';
 export type { LetterDispatch, LetterToPost, RegisteredLetters } from './registered-letters';
 export type { Workflow } from './workflow';
+export type { PendingStart, WorkflowSignal, WorkflowSignals } from './workflow-signals';
 export { silentTelemetry, type MetricName, type Telemetry } from './telemetry';
 
 /** Everything a service needs besides its input. */
@@ -23,6 +25,8 @@ export interface Dependencies {
   store: InvoiceStore;
   mailer: Mailer;
   workflow: Workflow;
+  /** The buffer in front of Step Functions: starts and throttled wake-ups go through it. */
+  signals: WorkflowSignals;
   clock: Clock;
   /** Emails as sent, letters, evidence bundles (S3). */
   documents: DocumentStore;

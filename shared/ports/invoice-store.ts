@@ -1,6 +1,7 @@
 /** Where invoices, their timelines, email claims, links and API keys are kept (DynamoDB in `shared/adapters/`). */
 import type { InvoiceRecord, InvoiceStatus, TimelineEntry } from '../domain/invoice';
 import type { LinkRecord } from '../domain/link';
+import type { PendingStart } from './workflow-signals';
 
 export interface ApiKeyRecord {
   keyHash: string;
@@ -177,4 +178,10 @@ export interface InvoiceStore {
   countByStatus(status: InvoiceStatus): Promise<number>;
   /** Invoices in a status, soonest next action first (the operator queue index). */
   listByStatus(status: InvoiceStatus, limit?: number): Promise<InvoiceRecord[]>;
+  /** Notes that an execution must start (before the record that asks for it is written; see PendingStart). */
+  putPendingStart(start: PendingStart): Promise<void>;
+  /** Forgets a pending start once its execution or schedule exists; nothing when it is already gone. */
+  deletePendingStart(start: Pick<PendingStart, 'invoiceId' | 'executionName'>): Promise<void>;
+  /** The pending starts asked for before `before` (ISO), at most `limit`, oldest first. */
+  listPendingStarts(before: string, limit: number): Promise<PendingStart[]>;
 }

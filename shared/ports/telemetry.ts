@@ -15,6 +15,8 @@ export type MetricName =
   | 'NeedsAttention'
   /** A step found AWS throttling it, or its grouped email's slot busy, and will be retried. */
   | 'Throttles'
+  /** A start that was noted but not confirmed minutes later, signalled again by the reconciliation (alarmed on). */
+  | 'StartsReconciled'
   /** How many invoices are open in each status (`status`), counted each business morning by the digest. */
   | 'OpenInvoices';
 

@@ -15,29 +15,33 @@ import {
   penaltyWaiver,
   documentAttachment,
   restart,
-  startState,
   type BillingSettings,
 } from '../domain/billing';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { sha256 } from '../domain/hashing';
 import { registeredLetterRecording } from '../domain/registered-letter';
-import { initialState, paymentNoticeExecution, type ExecutionState } from '../domain/execution-state';
+import { executionName, initialState, paymentNoticeExecution } from '../domain/execution-state';
 import { CLOSED_STATUSES, isSuppressed, timelineEntry, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
 import { MAX_DOCUMENT_BYTES, type CallOutcomeBody, type CustomerAnswer, type DocumentBody, type FormalNoticeBody, type PatchInvoiceBody, type PaymentBody, type RegisterInvoiceBody, type ResolveDisputeBody, type WaiveBody } from '../domain/schemas';
 import { invoiceDocumentKey, type Dependencies } from '../ports';
 import { flushOutbox, mutateInvoice, outboxEntries, readTimeline, recordEvent } from './record-updates';
+import { notePendingStart, sendSignals, startSignal } from './workflow-signals';
 
 export type { BillingSettings };
 
-/** Starts the execution now, or schedules its start; safe to repeat (the execution name is the idempotency key). */
-async function ensureStarted(deps: Dependencies, record: InvoiceRecord, input: ExecutionState = initialState(record.invoiceId, record.revision)): Promise<void> {
-  if (record.scheduledStartAt) await deps.workflow.scheduleStart(record.executionName, record.scheduledStartAt, input);
-  else await deps.workflow.start(record.executionName, input);
+/**
+ * Asks the start buffer to start the invoice's execution (or to schedule its deferred start). The start is noted
+ * first, so that a signal the buffer never got is found by the reconciliation; the buffer's consumer makes it once.
+ */
+async function requestStart(deps: Dependencies, record: InvoiceRecord, options: { now?: boolean } = {}): Promise<void> {
+  await notePendingStart(deps, record);
+  await sendSignals(deps, [startSignal(record, options)]);
 }
 
 /**
  * Registers an invoice: 201 the first time, 200 with the same result for the same body, 409 for another body under the
- * same id. Concurrent duplicates race on one conditional write; the execution name makes the start idempotent.
+ * same id. Concurrent duplicates race on one conditional write; the execution name makes the start idempotent. The
+ * answer waits for the record, never for Step Functions: the start goes through the buffer (`requestStart`).
  */
 export async function registerInvoice(
   deps: Dependencies,
@@ -53,6 +57,8 @@ export async function registerInvoice(
       : timelineEntry('execution_started', now, { executionName: planned.executionName }),
   ];
   const record: InvoiceRecord = { ...planned, timelineOutbox: [outboxEntries(timeline, planned.version)] };
+  // Noted before the record exists: a crash right after the record's write still leaves the start to be made.
+  await notePendingStart(deps, record);
   // The conditional create decides; the existing record is read only when it loses (a replay or a conflict).
   if (!(await deps.store.createInvoice(record))) {
     const winner = await deps.store.getInvoice(body.invoiceId);
@@ -60,7 +66,7 @@ export async function registerInvoice(
     return replay(deps, winner, record);
   }
   await flushOutbox(deps.store, record.invoiceId, record.timelineOutbox);
-  await ensureStarted(deps, record, startState(record, now));
+  await sendSignals(deps, [startSignal(record)]);
   return { created: true, record };
 }
 
@@ -68,8 +74,10 @@ async function replay(deps: Dependencies, existing: InvoiceRecord, attempted: In
   if (existing.registrationHash !== attempted.registrationHash) {
     throw new ConflictError('invoice_exists', `Invoice ${existing.invoiceId} is already registered with a different body.`);
   }
-  // A first attempt may have written the record and failed before starting the execution: start it now.
-  if (!CLOSED_STATUSES.has(existing.status)) await ensureStarted(deps, existing);
+  // A first attempt may have written the record and failed before its start was signalled: signal it again (the
+  // registration noted it pending; the consumer forgets the note once the execution exists).
+  if (!CLOSED_STATUSES.has(existing.status)) await sendSignals(deps, [startSignal(existing)]);
+  else await deps.store.deletePendingStart(existing);
   return { created: false, record: existing };
 }
 
@@ -89,10 +97,11 @@ export async function restartExecution(deps: Dependencies, invoiceId: string) {
   if (status === undefined) {
     throw new ConflictError('execution_not_started', `Execution ${current.executionName} has not started yet${current.scheduledStartAt ? ` (scheduled for ${current.scheduledStartAt})` : ''}.`);
   }
-  // Another restart that got there first makes this one change nothing.
+  // Another restart that got there first makes this one change nothing; its own start was noted.
+  await notePendingStart(deps, { invoiceId, executionName: executionName(invoiceId, current.revision + 1) });
   const result = await mutateInvoice(deps, invoiceId, (record, now) => restart(record, current.revision, status, now));
   if (!result.changed) throw new ConflictError('execution_restarted', `Invoice ${invoiceId} was restarted meanwhile.`);
-  await deps.workflow.start(result.record.executionName, initialState(invoiceId, result.record.revision));
+  await sendSignals(deps, [startSignal(result.record)]);
   return result;
 }
 
@@ -121,7 +130,7 @@ export async function recordPayment(deps: Dependencies, settings: BillingSetting
       ...(entry.receivedAfter ? { receivedAfter: String(entry.receivedAfter) } : {}),
       ...(overpaid ? { overpaid: String(overpaid.value) } : {}),
     });
-    await deps.workflow.start(notice.name, notice.input);
+    await deps.signals.send([{ type: 'start', invoiceId, executionName: notice.name, input: notice.input }]);
   }
   return result;
 }
@@ -144,10 +153,11 @@ export async function updateInvoice(deps: Dependencies, settings: BillingSetting
   const result = await recordEvent(deps, invoiceId, (record, now) => invoiceUpdate(record, body, settings, now));
   const { record } = result;
   if (result.changed && !CLOSED_STATUSES.has(record.status)) {
-    if (!record.scheduledStartAt) await ensureStarted(deps, record);
+    if (!record.scheduledStartAt) await requestStart(deps, record);
     else if (!(await deps.workflow.rescheduleStart(record.executionName, record.scheduledStartAt, initialState(record.invoiceId, record.revision)))) {
-      // The schedule fired in the meantime: the execution runs and takes the due_date_changed event.
-      await ensureStarted(deps, { ...record, scheduledStartAt: undefined });
+      // The schedule fired in the meantime (or was never made: its start still waits in the buffer, which reads the
+      // new date from the record): the execution runs and takes the due_date_changed event.
+      await requestStart(deps, record, { now: true });
     }
   }
   return result;

@@ -11,6 +11,7 @@
  */
 import { ConflictError, NotFoundError, VersionConflict } from '../domain/errors';
 import type { Change, InvoiceRecord, TimelineEntry } from '../domain/invoice';
+import { sendSignals } from './workflow-signals';
 import type { Dependencies, InvoiceStore } from '../ports';
 
 export type { Change };
@@ -108,12 +109,13 @@ const changesNothing = (change: Change, current: InvoiceRecord) => change.record
 
 /**
  * Records an event and wakes the execution if it is parked. A wake that finds the wait already over is harmless: the
- * event is on the record and the next check takes it. A wake that fails (Step Functions throttling) only delays the
- * event: it stays on the record, the park's own deadline or the next check takes it, and a caller's retry (which finds
- * the change made) wakes the execution again.
+ * event is on the record and the next check takes it. A wake that fails (Step Functions throttling) is handed to the
+ * start buffer, whose consumer wakes the execution as soon as Step Functions accepts; should even that fail, the event
+ * still waits on the record for the park's own deadline, and a caller's retry (which finds the change made) wakes the
+ * execution again. Delayed, never lost; and never the caller's error.
  */
 export async function recordEvent(
-  deps: Pick<Dependencies, 'store' | 'clock' | 'workflow'>,
+  deps: Pick<Dependencies, 'store' | 'clock' | 'workflow' | 'signals'> & Partial<Pick<Dependencies, 'telemetry'>>,
   invoiceId: string,
   change: (current: InvoiceRecord, now: Date) => Change | undefined,
 ): Promise<{ record: InvoiceRecord; previous: InvoiceRecord; changed: boolean }> {
@@ -124,7 +126,8 @@ export async function recordEvent(
     try {
       await deps.workflow.wake(record.parkedToken, { woken: result.event?.type ?? 'pending' });
     } catch (error) {
-      console.warn(JSON.stringify({ level: 'WARN', message: 'wake-up failed; the event waits on the record', invoiceId, error: String(error) }));
+      deps.telemetry?.info('wake-up refused; handed to the start buffer', { invoiceId, error: String(error) });
+      await sendSignals(deps, [{ type: 'wake', invoiceId }]);
     }
   }
   return result;

@@ -11,7 +11,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AUTHORIZER_HANDLER, EVENT_HANDLERS, ROUTES, WORKFLOW_FUNCTIONS } from '../../infra/catalog';
+import { AUTHORIZER_HANDLER, EVENT_HANDLERS, ROUTES, START_BUFFER, WORKFLOW_FUNCTIONS } from '../../infra/catalog';
 import { API_HANDLER_NEEDS } from '../../infra/constructs/api';
 import { METRICS_NAMESPACE, SES_ALARM_THRESHOLDS, SES_REVIEW_LEVELS } from '../../infra/constructs/monitoring';
 import { DEFERRED_START_RETRY_POLICY } from '../../infra/constructs/schedules';
@@ -380,7 +380,8 @@ describe('DunningStack', () => {
       const roles = ofType(resources, 'AWS::IAM::Role').filter(([, r]) =>
         r.Properties.AssumeRolePolicyDocument.Statement.some((s: any) => s.Principal?.Service === 'scheduler.amazonaws.com'),
       );
-      expect(roles.length).toBe(2);
+      // Deferred starts, the daily digest, the reconciliation of starts.
+      expect(roles.length).toBe(3);
       for (const [id, role] of roles) {
         const [trust] = role.Properties.AssumeRolePolicyDocument.Statement;
         expect(trust.Condition.StringEquals['aws:SourceAccount'], id).toEqual({ Ref: 'AWS::AccountId' });
@@ -400,12 +401,76 @@ describe('DunningStack', () => {
         ScheduleExpressionTimezone: 'Europe/Paris',
         Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [digestId, 'Arn'] } }),
       });
-      const [[, schedule]] = ofType(resources, 'AWS::Scheduler::Schedule');
+      const [, schedule] = ofType(resources, 'AWS::Scheduler::Schedule').find(([, r]) => r.Properties.ScheduleExpression.startsWith('cron('))!;
       const statements = statementsOfRole(resources, schedule.Properties.Target.RoleArn['Fn::GetAtt'][0]);
       expect(statements).toEqual([
         { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [digestId, 'Arn'] } },
         { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^SchedulesDailyDigestDeadLetterQueue/), 'Arn'] } },
       ]);
+    });
+
+    it('runs the reconciliation of starts every ten minutes, invoking only its function, with a dead-letter queue', () => {
+      const [reconcileId] = functionOf(resources, EVENT_HANDLERS.reconcileStarts);
+      const [, schedule] = ofType(resources, 'AWS::Scheduler::Schedule').find(([, r]) => r.Properties.ScheduleExpression === 'rate(10 minutes)')!;
+      expect(schedule.Properties.Target).toMatchObject({
+        Arn: { 'Fn::GetAtt': [reconcileId, 'Arn'] },
+        RetryPolicy: { MaximumEventAgeInSeconds: 600, MaximumRetryAttempts: 3 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^SchedulesReconcileStartsDeadLetterQueue/), 'Arn'] } },
+      });
+      const statements = statementsOfRole(resources, schedule.Properties.Target.RoleArn['Fn::GetAtt'][0]);
+      expect(statements.map((st) => st.Action)).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+    });
+  });
+
+  describe('start buffer', () => {
+    const queueId = () => {
+      const queues = ofType(resources, 'AWS::SQS::Queue').filter(([id]) => id.startsWith('StartBufferSignals'));
+      expect(queues).toHaveLength(1);
+      return queues[0][0];
+    };
+    const deadLetterId = () => ofType(resources, 'AWS::SQS::Queue').find(([id]) => id.startsWith('StartBufferDeadLetterQueue'))![0];
+
+    it('is a queue, encrypted, TLS only, whose messages fail to a dead-letter queue after 25 deliveries', () => {
+      expect(resources[queueId()].Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        VisibilityTimeout: START_BUFFER.visibilityTimeoutSeconds,
+        MessageRetentionPeriod: 4 * 24 * 3600,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterId(), 'Arn'] }, maxReceiveCount: 25 },
+      });
+      const policies = ofType(resources, 'AWS::SQS::QueuePolicy').filter(([, p]) => JSON.stringify(p.Properties.Queues).includes(queueId()));
+      expect(policies[0][1].Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    });
+
+    it('feeds signal-workflow ten at a time, at most three at once, failures reported per message', () => {
+      const [consumerId, consumer] = functionOf(resources, EVENT_HANDLERS.signalWorkflow);
+      const [[, mapping]] = ofType(resources, 'AWS::Lambda::EventSourceMapping').filter(([, m]) => m.Properties.FunctionName.Ref === consumerId);
+      expect(mapping.Properties).toMatchObject({
+        EventSourceArn: { 'Fn::GetAtt': [queueId(), 'Arn'] },
+        BatchSize: 10,
+        ScalingConfig: { MaximumConcurrency: 3 },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      // SQS wants the visibility timeout at least the consumer's timeout.
+      expect(consumer.Properties.Timeout).toBeLessThanOrEqual(START_BUFFER.visibilityTimeoutSeconds);
+    });
+
+    it('lets the consumer start executions, create deferred starts, wake parked tasks and send signals back, and nothing else of the kind', () => {
+      const statements = statementsOf(resources, EVENT_HANDLERS.signalWorkflow);
+      const actions = actionsOf(statements);
+      expect(actions).toEqual(expect.arrayContaining(['states:StartExecution', 'states:SendTaskSuccess', 'scheduler:CreateSchedule', 'iam:PassRole', 'sqs:SendMessage']));
+      expect(actions.filter((a) => a.startsWith('ses:') || a.startsWith('s3:') || a === 'scheduler:UpdateSchedule' || a === 'states:StopExecution')).toEqual([]);
+      const create = statements.find((st) => actionsOf([st]).includes('scheduler:CreateSchedule'))!;
+      expect(JSON.stringify(create.Resource)).toContain(':schedule/dunning-starts/*');
+    });
+
+    it('tells every function that signals where the queue is', () => {
+      for (const handler of ['register-invoice', 'park-invoice', EVENT_HANDLERS.signalWorkflow, EVENT_HANDLERS.reconcileStarts]) {
+        const [, fn] = functionOf(resources, handler);
+        expect(fn.Properties.Environment.Variables.SIGNAL_QUEUE_URL, handler).toEqual({ Ref: queueId() });
+      }
+      expect(actionsOf(statementsOf(resources, 'park-invoice'))).toContain('sqs:SendMessage');
     });
   });
 
@@ -422,7 +487,8 @@ describe('DunningStack', () => {
       return queues[0][0];
     };
     const mapping = () => {
-      const mappings = ofType(resources, 'AWS::Lambda::EventSourceMapping');
+      const [publisherId] = functionOf(resources, EVENT_HANDLERS.publishEvents);
+      const mappings = ofType(resources, 'AWS::Lambda::EventSourceMapping').filter(([, m]) => m.Properties.FunctionName.Ref === publisherId);
       expect(mappings).toHaveLength(1);
       return mappings[0][1].Properties;
     };
@@ -513,7 +579,7 @@ describe('DunningStack', () => {
   });
 
   describe('dead-letter queues', () => {
-    const queues = () => ofType(resources, 'AWS::SQS::Queue');
+    const queues = () => ofType(resources, 'AWS::SQS::Queue').filter(([id]) => id.includes('DeadLetterQueue'));
     const queueNamed = (prefix: string) => {
       const found = queues().filter(([id]) => id.startsWith(prefix));
       expect(found, prefix).toHaveLength(1);
@@ -521,12 +587,14 @@ describe('DunningStack', () => {
     };
     const getAtt = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 
-    it('has one per asynchronous delivery: SES events, the daily digest, the deferred starts, events out', () => {
+    it('has one per asynchronous delivery: SES events, the daily digest, the deferred starts, events out, the start buffer, its reconciliation', () => {
       expect(queues().map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
         'EmailDeliveryEventsDeadLetterQueue',
         'EventsDeadLetterQueue',
         'SchedulesDailyDigestDeadLetterQueue',
         'SchedulesDeferredStartsDeadLetterQueue',
+        'SchedulesReconcileStartsDeadLetterQueue',
+        'StartBufferDeadLetterQueue',
       ]);
     });
 
@@ -747,7 +815,7 @@ describe('DunningStack', () => {
     });
 
     it('alarms on the depth of every dead-letter queue', () => {
-      const queues = ofType(resources, 'AWS::SQS::Queue');
+      const queues = ofType(resources, 'AWS::SQS::Queue').filter(([id]) => id.includes('DeadLetterQueue'));
       const onDepth = alarms().filter((a) => a.Namespace === 'AWS/SQS' && a.MetricName === 'ApproximateNumberOfMessagesVisible');
       expect(onDepth).toHaveLength(queues.length);
       for (const [id] of queues) {
@@ -755,7 +823,7 @@ describe('DunningStack', () => {
         expect(alarm, id).toMatchObject({ ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1, Period: 300, Statistic: 'Maximum', TreatMissingData: 'notBreaching' });
       }
       expect(onDepth.map((a) => a.AlarmName).sort()).toEqual(
-        ['daily-digest', 'deferred-starts', 'events-out', 'ses-events'].map((source) => `DunningStack-dlq-${source}`),
+        ['daily-digest', 'deferred-starts', 'events-out', 'reconcile-starts', 'ses-events', 'start-buffer'].map((source) => `DunningStack-dlq-${source}`),
       );
     });
 
@@ -765,9 +833,19 @@ describe('DunningStack', () => {
       expect(JSON.stringify(alarm.Dimensions)).toContain('PublishEvents');
     });
 
+    it("watches the start buffer's backlog (throttled signals are sent again, never failed) and the starts it had to reconcile", () => {
+      const age = alarms().find((a) => a.MetricName === 'ApproximateAgeOfOldestMessage');
+      expect(age).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', Threshold: 900, AlarmName: 'DunningStack-start-buffer-behind' });
+      expect(JSON.stringify(age.Dimensions)).toContain('StartBufferSignals');
+      const reconciled = alarms().find((a) => a.MetricName === 'StartsReconciled');
+      expect(reconciled).toMatchObject({ Namespace: 'PreventiveDunning', Statistic: 'Sum', Threshold: 1, AlarmName: 'DunningStack-starts-reconciled' });
+    });
+
     it('has no other alarm', () => {
-      // 3 execution alarms, Needs attention, 2 per function, API 5xx, 2 SES rates, events out's lag, 1 per dead-letter queue.
-      const expected = 3 + 1 + 2 * lambdaFunctions().length + 1 + 2 + 1 + ofType(resources, 'AWS::SQS::Queue').length;
+      // 3 execution alarms, Needs attention, 2 per function, API 5xx, 2 SES rates, events out's lag, the start buffer's
+      // backlog and reconciled starts, 1 per dead-letter queue.
+      const deadLetterQueues = ofType(resources, 'AWS::SQS::Queue').filter(([id]) => id.includes('DeadLetterQueue')).length;
+      const expected = 3 + 1 + 2 * lambdaFunctions().length + 1 + 2 + 1 + 2 + deadLetterQueues;
       expect(alarms()).toHaveLength(expected);
     });
 
@@ -824,7 +902,7 @@ describe('DunningStack', () => {
         expect([...names('AWS/ApiGateway')].sort()).toEqual(['4xx', '5xx', 'Count', 'IntegrationLatency', 'Latency']);
         expect([...names('AWS/SES')].sort()).toEqual(['Bounce', 'Complaint', 'Delivery', 'Reject', 'Reputation.BounceRate', 'Reputation.ComplaintRate', 'Send']);
         const depths = metrics.filter((m) => m[0] === 'AWS/SQS' && m[1] === 'ApproximateNumberOfMessagesVisible');
-        expect(depths).toHaveLength(ofType(resources, 'AWS::SQS::Queue').length);
+        expect(depths).toHaveLength(ofType(resources, 'AWS::SQS::Queue').filter(([id]) => id.includes('DeadLetterQueue')).length);
       });
     });
   });
@@ -888,29 +966,26 @@ describe('DunningStack', () => {
       }
     });
 
-    it('lets no API handler but register and update create schedules, and none but the senders send email', () => {
-      for (const handler of Object.keys(API_HANDLER_NEEDS).filter((h) => h !== 'register-invoice' && h !== 'update-invoice')) {
+    it('lets no API handler but update move schedules, none create them, and none but the senders send email', () => {
+      for (const handler of Object.keys(API_HANDLER_NEEDS).filter((h) => h !== 'update-invoice')) {
         const actions = actionsOf(statementsOf(resources, handler));
         expect(actions.filter((a) => a.startsWith('scheduler:') || a === 'iam:PassRole' || a.startsWith('ses:')), handler).toEqual([]);
       }
+      expect(actionsOf(statementsOf(resources, 'update-invoice')).filter((a) => a.startsWith('scheduler:'))).toEqual(['scheduler:UpdateSchedule']);
     });
 
-    it('lets the payments handler start the short execution that tells the team of a payment, and nothing else of the kind', () => {
-      const actions = actionsOf(statementsOf(resources, 'record-payment'));
-      expect(actions).toEqual(expect.arrayContaining(['states:StartExecution']));
-      expect(actions.filter((a) => a.startsWith('ses:') || a.startsWith('scheduler:'))).toEqual([]);
-    });
-
-    it('lets register and update start executions now or later through the starts role', () => {
-      for (const handler of ['register-invoice', 'update-invoice']) {
+    it('lets no API handler start an execution: starts go through the start buffer, whose queue they may only send to', () => {
+      const [queueId] = ofType(resources, 'AWS::SQS::Queue').find(([id]) => id.startsWith('StartBufferSignals'))!;
+      for (const handler of Object.keys(API_HANDLER_NEEDS)) {
         const statements = statementsOf(resources, handler);
-        expect(actionsOf(statements), handler).toEqual(
-          expect.arrayContaining(['states:StartExecution', 'scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'iam:PassRole']),
-        );
-        const create = statements.find((s) => Array.isArray(s.Action) && s.Action.includes('scheduler:CreateSchedule'))!;
-        expect(JSON.stringify(create.Resource), handler).toContain(':schedule/dunning-starts/*');
-        const pass = statements.find((s) => s.Action === 'iam:PassRole')!;
-        expect(pass.Resource, handler).toEqual({ 'Fn::GetAtt': [expect.stringContaining('DeferredStartsRole'), 'Arn'] });
+        expect(actionsOf(statements), handler).not.toContain('states:StartExecution');
+        for (const statement of statements.filter((st) => actionsOf([st]).some((a) => a.startsWith('sqs:')))) {
+          expect(actionsOf([statement]).sort(), handler).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+          expect(statement.Resource, handler).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+        }
+      }
+      for (const handler of ['register-invoice', 'update-invoice', 'record-payment', 'restart-execution', 'customer-page']) {
+        expect(actionsOf(statementsOf(resources, handler)), handler).toContain('sqs:SendMessage');
       }
     });
 

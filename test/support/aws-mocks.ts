@@ -10,6 +10,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, type GetCommandInput } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { vi } from 'vitest';
 import { keys, recordIndexKeys } from '../../shared/adapters/dynamodb-table';
@@ -31,6 +32,7 @@ export const HANDLER_ENV = {
   SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/dunning-scheduler',
   EXECUTION_HORIZON_DAYS: '240',
   DOCUMENTS_BUCKET: 'dunning-documents-test',
+  SIGNAL_QUEUE_URL: 'https://sqs.eu-west-3.amazonaws.com/123456789012/dunning-signals',
 } as const;
 
 export function mockAws() {
@@ -42,6 +44,7 @@ export function mockAws() {
     scheduler: mockClient(SchedulerClient),
     s3: mockClient(S3Client),
     events: mockClient(EventBridgeClient),
+    sqs: mockClient(SQSClient),
   };
 }
 

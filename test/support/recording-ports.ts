@@ -2,7 +2,8 @@
  * Small fakes for the ports a test does not exercise: a Workflow that records what it was asked, a clock the test
  * sets, a mailer that refuses to be used where no email may leave, and a document store in memory.
  */
-import type { Clock, DocumentStore, Mailer, OutgoingEmail, StoredDocument, Workflow } from '../../shared/ports';
+import { deliverSignal } from '../../shared/services/workflow-signals';
+import type { Clock, Dependencies, DocumentStore, Mailer, OutgoingEmail, StoredDocument, Workflow, WorkflowSignal, WorkflowSignals } from '../../shared/ports';
 
 export type WorkflowCall =
   | { op: 'start'; executionName: string; input: object }
@@ -47,6 +48,41 @@ export class RecordingWorkflow implements Workflow {
 
   reset(): void {
     this.calls.length = 0;
+  }
+}
+
+/** A start buffer that keeps what it is given; `refuse` makes the next sends fail as SQS does in an outage. */
+export class RecordingSignals implements WorkflowSignals {
+  readonly sent: { signal: WorkflowSignal; delaySeconds?: number }[] = [];
+  refuse = 0;
+
+  async send(signals: WorkflowSignal[], options: { delaySeconds?: number } = {}): Promise<void> {
+    if (this.refuse > 0) {
+      this.refuse -= 1;
+      throw Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' });
+    }
+    for (const signal of signals) this.sent.push({ signal, ...(options.delaySeconds ? { delaySeconds: options.delaySeconds } : {}) });
+  }
+
+  of<K extends WorkflowSignal['type']>(type: K): Extract<WorkflowSignal, { type: K }>[] {
+    return this.sent.map(({ signal }) => signal).filter((signal): signal is Extract<WorkflowSignal, { type: K }> => signal.type === type);
+  }
+}
+
+/**
+ * A start buffer whose consumer runs at once: each signal is delivered by the real `deliverSignal` to the test's
+ * workflow, as an unthrottled queue would a moment later. `sent` keeps every signal.
+ */
+export class InlineSignals implements WorkflowSignals {
+  readonly sent: WorkflowSignal[] = [];
+
+  constructor(private readonly deps: () => Pick<Dependencies, 'store' | 'clock' | 'workflow'>) {}
+
+  async send(signals: WorkflowSignal[]): Promise<void> {
+    for (const signal of signals) {
+      this.sent.push(signal);
+      await deliverSignal(this.deps(), signal);
+    }
   }
 }
 

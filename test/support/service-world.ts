@@ -14,7 +14,7 @@ import type { Dependencies } from '../../shared/ports';
 import type { NotificationSettings } from '../../shared/services/notifications';
 import { startDynalite, type LocalDynamo } from './dynalite';
 import { invoiceRecord } from './fixtures';
-import { FixedClock, MemoryDocuments, RecordingMailer, RecordingWorkflow } from './recording-ports';
+import { FixedClock, InlineSignals, MemoryDocuments, RecordingMailer, RecordingWorkflow } from './recording-ports';
 
 export const SETTINGS: BillingSettings & NotificationSettings = {
   calendar: DEFAULT_CALENDAR,
@@ -32,6 +32,7 @@ export interface ServiceWorld {
   store: DynamoDbInvoiceStore;
   clock: FixedClock;
   workflow: RecordingWorkflow;
+  signals: InlineSignals;
   mailer: RecordingMailer;
   documents: MemoryDocuments;
   deps: Dependencies;
@@ -54,9 +55,10 @@ export function useServiceWorld(prefix: string, startAt = '2027-03-19T08:00:00.0
   beforeEach(() => {
     world.clock = new FixedClock(startAt);
     world.workflow = new RecordingWorkflow();
+    world.signals = new InlineSignals(() => world.deps);
     world.mailer = new RecordingMailer();
     world.documents = new MemoryDocuments();
-    world.deps = { store: world.store, clock: world.clock, workflow: world.workflow, mailer: world.mailer, documents: world.documents };
+    world.deps = { store: world.store, clock: world.clock, workflow: world.workflow, signals: world.signals, mailer: world.mailer, documents: world.documents };
   });
   world.stored = async (overrides = {}) => {
     const record = invoiceRecord({ invoiceId: `${prefix}-${++counter}`, ...overrides });

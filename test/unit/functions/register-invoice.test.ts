@@ -1,13 +1,14 @@
 /**
  * POST /invoices through the real handler, with the AWS SDK mocked: bad input is refused with a JSON 4xx before
- * anything is written; a good body is written conditionally and its execution started under its name.
+ * anything is written; a good body is written conditionally, its start noted first and handed to the start buffer —
+ * never a Step Functions call in the request.
  */
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../functions/register-invoice';
-import { initialState } from '../../../shared/domain/execution-state';
 import { conditionalCheckFailed, freshHandlerWorld, HANDLER_ENV, mockAws, serveItems } from '../../support/aws-mocks';
 import { registration } from '../../support/fixtures';
 import { apiEvent, lambdaContext } from '../../support/http-events';
@@ -34,7 +35,18 @@ function expectNothingWritten() {
   }
   expect(aws.ddb.commandCalls(PutItemCommand)).toEqual([]);
   expect(aws.sfn.commandCalls(StartExecutionCommand)).toEqual([]);
+  expect(aws.sqs.commandCalls(SendMessageBatchCommand)).toEqual([]);
 }
+
+/** The conditional create is refused (the invoice exists); the start's note, unconditional, is written. */
+function invoiceExists() {
+  aws.doc.on(PutCommand).callsFake((input: PutCommandInput) => {
+    if (input.ConditionExpression) throw conditionalCheckFailed();
+    return {};
+  });
+}
+
+const notes = () => aws.doc.commandCalls(PutCommand).map((call) => call.args[0].input as PutCommandInput).filter((input) => String(input.Item?.pk).startsWith('STARTS#'));
 
 describe('POST /invoices with a bad body', () => {
   it('refuses a due date that does not exist with 400 and says where', async () => {
@@ -112,56 +124,74 @@ describe('POST /invoices with a good body', () => {
       Item: { pk: 'INVOICE#F-2027-0042', sk: 'INVOICE', status: 'scheduled', version: 1 },
     });
 
-    const starts = aws.sfn.commandCalls(StartExecutionCommand);
-    expect(starts).toHaveLength(1);
-    expect(starts[0].args[0].input).toEqual({
-      stateMachineArn: HANDLER_ENV.STATE_MACHINE_ARN,
-      name: 'F-2027-0042-r1',
-      // Already planned: the execution goes straight to its first wait, until the pre-reminder time.
-      input: JSON.stringify({
-        ...initialState('F-2027-0042', 1),
-        next: 'wait',
-        wait: { until: '2027-03-19T08:00:00.000Z', seconds: (Date.parse('2027-03-19T08:00:00.000Z') - Date.parse('2027-02-01T10:15:00.000Z')) / 1000 },
-      }),
-    });
+    // The start is noted before the invoice is written, so that a crash between the two still leaves it to be made.
+    const puts = aws.doc.commandCalls(PutCommand).map((call) => call.args[0].input as PutCommandInput);
+    expect(puts.findIndex((input) => String(input.Item?.pk).startsWith('STARTS#'))).toBeLessThan(puts.findIndex((input) => input.Item?.sk === 'INVOICE'));
+    expect(notes()).toEqual([expect.objectContaining({ Item: expect.objectContaining({ sk: 'F-2027-0042-r1', invoiceId: 'F-2027-0042', requestedAt: '2027-02-01T10:15:00.000Z' }) })]);
+    // The start goes to the buffer; Step Functions is not called in the request.
+    expect(aws.sfn.commandCalls(StartExecutionCommand)).toEqual([]);
+    const sent = aws.sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input);
+    expect(sent).toEqual([
+      {
+        QueueUrl: HANDLER_ENV.SIGNAL_QUEUE_URL,
+        Entries: [{ Id: '0', MessageBody: JSON.stringify({ type: 'start', invoiceId: 'F-2027-0042', executionName: 'F-2027-0042-r1' }) }],
+      },
+    ]);
+  });
+
+  it('answers 201 once the invoice is written even when the start buffer is down: the note is left for the reconciliation', async () => {
+    serveItems(aws, []);
+    aws.doc.on(PutCommand).resolves({});
+    aws.sqs.on(SendMessageBatchCommand).rejects(Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }));
+
+    const result = await post(registration);
+
+    expect(result.statusCode).toBe(201);
+    expect(notes()).toHaveLength(1);
+    expect(aws.sfn.commandCalls(StartExecutionCommand)).toEqual([]);
   });
 
   it('answers the same body again with 200 and the stored invoice, writing nothing new', async () => {
     aws.doc.on(PutCommand).resolves({});
-    aws.sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec', startDate: new Date() });
     serveItems(aws, []);
     await post(registration);
     const stored = aws.doc.commandCalls(PutCommand).map((call) => call.args[0].input as PutCommandInput).find((input) => input.Item?.sk === 'INVOICE')!.Item!;
 
     aws.doc.resetHistory();
-    aws.doc.on(PutCommand).rejects(conditionalCheckFailed());
+    aws.sqs.resetHistory();
+    invoiceExists();
     serveItems(aws, [stored]);
     const again = await post(registration);
 
     expect(again.statusCode).toBe(200);
     expect(parsed(again)).toMatchObject({ invoiceId: 'F-2027-0042', status: 'scheduled', executionName: 'F-2027-0042-r1' });
-    // Only the conditional create, refused; the start is asked again, harmlessly (the name already runs).
-    const puts = aws.doc.commandCalls(PutCommand);
-    expect(puts).toHaveLength(1);
-    expect(puts[0].args[0].input.ConditionExpression).toBe('attribute_not_exists(#pk)');
+    // The conditional create, refused, beside the start's note; the start is asked again, harmlessly (once started,
+    // the name is taken).
+    const invoicePuts = aws.doc.commandCalls(PutCommand).filter((call) => call.args[0].input.Item?.sk === 'INVOICE');
+    expect(invoicePuts).toHaveLength(1);
+    expect(invoicePuts[0]!.args[0].input.ConditionExpression).toBe('attribute_not_exists(#pk)');
     expect(aws.ddb.commandCalls(PutItemCommand)).toEqual([]);
+    expect(aws.sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
   });
 
   it('answers 409 for another body under a registered id', async () => {
     aws.doc.on(PutCommand).resolves({});
-    aws.sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec', startDate: new Date() });
     serveItems(aws, []);
     await post(registration);
     const stored = aws.doc.commandCalls(PutCommand).map((call) => call.args[0].input as PutCommandInput).find((input) => input.Item?.sk === 'INVOICE')!.Item!;
 
     aws.doc.resetHistory();
-    aws.sfn.resetHistory();
-    aws.doc.on(PutCommand).rejects(conditionalCheckFailed());
+    aws.sqs.resetHistory();
+    invoiceExists();
     serveItems(aws, [stored]);
     const result = await post({ ...registration, amount: { value: 99_900, currency: 'EUR' } });
 
     expect(result.statusCode).toBe(409);
     expect(parsed(result).error.code).toBe('invoice_exists');
-    expectNothingWritten();
+    // Nothing of the invoice written, nothing started: only the note, which the buffer or the reconciliation drops
+    // (its execution exists already).
+    expect(aws.doc.commandCalls(PutCommand).filter((call) => !String(call.args[0].input.Item?.pk).startsWith('STARTS#')).every((call) => call.args[0].input.ConditionExpression)).toBe(true);
+    expect(aws.sfn.commandCalls(StartExecutionCommand)).toEqual([]);
+    expect(aws.sqs.commandCalls(SendMessageBatchCommand)).toEqual([]);
   });
 });

@@ -28,7 +28,7 @@ import { mutateInvoice } from '../../../shared/services/record-updates';
 import type { RegisterInvoiceBody } from '../../../shared/domain/schemas';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite';
 import { registration } from '../../support/fixtures';
-import { FixedClock, MemoryDocuments, RecordingWorkflow, refusingMailer } from '../../support/recording-ports';
+import { FixedClock, InlineSignals, MemoryDocuments, RecordingSignals, RecordingWorkflow, refusingMailer } from '../../support/recording-ports';
 
 const REGISTERED_AT = '2027-02-01T10:15:00.000Z';
 const settings: BillingSettings = { calendar: DEFAULT_CALENDAR, policy: DEFAULT_POLICY, executionHorizonDays: 240 };
@@ -37,6 +37,7 @@ const CONTACT = registration.customer.contacts[0].email;
 let dynamo: LocalDynamo;
 let store: DynamoDbInvoiceStore;
 let workflow: RecordingWorkflow;
+let signals: InlineSignals;
 let clock: FixedClock;
 let deps: Dependencies;
 let counter = 0;
@@ -60,9 +61,10 @@ afterAll(async () => {
 
 beforeEach(() => {
   workflow = new RecordingWorkflow();
+  signals = new InlineSignals(() => deps);
   clock = new FixedClock(REGISTERED_AT);
   documents = new MemoryDocuments();
-  deps = { store, workflow, clock, mailer: refusingMailer, documents };
+  deps = { store, workflow, signals, clock, mailer: refusingMailer, documents };
 });
 
 
@@ -364,22 +366,18 @@ describe('recordPayment', () => {
     expect(workflow.of('start')).toEqual([]);
   });
 
-  it('records the payment even when its notice cannot be started, answers an error, and starts it on the retry', async () => {
+  it('records the payment even when its notice cannot be handed to the start buffer, answers an error, and sends it on the retry', async () => {
     const id = await registered();
     await cancelInvoice(deps, id, 'mistake');
     workflow.reset();
-    const throttled = Object.create(workflow);
-    let refusals = 1;
-    throttled.start = async (name: string, input: object) => {
-      if (refusals-- > 0) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-      return workflow.start(name, input);
-    };
+    const buffer = new RecordingSignals();
+    buffer.refuse = 1;
     const payment = { amount: { value: 5_000, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'VIR-NOTICE' };
 
-    await expect(recordPayment({ ...deps, workflow: throttled }, settings, id, payment)).rejects.toThrow('Rate exceeded');
+    await expect(recordPayment({ ...deps, signals: buffer }, settings, id, payment)).rejects.toThrow('Service unavailable');
     expect((await stored(id)).creditBalance).toEqual({ value: 5_000, currency: 'EUR' });
-    await recordPayment({ ...deps, workflow: throttled }, settings, id, payment);
-    expect(workflow.of('start')).toHaveLength(1);
+    await recordPayment({ ...deps, signals: buffer }, settings, id, payment);
+    expect(buffer.of('start')).toEqual([expect.objectContaining({ invoiceId: id, input: expect.objectContaining({ next: 'payment_notice' }) })]);
     expect((await stored(id)).creditBalance).toEqual({ value: 5_000, currency: 'EUR' });
   });
 

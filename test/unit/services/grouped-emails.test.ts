@@ -14,7 +14,7 @@ import type { Dependencies, OutgoingEmail } from '../../../shared/ports';
 import { SlotBusyError, sendGroupedEmail, type SlotTiming } from '../../../shared/services/grouped-emails';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite';
 import { invoiceRecord } from '../../support/fixtures';
-import { FixedClock, MemoryDocuments, RecordingWorkflow } from '../../support/recording-ports';
+import { FixedClock, MemoryDocuments, RecordingSignals, RecordingWorkflow } from '../../support/recording-ports';
 
 let dynamo: LocalDynamo;
 let store: DynamoDbInvoiceStore;
@@ -35,7 +35,7 @@ function world(now = SLOT) {
   const deps: Dependencies = {
     store,
     clock: new FixedClock(now),
-    workflow: new RecordingWorkflow(),
+    workflow: new RecordingWorkflow(), signals: new RecordingSignals(),
     mailer: { send: async (email) => (sent.push(email), `msg-${counter}-${sent.length}`) },
     documents,
   };

@@ -6,7 +6,7 @@ import { sendCustomerEmail } from '../../../shared/services/notifications';
 import type { Dependencies, InvoiceStore, OutgoingEmail } from '../../../shared/ports';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite';
 import { invoiceRecord } from '../../support/fixtures';
-import { FixedClock, MemoryDocuments, RecordingWorkflow } from '../../support/recording-ports';
+import { FixedClock, MemoryDocuments, RecordingSignals, RecordingWorkflow } from '../../support/recording-ports';
 
 let dynamo: LocalDynamo;
 let store: DynamoDbInvoiceStore;
@@ -25,7 +25,7 @@ function world(storeUnderTest: InvoiceStore = store) {
   const deps: Dependencies = {
     store: storeUnderTest,
     clock: new FixedClock('2027-03-19T08:00:00.000Z'),
-    workflow: new RecordingWorkflow(),
+    workflow: new RecordingWorkflow(), signals: new RecordingSignals(),
     mailer: { send: async (email) => (sent.push(email), `msg-${sent.length}`) },
     documents,
   };

@@ -8,6 +8,8 @@ import { timelineEntry } from '../../../shared/domain/invoice';
 import type { InvoiceStore } from '../../../shared/ports';
 import { mutateInvoice, readTimeline, recordEvent } from '../../../shared/services/record-updates';
 import { useServiceWorld } from '../../support/service-world';
+import { RecordingSignals } from '../../support/recording-ports';
+import { deliverSignal } from '../../../shared/services/workflow-signals';
 
 const world = useServiceWorld('F-RU');
 const note = (text: string) => (record: Parameters<Parameters<typeof mutateInvoice>[2]>[0], now: Date) => ({
@@ -89,7 +91,27 @@ describe('recordEvent', () => {
   const paymentEvent = (record: Parameters<Parameters<typeof mutateInvoice>[2]>[0]) =>
     record.status === 'paid' ? undefined : { record: { ...record, status: 'paid' as const }, event: { type: 'payment' as const } };
 
-  it('keeps the event on the record when the wake-up fails, and wakes the execution on the caller\'s retry', async () => {
+  it('keeps the event on the record when the wake-up is throttled and hands the wake-up to the start buffer, whose consumer wakes the execution', async () => {
+    const { invoiceId } = await world.stored({ parkedToken: 'AQCEAAAAKgAAAAMAAAAA+token==' });
+    const throttled = Object.create(world.workflow);
+    throttled.wake = async () => {
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    };
+    const buffer = new RecordingSignals();
+    const deps = { ...world.deps, workflow: throttled, signals: buffer };
+
+    const first = await recordEvent(deps, invoiceId, paymentEvent);
+    expect(first.changed).toBe(true);
+    expect(first.record.pendingEvents.map((e) => e.type)).toEqual(['payment']);
+    expect(buffer.of('wake')).toEqual([{ type: 'wake', invoiceId }]);
+    expect(world.workflow.of('wake')).toEqual([]);
+
+    // The consumer, once Step Functions accepts again: the token comes from the record, never from the message.
+    expect(await deliverSignal(world.deps, buffer.of('wake')[0]!)).toBe('woken');
+    expect(world.workflow.of('wake')).toEqual([{ op: 'wake', taskToken: 'AQCEAAAAKgAAAAMAAAAA+token==', output: { woken: 'pending' } }]);
+  });
+
+  it('keeps the event on the record when even the start buffer refuses, and wakes the execution on the caller\'s retry', async () => {
     const { invoiceId } = await world.stored({ parkedToken: 'AQCEAAAAKgAAAAMAAAAA+token==' });
     let refusals = 1;
     const throttled = Object.create(world.workflow);
@@ -97,10 +119,11 @@ describe('recordEvent', () => {
       if (refusals-- > 0) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
       return world.workflow.wake(token, output);
     };
-    const deps = { ...world.deps, workflow: throttled };
+    const buffer = new RecordingSignals();
+    buffer.refuse = 1;
+    const deps = { ...world.deps, workflow: throttled, signals: buffer };
 
     const first = await recordEvent(deps, invoiceId, paymentEvent);
-    expect(first.changed).toBe(true);
     expect(first.record.pendingEvents.map((e) => e.type)).toEqual(['payment']);
     expect(world.workflow.of('wake')).toEqual([]);
 

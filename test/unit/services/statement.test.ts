@@ -12,7 +12,7 @@ import type { Dependencies } from '../../../shared/ports';
 import { answerOnStatement, customerStatement } from '../../../shared/services/statement';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite';
 import { invoiceRecord } from '../../support/fixtures';
-import { FixedClock, MemoryDocuments, RecordingWorkflow } from '../../support/recording-ports';
+import { FixedClock, MemoryDocuments, RecordingSignals, RecordingWorkflow } from '../../support/recording-ports';
 
 let dynamo: LocalDynamo;
 let store: DynamoDbInvoiceStore;
@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => dynamo.stop());
 
 function deps(): Dependencies {
-  return { store, clock: new FixedClock(NOW), workflow: new RecordingWorkflow(), mailer: { send: async () => 'msg' }, documents: new MemoryDocuments() };
+  return { store, clock: new FixedClock(NOW), workflow: new RecordingWorkflow(), signals: new RecordingSignals(), mailer: { send: async () => 'msg' }, documents: new MemoryDocuments() };
 }
 
 async function customerWith(...overrides: Partial<InvoiceRecord>[]) {
