@@ -110,11 +110,14 @@ export class Driver {
 }
 
 /** Runs `work` over `items` with at most `limit` at a time. */
-export async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function pool<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]);
+      while (next < items.length) {
+        const index = next++;
+        await work(items[index]!, index);
+      }
     }),
   );
 }
