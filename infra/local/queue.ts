@@ -39,10 +39,12 @@ export interface LocalQueueOptions {
   log?: (message: string) => void;
 }
 
+/** An SQS refusal: `code` as the JSON protocol names it, `queryCode` as the `x-amzn-query-error` header does. */
 class SqsError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    readonly queryCode: string = `AWS.SimpleQueueService.${code}`,
   ) {
     super(message);
   }
@@ -51,7 +53,7 @@ class SqsError extends Error {
 /** SQS's DelaySeconds: 0 to 900. */
 function delayOf(value: unknown): number {
   const seconds = Number(value ?? 0);
-  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 900) throw new SqsError('InvalidParameterValue', 'DelaySeconds must be an integer from 0 to 900');
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 900) throw new SqsError('InvalidParameterValue', 'DelaySeconds must be an integer from 0 to 900', 'InvalidParameterValue');
   return seconds;
 }
 
@@ -83,13 +85,16 @@ export class LocalQueue {
     const operation = target.startsWith('AmazonSQS.') ? target.slice('AmazonSQS.'.length) : '';
     try {
       const request = JSON.parse(body || '{}') as Record<string, unknown>;
-      if (request.QueueUrl !== undefined && request.QueueUrl !== this.url) throw new SqsError('QueueDoesNotExist', `No queue ${String(request.QueueUrl)}`);
+      if (request.QueueUrl !== undefined && request.QueueUrl !== this.url) {
+        throw new SqsError('QueueDoesNotExist', 'The specified queue does not exist.', 'AWS.SimpleQueueService.NonExistentQueue');
+      }
       switch (operation) {
         case 'SendMessage':
           return this.send(res, 200, this.enqueue(String(request.MessageBody ?? ''), delayOf(request.DelaySeconds)));
         case 'SendMessageBatch': {
           const entries = (request.Entries ?? []) as { Id: string; MessageBody: string; DelaySeconds?: number }[];
-          if (entries.length === 0 || entries.length > 10) throw new SqsError('AWS.SimpleQueueService.TooManyEntriesInBatchRequest', 'From 1 to 10 entries');
+          if (entries.length === 0) throw new SqsError('EmptyBatchRequest', 'There should be at least one SendMessageBatchRequestEntry in the request.');
+          if (entries.length > 10) throw new SqsError('TooManyEntriesInBatchRequest', `Maximum number of entries per request are 10. You have sent ${entries.length}.`);
           const successful = entries.map((entry) => ({ Id: entry.Id, ...this.enqueue(entry.MessageBody, delayOf(entry.DelaySeconds)) }));
           return this.send(res, 200, { Successful: successful, Failed: [] });
         }
@@ -97,7 +102,7 @@ export class LocalQueue {
           throw new SqsError('UnsupportedOperation', `The local queue does not implement ${operation || target}`);
       }
     } catch (error) {
-      if (error instanceof SqsError) return this.send(res, 400, { __type: `com.amazonaws.sqs#${error.code}`, message: error.message }, error.code);
+      if (error instanceof SqsError) return this.send(res, 400, { __type: `com.amazonaws.sqs#${error.code}`, message: error.message }, error.queryCode);
       if (error instanceof SyntaxError) return this.send(res, 400, { __type: 'com.amazonaws.sqs#InvalidParameterValue', message: 'Malformed JSON' });
       throw error;
     }
@@ -109,7 +114,7 @@ export class LocalQueue {
       'content-type': SQS_JSON,
       'content-length': Buffer.byteLength(text),
       'x-amzn-requestid': randomUUID(),
-      ...(queryError ? { 'x-amzn-query-error': `AWS.SimpleQueueService.${queryError};Sender` } : {}),
+      ...(queryError ? { 'x-amzn-query-error': `${queryError};Sender` } : {}),
     });
     res.end(text);
   }

@@ -461,19 +461,20 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.pendingStart(invoiceId, executionName) }));
   }
 
+  /**
+   * Each shard is read whole (its notes sort by execution name, not by age): notes live seconds, so a shard holds a
+   * handful, and the oldest `limit` of all are only known once every shard's are.
+   */
   async listPendingStarts(before: string, limit: number): Promise<PendingStart[]> {
     const shards = await Promise.all(
       Array.from({ length: PENDING_START_SHARDS }, (_, shard) =>
-        this.queryAll(
-          {
-            TableName: this.tableName,
-            KeyConditionExpression: '#pk = :shard',
-            FilterExpression: '#requestedAt < :before',
-            ExpressionAttributeNames: { '#pk': PK, '#requestedAt': 'requestedAt' },
-            ExpressionAttributeValues: { ':shard': keys.pendingStartShard(shard), ':before': before },
-          },
-          limit,
-        ),
+        this.queryAll({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :shard',
+          FilterExpression: '#requestedAt < :before',
+          ExpressionAttributeNames: { '#pk': PK, '#requestedAt': 'requestedAt' },
+          ExpressionAttributeValues: { ':shard': keys.pendingStartShard(shard), ':before': before },
+        }),
       ),
     );
     return shards
