@@ -14,6 +14,11 @@ export const handler = withTelemetry('check-news', async ({ state }: WorkflowTas
   const settings = getConfig();
   let answer: ExecutionState | undefined;
   await mutateInvoice(deps, state.invoiceId, (record, now) => {
+    // The invoice continued as a new revision: this execution ends, leaving every event to it.
+    if (record.revision !== state.revision) {
+      answer = { ...state, next: 'continued' };
+      return undefined;
+    }
     if (record.lastCheck?.step === state.step) {
       answer = record.lastCheck.result as ExecutionState;
       return undefined;

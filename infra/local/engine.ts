@@ -266,6 +266,15 @@ export function mintTaskToken(): string {
   return `AQ${randomBytes(301).toString('base64')}`;
 }
 
+/**
+ * aws-local-stepfunctions stamps `$$.Execution.StartTime` with the real time, whatever context it is given: a park
+ * reading the execution's age (`executionStartedAt`) is handed the start on the virtual clock instead, as AWS would.
+ */
+function withVirtualStartTime(payload: unknown, startDate: Date): unknown {
+  if (!payload || typeof payload !== 'object' || !('executionStartedAt' in payload)) return payload;
+  return { ...payload, executionStartedAt: startDate.toISOString() };
+}
+
 export class LocalEngine {
   readonly adapted: AdaptedDefinition;
   private readonly machine: StateMachine;
@@ -350,7 +359,7 @@ export class LocalEngine {
         retryIntervalOverrides: this.adapted.retryIntervalOverrides,
       },
       context: {
-        Execution: { Id: arn, Name: name, RoleArn: 'arn:aws:iam::000000000000:role/local-state-machine' },
+        Execution: { Id: arn, Name: name, RoleArn: 'arn:aws:iam::000000000000:role/local-state-machine', StartTime: startDate.toISOString() },
         StateMachine: { Id: this.options.stateMachineArn, Name: this.stateMachineName },
         Task: { Token: TOKEN_PLACEHOLDER },
       },
@@ -430,7 +439,7 @@ export class LocalEngine {
     delete parameters[LOCAL_TIMEOUT_PARAMETER];
     const functionName = parameters.FunctionName as string | undefined;
     const token = mintTaskToken();
-    const payload = replaceToken(parameters.Payload, token);
+    const payload = withVirtualStartTime(replaceToken(parameters.Payload, token), execution.startDate);
     const startedAt = this.options.clock.nowMs();
 
     return new Promise<Json>((resolve, reject) => {

@@ -151,8 +151,23 @@ export function restart(record: InvoiceRecord, revision: number, status: string,
   const next = record.revision + 1;
   const name = executionName(record.invoiceId, next);
   return {
-    record: { ...record, revision: next, executionName: name, parkedToken: undefined, lastCheck: undefined },
+    record: { ...record, revision: next, executionName: name, parkedToken: undefined, lastCheck: undefined, parks: 0 },
     timeline: [timelineEntry('execution_restarted', now, { executionName: name, previous: { executionName: record.executionName, status } })],
+  };
+}
+
+/**
+ * The invoice's next revision, when its execution nears Step Functions' limits (`continuationDue`): the record is
+ * handed over as it stands — pending events, promise, dispute, ladder — and the new execution plans from it. Nothing
+ * when the revision moved on already (a retried park).
+ */
+export function continuation(record: InvoiceRecord, revision: number, now: Date): Change | undefined {
+  if (record.revision !== revision || CLOSED_STATUSES.has(record.status)) return undefined;
+  const next = record.revision + 1;
+  const name = executionName(record.invoiceId, next);
+  return {
+    record: { ...record, revision: next, executionName: name, parkedToken: undefined, lastCheck: undefined, parks: 0 },
+    timeline: [timelineEntry('execution_continued', now, { executionName: name, previous: { executionName: record.executionName } })],
   };
 }
 

@@ -28,6 +28,8 @@ export type Next =
   | 'handed_off'
   /** A deadline's step found something new on the record: check it first (`deadlineStillHolds`). */
   | 'check'
+  /** This execution handed the invoice to its next revision (`continuation`): it ends. */
+  | 'continued'
   /** The input of a payment notice's own short execution (`paymentNoticeExecution`). */
   | 'payment_notice';
 
@@ -51,9 +53,33 @@ export function initialState(invoiceId: string, revision: number): ExecutionStat
   return { invoiceId, revision, step: 0, phase: 'before_pre_reminder', next: 'plan' };
 }
 
-/** Step Functions task timeouts are positive whole seconds; a past wake-up time still waits one second. */
+/**
+ * Step Functions' limits on one execution: a year, and 25,000 history events. An execution whose next wake-up would
+ * come later than `maxAgeDays` after its start, or that parked `maxParks` times (some 25 events each: 12,500 events, half
+ * the limit, whatever its retries add), hands the invoice to a new revision instead of parking again. No wait is longer
+ * than `maxWaitDays`, well under `maxAgeDays`, so that a fresh revision never has to continue at once.
+ */
+export const EXECUTION_LIMITS = { maxAgeDays: 350, maxParks: 500, maxWaitDays: 300 } as const;
+
+/**
+ * Step Functions task timeouts are positive whole seconds; a past wake-up time still waits one second, and no wait is
+ * longer than an execution may live: a wake-up further away is waited for in steps (the deadline's step finds it has
+ * not come, checks and waits again, or the execution continues as a new revision).
+ */
 export function waitUntil(until: string, now: Date): { until: string; seconds: number } {
-  return { until, seconds: Math.max(1, Math.ceil((Date.parse(until) - now.getTime()) / 1000)) };
+  const seconds = Math.ceil((Date.parse(until) - now.getTime()) / 1000);
+  return { until, seconds: Math.min(EXECUTION_LIMITS.maxWaitDays * 86_400, Math.max(1, seconds)) };
+}
+
+/**
+ * Whether an execution started at `startedAt` must continue as a new revision rather than park, at `now`, until
+ * `wakeAt` (or for `maxWaitDays`, if that is sooner): the wake-up would come too late in its life, or it has parked too
+ * often (see EXECUTION_LIMITS).
+ */
+export function continuationDue(execution: { startedAt: string; parks: number }, wakeAt: string, now: Date): boolean {
+  const wake = Math.min(Date.parse(wakeAt), now.getTime() + EXECUTION_LIMITS.maxWaitDays * 86_400_000);
+  const lastWake = Date.parse(execution.startedAt) + EXECUTION_LIMITS.maxAgeDays * 86_400_000;
+  return wake > lastWake || execution.parks >= EXECUTION_LIMITS.maxParks;
 }
 
 /**

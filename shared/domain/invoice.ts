@@ -175,6 +175,8 @@ export interface InvoiceRecord {
   lastEventSeq: number;
   /** The task token of the parked wait, if the execution is parked. Never leaves the database. */
   parkedToken?: string;
+  /** How many times the current revision's execution parked: each park adds some 25 events to its history. */
+  parks?: number;
   /** The result of the last "check" step, so that a retried check returns the same answer. */
   lastCheck?: { step: number; result: unknown };
   /**
@@ -193,6 +195,7 @@ export type TimelineType =
   | 'registered'
   | 'execution_started'
   | 'execution_restarted'
+  | 'execution_continued'
   | 'start_scheduled'
   | 'email_sent'
   | 'email_skipped'

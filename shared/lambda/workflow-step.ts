@@ -16,6 +16,8 @@ export interface WorkflowTaskInput {
   execution?: string;
   /** Present on parked waits only. */
   taskToken?: string;
+  /** `$$.Execution.StartTime`, on parked waits: how long this execution has lived. */
+  executionStartedAt?: string;
 }
 
 export async function workflowStep(
@@ -25,6 +27,11 @@ export async function workflowStep(
 ): Promise<ExecutionState> {
   let next: Next = 'wait';
   const { record } = await mutateInvoice(deps, state.invoiceId, (current, now) => {
+    // A step of an execution that handed the invoice to a newer revision does nothing: it ends.
+    if (current.revision !== state.revision) {
+      next = 'continued';
+      return undefined;
+    }
     const decision = decide(current, now);
     next = decision.next;
     return decision.change;

@@ -197,6 +197,9 @@ const STEPS = {
 
 export type EmailStep = keyof typeof STEPS;
 
+/** The steps that act on the dunning itself (and so belong to the invoice's current revision only). */
+const CUSTOMER_STEPS = new Set<string>(['pre_reminder', 'promise_acknowledgement', 'promise_broken', 'dispute_notification', 'dispute_follow_up', 'dispute_outcome', 'question_notification', 'bank_details_alert', 'escalation']);
+
 export function isEmailStep(name: unknown): name is EmailStep {
   return typeof name === 'string' && Object.hasOwn(STEPS, name);
 }
@@ -211,6 +214,9 @@ export async function runEmailStep(
 ): Promise<ExecutionState> {
   const record = await deps.store.getInvoice(state.invoiceId);
   if (!record) throw new Error(`No invoice ${state.invoiceId}`);
+  // An execution that handed the invoice to a newer revision sends nothing more to the customer: it ends. (The team's
+  // notices — a payment, a needs-attention — still say what they say.)
+  if (record.revision > state.revision && CUSTOMER_STEPS.has(step)) return { ...state, next: 'continued' };
   const { timeline = [], update, next } = await (STEPS[step] as Step)(deps, config, record, state, execution);
   deps.telemetry?.info('step', { invoiceId: state.invoiceId, step, next, status: record.status });
   // Nothing to write (an acknowledgement sent, a step that found something new): the record stays as it is.

@@ -11,6 +11,7 @@ const LABELS: Record<TimelineType, [fr: string, en: string]> = {
   registered: ['Facture enregistrée', 'Invoice registered'],
   execution_started: ['Suivi démarré', 'Follow-up started'],
   execution_restarted: ['Suivi redémarré', 'Follow-up restarted'],
+  execution_continued: ['Suivi poursuivi (nouvelle révision)', 'Follow-up continued (new revision)'],
   start_scheduled: ['Suivi programmé', 'Follow-up scheduled'],
   email_sent: ['E-mail envoyé', 'Email sent'],
   email_skipped: ['E-mail non envoyé', 'Email not sent'],

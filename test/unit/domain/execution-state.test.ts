@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { executionName, initialState, waitUntil } from '../../../shared/domain/execution-state';
+import { continuationDue, executionName, EXECUTION_LIMITS, initialState, waitUntil } from '../../../shared/domain/execution-state';
 
 const SAFE = /^[0-9A-Za-z_-]+$/;
 
@@ -91,5 +91,39 @@ describe('waitUntil', () => {
 
   it('keeps the wake-up time it was given', () => {
     expect(waitUntil('2027-03-12T09:00:30+01:00', now).until).toBe('2027-03-12T09:00:30+01:00');
+  });
+});
+
+describe("Step Functions' limits on one execution", () => {
+  const start = '2027-01-01T00:00:00.000Z';
+  const afterDays = (days: number) => new Date(Date.parse(start) + days * 86_400_000).toISOString();
+  const at = (days: number) => new Date(afterDays(days));
+
+  it('never waits longer than 300 days: a wake-up two years away is waited for in steps', () => {
+    expect(waitUntil(afterDays(730), at(0))).toEqual({ until: afterDays(730), seconds: 300 * 86_400 });
+    expect(waitUntil(afterDays(10), at(0)).seconds).toBe(10 * 86_400);
+  });
+
+  it('continues an execution whose next wake-up would come later than 350 days after its start, and not one a day earlier', () => {
+    expect(continuationDue({ startedAt: start, parks: 3 }, afterDays(349), at(320))).toBe(false);
+    expect(continuationDue({ startedAt: start, parks: 3 }, afterDays(351), at(320))).toBe(true);
+    // A dispute's follow-up in two months, for an execution of ten months: the new revision waits for it.
+    expect(continuationDue({ startedAt: start, parks: 40 }, afterDays(360), at(300))).toBe(true);
+    expect(EXECUTION_LIMITS.maxAgeDays).toBeLessThan(365);
+  });
+
+  it('continues an execution that parked 500 times, long before 25,000 history events, whatever its age', () => {
+    expect(continuationDue({ startedAt: start, parks: 499 }, afterDays(1), at(0))).toBe(false);
+    expect(continuationDue({ startedAt: start, parks: 500 }, afterDays(1), at(0))).toBe(true);
+    // Some 25 events a park, with room for the retries: half the limit.
+    expect(EXECUTION_LIMITS.maxParks * 25).toBeLessThanOrEqual(25_000 / 2);
+  });
+
+  it('never asks a fresh revision to continue at once, however far its wake-up', () => {
+    for (const days of [1, 299, 300, 301, 3000]) {
+      expect(continuationDue({ startedAt: start, parks: 0 }, afterDays(days), at(0)), `${days} days`).toBe(false);
+      // Even a revision whose start was delayed a week in the start buffer.
+      expect(continuationDue({ startedAt: start, parks: 0 }, afterDays(days + 7), at(7)), `${days} days, a week late`).toBe(false);
+    }
   });
 });
