@@ -6,7 +6,7 @@ import { getConfig, getDependencies } from '../shared/lambda/dependencies';
 import type { WorkflowTaskInput } from '../shared/lambda/workflow-step';
 import type { ExecutionState } from '../shared/domain/execution-state';
 import { mutateInvoice } from '../shared/services/record-updates';
-import { checkWhatHappened, nextState } from '../shared/domain/workflow';
+import { checkWhatHappened, nextState, superseded } from '../shared/domain/workflow';
 import { withTelemetry } from '../shared/lambda/telemetry';
 
 export const handler = withTelemetry('check-news', async ({ state }: WorkflowTaskInput): Promise<ExecutionState> => {
@@ -15,7 +15,7 @@ export const handler = withTelemetry('check-news', async ({ state }: WorkflowTas
   let answer: ExecutionState | undefined;
   await mutateInvoice(deps, state.invoiceId, (record, now) => {
     // The invoice continued as a new revision: this execution ends, leaving every event to it.
-    if (record.revision !== state.revision) {
+    if (superseded(record, state)) {
       answer = { ...state, next: 'continued' };
       return undefined;
     }

@@ -5,7 +5,9 @@
  *
  * A signal Step Functions throttles is sent again with a growing, jittered delay (and this delivery succeeds): however
  * long a month-end backlog lasts, throttling never uses up a message's deliveries. Any other failure goes back to the
- * queue (`batchItemFailures`); a signal failing that way ten times lands in the dead-letter queue, which is alarmed on.
+ * queue (`batchItemFailures`); a signal failing that way 25 times lands in the dead-letter queue, which is alarmed on.
+ * Each delivery reports how long its signal has waited since it was first sent (`SignalAgeSeconds`, alarmed on): a
+ * signal throttled again and again is a new message each time, so the queue's own age would not show it.
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { awsWorkflowWithScheduler, isThrottling, retryDelaySeconds, sqsSignals } from '../shared/lambda/adapters';
@@ -34,6 +36,7 @@ async function deliver(deps: Dependencies, message: SQSRecord): Promise<string |
     return undefined;
   }
   const signal = parsed.data as WorkflowSignal;
+  if (signal.since) deps.telemetry?.measure('SignalAgeSeconds', Math.max(0, (deps.clock.now().getTime() - Date.parse(signal.since)) / 1000));
   try {
     const outcome = await deliverSignal(deps, signal);
     deps.telemetry?.info('signal delivered', { invoiceId: signal.invoiceId, type: signal.type, outcome });

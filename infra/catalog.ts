@@ -70,9 +70,12 @@ export const EVENT_HANDLERS = {
 export const START_BUFFER = {
   batchSize: 10,
   maxConcurrency: 3,
-  /** Longer than the consumer's timeout (30 s), as SQS event sources require. */
-  visibilityTimeoutSeconds: 60,
-  /** Deliveries before the dead-letter queue: with growing delays (up to 5 minutes), well over an hour of retries. */
+  /** Six times the consumer's timeout (30 s), as AWS advises for SQS event sources. */
+  visibilityTimeoutSeconds: 180,
+  /**
+   * Deliveries that fail (other than by throttling, which is sent again instead) before the dead-letter queue: 25, each
+   * back after the visibility timeout — some 75 minutes of retries.
+   */
   maxReceiveCount: 25,
   /** How often the reconciliation runs. */
   reconcileEveryMinutes: 10,

@@ -312,7 +312,17 @@ export class MonitoringConstruct extends Construct {
       runbook: 'start-buffer-behind',
       description: 'The start buffer is more than fifteen minutes behind: invoices registered (or events recorded) that long ago still wait for Step Functions.',
       // A month-end burst at Step Functions' pace drains in minutes; a quarter of an hour means throttling that lasts.
-      metric: props.startBuffer.queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),
+      // The queue's oldest message says when the consumer stopped; a signal's own age, when Step Functions keeps
+      // throttling it (each retry is a new message, whose age starts again).
+      metric: new cloudwatch.MathExpression({
+        expression: 'MAX([queueAge, signalAge])',
+        usingMetrics: {
+          queueAge: props.startBuffer.queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),
+          signalAge: customMetric('SignalAgeSeconds', { statistic: cloudwatch.Stats.MAXIMUM }),
+        },
+        label: 'Oldest signal waiting (s)',
+        period: PERIOD,
+      }),
       threshold: 15 * 60,
     });
     this.alarm({

@@ -8,8 +8,8 @@
  *   Scheduler, every 10 minutes ──> reconcile-starts: starts noted an hour ago and still unconfirmed are signalled again
  *
  * Defaults (`START_BUFFER` in infra/catalog.ts, shared with the local runtime):
- * - the queue: SQS-managed encryption, TLS only, messages kept 4 days, a visibility timeout of 60 s (twice the
- *   consumer's 30 s timeout, as SQS event sources require);
+ * - the queue: SQS-managed encryption, TLS only, messages kept 4 days, a visibility timeout of 180 s (six times the
+ *   consumer's 30 s timeout, as AWS advises for SQS event sources);
  * - the consumer: up to 10 signals a batch, at most 3 batches at once (the mapping's maximum concurrency), failures
  *   reported per message; a throttled signal is sent again with a growing delay by the consumer itself, so throttling
  *   never uses up a message's deliveries; anything else failing 25 times lands in the dead-letter queue;
@@ -26,7 +26,7 @@ import type { DataConstruct } from './data';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { constructId, HandlerFunction } from './handler-function';
 import type { SchedulesConstruct } from './schedules';
-import { grantTaskResponse, type WorkflowConstruct } from './workflow';
+import { grantDescribeExecutions, grantTaskResponse, type WorkflowConstruct } from './workflow';
 
 /** The consumer's timeout: ten Step Functions calls in parallel, each retried by the SDK, fit well within it. */
 const CONSUMER_TIMEOUT = Duration.seconds(30);
@@ -73,7 +73,10 @@ export class StartBufferConstruct extends Construct {
     // Reads the record, forgets the start's note once made.
     props.data.grantReadWrite(consumer);
     props.workflow.stateMachine.grantStartExecution(consumer);
-    props.schedules.grantDeferredStarts(consumer, ['create']);
+    // Before it schedules a deferred start, it checks that the execution does not run already (its schedule fired),
+    // and moves a schedule made from an older read of the record.
+    grantDescribeExecutions(this, consumer);
+    props.schedules.grantDeferredStarts(consumer, ['create', 'update']);
     grantTaskResponse(this, consumer);
     // A throttled signal is sent again, later.
     this.grantSignal(consumer);

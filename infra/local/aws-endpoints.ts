@@ -160,11 +160,21 @@ export function parseAtExpression(expression: string, timezone = 'UTC'): Date {
 export class LocalScheduler {
   private readonly schedules = new Map<string, LocalSchedule>();
 
+  /** Starts this Scheduler could not make (what the target's dead-letter queue holds on AWS). */
+  readonly deadLetters: { schedule: string; error: string }[] = [];
+
   constructor(
     private readonly engine: LocalEngine,
     private readonly clock: VirtualClock,
     private readonly log: (message: string) => void = (message) => console.log(message),
+    /** The account's StartExecution bucket, which deferred starts count against too. */
+    private readonly startQuota?: TokenBucket,
   ) {}
+
+  private deadLetter(schedule: LocalSchedule, error: string): void {
+    this.deadLetters.push({ schedule: `${schedule.GroupName}/${schedule.Name}`, error });
+    this.log(`[scheduler] schedule ${schedule.GroupName}/${schedule.Name} could not start its execution: ${error}`);
+  }
 
   list(): Omit<LocalSchedule, 'timer'>[] {
     return [...this.schedules.values()].map(({ timer: _timer, ...schedule }) => schedule);
@@ -256,18 +266,33 @@ export class LocalScheduler {
     this.schedules.delete(this.key(name, group));
   }
 
-  private fire(schedule: LocalSchedule): void {
+  /**
+   * Starts the schedule's execution, as the universal target does: through the account's StartExecution quota, retried
+   * with growing delays while it throttles (for the target's RetryPolicy's maximum event age), and dead-lettered (kept
+   * in `deadLetters`, as the target's dead-letter queue would) when it fails otherwise or for too long —
+   * `ExecutionAlreadyExists` included, as on AWS.
+   */
+  private fire(schedule: LocalSchedule, attempt = 0): void {
     schedule.timer = undefined;
-    try {
-      const params = JSON.parse(schedule.Target.Input ?? '{}') as { StateMachineArn?: string; Name?: string; Input?: unknown };
-      this.engine.startExecution({
-        stateMachineArn: params.StateMachineArn,
-        name: params.Name,
-        input: typeof params.Input === 'string' ? params.Input : JSON.stringify(params.Input ?? {}),
-      });
-    } catch (error) {
-      // AWS would retry per the target's RetryPolicy, then drop or dead-letter; locally: log and drop.
-      this.log(`[scheduler] schedule ${schedule.GroupName}/${schedule.Name} failed to start its execution: ${String(error)}`);
+    const maxAgeMs = 1000 * Number((schedule.Target as { RetryPolicy?: { MaximumEventAgeInSeconds?: number } }).RetryPolicy?.MaximumEventAgeInSeconds ?? 86_400);
+    if (this.startQuota && !this.startQuota.take()) {
+      const retryAt = this.clock.nowMs() + 1000 * Math.min(60, 2 ** attempt);
+      if (retryAt - schedule.fireAt.getTime() <= maxAgeMs) {
+        schedule.timer = this.clock.at(retryAt, () => this.fire(schedule, attempt + 1), `schedule ${schedule.GroupName}/${schedule.Name} (retry)`);
+        return;
+      }
+      this.deadLetter(schedule, 'ThrottlingException: Rate exceeded (every retry of the RetryPolicy)');
+    } else {
+      try {
+        const params = JSON.parse(schedule.Target.Input ?? '{}') as { StateMachineArn?: string; Name?: string; Input?: unknown };
+        this.engine.startExecution({
+          stateMachineArn: params.StateMachineArn,
+          name: params.Name,
+          input: typeof params.Input === 'string' ? params.Input : JSON.stringify(params.Input ?? {}),
+        });
+      } catch (error) {
+        this.deadLetter(schedule, String(error));
+      }
     }
     if (schedule.ActionAfterCompletion === 'DELETE') {
       this.schedules.delete(this.key(schedule.Name, schedule.GroupName));

@@ -425,11 +425,11 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       invoke: (name, payload) => functions.invoke(name, payload),
       log,
     });
-    const scheduler = new LocalScheduler(engine, clock, log);
     const quotas = {
       startExecution: new TokenBucket(options.quotas?.startExecution ?? bucketFromEnv('START'), () => clock.nowMs()),
       sendTaskSuccess: new TokenBucket(options.quotas?.sendTaskSuccess ?? bucketFromEnv('SIGNAL'), () => clock.nowMs()),
     };
+    const scheduler = new LocalScheduler(engine, clock, log, quotas.startExecution);
     // The start buffer: its queue, and its consumer at the stack's pace (batch size, concurrency, retries).
     const signalQueue = new LocalQueue({
       name: SIGNAL_QUEUE_NAME,
@@ -558,7 +558,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
         return sendJson(res, 200, faults ? { seed: faults.seed, rates: faults.rates, injected: faults.injected } : { off: true });
       }
       if (path === '/_local/schedules' && req.method === 'GET') {
-        return sendJson(res, 200, { schedules: scheduler.list(), timers: clock.pending() });
+        return sendJson(res, 200, { schedules: scheduler.list(), deadLetters: scheduler.deadLetters, timers: clock.pending() });
       }
       if (path === '/_local' || path === '/_local/') {
         return sendJson(res, 200, {

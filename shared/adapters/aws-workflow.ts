@@ -58,7 +58,7 @@ export class AwsWorkflow implements Workflow {
     private readonly options: AwsWorkflowOptions,
   ) {}
 
-  async start(executionName: string, input: object): Promise<void> {
+  async start(executionName: string, input: object): Promise<boolean> {
     try {
       await this.sfn.send(
         new StartExecutionCommand({
@@ -67,9 +67,10 @@ export class AwsWorkflow implements Workflow {
           input: JSON.stringify(input),
         }),
       );
+      return true;
     } catch (error) {
       // The name is taken: this execution was started before (a retry, a duplicate event). Names are never reused.
-      if (errorName(error) === 'ExecutionAlreadyExists') return;
+      if (errorName(error) === 'ExecutionAlreadyExists') return false;
       throw error;
     }
   }

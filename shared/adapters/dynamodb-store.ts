@@ -457,8 +457,43 @@ export class DynamoDbInvoiceStore implements InvoiceStore {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...start, ...keys.pendingStart(start.invoiceId, start.executionName) } }));
   }
 
-  async deletePendingStart({ invoiceId, executionName }: Pick<PendingStart, 'invoiceId' | 'executionName'>): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.pendingStart(invoiceId, executionName) }));
+  async getPendingStart(invoiceId: string, executionName: string): Promise<PendingStart | undefined> {
+    const item = await this.get(keys.pendingStart(invoiceId, executionName));
+    return item ? ({ invoiceId: item.invoiceId, executionName: item.executionName, requestedAt: item.requestedAt } as PendingStart) : undefined;
+  }
+
+  async deletePendingStart({ invoiceId, executionName, seen }: Pick<PendingStart, 'invoiceId' | 'executionName'> & { seen?: string }): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.pendingStart(invoiceId, executionName),
+          ...(seen ? { ConditionExpression: '#requestedAt = :seen', ExpressionAttributeNames: { '#requestedAt': 'requestedAt' }, ExpressionAttributeValues: { ':seen': seen } } : {}),
+        }),
+      );
+    } catch (error) {
+      // Noted again since it was read: the newer request keeps its note.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async touchPendingStart({ invoiceId, executionName }: Pick<PendingStart, 'invoiceId' | 'executionName'>, at: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.pendingStart(invoiceId, executionName),
+          UpdateExpression: 'SET #requestedAt = :at',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#requestedAt': 'requestedAt', '#pk': PK },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   /**

@@ -54,10 +54,10 @@ export const TTL_ATTRIBUTE = 'expiresAt';
  */
 export const GSI2_PROJECTED = ['invoiceId', 'dueDate', 'status', 'nextActionAt'];
 
-/** Attributes the layout adds to a stored document; they never leave the adapter. */
 /** How many partitions the pending starts are spread over. */
 export const PENDING_START_SHARDS = 16;
 
+/** Attributes the layout adds to a stored document; they never leave the adapter. */
 export const KEY_ATTRIBUTES = [PK, SK, GSI1_PK, GSI1_SK, GSI2_PK, GSI2_SK] as const;
 
 export const keys = {

@@ -148,11 +148,10 @@ export function restart(record: InvoiceRecord, revision: number, status: string,
   if (record.revision !== revision) return undefined;
   // Paid or cancelled since the operator looked: there is nothing left to run.
   openRecord(record);
-  const next = record.revision + 1;
-  const name = executionName(record.invoiceId, next);
+  const next = nextRevision(record);
   return {
-    record: { ...record, revision: next, executionName: name, parkedToken: undefined, lastCheck: undefined, parks: 0 },
-    timeline: [timelineEntry('execution_restarted', now, { executionName: name, previous: { executionName: record.executionName, status } })],
+    record: next,
+    timeline: [timelineEntry('execution_restarted', now, { executionName: next.executionName, previous: { executionName: record.executionName, status } })],
   };
 }
 
@@ -163,11 +162,24 @@ export function restart(record: InvoiceRecord, revision: number, status: string,
  */
 export function continuation(record: InvoiceRecord, revision: number, now: Date): Change | undefined {
   if (record.revision !== revision || CLOSED_STATUSES.has(record.status)) return undefined;
-  const next = record.revision + 1;
-  const name = executionName(record.invoiceId, next);
+  const next = nextRevision(record);
+  return { record: next, timeline: [timelineEntry('execution_continued', now, { executionName: next.executionName, previous: { executionName: record.executionName } })] };
+}
+
+/**
+ * The record as its next revision starts from it: a new execution name, no token of the old execution, no check of
+ * its, and no deferred start (a later revision starts at once and plans from the record).
+ */
+function nextRevision(record: InvoiceRecord): InvoiceRecord {
+  const revision = record.revision + 1;
   return {
-    record: { ...record, revision: next, executionName: name, parkedToken: undefined, lastCheck: undefined, parks: 0 },
-    timeline: [timelineEntry('execution_continued', now, { executionName: name, previous: { executionName: record.executionName } })],
+    ...record,
+    revision,
+    executionName: executionName(record.invoiceId, revision),
+    parkedToken: undefined,
+    lastCheck: undefined,
+    parks: 0,
+    scheduledStartAt: undefined,
   };
 }
 

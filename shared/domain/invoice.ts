@@ -177,6 +177,11 @@ export interface InvoiceRecord {
   parkedToken?: string;
   /** How many times the current revision's execution parked: each park adds some 25 events to its history. */
   parks?: number;
+  /**
+   * The token of an execution that handed the invoice to a new revision and could not wake itself to end (throttled):
+   * the buffered wake-up ends it. Never leaves the database.
+   */
+  retiringToken?: string;
   /** The result of the last "check" step, so that a retried check returns the same answer. */
   lastCheck?: { step: number; result: unknown };
   /**

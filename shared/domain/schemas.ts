@@ -343,14 +343,11 @@ export const ListInvoicesQuery = schema(() => z.strictObject({
 export const ApiKeyId = schema(() => z.string().check(z.regex(/^[0-9a-f]{12}$/, 'the keyId of GET /api-keys (12 hex digits)')));
 
 /** A message of the start buffer (see `shared/ports/workflow-signals.ts`), as its consumer reads it back. */
-export const WorkflowSignalSchema = schema(() => z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('start'),
-    invoiceId: z.string().check(z.minLength(1)),
-    executionName: z.string().check(z.regex(/^[0-9A-Za-z_-]{1,80}$/)),
-    input: z.optional(z.looseObject({})),
-    attempt: z.optional(z.number()),
-    now: z.optional(z.boolean()),
-  }),
-  z.object({ type: z.literal('wake'), invoiceId: z.string().check(z.minLength(1)), attempt: z.optional(z.number()) }),
-]));
+export const WorkflowSignalSchema = schema(() => {
+  const base = { invoiceId: z.string().check(z.minLength(1), z.maxLength(64)), since: z.optional(z.iso.datetime()), attempt: z.optional(z.number().check(z.int(), z.nonnegative())) };
+  return z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('start'), ...base, executionName: z.string().check(z.regex(/^[0-9A-Za-z_-]{1,80}$/)), reconciled: z.optional(z.boolean()) }),
+    z.strictObject({ type: z.literal('payment_notice'), ...base, reference: z.string().check(z.minLength(1), z.maxLength(200)) }),
+    z.strictObject({ type: z.literal('wake'), ...base }),
+  ]);
+});

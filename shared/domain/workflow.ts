@@ -352,6 +352,14 @@ export function isClosed(record: InvoiceRecord): boolean {
 }
 
 /**
+ * Whether the invoice has moved on to a newer revision than the execution's (a continuation): that execution's steps
+ * do nothing more and it ends.
+ */
+export function superseded(record: InvoiceRecord, state: { revision: number }): boolean {
+  return record.revision !== state.revision;
+}
+
+/**
  * Whether a parked wait must end now rather than at its deadline: an event waits on the record, the invoice closed, or
  * the wake-up time has come. The park asks it before it parks; a buffered wake-up asks it again when it is delivered.
  */

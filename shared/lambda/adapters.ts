@@ -7,13 +7,12 @@ import { s3Documents as s3DocumentsWith } from '../adapters/s3-documents';
 import { sesMailer as sesMailerWith } from '../adapters/ses-mailer';
 import { eventBridgePublisher } from '../adapters/eventbridge-publisher';
 import { sqsWorkflowSignals } from '../adapters/sqs-signals';
-
-export { isThrottling } from '../adapters/aws-clients';
-export { retryDelaySeconds } from '../adapters/sqs-signals';
 import type { DocumentStore, Mailer, Workflow, WorkflowSignals } from '../ports';
 import type { EventPublisher } from '../ports/events';
 
 export { newTimelineItem } from '../adapters/stream-records';
+export { isThrottling } from '../adapters/aws-clients';
+export { retryDelaySeconds } from '../adapters/sqs-signals';
 import { getConfig } from './dependencies';
 
 /** The SES v2 mailer with the deployment's sender and configuration set. */

@@ -4,9 +4,9 @@
  */
 import type { Context } from 'aws-lambda';
 import { appendLogKeys, flushTelemetry } from '../adapters/powertools';
+import { getDependencies } from './dependencies';
 
 export { flushTelemetry };
-import { getDependencies } from './dependencies';
 
 /** AWS's throttling and our own "retry later" (a grouped email's slot still held). */
 const THROTTLED = /Throttl|TooManyRequests|ProvisionedThroughputExceeded|RequestLimitExceeded|SlotBusy/;

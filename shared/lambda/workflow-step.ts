@@ -6,7 +6,7 @@ import type { ExecutionState, Next } from '../domain/execution-state';
 import type { InvoiceRecord } from '../domain/invoice';
 import type { Dependencies } from '../ports';
 import { mutateInvoice, type Change } from '../services/record-updates';
-import { nextState } from '../domain/workflow';
+import { nextState, superseded } from '../domain/workflow';
 
 export interface WorkflowTaskInput {
   state: ExecutionState;
@@ -28,7 +28,7 @@ export async function workflowStep(
   let next: Next = 'wait';
   const { record } = await mutateInvoice(deps, state.invoiceId, (current, now) => {
     // A step of an execution that handed the invoice to a newer revision does nothing: it ends.
-    if (current.revision !== state.revision) {
+    if (superseded(current, state)) {
       next = 'continued';
       return undefined;
     }

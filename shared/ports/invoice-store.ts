@@ -180,8 +180,15 @@ export interface InvoiceStore {
   listByStatus(status: InvoiceStatus, limit?: number): Promise<InvoiceRecord[]>;
   /** Notes that an execution must start (before the record that asks for it is written; see PendingStart). */
   putPendingStart(start: PendingStart): Promise<void>;
-  /** Forgets a pending start once its execution or schedule exists; nothing when it is already gone. */
-  deletePendingStart(start: Pick<PendingStart, 'invoiceId' | 'executionName'>): Promise<void>;
+  /** The pending start of that execution, if it is still noted. */
+  getPendingStart(invoiceId: string, executionName: string): Promise<PendingStart | undefined>;
+  /**
+   * Forgets a pending start once its execution or schedule exists; nothing when it is already gone, or (`seen`) when it
+   * was noted again since it was read (a restart, the reconciliation), so that a newer request is never forgotten.
+   */
+  deletePendingStart(start: Pick<PendingStart, 'invoiceId' | 'executionName'> & { seen?: string }): Promise<void>;
+  /** Marks a pending start signalled again at `at`; false when it is gone (confirmed meanwhile). */
+  touchPendingStart(start: Pick<PendingStart, 'invoiceId' | 'executionName'>, at: string): Promise<boolean>;
   /** The pending starts asked for before `before` (ISO), at most `limit`, oldest first. */
   listPendingStarts(before: string, limit: number): Promise<PendingStart[]>;
 }

@@ -15,8 +15,10 @@ export type MetricName =
   | 'NeedsAttention'
   /** A step found AWS throttling it, or its grouped email's slot busy, and will be retried. */
   | 'Throttles'
-  /** A start that was noted but not confirmed minutes later, signalled again by the reconciliation (alarmed on). */
+  /** A start noted an hour ago and never made, which the reconciliation's signal did make (alarmed on). */
   | 'StartsReconciled'
+  /** How long a start or wake-up signal has waited since it was first sent, at each delivery (alarmed on, maximum). */
+  | 'SignalAgeSeconds'
   /** How many invoices are open in each status (`status`), counted each business morning by the digest. */
   | 'OpenInvoices';
 

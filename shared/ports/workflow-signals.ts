@@ -2,15 +2,29 @@
  * The buffer between the API and Step Functions (an SQS queue in `shared/adapters/sqs-signals.ts`): starts and
  * wake-ups are handed to it, and a bounded consumer (`functions/signal-workflow.ts`) makes the calls at the pace Step
  * Functions accepts, retrying its throttling instead of passing it on to a billing system.
+ *
+ * A signal names what is wanted, never how: the consumer reads the invoice's record (and, for a payment notice, the
+ * payment on its timeline) and builds each execution's input itself, so that whoever may send to the queue cannot make
+ * it start anything the record does not ask for.
  */
+interface SignalBase {
+  invoiceId: string;
+  /** When the signal was first sent (ISO): how long it has waited, whatever its retries (a metric, alarmed on). */
+  since?: string;
+  /** How many times Step Functions throttled it (absent the first time). */
+  attempt?: number;
+}
+
 export type WorkflowSignal =
   /**
-   * Start `executionName` (or create its deferred start's schedule). Without `input`, the consumer builds it from the
-   * record when it starts, so the first wait is measured from then; with one, it starts exactly that (a payment notice).
+   * Start the invoice's execution `executionName` (its current revision), or create its deferred start's schedule.
+   * `reconciled`: sent again by the reconciliation, having been noted an hour ago and never confirmed.
    */
-  | { type: 'start'; invoiceId: string; executionName: string; input?: object; attempt?: number; now?: boolean }
-  /** Wake the invoice's parked execution if an event waits on its record (a wake-up that was throttled). */
-  | { type: 'wake'; invoiceId: string; attempt?: number };
+  | (SignalBase & { type: 'start'; executionName: string; reconciled?: boolean })
+  /** Start the short execution that tells the team of the payment `reference` (received after closing, or too much). */
+  | (SignalBase & { type: 'payment_notice'; reference: string })
+  /** Wake the invoice's parked execution if something waits on its record (a wake-up that was throttled). */
+  | (SignalBase & { type: 'wake' });
 
 export interface WorkflowSignals {
   /**
@@ -21,17 +35,12 @@ export interface WorkflowSignals {
 }
 
 /**
- * `attempt` counts the times Step Functions throttled a signal (absent the first time). `now` starts at once even if
- * the record still names a deferred start's time (that schedule has fired already: the start just finds it running).
- */
-
-/**
- * A start not yet confirmed: written before the record it starts, deleted once its execution (or its schedule) exists.
- * The reconciliation reads the markers older than a few minutes and starts what is still missing.
+ * A start not yet confirmed: written before the record that asks for it, deleted once its execution (or its schedule)
+ * exists. The reconciliation signals again the notes older than an hour.
  */
 export interface PendingStart {
   invoiceId: string;
   executionName: string;
-  /** When it was asked for (ISO). */
+  /** When it was asked for, or last signalled again by the reconciliation (ISO). */
   requestedAt: string;
 }

@@ -3,8 +3,11 @@
  * EventBridge Scheduler in `shared/adapters/aws-workflow.ts`).
  */
 export interface Workflow {
-  /** Starts the invoice's execution; starting a name that already runs with the same input is not an error. */
-  start(executionName: string, input: object): Promise<void>;
+  /**
+   * Starts the invoice's execution; resolves `false` when that name was started before (names are never reused), which
+   * is not an error: a retry, a duplicate signal.
+   */
+  start(executionName: string, input: object): Promise<boolean>;
   /** The execution's status (`RUNNING`, `SUCCEEDED`, `FAILED`, ...), or undefined when it was never started. */
   status(executionName: string): Promise<string | undefined>;
   /** Wakes a parked wait. Resolves `false` when the token is no longer waiting (timed out, already woken). */

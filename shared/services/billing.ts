@@ -20,12 +20,12 @@ import {
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { sha256 } from '../domain/hashing';
 import { registeredLetterRecording } from '../domain/registered-letter';
-import { executionName, initialState, paymentNoticeExecution } from '../domain/execution-state';
+import { executionName, initialState } from '../domain/execution-state';
 import { CLOSED_STATUSES, isSuppressed, timelineEntry, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
 import { MAX_DOCUMENT_BYTES, type CallOutcomeBody, type CustomerAnswer, type DocumentBody, type FormalNoticeBody, type PatchInvoiceBody, type PaymentBody, type RegisterInvoiceBody, type ResolveDisputeBody, type WaiveBody } from '../domain/schemas';
 import { invoiceDocumentKey, type Dependencies } from '../ports';
 import { flushOutbox, mutateInvoice, outboxEntries, readTimeline, recordEvent } from './record-updates';
-import { notePendingStart, sendSignals, startSignal } from './workflow-signals';
+import { notePendingStart, paymentNoticeOf, sendSignals, startSignal } from './workflow-signals';
 
 export type { BillingSettings };
 
@@ -33,9 +33,9 @@ export type { BillingSettings };
  * Asks the start buffer to start the invoice's execution (or to schedule its deferred start). The start is noted
  * first, so that a signal the buffer never got is found by the reconciliation; the buffer's consumer makes it once.
  */
-async function requestStart(deps: Dependencies, record: InvoiceRecord, options: { now?: boolean } = {}): Promise<void> {
+async function requestStart(deps: Dependencies, record: InvoiceRecord): Promise<void> {
   await notePendingStart(deps, record);
-  await sendSignals(deps, [startSignal(record, options)]);
+  await sendSignals(deps, [startSignal(record)]);
 }
 
 /**
@@ -76,8 +76,10 @@ async function replay(deps: Dependencies, existing: InvoiceRecord, attempted: In
   }
   // A first attempt may have written the record and failed before its start was signalled: signal it again (the
   // registration noted it pending; the consumer forgets the note once the execution exists).
+  // The attempt's own note names the first revision: once the invoice has moved on (restarted, continued), it would
+  // only have the reconciliation signal a start nobody wants.
+  if (attempted.executionName !== existing.executionName) await deps.store.deletePendingStart(attempted);
   if (!CLOSED_STATUSES.has(existing.status)) await sendSignals(deps, [startSignal(existing)]);
-  else await deps.store.deletePendingStart(existing);
   return { created: false, record: existing };
 }
 
@@ -109,8 +111,9 @@ export async function restartExecution(deps: Dependencies, invoiceId: string) {
  * Records a payment whatever the invoice's status; the same reference twice counts once. A full payment ends the
  * execution at once. The team hears of a payment that came after the invoice closed or that leaves money to give back
  * (and, after a hand-off, so does whoever took the claim over), through a short execution of its own that retries the
- * email as the state machine retries every step. If that execution cannot be started, the answer is an error: the
- * payment is recorded, and the caller's retry with the same reference starts it.
+ * email as the state machine retries every step, started by the start buffer from the payment on the timeline. If the
+ * buffer refuses the signal, the answer is an error: the payment is recorded, and the caller's retry with the same
+ * reference signals it again (the notice is named after the payment: it starts once).
  */
 export async function recordPayment(deps: Dependencies, settings: BillingSettings, invoiceId: string, body: PaymentBody) {
   const result = await recordEvent(deps, invoiceId, (record, now) => payment(record, body, settings, now));
@@ -120,17 +123,8 @@ export async function recordPayment(deps: Dependencies, settings: BillingSetting
     deps.telemetry?.info('payment recorded', { invoiceId, reference: body.reference, status: result.record.status });
   }
   const entry = result.changed ? result.record.timelineOutbox?.flat().find(isPaymentOf(body.reference)) : await paymentEntry(deps, result.record, body.reference);
-  if (entry && (entry.receivedAfter || entry.overpaid)) {
-    const overpaid = entry.overpaid as { value: number } | undefined;
-    const notice = paymentNoticeExecution(result.record, {
-      reference: body.reference,
-      amount: String(body.amount.value),
-      currency: body.amount.currency,
-      paidAt: body.paidAt,
-      ...(entry.receivedAfter ? { receivedAfter: String(entry.receivedAfter) } : {}),
-      ...(overpaid ? { overpaid: String(overpaid.value) } : {}),
-    });
-    await deps.signals.send([{ type: 'start', invoiceId, executionName: notice.name, input: notice.input }]);
+  if (entry && paymentNoticeOf(result.record, entry)) {
+    await deps.signals.send([{ type: 'payment_notice', invoiceId, reference: body.reference, since: deps.clock.now().toISOString() }]);
   }
   return result;
 }
@@ -155,9 +149,9 @@ export async function updateInvoice(deps: Dependencies, settings: BillingSetting
   if (result.changed && !CLOSED_STATUSES.has(record.status)) {
     if (!record.scheduledStartAt) await requestStart(deps, record);
     else if (!(await deps.workflow.rescheduleStart(record.executionName, record.scheduledStartAt, initialState(record.invoiceId, record.revision)))) {
-      // The schedule fired in the meantime (or was never made: its start still waits in the buffer, which reads the
-      // new date from the record): the execution runs and takes the due_date_changed event.
-      await requestStart(deps, record, { now: true });
+      // No schedule: it fired already (the execution runs, and takes the due_date_changed event), or it was never made
+      // — its start still waits in the buffer, which reads the new date from the record. Only then is it asked again.
+      if ((await deps.workflow.status(record.executionName)) === undefined) await requestStart(deps, record);
     }
   }
   return result;

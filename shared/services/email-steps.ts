@@ -18,6 +18,7 @@ import {
   nextState,
   promiseDeadlinePassed,
   replyDeadline,
+  superseded,
 } from '../domain/workflow';
 import type { CustomerEmailKind } from '../rendering/email';
 import type { Dependencies } from '../ports';
@@ -216,7 +217,7 @@ export async function runEmailStep(
   if (!record) throw new Error(`No invoice ${state.invoiceId}`);
   // An execution that handed the invoice to a newer revision sends nothing more to the customer: it ends. (The team's
   // notices — a payment, a needs-attention — still say what they say.)
-  if (record.revision > state.revision && CUSTOMER_STEPS.has(step)) return { ...state, next: 'continued' };
+  if (superseded(record, state) && CUSTOMER_STEPS.has(step)) return { ...state, next: 'continued' };
   const { timeline = [], update, next } = await (STEPS[step] as Step)(deps, config, record, state, execution);
   deps.telemetry?.info('step', { invoiceId: state.invoiceId, step, next, status: record.status });
   // Nothing to write (an acknowledgement sent, a step that found something new): the record stays as it is.

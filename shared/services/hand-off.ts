@@ -9,7 +9,7 @@
 import type { ExecutionState, Next } from '../domain/execution-state';
 import { invoiceView, timelineEntry } from '../domain/invoice';
 import { invoiceClaim } from '../domain/invoice-claim';
-import { handOff, nextState } from '../domain/workflow';
+import { handOff, nextState, superseded } from '../domain/workflow';
 import type { Dependencies } from '../ports';
 import { sendTeamEmail, type NotificationSettings } from './notifications';
 import { writeEvidenceBundle } from './evidence';
@@ -19,6 +19,11 @@ export async function handOffToLegal(deps: Dependencies, config: NotificationSet
   let next: Next = 'handed_off';
   let handedOffNow = false;
   const { record } = await mutateInvoice(deps, state.invoiceId, (current, now) => {
+    // An execution that handed the invoice to a newer revision hands nothing off: it ends.
+    if (superseded(current, state)) {
+      next = 'continued';
+      return undefined;
+    }
     const decision = handOff(current, now);
     next = decision.next;
     // Handed off by an earlier attempt: the evidence stays as that attempt fixed it.

@@ -11,7 +11,8 @@
  */
 import { continuation } from '../domain/billing';
 import { continuationDue, executionName, type ExecutionState } from '../domain/execution-state';
-import { mustWake } from '../domain/workflow';
+import type { InvoiceRecord } from '../domain/invoice';
+import { mustWake, superseded } from '../domain/workflow';
 import type { Dependencies } from '../ports';
 import { mutateInvoice } from './record-updates';
 import { notePendingStart, sendSignals, startSignal } from './workflow-signals';
@@ -21,39 +22,41 @@ export type ParkOutcome = 'parked' | 'woken' | 'continued' | 'superseded';
 type Deps = Pick<Dependencies, 'store' | 'clock' | 'workflow' | 'signals'> & Partial<Pick<Dependencies, 'telemetry'>>;
 
 /**
- * Parks `taskToken` for the execution in `state`, started at `executionStartedAt`. A throttled self-wake parks the
- * token after all and hands the wake-up to the start buffer, rather than failing the step; any other failure throws
- * (the state machine retries the park, which finds what the first attempt did).
+ * Parks `taskToken` for the execution in `state`, started at `executionStartedAt`. A throttled self-wake does not fail
+ * the step: the token is left on the record (parked, or retiring for an execution that is to end) and the wake-up
+ * handed to the start buffer. Any other failure throws; the state machine retries the park, which finds what the
+ * first attempt did.
  */
 export async function parkExecution(deps: Deps, state: ExecutionState, taskToken: string, executionStartedAt: string | undefined, isThrottling: (error: unknown) => boolean): Promise<ParkOutcome> {
   let outcome: ParkOutcome = 'parked';
-  const park = async (always: boolean): Promise<ParkOutcome> => {
-    await mutateInvoice(deps, state.invoiceId, (record, now) => {
-      if (record.revision !== state.revision) {
-        outcome = 'superseded';
-        return undefined;
-      }
-      if (mustWake(record, now)) outcome = 'woken';
-      else if (executionStartedAt && continuationDue({ startedAt: executionStartedAt, parks: record.parks ?? 0 }, state.wait?.until ?? now.toISOString(), now)) outcome = 'continued';
-      else outcome = 'parked';
-      if ((outcome !== 'parked' && !always) || record.parkedToken === taskToken) return undefined;
-      return { record: { ...record, parkedToken: taskToken, parks: (record.parks ?? 0) + 1 } };
-    });
-    return outcome;
-  };
-  outcome = await park(false);
-  if (outcome === 'continued') await continueAsNewRevision(deps, state);
+  await mutateInvoice(deps, state.invoiceId, (record, now) => {
+    outcome = parkOutcome(record, state, executionStartedAt, now);
+    if (outcome !== 'parked' || record.parkedToken === taskToken) return undefined;
+    return { record: { ...record, parkedToken: taskToken, parks: (record.parks ?? 0) + 1 } };
+  });
   if (outcome === 'parked') return outcome;
+  if (outcome === 'continued') await continueAsNewRevision(deps, state);
+  const ending = outcome !== 'woken';
   try {
-    await deps.workflow.wake(taskToken, { woken: outcome === 'woken' ? 'already_pending' : 'continued' });
+    await deps.workflow.wake(taskToken, { woken: ending ? 'continued' : 'already_pending' });
   } catch (error) {
-    // A continued (or superseded) execution has no token on the record for a buffered wake-up to find: the state
-    // machine's retry of this park wakes it.
-    if (!isThrottling(error) || outcome !== 'woken') throw error;
-    await park(true);
-    await deps.signals.send([{ type: 'wake', invoiceId: state.invoiceId }]);
+    if (!isThrottling(error)) throw error;
+    // Left where the buffered wake-up finds it: parked (this revision acts on what is there) or retiring (it ends).
+    await mutateInvoice(deps, state.invoiceId, (record) =>
+      ending ? { record: { ...record, retiringToken: taskToken } } : record.parkedToken === taskToken ? undefined : { record: { ...record, parkedToken: taskToken } },
+    );
+    await deps.signals.send([{ type: 'wake', invoiceId: state.invoiceId, since: deps.clock.now().toISOString() }]);
   }
   return outcome;
+}
+
+/** What a park does: wait, wake at once, hand the invoice to a new revision, or end (a newer revision has it). */
+function parkOutcome(record: InvoiceRecord, state: ExecutionState, executionStartedAt: string | undefined, now: Date): ParkOutcome {
+  if (superseded(record, state)) return 'superseded';
+  if (mustWake(record, now)) return 'woken';
+  const wakeAt = state.wait?.until ?? now.toISOString();
+  if (executionStartedAt && continuationDue({ startedAt: executionStartedAt, parks: record.parks ?? 0 }, wakeAt, now)) return 'continued';
+  return 'parked';
 }
 
 async function continueAsNewRevision(deps: Deps, state: ExecutionState): Promise<void> {

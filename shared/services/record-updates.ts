@@ -110,9 +110,9 @@ const changesNothing = (change: Change, current: InvoiceRecord) => change.record
 /**
  * Records an event and wakes the execution if it is parked. A wake that finds the wait already over is harmless: the
  * event is on the record and the next check takes it. A wake that fails (Step Functions throttling) is handed to the
- * start buffer, whose consumer wakes the execution as soon as Step Functions accepts; should even that fail, the event
- * still waits on the record for the park's own deadline, and a caller's retry (which finds the change made) wakes the
- * execution again. Delayed, never lost; and never the caller's error.
+ * start buffer, whose consumer wakes the execution as soon as Step Functions accepts. Should the buffer refuse too
+ * (SQS down at that very moment), the event still waits on the record: the next event's wake-up, a retried call, or at
+ * the latest the park's own deadline takes it. Delayed, never lost; and never the caller's error.
  */
 export async function recordEvent(
   deps: Pick<Dependencies, 'store' | 'clock' | 'workflow' | 'signals'> & Partial<Pick<Dependencies, 'telemetry'>>,

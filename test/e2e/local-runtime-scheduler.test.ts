@@ -112,3 +112,41 @@ describe('local runtime: Scheduler and digest', () => {
     }
   });
 });
+
+describe('local runtime: deferred starts and the StartExecution quota', () => {
+  let quiet: LocalRuntime;
+  beforeAll(async () => {
+    // One token every 1,000 seconds: a deferred start that finds the bucket empty has to wait for it.
+    quiet = await createLocalRuntime({ port: 0, speed: 0, startAt: START, dailyDigest: false, log: () => undefined, quotas: { startExecution: { rate: 0.001, burst: 1 } } });
+  });
+  afterAll(async () => {
+    await quiet?.stop();
+  });
+
+  it('counts deferred starts against the StartExecution quota: an empty bucket delays them, and a start that finds its execution running is dead-lettered, as on AWS', async () => {
+    const bucket = quiet.quotas.startExecution;
+    const scheduler = quiet.scheduler as unknown as { create(name: string, input: Record<string, unknown>): unknown; deadLetters: { schedule: string; error: string }[] };
+    const at = (seconds: number) => new Date(quiet.clock.nowMs() + seconds * 1000).toISOString().slice(0, 19);
+    const target = (name: string) => ({
+      Arn: 'arn:aws:scheduler:::aws-sdk:sfn:startExecution',
+      RoleArn: 'arn:aws:iam::000000000000:role/local-scheduler',
+      Input: JSON.stringify({ StateMachineArn: quiet.engine.stateMachineArn, Name: name, Input: JSON.stringify({ invoiceId: 'Q-1', revision: 1, step: 0, phase: 'before_pre_reminder', next: 'plan' }) }),
+      RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 185 },
+    });
+    const executions = () => quiet.engine.list().filter((execution) => execution.name === 'Q-1-r1');
+    expect(bucket.take()).toBe(true); // the one token there is
+
+    scheduler.create('start-Q-1-r1', { ScheduleExpression: `at(${at(60)})`, ActionAfterCompletion: 'DELETE', FlexibleTimeWindow: { Mode: 'OFF' }, Target: target('Q-1-r1') });
+    await quiet.clock.setTo(new Date(quiet.clock.nowMs() + 120_000));
+    expect(bucket.throttled).toBeGreaterThan(0);
+    expect(executions()).toEqual([]);
+    await quiet.clock.setTo(new Date(quiet.clock.nowMs() + 1_000_000));
+    expect(executions()).toHaveLength(1);
+    expect(scheduler.deadLetters).toEqual([]);
+
+    // The same name again (its schedule made twice): Step Functions refuses, and the refusal is kept, not dropped.
+    scheduler.create('start-Q-1-r1-again', { ScheduleExpression: `at(${at(10)})`, ActionAfterCompletion: 'DELETE', FlexibleTimeWindow: { Mode: 'OFF' }, Target: target('Q-1-r1') });
+    await quiet.clock.setTo(new Date(quiet.clock.nowMs() + 1_100_000));
+    expect(scheduler.deadLetters).toEqual([{ schedule: 'default/start-Q-1-r1-again', error: expect.stringContaining('ExecutionAlreadyExists') }]);
+  });
+});

@@ -456,11 +456,13 @@ describe('DunningStack', () => {
       expect(consumer.Properties.Timeout).toBeLessThanOrEqual(START_BUFFER.visibilityTimeoutSeconds);
     });
 
-    it('lets the consumer start executions, create deferred starts, wake parked tasks and send signals back, and nothing else of the kind', () => {
+    it('lets the consumer start executions, create and move deferred starts, wake parked tasks and send signals back, and nothing else of the kind', () => {
       const statements = statementsOf(resources, EVENT_HANDLERS.signalWorkflow);
       const actions = actionsOf(statements);
-      expect(actions).toEqual(expect.arrayContaining(['states:StartExecution', 'states:SendTaskSuccess', 'scheduler:CreateSchedule', 'iam:PassRole', 'sqs:SendMessage']));
-      expect(actions.filter((a) => a.startsWith('ses:') || a.startsWith('s3:') || a === 'scheduler:UpdateSchedule' || a === 'states:StopExecution')).toEqual([]);
+      expect(actions).toEqual(
+        expect.arrayContaining(['states:StartExecution', 'states:DescribeExecution', 'states:SendTaskSuccess', 'scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'iam:PassRole', 'sqs:SendMessage']),
+      );
+      expect(actions.filter((a) => a.startsWith('ses:') || a.startsWith('s3:') || a === 'scheduler:DeleteSchedule' || a === 'states:StopExecution')).toEqual([]);
       const create = statements.find((st) => actionsOf([st]).includes('scheduler:CreateSchedule'))!;
       expect(JSON.stringify(create.Resource)).toContain(':schedule/dunning-starts/*');
     });
@@ -834,9 +836,16 @@ describe('DunningStack', () => {
     });
 
     it("watches the start buffer's backlog (throttled signals are sent again, never failed) and the starts it had to reconcile", () => {
-      const age = alarms().find((a) => a.MetricName === 'ApproximateAgeOfOldestMessage');
-      expect(age).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', Threshold: 900, AlarmName: 'DunningStack-start-buffer-behind' });
-      expect(JSON.stringify(age.Dimensions)).toContain('StartBufferSignals');
+      // The older of the queue's oldest message and a signal's own age (a throttled signal is a new message each time).
+      const behind = alarms().find((a) => a.AlarmName === 'DunningStack-start-buffer-behind');
+      expect(behind).toMatchObject({ Threshold: 900, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      const math = behind.Metrics.find((m: any) => m.Expression);
+      expect(math.Expression).toBe('MAX([queueAge, signalAge])');
+      const queueAge = behind.Metrics.find((m: any) => m.Id === 'queueAge').MetricStat;
+      expect(queueAge).toMatchObject({ Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateAgeOfOldestMessage' }, Stat: 'Maximum' });
+      expect(JSON.stringify(queueAge.Metric.Dimensions)).toContain('StartBufferSignals');
+      const signalAge = behind.Metrics.find((m: any) => m.Id === 'signalAge').MetricStat;
+      expect(signalAge).toMatchObject({ Metric: { Namespace: 'PreventiveDunning', MetricName: 'SignalAgeSeconds' }, Stat: 'Maximum' });
       const reconciled = alarms().find((a) => a.MetricName === 'StartsReconciled');
       expect(reconciled).toMatchObject({ Namespace: 'PreventiveDunning', Statistic: 'Sum', Threshold: 1, AlarmName: 'DunningStack-starts-reconciled' });
     });

@@ -14,8 +14,11 @@ export type WorkflowCall =
 export class RecordingWorkflow implements Workflow {
   readonly calls: WorkflowCall[] = [];
 
-  async start(executionName: string, input: object): Promise<void> {
+  async start(executionName: string, input: object): Promise<boolean> {
     this.calls.push({ op: 'start', executionName, input });
+    if (this.started.has(executionName)) return false;
+    this.started.add(executionName);
+    return true;
   }
 
   async wake(taskToken: string, output: object): Promise<boolean> {
@@ -25,21 +28,33 @@ export class RecordingWorkflow implements Workflow {
 
   async scheduleStart(executionName: string, at: string, input: object): Promise<void> {
     this.calls.push({ op: 'scheduleStart', executionName, at, input });
+    this.scheduled.add(executionName);
   }
 
-  /** What `status` answers: the current execution's status. */
-  executionStatus: string | undefined = 'RUNNING';
+  private readonly started = new Set<string>();
+  private readonly scheduled = new Set<string>();
+  private statusOverride: { value: string | undefined } | undefined;
 
-  async status(_executionName: string): Promise<string | undefined> {
-    return this.executionStatus;
+  /** What `status` answers when a test says so; otherwise RUNNING for a name started here, and undefined for others. */
+  set executionStatus(value: string | undefined) {
+    this.statusOverride = { value };
   }
 
-  /** Answers like a schedule that has not fired yet, unless `scheduleFired` says otherwise. */
+  get executionStatus(): string | undefined {
+    return this.statusOverride?.value;
+  }
+
+  async status(executionName: string): Promise<string | undefined> {
+    if (this.statusOverride) return this.statusOverride.value;
+    return this.started.has(executionName) ? 'RUNNING' : undefined;
+  }
+
+  /** A schedule made here can be moved until it fires (`scheduleFired`); one never made cannot. */
   scheduleFired = false;
 
   async rescheduleStart(executionName: string, at: string, input: object): Promise<boolean> {
     this.calls.push({ op: 'rescheduleStart', executionName, at, input });
-    return !this.scheduleFired;
+    return !this.scheduleFired && this.scheduled.has(executionName);
   }
 
   of<K extends WorkflowCall['op']>(op: K): Extract<WorkflowCall, { op: K }>[] {

@@ -52,9 +52,9 @@ describe('AwsWorkflow.start', () => {
     });
   });
 
-  it('treats an existing execution of that name as already started', async () => {
+  it('treats an existing execution of that name as already started, and says so (false), not as an error', async () => {
     sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', ...meta }));
-    await expect(workflow().start('F-2027-0042-r1', {})).resolves.toBeUndefined();
+    await expect(workflow().start('F-2027-0042-r1', {})).resolves.toBe(false);
   });
 
   it('rethrows other errors', async () => {

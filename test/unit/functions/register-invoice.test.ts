@@ -134,7 +134,7 @@ describe('POST /invoices with a good body', () => {
     expect(sent).toEqual([
       {
         QueueUrl: HANDLER_ENV.SIGNAL_QUEUE_URL,
-        Entries: [{ Id: '0', MessageBody: JSON.stringify({ type: 'start', invoiceId: 'F-2027-0042', executionName: 'F-2027-0042-r1' }) }],
+        Entries: [{ Id: '0', MessageBody: JSON.stringify({ since: '2027-02-01T10:15:00.000Z', type: 'start', invoiceId: 'F-2027-0042', executionName: 'F-2027-0042-r1' }) }],
       },
     ]);
   });

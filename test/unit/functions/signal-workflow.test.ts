@@ -24,6 +24,9 @@ let clock: FixedClock;
 
 const record = (invoiceId: string, overrides: Partial<InvoiceRecord> = {}) => invoiceRecord({ invoiceId, executionName: `${invoiceId}-r1`, ...overrides });
 const startOf = (r: InvoiceRecord): WorkflowSignal => ({ type: 'start', invoiceId: r.invoiceId, executionName: r.executionName });
+const NOTED_AT = '2027-02-01T10:15:00.000Z';
+/** The note its registration left (a start is only made while noted). */
+const noteOf = (r: InvoiceRecord) => ({ ...keys.pendingStart(r.invoiceId, r.executionName), invoiceId: r.invoiceId, executionName: r.executionName, requestedAt: NOTED_AT });
 
 let messages = 0;
 function message(body: unknown): SQSRecord {
@@ -63,7 +66,7 @@ afterAll(() => {
 describe('signal-workflow: a start', () => {
   it('starts the execution under its name with the planned state and forgets the note (the STARTS# item)', async () => {
     const invoice = record('F-2027-0101');
-    serveItems(aws, [invoiceItem(invoice)]);
+    serveItems(aws, [invoiceItem(invoice), noteOf(invoice)]);
     const first = message(startOf(invoice));
 
     expect(await handler(batch(first))).toEqual({ batchItemFailures: [] });
@@ -71,14 +74,23 @@ describe('signal-workflow: a start', () => {
     expect(starts()).toEqual([
       { stateMachineArn: HANDLER_ENV.STATE_MACHINE_ARN, name: 'F-2027-0101-r1', input: JSON.stringify(startState(invoice, clock.now())) },
     ]);
-    expect(deletes()).toEqual([{ TableName: HANDLER_ENV.TABLE_NAME, Key: keys.pendingStart('F-2027-0101', 'F-2027-0101-r1') }]);
+    // Forgotten only as read: a note written again meanwhile (a restart) would stay.
+    expect(deletes()).toEqual([
+      {
+        TableName: HANDLER_ENV.TABLE_NAME,
+        Key: keys.pendingStart('F-2027-0101', 'F-2027-0101-r1'),
+        ConditionExpression: '#requestedAt = :seen',
+        ExpressionAttributeNames: { '#requestedAt': 'requestedAt' },
+        ExpressionAttributeValues: { ':seen': NOTED_AT },
+      },
+    ]);
     expect(deletes()[0]!.Key!.pk).toMatch(/^STARTS#(\d|1[0-5])$/);
     expect(resent()).toEqual([]);
   });
 
   it('sends a throttled start back to the buffer as attempt 1 with a short delay, keeps its note and reports no failure', async () => {
     const invoice = record('F-2027-0102');
-    serveItems(aws, [invoiceItem(invoice)]);
+    serveItems(aws, [invoiceItem(invoice), noteOf(invoice)]);
     aws.sfn.on(StartExecutionCommand).rejects(named('ThrottlingException', 'Rate exceeded'));
 
     expect(await handler(batch(message(startOf(invoice))))).toEqual({ batchItemFailures: [] });
@@ -96,7 +108,7 @@ describe('signal-workflow: a start', () => {
 
   it('waits longer for a signal throttled again: attempt 4 comes back after 8 to 16 seconds', async () => {
     const invoice = record('F-2027-0103');
-    serveItems(aws, [invoiceItem(invoice)]);
+    serveItems(aws, [invoiceItem(invoice), noteOf(invoice)]);
     aws.sfn.on(StartExecutionCommand).rejects(named('ThrottlingException', 'Rate exceeded'));
 
     expect(await handler(batch(message({ ...startOf(invoice), attempt: 3 })))).toEqual({ batchItemFailures: [] });
@@ -109,7 +121,7 @@ describe('signal-workflow: a start', () => {
 
   it('returns a throttled message to the queue when the buffer refuses it back, so it is not lost', async () => {
     const invoice = record('F-2027-0104');
-    serveItems(aws, [invoiceItem(invoice)]);
+    serveItems(aws, [invoiceItem(invoice), noteOf(invoice)]);
     aws.sfn.on(StartExecutionCommand).rejects(named('ThrottlingException', 'Rate exceeded'));
     aws.sqs.on(SendMessageBatchCommand).rejects(named('ServiceUnavailable'));
     const only = message(startOf(invoice));
@@ -119,7 +131,7 @@ describe('signal-workflow: a start', () => {
 
   it('reports a message that failed otherwise as a batch item failure, sends nothing and keeps the note', async () => {
     const invoice = record('F-2027-0105');
-    serveItems(aws, [invoiceItem(invoice)]);
+    serveItems(aws, [invoiceItem(invoice), noteOf(invoice)]);
     aws.sfn.on(StartExecutionCommand).rejects(named('StateMachineDeleting', 'State machine is being deleted'));
     const only = message(startOf(invoice));
 
@@ -151,7 +163,7 @@ describe('signal-workflow: a batch', () => {
     const failing = record('F-2027-0112');
     const throttled = record('F-2027-0113');
     const parked = record('F-2027-0114', { parkedToken: TOKEN, pendingEvents: [{ seq: 1, type: 'payment', at: NOW }] });
-    serveItems(aws, [started, failing, throttled, parked].map(invoiceItem));
+    serveItems(aws, [...[started, failing, throttled, parked].map(invoiceItem), ...[started, failing, throttled].map(noteOf)]);
     aws.sfn.on(StartExecutionCommand).callsFake((input: StartExecutionCommandInput) => {
       if (input.name === failing.executionName) throw named('AccessDeniedException', 'not authorized');
       if (input.name === throttled.executionName) throw named('ThrottlingException', 'Rate exceeded');

@@ -29,6 +29,7 @@ import type { RegisterInvoiceBody } from '../../../shared/domain/schemas';
 import { startDynalite, type LocalDynamo } from '../../support/dynalite';
 import { registration } from '../../support/fixtures';
 import { FixedClock, InlineSignals, MemoryDocuments, RecordingSignals, RecordingWorkflow, refusingMailer } from '../../support/recording-ports';
+import { deliverSignal } from '../../../shared/services/workflow-signals';
 
 const REGISTERED_AT = '2027-02-01T10:15:00.000Z';
 const settings: BillingSettings = { calendar: DEFAULT_CALENDAR, policy: DEFAULT_POLICY, executionHorizonDays: 240 };
@@ -203,7 +204,7 @@ describe('registerInvoice', () => {
     // A week before the pre-reminder, so the wait inside the execution stays short.
     const startAt = Date.parse('2028-01-14T00:00:00Z');
     expect(Date.parse(record.scheduledStartAt!)).toBe(startAt);
-    expect(workflow.calls).toEqual([
+    expect(workflow.of('scheduleStart')).toEqual([
       { op: 'scheduleStart', executionName: record.executionName, at: record.scheduledStartAt, input: initialState(request.invoiceId, 1) },
     ]);
     expect(workflow.of('start')).toEqual([]);
@@ -236,16 +237,32 @@ describe('registerInvoice', () => {
     expect(workflow.calls).toEqual([{ op: 'start', executionName: record.executionName, input: initialState(request.invoiceId, 1) }]);
   });
 
-  it('starts the execution itself when the schedule to move has already fired', async () => {
+  it('starts and schedules nothing more when the schedule to move has fired already: the running execution takes the new date', async () => {
     const request = body({ issueDate: '2027-12-15', dueDate: '2028-03-31' });
     await registerInvoice(deps, settings, request);
     workflow.reset();
     workflow.scheduleFired = true;
+    workflow.executionStatus = 'RUNNING';
 
-    const { record } = await updateInvoice(deps, settings, request.invoiceId, { dueDate: '2028-02-29' });
+    await updateInvoice(deps, settings, request.invoiceId, { dueDate: '2028-02-29' });
 
     expect(workflow.of('rescheduleStart')).toHaveLength(1);
-    expect(workflow.of('start')).toEqual([{ op: 'start', executionName: record.executionName, input: initialState(request.invoiceId, 1) }]);
+    expect(workflow.of('start')).toEqual([]);
+    expect(workflow.of('scheduleStart')).toEqual([]);
+  });
+
+  it('schedules the start at the new date when the due date changes before the buffer made the first schedule', async () => {
+    const request = body({ issueDate: '2027-12-15', dueDate: '2028-03-31' });
+    const buffered = new RecordingSignals();
+    // The registration's start signal waits in the buffer: no schedule exists yet.
+    const { record: first } = await registerInvoice({ ...deps, signals: buffered }, settings, request);
+    const { record } = await updateInvoice(deps, settings, request.invoiceId, { dueDate: '2028-02-29' });
+    expect(record.scheduledStartAt).not.toBe(first.scheduledStartAt);
+
+    // Now the buffered signal arrives too: one schedule, at the new date, and no start.
+    await deliverSignal(deps, buffered.of('start')[0]!);
+    expect(workflow.of('scheduleStart')).toEqual([{ op: 'scheduleStart', executionName: record.executionName, at: record.scheduledStartAt, input: initialState(request.invoiceId, 1) }]);
+    expect(workflow.of('start')).toEqual([]);
   });
 });
 
@@ -377,7 +394,7 @@ describe('recordPayment', () => {
     await expect(recordPayment({ ...deps, signals: buffer }, settings, id, payment)).rejects.toThrow('Service unavailable');
     expect((await stored(id)).creditBalance).toEqual({ value: 5_000, currency: 'EUR' });
     await recordPayment({ ...deps, signals: buffer }, settings, id, payment);
-    expect(buffer.of('start')).toEqual([expect.objectContaining({ invoiceId: id, input: expect.objectContaining({ next: 'payment_notice' }) })]);
+    expect(buffer.of('payment_notice')).toEqual([{ type: 'payment_notice', invoiceId: id, reference: 'VIR-NOTICE', since: expect.any(String) }]);
     expect((await stored(id)).creditBalance).toEqual({ value: 5_000, currency: 'EUR' });
   });
 

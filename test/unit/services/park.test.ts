@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { initialState, type ExecutionState } from '../../../shared/domain/execution-state';
 import { payment } from '../../../shared/domain/billing';
 import { parkExecution } from '../../../shared/services/park';
+import { deliverSignal } from '../../../shared/services/workflow-signals';
 import { recordEvent } from '../../../shared/services/record-updates';
 import { RecordingSignals } from '../../support/recording-ports';
 import { SETTINGS, useServiceWorld } from '../../support/service-world';
@@ -47,7 +48,7 @@ describe('parkExecution', () => {
     expect(record.parkedToken).toBeUndefined();
     // Noted before the record moved on, signalled after: the new revision's start cannot be lost.
     expect(await world.store.listPendingStarts('9999', 10)).toContainEqual(expect.objectContaining({ invoiceId, executionName: `${invoiceId}-r2` }));
-    expect(signals.of('start')).toEqual([{ type: 'start', invoiceId, executionName: `${invoiceId}-r2` }]);
+    expect(signals.of('start')).toEqual([{ type: 'start', invoiceId, executionName: `${invoiceId}-r2`, since: world.clock.now().toISOString() }]);
     // This execution wakes itself, to end.
     expect(world.workflow.of('wake')).toEqual([{ op: 'wake', taskToken: TOKEN, output: { woken: 'continued' } }]);
     const timeline = await world.store.listTimeline(invoiceId);
@@ -92,16 +93,31 @@ describe('parkExecution', () => {
     expect(world.workflow.of('wake')).toEqual([{ op: 'wake', taskToken: 'AQCEAAAAKgAAAAMAAAAA+second==', output: { woken: 'already_pending' } }]);
   });
 
-  it('lets a retried park of the continued execution wake itself again and change nothing, when its first wake-up was throttled', async () => {
+  it('ends the continued execution through the start buffer when its farewell wake-up is throttled, rather than fail it', async () => {
     const followUp = '2027-03-08T08:00:00.000Z';
     const { invoiceId } = await world.stored({ phase: 'disputed', status: 'disputed', nextActionAt: followUp });
     const throttled = Object.create(world.workflow);
     throttled.wake = async () => {
       throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     };
-    await expect(parkExecution({ ...world.deps, workflow: throttled }, waiting(invoiceId, followUp), TOKEN, daysAfter(followUp, -360), throttling)).rejects.toThrow('Rate exceeded');
+    const signals = new RecordingSignals();
+
+    expect(await parkExecution({ ...world.deps, workflow: throttled, signals }, waiting(invoiceId, followUp), TOKEN, daysAfter(followUp, -360), throttling)).toBe('continued');
+
+    // Retiring, not parked: the buffered wake-up ends it; the new revision parks its own token.
+    expect(await world.read(invoiceId)).toMatchObject({ revision: 2, retiringToken: TOKEN });
+    expect((await world.read(invoiceId)).parkedToken).toBeUndefined();
+    expect(signals.of('wake')).toEqual([{ type: 'wake', invoiceId, since: world.clock.now().toISOString() }]);
+    expect(await deliverSignal(world.deps, signals.of('wake')[0]!)).toBe('woken');
+    expect(world.workflow.of('wake')).toEqual([{ op: 'wake', taskToken: TOKEN, output: { woken: 'continued' } }]);
+  });
+
+  it('lets a retried park of a continued execution wake itself to end and change nothing', async () => {
+    const followUp = '2027-03-08T08:00:00.000Z';
+    const { invoiceId } = await world.stored({ phase: 'disputed', status: 'disputed', nextActionAt: followUp });
+    await parkExecution(world.deps, waiting(invoiceId, followUp), TOKEN, daysAfter(followUp, -360), throttling);
     const continued = await world.read(invoiceId);
-    expect(continued.revision).toBe(2);
+    world.workflow.reset();
 
     // The state machine retries the park (a new token): it finds the invoice continued.
     const outcome = await parkExecution(world.deps, waiting(invoiceId, followUp), 'AQCEAAAAKgAAAAMAAAAA+retry==', daysAfter(followUp, -360), throttling);
@@ -124,6 +140,6 @@ describe('parkExecution', () => {
 
     expect(outcome).toBe('woken');
     expect((await world.read(invoiceId)).parkedToken).toBe(TOKEN);
-    expect(signals.of('wake')).toEqual([{ type: 'wake', invoiceId }]);
+    expect(signals.of('wake')).toEqual([{ type: 'wake', invoiceId, since: world.clock.now().toISOString() }]);
   });
 });

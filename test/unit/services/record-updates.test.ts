@@ -103,7 +103,7 @@ describe('recordEvent', () => {
     const first = await recordEvent(deps, invoiceId, paymentEvent);
     expect(first.changed).toBe(true);
     expect(first.record.pendingEvents.map((e) => e.type)).toEqual(['payment']);
-    expect(buffer.of('wake')).toEqual([{ type: 'wake', invoiceId }]);
+    expect(buffer.of('wake')).toEqual([{ type: 'wake', invoiceId, since: world.clock.now().toISOString() }]);
     expect(world.workflow.of('wake')).toEqual([]);
 
     // The consumer, once Step Functions accepts again: the token comes from the record, never from the message.

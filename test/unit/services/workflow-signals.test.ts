@@ -83,7 +83,7 @@ describe('deliverSignal: a start', () => {
   it('starts a freshly registered invoice under its name where its record was planned, measured from the delivery, and forgets the note', async () => {
     const buffer = new RecordingSignals();
     const { record } = await registerInvoice({ ...world.deps, signals: buffer }, SETTINGS, { ...structuredClone(registration), invoiceId: freshId() });
-    expect(buffer.of('start')).toEqual([{ type: 'start', invoiceId: record.invoiceId, executionName: record.executionName }]);
+    expect(buffer.of('start')).toEqual([{ type: 'start', invoiceId: record.invoiceId, executionName: record.executionName, since: REGISTERED_AT }]);
     expect(await notesOf(record.invoiceId)).toEqual([record.executionName]);
 
     world.clock.set(at(REGISTERED_AT, 30_000));
@@ -112,9 +112,12 @@ describe('deliverSignal: a start', () => {
     expect(await notesOf(record.invoiceId)).toEqual([]);
   });
 
-  it('starts nothing for an invoice that was never written (its registration failed after the note), and forgets the note', async () => {
+  it('starts nothing for an invoice not written (yet), keeps the note while its registration may be on its way, and forgets it an hour on', async () => {
     const invoiceId = freshId();
     await world.store.putPendingStart({ invoiceId, executionName: `${invoiceId}-r1`, requestedAt: REGISTERED_AT });
+    expect(await deliverSignal(world.deps, { type: 'start', invoiceId, executionName: `${invoiceId}-r1` })).toBe('nothing');
+    expect(await notesOf(invoiceId)).toEqual([`${invoiceId}-r1`]);
+    world.clock.set(at(REGISTERED_AT, minutes(61)));
     expect(await deliverSignal(world.deps, { type: 'start', invoiceId, executionName: `${invoiceId}-r1` })).toBe('nothing');
     expect(world.workflow.calls).toEqual([]);
     expect(await notesOf(invoiceId)).toEqual([]);
@@ -133,18 +136,63 @@ describe('deliverSignal: a start', () => {
 
   it('schedules the deferred start of a record whose start lies in the future instead of starting it, and forgets the note', async () => {
     const record = await storedAndNoted({ scheduledStartAt: '2027-12-14T00:00:00.000Z' });
+    world.workflow.executionStatus = undefined; // never started
+    world.workflow.scheduleFired = true; // no schedule to move: none was made yet
     expect(await deliverSignal(world.deps, startSignal(record))).toBe('scheduled');
+    const input = initialState(record.invoiceId, 1);
     expect(world.workflow.calls).toEqual([
-      { op: 'scheduleStart', executionName: record.executionName, at: '2027-12-14T00:00:00.000Z', input: initialState(record.invoiceId, 1) },
+      { op: 'rescheduleStart', executionName: record.executionName, at: '2027-12-14T00:00:00.000Z', input },
+      { op: 'scheduleStart', executionName: record.executionName, at: '2027-12-14T00:00:00.000Z', input },
     ]);
     expect(await notesOf(record.invoiceId)).toEqual([]);
   });
 
-  it('starts at once, planning from the record, a deferred start signalled with now (its schedule has fired), and forgets the note', async () => {
-    const record = await storedAndNoted({ scheduledStartAt: '2027-12-14T00:00:00.000Z' });
-    expect(await deliverSignal(world.deps, startSignal(record, { now: true }))).toBe('started');
-    expect(world.workflow.calls).toEqual([{ op: 'start', executionName: record.executionName, input: initialState(record.invoiceId, 1) }]);
+  it('moves a schedule made from an older read of the record to the date the record holds now', async () => {
+    const record = await storedAndNoted({ scheduledStartAt: '2027-12-20T00:00:00.000Z' });
+    await world.workflow.scheduleStart(record.executionName, '2027-12-14T00:00:00.000Z', initialState(record.invoiceId, 1));
+    world.workflow.reset();
+    world.workflow.executionStatus = undefined;
+    expect(await deliverSignal(world.deps, startSignal(record))).toBe('nothing');
+    expect(world.workflow.calls).toEqual([{ op: 'rescheduleStart', executionName: record.executionName, at: '2027-12-20T00:00:00.000Z', input: initialState(record.invoiceId, 1) }]);
     expect(await notesOf(record.invoiceId)).toEqual([]);
+  });
+
+  it('neither starts nor schedules a deferred start whose schedule fired already (the execution runs), and forgets the note', async () => {
+    const record = await storedAndNoted({ scheduledStartAt: '2027-12-14T00:00:00.000Z' });
+    world.workflow.executionStatus = 'RUNNING';
+    expect(await deliverSignal(world.deps, startSignal(record))).toBe('nothing');
+    expect(world.workflow.calls).toEqual([]);
+    expect(await notesOf(record.invoiceId)).toEqual([]);
+  });
+
+  it('calls Step Functions for nothing when the start was confirmed already (no note: a duplicate signal)', async () => {
+    const record = await stored();
+    expect(await deliverSignal(world.deps, startSignal(record))).toBe('nothing');
+    expect(world.workflow.calls).toEqual([]);
+  });
+
+  it('keeps the note of a newer revision whose record is not written yet, and forgets it once an hour has passed', async () => {
+    const record = await stored();
+    const ahead = { invoiceId: record.invoiceId, executionName: record.executionName.replace(/-r1$/, '-r2') };
+    await world.store.putPendingStart({ ...ahead, requestedAt: world.clock.now().toISOString() });
+    expect(await deliverSignal(world.deps, { type: 'start', ...ahead })).toBe('nothing');
+    expect(await notesOf(record.invoiceId)).toEqual([ahead.executionName]);
+    world.clock.set(at(world.clock.now().toISOString(), minutes(61)));
+    expect(await deliverSignal(world.deps, { type: 'start', ...ahead })).toBe('nothing');
+    expect(await notesOf(record.invoiceId)).toEqual([]);
+    expect(world.workflow.calls).toEqual([]);
+  });
+
+  it('never forgets a note written again after the consumer read it (a restart noting the same start anew)', async () => {
+    const record = await storedAndNoted({ status: 'paid' });
+    const reading = Object.create(world.store);
+    reading.getInvoice = async (id: string) => {
+      const current = await world.store.getInvoice(id);
+      await world.store.putPendingStart({ invoiceId: record.invoiceId, executionName: record.executionName, requestedAt: '2099-01-01T00:00:00.000Z' });
+      return current;
+    };
+    expect(await deliverSignal({ ...world.deps, store: reading }, startSignal(record))).toBe('nothing');
+    expect(await world.store.getPendingStart(record.invoiceId, record.executionName)).toMatchObject({ requestedAt: '2099-01-01T00:00:00.000Z' });
   });
 
   it('starts a deferred start whose time has come rather than scheduling it in the past', async () => {
@@ -162,12 +210,18 @@ describe('deliverSignal: a start', () => {
     expect(await world.read(record.invoiceId)).toEqual(record);
   });
 
-  it('starts exactly the input a signal carries (a payment notice), whatever the invoice\'s status', async () => {
+  it('builds a payment notice from the payment as the timeline holds it, whatever the invoice\'s status, and starts it once', async () => {
+    const payment = { type: 'payment' as const, at: REGISTERED_AT, eventId: 'p1', reference: 'VIR-2027-991', amount: { value: 5000, currency: 'EUR' }, paidAt: '2027-02-01', receivedAfter: 'after_payment' };
     const record = await stored({ status: 'paid' });
-    const input = { invoiceId: record.invoiceId, notice: { reference: 'VIR-2027-991', amount: '5000', currency: 'EUR' } };
-    const signal: WorkflowSignal = { type: 'start', invoiceId: record.invoiceId, executionName: `${record.invoiceId}-payment-1a2b3c`, input };
+    await world.store.appendTimeline(record.invoiceId, [payment]);
+    const signal: WorkflowSignal = { type: 'payment_notice', invoiceId: record.invoiceId, reference: 'VIR-2027-991' };
     expect(await deliverSignal(world.deps, signal)).toBe('started');
-    expect(world.workflow.calls).toEqual([{ op: 'start', executionName: `${record.invoiceId}-payment-1a2b3c`, input }]);
+    expect(await deliverSignal(world.deps, signal)).toBe('nothing');
+    const [start] = world.workflow.of('start');
+    expect(start!.executionName).toMatch(new RegExp(`^${record.invoiceId}-payment-[0-9a-f]{10}$`));
+    expect(start!.input).toMatchObject({ next: 'payment_notice', event: { type: 'payment', detail: { reference: 'VIR-2027-991', amount: '5000', currency: 'EUR', receivedAfter: 'after_payment' } } });
+    // A reference the timeline does not hold (a forged signal) starts nothing.
+    expect(await deliverSignal(world.deps, { ...signal, reference: 'FORGED' })).toBe('nothing');
   });
 });
 
@@ -214,7 +268,7 @@ describe('deliverSignal: a wake-up', () => {
 });
 
 describe('reconcileStarts', () => {
-  it('signals again exactly the notes older than an hour, counts each, and leaves recent ones to the buffer', async () => {
+  it('signals again exactly the notes older than an hour, marks them signalled, and leaves recent ones to the buffer', async () => {
     const now = '2027-02-01T12:00:00.000Z';
     world.clock.set(now);
     const ages = { stale1: minutes(61), stale2: minutes(60 * 24), recent1: minutes(59), recent2: 0 };
@@ -230,12 +284,28 @@ describe('reconcileStarts', () => {
     expect(RECONCILE_AFTER_MS).toBe(minutes(60));
     expect(await reconcileStarts({ ...world.deps, signals: buffer, telemetry })).toBe(2);
 
-    // The oldest first.
-    expect(buffer.of('start')).toEqual([notes.stale2, notes.stale1].map(({ invoiceId, executionName }) => ({ type: 'start', invoiceId, executionName })));
-    expect(telemetry.counts).toEqual(['StartsReconciled', 'StartsReconciled']);
-    expect(telemetry.infos).toEqual([{ message: 'starts reconciled', facts: { count: 2, oldest: notes.stale2!.requestedAt } }]);
-    // Signalled again, not forgotten: the notes go once the consumer has started the executions.
+    // The oldest first, flagged: the consumer counts them (StartsReconciled) if it does start something.
+    expect(buffer.of('start')).toEqual(
+      [notes.stale2!, notes.stale1!].map(({ invoiceId, executionName, requestedAt }) => ({ type: 'start', invoiceId, executionName, reconciled: true, since: requestedAt })),
+    );
+    expect(telemetry.infos).toEqual([{ message: 'starts signalled again', facts: { count: 2, oldest: notes.stale2!.requestedAt } }]);
+    // Signalled again, not forgotten: the notes go once the consumer has started the executions. Marked signalled
+    // now, so that the next runs leave them alone for another hour rather than multiply their signals.
     expect((await allNotes()).length).toBe(4);
+    expect(await reconcileStarts({ ...world.deps, signals: buffer, telemetry })).toBe(0);
+    world.clock.set(at(now, minutes(61)));
+    expect(await reconcileStarts({ ...world.deps, signals: buffer, telemetry })).toBe(4);
+  });
+
+  it('is counted (StartsReconciled) by the consumer only when a reconciled signal does start an execution', async () => {
+    const telemetry = new TelemetrySpy();
+    const started = await storedAndNoted();
+    await world.store.putPendingStart({ invoiceId: started.invoiceId, executionName: started.executionName, requestedAt: REGISTERED_AT });
+    expect(await deliverSignal({ ...world.deps, telemetry }, { ...startSignal(started), reconciled: true })).toBe('started');
+    // A leftover note of an execution that exists: signalled again, started nothing, counted nothing.
+    await world.store.putPendingStart({ invoiceId: started.invoiceId, executionName: started.executionName, requestedAt: REGISTERED_AT });
+    expect(await deliverSignal({ ...world.deps, telemetry }, { ...startSignal(started), reconciled: true })).toBe('nothing');
+    expect(telemetry.counts).toEqual(['StartsReconciled']);
   });
 
   it('signals nothing and counts nothing while every note is younger than an hour', async () => {
@@ -287,6 +357,9 @@ describe('the start buffer, whatever refuses and when (property)', () => {
         for (const note of await allNotes()) await world.store.deletePendingStart(note);
         world.clock.set(REGISTERED_AT);
         const recording = new RecordingWorkflow();
+        // Nothing runs and no schedule exists until the consumer makes them.
+        recording.executionStatus = undefined;
+        recording.scheduleFired = true;
         let throttleNext = false;
         // Step Functions, refusing the next start when told to.
         const workflow: Workflow = Object.create(recording);
