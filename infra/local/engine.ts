@@ -228,6 +228,10 @@ interface Execution {
   cause?: string;
   currentState?: string;
   events: ExecutionEvent[];
+  /** Set once the events of a finished execution were let go (see `retainHistories`). */
+  historyTrimmed?: boolean;
+  /** The task tokens this execution minted (forgotten with it once it ends). */
+  tokens: Set<string>;
   abort: () => void;
   /** Ends the execution's current unit of activity. */
   release: () => void;
@@ -254,7 +258,11 @@ export interface LocalEngineOptions {
   log?: (message: string) => void;
   /** Another definition (already substituted) instead of statemachines/invoice-dunning.asl.json (engine tests). */
   definition?: object;
+  /** How many finished executions keep their event history (`GET /_local/executions/{name}`); default 2,000. */
+  retainHistories?: number;
 }
+
+const DEFAULT_RETAINED_HISTORIES = 2000;
 
 const TOKEN_PATTERN = /^AQ[A-Za-z0-9+/]{100,2000}={0,2}$/;
 /** Names AWS refuses: whitespace, brackets, wildcards, special and control characters. */
@@ -280,6 +288,10 @@ export class LocalEngine {
   private readonly machine: StateMachine;
   private readonly executions = new Map<string, Execution>();
   private readonly tokens = new Map<string, TokenEntry>();
+  /** Finished executions, oldest first, whose histories are kept. */
+  private readonly finished: Execution[] = [];
+  /** Tokens of finished executions: no longer waiting. */
+  private readonly retired = new Set<string>();
   private readonly stateMachineName: string;
   private readonly log: (message: string) => void;
 
@@ -341,6 +353,7 @@ export class LocalEngine {
       status: 'RUNNING',
       startDate,
       events: [],
+      tokens: new Set(),
       abort: () => undefined,
       release: this.options.activity.enter(),
     };
@@ -385,6 +398,7 @@ export class LocalEngine {
         }
       }
       this.closeTokens(execution, 'aborted');
+      this.forget(execution);
       execution.release();
     });
     return { executionArn: arn, startDate };
@@ -453,6 +467,7 @@ export class LocalEngine {
         reject,
       };
       this.tokens.set(token, entry);
+      execution.tokens.add(token);
 
       if (task.timeout !== 'none') {
         const seconds = Number(timeoutSeconds);
@@ -505,11 +520,31 @@ export class LocalEngine {
   }
 
   private closeTokens(execution: Execution, status: 'aborted'): void {
-    for (const entry of this.tokens.values()) {
-      if (entry.execution === execution && entry.status === 'waiting') {
+    for (const token of execution.tokens) {
+      const entry = this.tokens.get(token);
+      if (entry?.status === 'waiting') {
         this.settle(entry, status);
         entry.reject(new TaskError('States.Runtime', 'The execution ended', false, false));
       }
+    }
+  }
+
+  /**
+   * What a long run would otherwise keep forever: a finished execution's token entries (their promises hold the whole
+   * execution; the token strings stay in `retired`, so that a late SendTaskSuccess is refused as on AWS), and — beyond
+   * the `retainHistories` most recent finished executions — its event history (its summary stays).
+   */
+  private forget(execution: Execution): void {
+    for (const token of execution.tokens) {
+      this.tokens.delete(token);
+      this.retired.add(token);
+    }
+    execution.tokens.clear();
+    this.finished.push(execution);
+    while (this.finished.length > (this.options.retainHistories ?? DEFAULT_RETAINED_HISTORIES)) {
+      const oldest = this.finished.shift()!;
+      oldest.events = [];
+      oldest.historyTrimmed = true;
     }
   }
 
@@ -518,6 +553,7 @@ export class LocalEngine {
       throw new StepFunctionsError('InvalidToken', 'Invalid Token');
     }
     const entry = this.tokens.get(token);
+    if (!entry && this.retired.has(token)) throw new StepFunctionsError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
     if (!entry) throw new StepFunctionsError('TaskDoesNotExist', 'Task Does Not Exist');
     if (entry.status !== 'waiting') {
       throw new StepFunctionsError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
@@ -600,7 +636,10 @@ export class LocalEngine {
 
   summary(execution: Execution, parkedNow?: boolean): ExecutionSummary {
     const invoiceId = safeInvoiceId(execution.input);
-    const parked = parkedNow ?? [...this.tokens.values()].some((e) => e.execution === execution && e.parked && e.status === 'waiting');
+    const parked = parkedNow ?? [...execution.tokens].some((token) => {
+      const entry = this.tokens.get(token);
+      return entry?.parked === true && entry.status === 'waiting';
+    });
     return {
       name: execution.name,
       executionArn: execution.arn,
@@ -622,6 +661,7 @@ export class LocalEngine {
       ...(execution.output !== undefined ? { output: safeParse(execution.output) } : {}),
       ...(execution.error !== undefined ? { error: execution.error, cause: execution.cause } : {}),
       events: execution.events,
+      ...(execution.historyTrimmed ? { historyTrimmed: true } : {}),
     };
   }
 

@@ -53,6 +53,8 @@ export const EVENTS_PATH = '/_aws/events';
 export const SQS_PATH = '/_aws/sqs';
 /** The start buffer's queue, as the stack names it. */
 const SIGNAL_QUEUE_NAME = 'dunning-signals';
+/** How many emails the SES emulator's mail viewer keeps (the most recent). */
+const MAIL_VIEWER_EMAILS = 1000;
 /** The local bus's name, as the stack's would be. */
 const EVENT_BUS_NAME = 'dunning-events';
 
@@ -404,10 +406,21 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
         })
       : undefined;
     if (sesEvents) cleanups.push(() => sesEvents.stop());
+    // The SES emulator keeps every email it is sent, whole, for its mail viewer: the most recent ones are enough there
+    // (`/_local/outbox` keeps them all, without their attachments).
+    const sesStoreModule: string = 'aws-ses-v2-local/dist/store.js';
+    const { getStoreReadonly } = (await import(sesStoreModule)) as { getStoreReadonly: () => { emails: unknown[] } };
+    const trimSesStore = () => {
+      const { emails } = getStoreReadonly();
+      if (emails.length > MAIL_VIEWER_EMAILS) emails.splice(0, emails.length - MAIL_VIEWER_EMAILS);
+    };
     const mailer = new RecordingMailer(
       getDependencies({ mailer: sesMailer }).mailer,
       clock,
-      (entry) => sesEvents?.emailSent({ messageId: entry.messageId, from: process.env.SENDER_EMAIL, to: entry.to, subject: entry.subject, tags: entry.tags }),
+      (entry) => {
+        trimSesStore();
+        sesEvents?.emailSent({ messageId: entry.messageId, from: process.env.SENDER_EMAIL, to: entry.to, subject: entry.subject, tags: entry.tags });
+      },
       (key) => `${url}${DOCUMENTS_PATH}${key}`,
     );
     overrideDependencies({ clock, mailer });
