@@ -18,6 +18,7 @@ import {
   nextState,
   promiseDeadlinePassed,
   replyDeadline,
+  planEscalation,
   superseded,
 } from '../domain/workflow';
 import type { CustomerEmailKind } from '../rendering/email';
@@ -198,6 +199,9 @@ const STEPS = {
 
 export type EmailStep = keyof typeof STEPS;
 
+/** The steps after which the ladder goes on: they plan its next rung themselves (see runEmailStep). */
+const PLANS_NEXT_RUNG = new Set<string>(['escalation', 'promise_broken']);
+
 /** The steps that act on the dunning itself (and so belong to the invoice's current revision only). */
 const CUSTOMER_STEPS = new Set<string>(['pre_reminder', 'promise_acknowledgement', 'promise_broken', 'dispute_notification', 'dispute_follow_up', 'dispute_outcome', 'question_notification', 'bank_details_alert', 'escalation']);
 
@@ -220,13 +224,22 @@ export async function runEmailStep(
   if (superseded(record, state) && CUSTOMER_STEPS.has(step)) return { ...state, next: 'continued' };
   const { timeline = [], update, next } = await (STEPS[step] as Step)(deps, config, record, state, execution);
   deps.telemetry?.info('step', { invoiceId: state.invoiceId, step, next, status: record.status });
+  // A rung carried out, or a promise broken, leads to the next rung of the ladder: planned here, in the same write,
+  // rather than in a step of its own ("Next escalation step"), which saves a state transition and a Lambda invocation
+  // per rung. The state machine then goes straight to "Ladder finished?".
+  const plansNextRung = next === 'overdue' && PLANS_NEXT_RUNG.has(step);
   // Nothing to write (an acknowledgement sent, a step that found something new): the record stays as it is.
   // A payment or a cancellation that closed the invoice before this step read it: its wait would have no phase to wait
   // in, so "Check what happened" ends the execution as the invoice ended.
-  if (!update && timeline.length === 0) return nextState(state, record, next === 'wait' && isClosed(record) ? 'check' : next, deps.clock.now());
+  if (!update && timeline.length === 0 && !plansNextRung) return nextState(state, record, next === 'wait' && isClosed(record) ? 'check' : next, deps.clock.now());
+  let planned: Next = next;
   const { record: written } = await mutateInvoice(deps, state.invoiceId, (current, now) => {
     const change = update ? update(current, now) : { record: current };
-    return { record: change.record, timeline: [...timeline, ...(change.timeline ?? [])] };
+    const carried = { record: change.record, timeline: [...timeline, ...(change.timeline ?? [])] };
+    if (!plansNextRung) return carried;
+    const plan = planEscalation(carried.record, config, now);
+    planned = plan.next;
+    return { record: plan.change.record, timeline: [...carried.timeline, ...(plan.change.timeline ?? [])] };
   });
-  return nextState(state, written, next, deps.clock.now());
+  return nextState(state, written, planned, deps.clock.now());
 }

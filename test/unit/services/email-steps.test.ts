@@ -32,10 +32,13 @@ describe('the escalation step', () => {
     await expect(runEmailStep({ ...world.deps, store: failingOnceOnWrite() }, SETTINGS, state(invoiceId), 'escalation')).rejects.toThrow('timed out');
     const next = await runEmailStep(world.deps, SETTINGS, state(invoiceId), 'escalation');
 
-    expect(next.next).toBe('overdue');
     expect(world.mailer.sent.map((e) => e.subject)).toEqual([expect.stringContaining('Rappel')]);
     const record = await world.read(invoiceId);
     expect(record.escalation).toMatchObject({ done: 1, lastAt: '2027-04-01T07:00:00.000Z' });
+    // The next rung is planned in the same write: the execution goes straight to its wait.
+    expect(next.next).toBe('wait');
+    expect(Date.parse(record.nextActionAt!)).toBeGreaterThan(Date.parse('2027-04-01T07:00:00.000Z'));
+    expect(next.wait?.until).toBe(record.nextActionAt);
     // (The clock stands still here, so the two entries share an instant and their order is the store's.)
     const timeline = await world.store.listTimeline(invoiceId);
     expect(timeline.map((t) => t.type).sort()).toEqual(['email_sent', 'escalation']);
@@ -197,5 +200,35 @@ describe('the pre-reminder step', () => {
     expect(record).toMatchObject({ status: 'paid', phase: 'closed' });
     expect(record.preReminderSentFor).toBeUndefined();
     expect(world.mailer.sent).toEqual([]);
+  });
+});
+
+describe('the ladder after a rung or a broken promise', () => {
+  it('hands off once the hand-off rung\'s time has come: the step that reached it says so, with no step of its own', async () => {
+    // The default ladder's fifth rung is the hand-off; the formal notice (fourth) left 20 days ago, its wait is over.
+    const { invoiceId } = await world.stored({
+      ...overdue,
+      dueDate: '2027-02-10',
+      escalation: { done: 4, lastAt: '2027-03-12T08:00:00.000Z' },
+      formalNoticeAt: '2027-03-12T08:00:00.000Z',
+    });
+    const next = await runEmailStep(world.deps, SETTINGS, state(invoiceId), 'escalation');
+    expect(next.next).toBe('hand_off');
+    expect(world.mailer.sent).toEqual([]);
+  });
+
+  it('plans the first rung after a broken promise in the same write', async () => {
+    const { invoiceId } = await world.stored({
+      status: 'promised',
+      phase: 'promised',
+      dueDate: '2027-03-01',
+      promise: { date: '2027-03-20', method: 'transfer', afterDueDate: true, at: '2027-03-02T09:00:00.000Z', source: 'customer' },
+      nextActionAt: '2027-04-01T07:00:00.000Z',
+    });
+    const next = await runEmailStep(world.deps, SETTINGS, { ...state(invoiceId), phase: 'promised' }, 'promise_broken');
+    const record = await world.read(invoiceId);
+    expect(record).toMatchObject({ phase: 'overdue', status: expect.stringMatching(/overdue/) });
+    expect(next.next).toMatch(/^(wait|hand_off)$/);
+    if (next.next === 'wait') expect(next.wait?.until).toBe(record.nextActionAt);
   });
 });
