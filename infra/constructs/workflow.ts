@@ -36,7 +36,7 @@ const MEMORY: Partial<Record<Handler, number>> = {
 };
 
 /** The actions that complete a parked task: only success, the workflow never fails a task from outside. */
-export const TASK_RESPONSE_ACTIONS = ['states:SendTaskSuccess'];
+export const TASK_RESPONSE_ACTIONS = ['states:SendTaskSuccess', 'states:SendTaskFailure'];
 
 export function stateMachineName(scope: Construct): string {
   return `${Stack.of(scope).stackName}-invoice-dunning`;

@@ -70,11 +70,13 @@ export function handleStepFunctions(
     sendSfn(res, 400, { __type: 'SerializationException', message: 'Malformed JSON body' });
     return;
   }
-  if ((operation === 'StartExecution' || operation === 'SendTaskSuccess') && faults?.strikes('sfnThrottle')) {
+  const taskResponse = operation === 'SendTaskSuccess' || operation === 'SendTaskFailure';
+  if ((operation === 'StartExecution' || taskResponse) && faults?.strikes('sfnThrottle')) {
     sendSfn(res, 400, { __type: 'ThrottlingException', message: 'Injected fault: Rate exceeded' });
     return;
   }
-  const bucket = operation === 'StartExecution' ? quotas?.startExecution : operation === 'SendTaskSuccess' ? quotas?.sendTaskSuccess : undefined;
+  // SendTaskFailure has a bucket of its own on AWS, of the same size: locally they share SendTaskSuccess's.
+  const bucket = operation === 'StartExecution' ? quotas?.startExecution : taskResponse ? quotas?.sendTaskSuccess : undefined;
   if (bucket && !bucket.take()) {
     sendSfn(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
     return;

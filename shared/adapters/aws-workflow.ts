@@ -3,7 +3,7 @@
  * Every call is safe to repeat: Lambda retries and duplicate events must not fail or start anything twice.
  */
 import { CreateScheduleCommand, SchedulerClient, UpdateScheduleCommand, type CreateScheduleCommandInput } from '@aws-sdk/client-scheduler';
-import { DescribeExecutionCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { createHash } from 'node:crypto';
 import type { Workflow } from '../ports';
 import { awsClient } from './aws-clients';
@@ -11,6 +11,8 @@ import { awsClient } from './aws-clients';
 /** Scheduler's universal target: the schedule itself calls states:StartExecution, no Lambda in between. */
 export const START_EXECUTION_TARGET_ARN = 'arn:aws:scheduler:::aws-sdk:sfn:startExecution';
 const SCHEDULE_NAME_MAX_LENGTH = 64;
+/** The errors the waits catch straight into the endings (statemachines/invoice-dunning.asl.json). */
+export const ENDING_ERRORS = { paid: 'Dunning.Paid', cancelled: 'Dunning.Cancelled' } as const;
 /** The token is no longer waiting: the wait timed out, was woken already, or its execution ended. */
 const GONE_TOKEN_ERRORS = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
 
@@ -78,6 +80,21 @@ export class AwsWorkflow implements Workflow {
   async wake(taskToken: string, output: object): Promise<boolean> {
     try {
       await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+      return true;
+    } catch (error) {
+      if (GONE_TOKEN_ERRORS.has(errorName(error) ?? '')) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * A failure the definition catches straight into the ending (`Dunning.Paid` → *Paid*, `Dunning.Cancelled` →
+   * *Cancelled*, never retried): the one way a wait can lead to more than one state without a Choice after it, which
+   * would cost a state transition and "Check what happened" another.
+   */
+  async end(taskToken: string, ending: 'paid' | 'cancelled'): Promise<boolean> {
+    try {
+      await this.sfn.send(new SendTaskFailureCommand({ taskToken, error: ENDING_ERRORS[ending], cause: `The invoice is ${ending}.` }));
       return true;
     } catch (error) {
       if (GONE_TOKEN_ERRORS.has(errorName(error) ?? '')) return false;

@@ -151,6 +151,14 @@ export const emailKeys = {
 };
 
 function closedOutcome(record: InvoiceRecord): Next | undefined {
+  return endingOf(record);
+}
+
+/**
+ * The ending a parked execution goes straight to, if its invoice is paid or cancelled: whatever else waits on the
+ * record, "Check what happened" would end it there too (see checkWhatHappened), so the wake-up skips that step.
+ */
+export function endingOf(record: InvoiceRecord): 'paid' | 'cancelled' | undefined {
   if (record.status === 'paid') return 'paid';
   if (record.status === 'cancelled') return 'cancelled';
   return undefined;

@@ -12,6 +12,11 @@ export interface Workflow {
   status(executionName: string): Promise<string | undefined>;
   /** Wakes a parked wait. Resolves `false` when the token is no longer waiting (timed out, already woken). */
   wake(taskToken: string, output: object): Promise<boolean>;
+  /**
+   * Ends a parked wait straight into the execution's ending (*Paid*, *Cancelled*): the invoice closed, nothing is left
+   * to check. Resolves `false` when the token is no longer waiting.
+   */
+  end(taskToken: string, ending: 'paid' | 'cancelled'): Promise<boolean>;
   /** Creates a one-time schedule that starts the execution at `at` and then deletes itself. */
   scheduleStart(executionName: string, at: string, input: object): Promise<void>;
   /**

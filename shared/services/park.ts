@@ -12,7 +12,7 @@
 import { continuation } from '../domain/billing';
 import { continuationDue, executionName, type ExecutionState } from '../domain/execution-state';
 import type { InvoiceRecord } from '../domain/invoice';
-import { mustWake, superseded } from '../domain/workflow';
+import { endingOf, mustWake, superseded } from '../domain/workflow';
 import type { Dependencies } from '../ports';
 import { mutateInvoice } from './record-updates';
 import { notePendingStart, sendSignals, startSignal } from './workflow-signals';
@@ -29,21 +29,26 @@ type Deps = Pick<Dependencies, 'store' | 'clock' | 'workflow' | 'signals'> & Par
  */
 export async function parkExecution(deps: Deps, state: ExecutionState, taskToken: string, executionStartedAt: string | undefined, isThrottling: (error: unknown) => boolean): Promise<ParkOutcome> {
   let outcome: ParkOutcome = 'parked';
+  // A paid or cancelled invoice's wait ends straight into the execution's ending.
+  let closedAs: 'paid' | 'cancelled' | undefined;
   await mutateInvoice(deps, state.invoiceId, (record, now) => {
     outcome = parkOutcome(record, state, executionStartedAt, now);
+    closedAs = endingOf(record);
     if (outcome !== 'parked' || record.parkedToken === taskToken) return undefined;
     return { record: { ...record, parkedToken: taskToken, parks: (record.parks ?? 0) + 1 } };
   });
   if (outcome === 'parked') return outcome;
   if (outcome === 'continued') await continueAsNewRevision(deps, state);
-  const ending = outcome !== 'woken';
+  const retiring = outcome !== 'woken';
   try {
-    await deps.workflow.wake(taskToken, { woken: ending ? 'continued' : 'already_pending' });
+    if (retiring) await deps.workflow.wake(taskToken, { woken: 'continued' });
+    else if (closedAs) await deps.workflow.end(taskToken, closedAs);
+    else await deps.workflow.wake(taskToken, { woken: 'already_pending' });
   } catch (error) {
     if (!isThrottling(error)) throw error;
     // Left where the buffered wake-up finds it: parked (this revision acts on what is there) or retiring (it ends).
     await mutateInvoice(deps, state.invoiceId, (record) =>
-      ending ? { record: { ...record, retiringToken: taskToken } } : record.parkedToken === taskToken ? undefined : { record: { ...record, parkedToken: taskToken } },
+      retiring ? { record: { ...record, retiringToken: taskToken } } : record.parkedToken === taskToken ? undefined : { record: { ...record, parkedToken: taskToken } },
     );
     await deps.signals.send([{ type: 'wake', invoiceId: state.invoiceId, since: deps.clock.now().toISOString() }]);
   }

@@ -10,7 +10,7 @@
 import { startState } from '../domain/billing';
 import { initialState, paymentNoticeExecution } from '../domain/execution-state';
 import type { InvoiceRecord, TimelineEntry } from '../domain/invoice';
-import { isClosed, mustWake } from '../domain/workflow';
+import { endingOf, isClosed, mustWake } from '../domain/workflow';
 import type { Dependencies, PendingStart, WorkflowSignal } from '../ports';
 import { readTimeline } from './record-updates';
 
@@ -86,7 +86,11 @@ async function deliverWake(deps: ConsumerDeps, invoiceId: string): Promise<Signa
   if (!record) return 'nothing';
   let woken = false;
   if (record.retiringToken) woken = await deps.workflow.wake(record.retiringToken, { woken: 'continued' });
-  if (record.parkedToken && mustWake(record, deps.clock.now())) woken = (await deps.workflow.wake(record.parkedToken, { woken: 'pending' })) || woken;
+  if (record.parkedToken && mustWake(record, deps.clock.now())) {
+    const ending = endingOf(record);
+    const done = ending ? await deps.workflow.end(record.parkedToken, ending) : await deps.workflow.wake(record.parkedToken, { woken: 'pending' });
+    woken = done || woken;
+  }
   return woken ? 'woken' : 'nothing';
 }
 

@@ -8,6 +8,7 @@ import type { Clock, Dependencies, DocumentStore, Mailer, OutgoingEmail, StoredD
 export type WorkflowCall =
   | { op: 'start'; executionName: string; input: object }
   | { op: 'wake'; taskToken: string; output: object }
+  | { op: 'end'; taskToken: string; ending: 'paid' | 'cancelled' }
   | { op: 'scheduleStart'; executionName: string; at: string; input: object }
   | { op: 'rescheduleStart'; executionName: string; at: string; input: object };
 
@@ -23,6 +24,11 @@ export class RecordingWorkflow implements Workflow {
 
   async wake(taskToken: string, output: object): Promise<boolean> {
     this.calls.push({ op: 'wake', taskToken, output });
+    return true;
+  }
+
+  async end(taskToken: string, ending: 'paid' | 'cancelled'): Promise<boolean> {
+    this.calls.push({ op: 'end', taskToken, ending });
     return true;
   }
 

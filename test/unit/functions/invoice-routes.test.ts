@@ -2,7 +2,7 @@
  * The invoice routes' HTTP contract: JSON 404s for unknown invoices, invoice ids with a `/` sent as %2F.
  */
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { SendTaskSuccessCommand, SendTaskFailureCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand, QueryCommand, type GetCommandInput } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as getInvoice } from '../../../functions/get-invoice';
@@ -86,11 +86,11 @@ describe('POST /invoices/{invoiceId}/payments', () => {
     expect(aws.sfn.commandCalls(SendTaskSuccessCommand)).toEqual([]);
   });
 
-  it('records a full payment and wakes the parked execution with its token', async () => {
+  it('records a full payment and ends the parked execution straight into Paid, with its token', async () => {
     const record = invoiceRecord({ status: 'awaiting_reply', phase: 'awaiting_reply', parkedToken: 'AQCEAAAAKgAAAAMAAAAA+tok/en==' });
     serveItems(aws, [invoiceItem(record)]);
     aws.doc.on(PutCommand).resolves({});
-    aws.sfn.on(SendTaskSuccessCommand).resolves({});
+    aws.sfn.on(SendTaskFailureCommand).resolves({});
 
     const result = await recordPayment(
       apiEvent({
@@ -107,8 +107,9 @@ describe('POST /invoices/{invoiceId}/payments', () => {
     expect(parsed(result)).toMatchObject({ status: 'paid', outstanding: { value: 0, currency: 'EUR' } });
     const put = aws.doc.commandCalls(PutCommand).find((call) => call.args[0].input.Item?.sk === 'INVOICE')!.args[0].input;
     expect(put).toMatchObject({ ConditionExpression: '#version = :expected', ExpressionAttributeValues: { ':expected': 1 }, Item: { version: 2, status: 'paid' } });
-    expect(aws.sfn.commandCalls(SendTaskSuccessCommand).map((call) => call.args[0].input)).toEqual([
-      { taskToken: 'AQCEAAAAKgAAAAMAAAAA+tok/en==', output: JSON.stringify({ woken: 'payment' }) },
+    expect(aws.sfn.commandCalls(SendTaskFailureCommand).map((call) => call.args[0].input)).toEqual([
+      { taskToken: 'AQCEAAAAKgAAAAMAAAAA+tok/en==', error: 'Dunning.Paid', cause: 'The invoice is paid.' },
     ]);
+    expect(aws.sfn.commandCalls(SendTaskSuccessCommand)).toEqual([]);
   });
 });

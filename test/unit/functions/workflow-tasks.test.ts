@@ -2,7 +2,7 @@
  * The execution's park and check tasks, with the AWS SDK mocked: no event written before a park is missed, and a
  * retried check never takes a second event.
  */
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { SendTaskSuccessCommand, SendTaskFailureCommand } from '@aws-sdk/client-sfn';
 import { PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as checkNews } from '../../../functions/check-news';
@@ -73,10 +73,12 @@ describe('park-invoice', () => {
     expect(invoicePuts()).toEqual([]);
   });
 
-  it('wakes itself at once for a paid invoice', async () => {
+  it('ends itself at once straight into Paid for a paid invoice', async () => {
     serveItems(aws, [invoiceItem(invoiceRecord({ status: 'paid', phase: 'closed', nextActionAt: undefined }))]);
+    aws.sfn.on(SendTaskFailureCommand).resolves({});
     await parkInvoice({ state: state(), taskToken: TASK_TOKEN });
-    expect(aws.sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+    expect(aws.sfn.commandCalls(SendTaskFailureCommand).map((call) => call.args[0].input)).toEqual([{ taskToken: TASK_TOKEN, error: 'Dunning.Paid', cause: 'The invoice is paid.' }]);
+    expect(aws.sfn.commandCalls(SendTaskSuccessCommand)).toEqual([]);
   });
 
   it('stores its token on the record, conditionally on the version read, when nothing is pending', async () => {

@@ -278,7 +278,7 @@ describe('recordPayment', () => {
     expect(await timelineTypes(id)).toContain('payment');
   });
 
-  it('closes the invoice on a full payment, queues the event and wakes the parked execution with its token', async () => {
+  it('closes the invoice on a full payment, queues the event and ends the parked execution straight into Paid', async () => {
     const id = await registered();
     await parked(id, 'AQCEAAAAKgAAAAMAAAAA+full/payment==');
     clock.set('2027-03-25T14:00:00.000Z');
@@ -287,7 +287,7 @@ describe('recordPayment', () => {
     expect(record).toMatchObject({ status: 'paid', phase: 'closed', partiallyPaid: false, outstanding: { value: 0, currency: 'EUR' } });
     expect(record.nextActionAt).toBeUndefined();
     expect(record.pendingEvents).toEqual([{ seq: 1, type: 'payment', at: '2027-03-25T14:00:00.000Z' }]);
-    expect(workflow.calls).toEqual([{ op: 'wake', taskToken: 'AQCEAAAAKgAAAAMAAAAA+full/payment==', output: { woken: 'payment' } }]);
+    expect(workflow.calls).toEqual([{ op: 'end', taskToken: 'AQCEAAAAKgAAAAMAAAAA+full/payment==', ending: 'paid' }]);
   });
 
   it('leaves the payment event on the record for the next park when the execution is not parked', async () => {
@@ -373,7 +373,7 @@ describe('recordPayment', () => {
     const { record } = await recordPayment(deps, settings, id, { amount: { value: 999_999, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'VIR-BIG' });
 
     expect(record).toMatchObject({ status: 'paid', outstanding: { value: 0, currency: 'EUR' }, creditBalance: { value: 876_543, currency: 'EUR' } });
-    expect(workflow.of('wake')).toHaveLength(1);
+    expect(workflow.of('end')).toHaveLength(1);
     expect(workflow.of('start').map((call) => (call.input as { event: { detail: Record<string, string> } }).event.detail.overpaid)).toEqual(['876543']);
   });
 
@@ -434,14 +434,14 @@ describe('recordPayment', () => {
 });
 
 describe('cancelInvoice', () => {
-  it('cancels the invoice, queues the event and wakes the parked execution', async () => {
+  it('cancels the invoice, queues the event and ends the parked execution straight into Cancelled', async () => {
     const id = await registered();
     await parked(id, 'token-cancel');
     const { record } = await cancelInvoice(deps, id, 'credit note AV-2027-008');
 
     expect(record).toMatchObject({ status: 'cancelled', phase: 'closed' });
     expect(record.pendingEvents.map((event) => event.type)).toEqual(['cancelled']);
-    expect(workflow.calls).toEqual([{ op: 'wake', taskToken: 'token-cancel', output: { woken: 'cancelled' } }]);
+    expect(workflow.calls).toEqual([{ op: 'end', taskToken: 'token-cancel', ending: 'cancelled' }]);
     expect(await store.listTimeline(id)).toContainEqual(expect.objectContaining({ type: 'cancelled', reason: 'credit note AV-2027-008' }));
   });
 
@@ -560,7 +560,7 @@ describe('resolveDispute', () => {
 
     expect(record).toMatchObject({ status: 'cancelled', phase: 'closed', dispute: { status: 'resolved', outcome: 'credit_note' } });
     expect(record.pendingEvents.at(-1)?.type).toBe('cancelled');
-    expect(workflow.of('wake')).toEqual([{ op: 'wake', taskToken: 'token-dispute', output: { woken: 'cancelled' } }]);
+    expect(workflow.of('end')).toEqual([{ op: 'end', taskToken: 'token-dispute', ending: 'cancelled' }]);
     expect(await timelineTypes(id)).toEqual(expect.arrayContaining(['dispute_resolved', 'cancelled']));
   });
 

@@ -66,7 +66,7 @@ describe('parkExecution', () => {
     expect((await world.read(invoiceId)).revision).toBe(2);
   });
 
-  it('wakes itself for an event already on the record rather than continue: the event is taken by this revision', async () => {
+  it('ends itself straight into Paid for a payment already on the record rather than continue', async () => {
     const { invoiceId } = await world.stored({ phase: 'disputed', status: 'disputed', nextActionAt: '2027-03-08T08:00:00.000Z', parks: 500 });
     await recordEvent(world.deps, invoiceId, (record, now) => payment(record, fullPayment, SETTINGS, now));
 
@@ -74,7 +74,7 @@ describe('parkExecution', () => {
 
     expect(outcome).toBe('woken');
     expect((await world.read(invoiceId)).revision).toBe(1);
-    expect(world.workflow.of('wake')).toEqual([{ op: 'wake', taskToken: TOKEN, output: { woken: 'already_pending' } }]);
+    expect(world.workflow.calls).toEqual([{ op: 'end', taskToken: TOKEN, ending: 'paid' }]);
   });
 
   it('leaves an event that arrives after the continuation to the new revision, whose first park wakes at once', async () => {
@@ -86,11 +86,11 @@ describe('parkExecution', () => {
     // The payment lands before the new revision has parked: nobody to wake, the event waits on the record.
     const { record } = await recordEvent(world.deps, invoiceId, (current, now) => payment(current, fullPayment, SETTINGS, now));
     expect(record.pendingEvents.map((event) => event.type)).toEqual(['payment']);
-    expect(world.workflow.of('wake')).toEqual([]);
+    expect(world.workflow.calls).toEqual([]);
 
     const outcome = await parkExecution(world.deps, waiting(invoiceId, followUp, 2), 'AQCEAAAAKgAAAAMAAAAA+second==', world.clock.now().toISOString(), throttling);
     expect(outcome).toBe('woken');
-    expect(world.workflow.of('wake')).toEqual([{ op: 'wake', taskToken: 'AQCEAAAAKgAAAAMAAAAA+second==', output: { woken: 'already_pending' } }]);
+    expect(world.workflow.calls).toEqual([{ op: 'end', taskToken: 'AQCEAAAAKgAAAAMAAAAA+second==', ending: 'paid' }]);
   });
 
   it('ends the continued execution through the start buffer when its farewell wake-up is throttled, rather than fail it', async () => {
@@ -131,7 +131,7 @@ describe('parkExecution', () => {
     const { invoiceId } = await world.stored({ phase: 'disputed', status: 'disputed', nextActionAt: '2027-03-08T08:00:00.000Z' });
     await recordEvent(world.deps, invoiceId, (record, now) => payment(record, fullPayment, SETTINGS, now));
     const throttled = Object.create(world.workflow);
-    throttled.wake = async () => {
+    throttled.wake = throttled.end = async () => {
       throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     };
     const signals = new RecordingSignals();

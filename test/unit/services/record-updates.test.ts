@@ -88,8 +88,26 @@ describe('mutateInvoice', () => {
 });
 
 describe('recordEvent', () => {
+  /** An event that leaves the invoice open (a question): the parked execution is woken to take it. */
+  const questionEvent = (record: Parameters<Parameters<typeof mutateInvoice>[2]>[0]) =>
+    record.pendingEvents.length > 0 ? undefined : { record, event: { type: 'question' as const } };
+  /** An event that closes the invoice: the parked execution goes straight to *Paid*. */
   const paymentEvent = (record: Parameters<Parameters<typeof mutateInvoice>[2]>[0]) =>
     record.status === 'paid' ? undefined : { record: { ...record, status: 'paid' as const }, event: { type: 'payment' as const } };
+
+  it('ends the parked execution straight into Paid when the event closes the invoice, and through the start buffer when that is throttled', async () => {
+    const { invoiceId } = await world.stored({ parkedToken: 'AQCEAAAAKgAAAAMAAAAA+token==' });
+    const throttled = Object.create(world.workflow);
+    throttled.end = async () => {
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    };
+    const buffer = new RecordingSignals();
+
+    await recordEvent({ ...world.deps, workflow: throttled, signals: buffer }, invoiceId, paymentEvent);
+    expect(world.workflow.calls).toEqual([]);
+    expect(await deliverSignal(world.deps, buffer.of('wake')[0]!)).toBe('woken');
+    expect(world.workflow.calls).toEqual([{ op: 'end', taskToken: 'AQCEAAAAKgAAAAMAAAAA+token==', ending: 'paid' }]);
+  });
 
   it('keeps the event on the record when the wake-up is throttled and hands the wake-up to the start buffer, whose consumer wakes the execution', async () => {
     const { invoiceId } = await world.stored({ parkedToken: 'AQCEAAAAKgAAAAMAAAAA+token==' });
@@ -100,9 +118,9 @@ describe('recordEvent', () => {
     const buffer = new RecordingSignals();
     const deps = { ...world.deps, workflow: throttled, signals: buffer };
 
-    const first = await recordEvent(deps, invoiceId, paymentEvent);
+    const first = await recordEvent(deps, invoiceId, questionEvent);
     expect(first.changed).toBe(true);
-    expect(first.record.pendingEvents.map((e) => e.type)).toEqual(['payment']);
+    expect(first.record.pendingEvents.map((e) => e.type)).toEqual(['question']);
     expect(buffer.of('wake')).toEqual([{ type: 'wake', invoiceId, since: world.clock.now().toISOString() }]);
     expect(world.workflow.of('wake')).toEqual([]);
 
@@ -123,11 +141,11 @@ describe('recordEvent', () => {
     buffer.refuse = 1;
     const deps = { ...world.deps, workflow: throttled, signals: buffer };
 
-    const first = await recordEvent(deps, invoiceId, paymentEvent);
-    expect(first.record.pendingEvents.map((e) => e.type)).toEqual(['payment']);
+    const first = await recordEvent(deps, invoiceId, questionEvent);
+    expect(first.record.pendingEvents.map((e) => e.type)).toEqual(['question']);
     expect(world.workflow.of('wake')).toEqual([]);
 
-    const retry = await recordEvent(deps, invoiceId, paymentEvent);
+    const retry = await recordEvent(deps, invoiceId, questionEvent);
     expect(retry.changed).toBe(false);
     expect(world.workflow.of('wake')).toEqual([{ op: 'wake', taskToken: 'AQCEAAAAKgAAAAMAAAAA+token==', output: { woken: 'pending' } }]);
   });

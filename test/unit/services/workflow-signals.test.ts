@@ -234,10 +234,10 @@ describe('deliverSignal: a wake-up', () => {
     expect(world.workflow.calls).toEqual([{ op: 'wake', taskToken: TOKEN, output: { woken: 'pending' } }]);
   });
 
-  it('wakes the parked execution of an invoice that closed', async () => {
+  it('ends the parked execution of an invoice that closed straight into its ending', async () => {
     const record = await stored({ parkedToken: TOKEN, status: 'cancelled' });
     expect(await deliverSignal(world.deps, wake(record))).toBe('woken');
-    expect(world.workflow.of('wake').map((call) => call.taskToken)).toEqual([TOKEN]);
+    expect(world.workflow.calls).toEqual([{ op: 'end', taskToken: TOKEN, ending: 'cancelled' }]);
   });
 
   it('wakes the parked execution of a record whose wake-up time has come', async () => {
