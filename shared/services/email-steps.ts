@@ -116,7 +116,7 @@ const STEPS = {
     const rungIndex = record.escalation.done;
     const rung = invoicePolicy(record, config).ladder[rungIndex];
     if (!deadlineDue(record, 'overdue', deps.clock.now())) return { next: 'check' };
-    // The hand-off is no email: "Next escalation step" hands off once its time has come.
+    // The hand-off is no email: the ladder's planning (below, in runEmailStep) hands off once its time has come.
     if (!rung || rung.action === 'hand_off') return { next: 'overdue' };
     const key = emailKeys.ladder(record, rungIndex);
     const customerEmail: CustomerEmailKind | undefined = (LADDER_EMAILS as Partial<Record<LadderAction, CustomerEmailKind>>)[rung.action];
@@ -145,7 +145,8 @@ const STEPS = {
           ...(emailed === false ? { reason: 'no contact of the customer can receive email' } : {}),
           ...(emailed === 'unconfirmed' ? { reason: 'the sender stopped before SES answered: the email may not have left (the team was told)' } : {}),
         });
-        // The rung's time is spent: "Next escalation step" plans the next one, and a retry of this step finds nothing due.
+        // The rung's time is spent: the next one is planned in the same write (runEmailStep), and a retry of this step
+        // finds nothing due.
         return {
           record: {
             ...current,
