@@ -97,22 +97,22 @@ describe('sqsWorkflowSignals', () => {
 });
 
 describe('retryDelaySeconds', () => {
-  const ceiling = (attempt: number) => Math.min(300, 2 ** Math.max(1, attempt));
+  const ceiling = (attempt: number) => Math.min(300, 2 ** (Math.max(1, attempt) + 2));
   const random = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
 
-  it('starts at 1 to 2 seconds and reaches 5 minutes at most', () => {
-    expect(retryDelaySeconds(1, () => 0)).toBe(1);
-    expect(retryDelaySeconds(1, () => 0.999)).toBe(2);
+  it('starts at 2 to 8 seconds and reaches 5 minutes at most', () => {
+    expect(retryDelaySeconds(1, () => 0)).toBe(2);
+    expect(retryDelaySeconds(1, () => 0.999)).toBe(8);
     expect(retryDelaySeconds(20, () => 0.999)).toBe(300);
-    expect(retryDelaySeconds(20, () => 0)).toBe(150);
+    expect(retryDelaySeconds(20, () => 0)).toBe(75);
   });
 
-  it('stays within the upper half of a ceiling that doubles with each attempt, never above 300 (property)', () => {
+  it('stays within the upper three quarters of a window that doubles with each attempt, never above 300 (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: -2, max: 60 }), random, (attempt, r) => {
         const delay = retryDelaySeconds(attempt, () => r);
         expect(Number.isInteger(delay)).toBe(true);
-        expect(delay).toBeGreaterThanOrEqual(ceiling(attempt) / 2);
+        expect(delay).toBeGreaterThanOrEqual(ceiling(attempt) / 4);
         expect(delay).toBeLessThanOrEqual(ceiling(attempt));
         expect(delay).toBeLessThanOrEqual(300);
       }),

@@ -101,12 +101,12 @@ describe('signal-workflow: a start', () => {
     expect(sent[0]!.Entries).toHaveLength(1);
     const [entry] = sent[0]!.Entries!;
     expect(JSON.parse(entry!.MessageBody!)).toEqual({ ...startOf(invoice), attempt: 1 });
-    expect(entry!.DelaySeconds).toBeGreaterThanOrEqual(1);
-    expect(entry!.DelaySeconds).toBeLessThanOrEqual(4);
+    expect(entry!.DelaySeconds).toBeGreaterThanOrEqual(2);
+    expect(entry!.DelaySeconds).toBeLessThanOrEqual(8);
     expect(deletes()).toEqual([]);
   });
 
-  it('waits longer for a signal throttled again: attempt 4 comes back after 8 to 16 seconds', async () => {
+  it('waits longer for a signal throttled again: attempt 4 comes back after 16 to 64 seconds', async () => {
     const invoice = record('F-2027-0103');
     serveItems(aws, [invoiceItem(invoice), noteOf(invoice)]);
     aws.sfn.on(StartExecutionCommand).rejects(named('ThrottlingException', 'Rate exceeded'));
@@ -115,8 +115,8 @@ describe('signal-workflow: a start', () => {
 
     const [entry] = resent()[0]!.Entries!;
     expect(JSON.parse(entry!.MessageBody!)).toEqual({ ...startOf(invoice), attempt: 4 });
-    expect(entry!.DelaySeconds).toBeGreaterThanOrEqual(8);
-    expect(entry!.DelaySeconds).toBeLessThanOrEqual(16);
+    expect(entry!.DelaySeconds).toBeGreaterThanOrEqual(16);
+    expect(entry!.DelaySeconds).toBeLessThanOrEqual(64);
   });
 
   it('returns a throttled message to the queue when the buffer refuses it back, so it is not lost', async () => {
