@@ -4,11 +4,13 @@
  * disk), CLOCK_SPEED (virtual ms per real ms: 1 = real pace, 0 = frozen, 86400 = a day per second), SES_PORT,
  * CLOCK_START (an ISO timestamp the virtual clock starts at instead of now, to replay a past half-year against its
  * rates), LOCAL_FAULTS and LOCAL_FAULT_SEED (the fault mode, infra/local/faults.ts), LOG_LEVEL (the handlers' lines:
- * INFO by default, SILENT to quiet them).
+ * INFO by default, SILENT to quiet them), LOCAL_START_RATE / LOCAL_START_BURST and LOCAL_SIGNAL_RATE /
+ * LOCAL_SIGNAL_BURST (the local Step Functions quotas, infra/local/token-bucket.ts).
  */
 import { readFileSync } from 'node:fs';
 import { parseFaultRates } from './faults';
 import { createLocalRuntime, DEFAULT_API_KEY } from './runtime';
+import { bucketFromEnv } from './token-bucket';
 
 function numberFromEnv(name: string, fallback: number): number {
   const value = process.env[name];
@@ -40,7 +42,18 @@ function logLevelFromEnv() {
   process.exit(2);
 }
 
+/** The local Step Functions quotas: a bad value stops here with its name, not with a stack trace. */
+function quotasFromEnv() {
+  try {
+    return { startExecution: bucketFromEnv('START'), sendTaskSuccess: bucketFromEnv('SIGNAL') };
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+}
+
 const faultRates = parseFaultRates(process.env.LOCAL_FAULTS);
+const quotas = quotasFromEnv();
 const runtime = await createLocalRuntime({
   ...(faultRates ? { faults: { rates: faultRates, seed: numberFromEnv('LOCAL_FAULT_SEED', Date.now() % 2 ** 31) } } : {}),
   port: numberFromEnv('PORT', 3000),
@@ -51,6 +64,7 @@ const runtime = await createLocalRuntime({
   sesPort: numberFromEnv('SES_PORT', 0),
   // One structured line per decision, email, answer and payment; LOG_LEVEL=SILENT (or WARN) quiets them.
   handlerLogLevel: logLevelFromEnv(),
+  quotas,
 });
 
 const { url, apiKey, mailViewerUrl, clock } = runtime;
@@ -64,6 +78,7 @@ Preventive dunning — local runtime
   Events out       ${url}/_local/events
   Handler logs     ${(process.env.LOG_LEVEL || 'INFO').toUpperCase()} (LOG_LEVEL=SILENT quiets them)
   Executions       ${url}/_local/executions
+  Start buffer     ${url}/_local/queues  Step Functions quotas: StartExecution ${runtime.quotas.startExecution.settings.rate}/s (bucket ${runtime.quotas.startExecution.settings.burst}), SendTaskSuccess ${runtime.quotas.sendTaskSuccess.settings.rate}/s (bucket ${runtime.quotas.sendTaskSuccess.settings.burst}) — LOCAL_START_RATE/_BURST, LOCAL_SIGNAL_RATE/_BURST
   Data             ${process.env.LOCAL_DATA_DIR ? `DynamoDB on disk in ${process.env.LOCAL_DATA_DIR}` : 'in memory (set LOCAL_DATA_DIR to keep it)'}
   Faults           ${runtime.faults ? `ON, seed ${runtime.faults.seed} (${url}/_local/faults)` : 'off (LOCAL_FAULTS=default to inject AWS-like failures)'}
 
