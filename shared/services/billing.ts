@@ -20,12 +20,12 @@ import {
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { sha256 } from '../domain/hashing';
 import { registeredLetterRecording } from '../domain/registered-letter';
-import { executionName, initialState } from '../domain/execution-state';
-import { CLOSED_STATUSES, isSuppressed, timelineEntry, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
+import { initialState } from '../domain/execution-state';
+import { CLOSED_STATUSES, isSuppressed, timelineEntry, type InvoiceRecord } from '../domain/invoice';
 import { MAX_DOCUMENT_BYTES, type CallOutcomeBody, type CustomerAnswer, type DocumentBody, type FormalNoticeBody, type PatchInvoiceBody, type PaymentBody, type RegisterInvoiceBody, type ResolveDisputeBody, type WaiveBody } from '../domain/schemas';
 import { invoiceDocumentKey, type Dependencies } from '../ports';
-import { flushOutbox, mutateInvoice, outboxEntries, readTimeline, recordEvent } from './record-updates';
-import { notePendingStart, paymentNoticeOf, sendSignals, startSignal } from './workflow-signals';
+import { flushOutbox, mutateInvoice, outboxEntries, recordEvent } from './record-updates';
+import { isPaymentOf, notePendingStart, paymentEntry, paymentNoticeOf, sendSignals, startNextRevision, startSignal } from './workflow-signals';
 
 export type { BillingSettings };
 
@@ -100,10 +100,8 @@ export async function restartExecution(deps: Dependencies, invoiceId: string) {
     throw new ConflictError('execution_not_started', `Execution ${current.executionName} has not started yet${current.scheduledStartAt ? ` (scheduled for ${current.scheduledStartAt})` : ''}.`);
   }
   // Another restart that got there first makes this one change nothing; its own start was noted.
-  await notePendingStart(deps, { invoiceId, executionName: executionName(invoiceId, current.revision + 1) });
-  const result = await mutateInvoice(deps, invoiceId, (record, now) => restart(record, current.revision, status, now));
+  const result = await startNextRevision(deps, invoiceId, current.revision, (record, now) => restart(record, current.revision, status, now));
   if (!result.changed) throw new ConflictError('execution_restarted', `Invoice ${invoiceId} was restarted meanwhile.`);
-  await sendSignals(deps, [startSignal(result.record)]);
   return result;
 }
 
@@ -129,13 +127,6 @@ export async function recordPayment(deps: Dependencies, settings: BillingSetting
   return result;
 }
 
-const isPaymentOf = (reference: string) => (entry: TimelineEntry) => entry.type === 'payment' && entry.reference === reference;
-
-/** The timeline entry of a payment already recorded (a retry of the same reference). */
-async function paymentEntry(deps: Pick<Dependencies, 'store'>, record: InvoiceRecord, reference: string): Promise<TimelineEntry | undefined> {
-  if (!record.paymentReferences.includes(reference)) return undefined;
-  return (await readTimeline(deps.store, record)).find(isPaymentOf(reference));
-}
 
 
 export async function cancelInvoice(deps: Dependencies, invoiceId: string, reason: string) {

@@ -10,12 +10,12 @@
  * that arrives meanwhile waits on the record for the new revision's first park.
  */
 import { continuation } from '../domain/billing';
-import { continuationDue, executionName, type ExecutionState } from '../domain/execution-state';
+import { continuationDue, type ExecutionState } from '../domain/execution-state';
 import type { InvoiceRecord } from '../domain/invoice';
-import { endingOf, mustWake, superseded } from '../domain/workflow';
+import { mustWake, superseded } from '../domain/workflow';
 import type { Dependencies } from '../ports';
 import { mutateInvoice } from './record-updates';
-import { notePendingStart, sendSignals, startSignal } from './workflow-signals';
+import { resumeParked, startNextRevision } from './workflow-signals';
 
 export type ParkOutcome = 'parked' | 'woken' | 'continued' | 'superseded';
 
@@ -29,11 +29,11 @@ type Deps = Pick<Dependencies, 'store' | 'clock' | 'workflow' | 'signals'> & Par
  */
 export async function parkExecution(deps: Deps, state: ExecutionState, taskToken: string, executionStartedAt: string | undefined, isThrottling: (error: unknown) => boolean): Promise<ParkOutcome> {
   let outcome: ParkOutcome = 'parked';
-  // A paid or cancelled invoice's wait ends straight into the execution's ending.
-  let closedAs: 'paid' | 'cancelled' | undefined;
+  // The record as the park read it: a paid or cancelled invoice's wait ends straight into the execution's ending.
+  let seen: InvoiceRecord | undefined;
   await mutateInvoice(deps, state.invoiceId, (record, now) => {
     outcome = parkOutcome(record, state, executionStartedAt, now);
-    closedAs = endingOf(record);
+    seen = record;
     if (outcome !== 'parked' || record.parkedToken === taskToken) return undefined;
     return { record: { ...record, parkedToken: taskToken, parks: (record.parks ?? 0) + 1 } };
   });
@@ -42,8 +42,7 @@ export async function parkExecution(deps: Deps, state: ExecutionState, taskToken
   const retiring = outcome !== 'woken';
   try {
     if (retiring) await deps.workflow.wake(taskToken, { woken: 'continued' });
-    else if (closedAs) await deps.workflow.end(taskToken, closedAs);
-    else await deps.workflow.wake(taskToken, { woken: 'already_pending' });
+    else await resumeParked(deps.workflow, seen!, taskToken, 'already_pending');
   } catch (error) {
     if (!isThrottling(error)) throw error;
     // Left where the buffered wake-up finds it: parked (this revision acts on what is there) or retiring (it ends).
@@ -65,10 +64,6 @@ function parkOutcome(record: InvoiceRecord, state: ExecutionState, executionStar
 }
 
 async function continueAsNewRevision(deps: Deps, state: ExecutionState): Promise<void> {
-  await notePendingStart(deps, { invoiceId: state.invoiceId, executionName: executionName(state.invoiceId, state.revision + 1) });
-  const result = await mutateInvoice(deps, state.invoiceId, (record, now) => continuation(record, state.revision, now));
-  if (result.changed) {
-    deps.telemetry?.info('execution continued as a new revision', { invoiceId: state.invoiceId, executionName: result.record.executionName });
-    await sendSignals(deps, [startSignal(result.record)]);
-  }
+  const result = await startNextRevision(deps, state.invoiceId, state.revision, (record, now) => continuation(record, state.revision, now));
+  if (result.changed) deps.telemetry?.info('execution continued as a new revision', { invoiceId: state.invoiceId, executionName: result.record.executionName });
 }

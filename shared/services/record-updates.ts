@@ -11,8 +11,7 @@
  */
 import { ConflictError, NotFoundError, VersionConflict } from '../domain/errors';
 import type { Change, InvoiceRecord, TimelineEntry } from '../domain/invoice';
-import { sendSignals } from './workflow-signals';
-import { endingOf } from '../domain/workflow';
+import { resumeParked, sendSignals } from './workflow-signals';
 import type { Dependencies, InvoiceStore } from '../ports';
 
 export type { Change };
@@ -124,10 +123,8 @@ export async function recordEvent(
   const { record } = result;
   const waiting = result.changed ? result.event !== undefined : record.pendingEvents.length > 0;
   if (waiting && record.parkedToken) {
-    const ending = endingOf(record);
     try {
-      if (ending) await deps.workflow.end(record.parkedToken, ending);
-      else await deps.workflow.wake(record.parkedToken, { woken: result.event?.type ?? 'pending' });
+      await resumeParked(deps.workflow, record, record.parkedToken, result.event?.type ?? 'pending');
     } catch (error) {
       deps.telemetry?.info('wake-up refused; handed to the start buffer', { invoiceId, error: String(error) });
       await sendSignals(deps, [{ type: 'wake', invoiceId }]);

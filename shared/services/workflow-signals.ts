@@ -8,11 +8,11 @@
  * hour is signalled again. Starting is idempotent (the execution name), so a start signalled twice starts once.
  */
 import { startState } from '../domain/billing';
-import { initialState, paymentNoticeExecution } from '../domain/execution-state';
-import type { InvoiceRecord, TimelineEntry } from '../domain/invoice';
+import { executionName, initialState, paymentNoticeExecution } from '../domain/execution-state';
+import type { Change, InvoiceRecord, TimelineEntry } from '../domain/invoice';
 import { endingOf, isClosed, mustWake } from '../domain/workflow';
 import type { Dependencies, PendingStart, WorkflowSignal } from '../ports';
-import { readTimeline } from './record-updates';
+import { mutateInvoice, readTimeline } from './record-updates';
 
 /**
  * How old a pending start must be before the reconciliation takes it as lost rather than on its way: an hour, well
@@ -51,6 +51,40 @@ export function startSignal(record: Pick<InvoiceRecord, 'invoiceId' | 'execution
   return { type: 'start', invoiceId: record.invoiceId, executionName: record.executionName };
 }
 
+/**
+ * Moves the invoice from `revision` to the next one (a restart, a continuation) and has its execution started: the
+ * start is noted before the record moves, and signalled once it has. `change` returns nothing when the record is no
+ * longer at `revision` (another attempt got there first): then nothing is signalled.
+ */
+export async function startNextRevision(
+  deps: Deps & Pick<Dependencies, 'clock'>,
+  invoiceId: string,
+  revision: number,
+  change: (record: InvoiceRecord, now: Date) => Change | undefined,
+) {
+  await notePendingStart(deps, { invoiceId, executionName: executionName(invoiceId, revision + 1) });
+  const result = await mutateInvoice(deps, invoiceId, change);
+  if (result.changed) await sendSignals(deps, [startSignal(result.record)]);
+  return result;
+}
+
+/**
+ * Resumes the execution parked on `taskToken`: straight into its ending when the invoice is paid or cancelled (there
+ * is nothing left to check), otherwise woken to check what happened. `false` when the token is no longer waiting.
+ */
+export function resumeParked(workflow: Dependencies['workflow'], record: InvoiceRecord, taskToken: string, woken: string): Promise<boolean> {
+  const ending = endingOf(record);
+  return ending ? workflow.end(taskToken, ending) : workflow.wake(taskToken, { woken });
+}
+
+/** The timeline entry of the payment `reference` on the invoice, if it was recorded. */
+export async function paymentEntry(deps: Pick<Dependencies, 'store'>, record: InvoiceRecord, reference: string): Promise<TimelineEntry | undefined> {
+  if (!record.paymentReferences.includes(reference)) return undefined;
+  return (await readTimeline(deps.store, record)).find(isPaymentOf(reference));
+}
+
+export const isPaymentOf = (reference: string) => (entry: TimelineEntry) => entry.type === 'payment' && entry.reference === reference;
+
 /** `F-1-r3` → 3: the revision an execution name was made for (`executionName` in shared/domain/execution-state.ts). */
 function revisionOf(executionName: string): number | undefined {
   const match = /-r(\d+)$/.exec(executionName);
@@ -86,11 +120,7 @@ async function deliverWake(deps: ConsumerDeps, invoiceId: string): Promise<Signa
   if (!record) return 'nothing';
   let woken = false;
   if (record.retiringToken) woken = await deps.workflow.wake(record.retiringToken, { woken: 'continued' });
-  if (record.parkedToken && mustWake(record, deps.clock.now())) {
-    const ending = endingOf(record);
-    const done = ending ? await deps.workflow.end(record.parkedToken, ending) : await deps.workflow.wake(record.parkedToken, { woken: 'pending' });
-    woken = done || woken;
-  }
+  if (record.parkedToken && mustWake(record, deps.clock.now())) woken = (await resumeParked(deps.workflow, record, record.parkedToken, 'pending')) || woken;
   return woken ? 'woken' : 'nothing';
 }
 
@@ -137,7 +167,7 @@ async function deliverStart(deps: ConsumerDeps, signal: { invoiceId: string; exe
 async function deliverPaymentNotice(deps: ConsumerDeps, invoiceId: string, reference: string): Promise<SignalOutcome> {
   const record = await deps.store.getInvoice(invoiceId);
   if (!record) return 'nothing';
-  const entry = (await readTimeline(deps.store, record)).find((e) => e.type === 'payment' && e.reference === reference);
+  const entry = (await readTimeline(deps.store, record)).find(isPaymentOf(reference));
   const notice = entry ? paymentNoticeOf(record, entry) : undefined;
   if (!notice) return 'nothing';
   return (await deps.workflow.start(notice.name, notice.input)) ? 'started' : 'nothing';
