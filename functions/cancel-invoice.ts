@@ -1,6 +1,6 @@
 /** POST /invoices/{invoiceId}/cancel — credit note or mistake: the execution ends, no more email. */
 import { cancelInvoice } from '../shared/services/billing';
-import { getDependencies } from '../shared/lambda/dependencies';
+import { getConfig, getDependencies } from '../shared/lambda/dependencies';
 import { awsWorkflow, sqsSignals } from '../shared/lambda/adapters';
 import { httpHandler, invoiceIdParam, json, parseJsonBody } from '../shared/lambda/http';
 import { invoiceView } from '../shared/domain/invoice';
@@ -9,6 +9,6 @@ import { CancelBody } from '../shared/domain/schemas';
 export const handler = httpHandler(async (event) => {
   const invoiceId = invoiceIdParam(event);
   const { reason } = parseJsonBody(event, CancelBody);
-  const { record } = await cancelInvoice(getDependencies({ workflow: awsWorkflow, signals: sqsSignals }), invoiceId, reason);
+  const { record } = await cancelInvoice(getDependencies({ workflow: awsWorkflow, signals: sqsSignals }), getConfig(), invoiceId, reason);
   return json(200, invoiceView(record));
 });

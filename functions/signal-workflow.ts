@@ -11,7 +11,7 @@
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { awsWorkflowWithScheduler, isThrottling, retryDelaySeconds, sqsSignals } from '../shared/lambda/adapters';
-import { getDependencies } from '../shared/lambda/dependencies';
+import { getConfig, getDependencies } from '../shared/lambda/dependencies';
 import { WorkflowSignalSchema } from '../shared/domain/schemas';
 import { deliverSignal } from '../shared/services/workflow-signals';
 import type { Dependencies, WorkflowSignal } from '../shared/ports';
@@ -38,7 +38,7 @@ async function deliver(deps: Dependencies, message: SQSRecord): Promise<string |
   const signal = parsed.data as WorkflowSignal;
   if (signal.since) deps.telemetry?.measure('SignalAgeSeconds', Math.max(0, (deps.clock.now().getTime() - Date.parse(signal.since)) / 1000));
   try {
-    const outcome = await deliverSignal(deps, signal);
+    const outcome = await deliverSignal(deps, getConfig(), signal);
     deps.telemetry?.info('signal delivered', { invoiceId: signal.invoiceId, type: signal.type, outcome });
     return undefined;
   } catch (error) {

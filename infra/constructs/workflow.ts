@@ -107,10 +107,13 @@ export class WorkflowConstruct extends Construct {
     ) as Record<Handler, HandlerFunction>;
 
     for (const fn of Object.values(this.functions)) props.data.grantReadWrite(fn);
-    // Park checks the record's pending events before it parks, and completes its own task when there are some.
-    grantTaskResponse(this, this.functions['park-invoice']);
-    // ... and hands that wake-up to the start buffer when Step Functions throttles it.
-    props.startBuffer.grantSignal(this.functions['park-invoice']);
+    // Park checks the record's pending events before it parks, and completes its own task when there are some; the
+    // callback steps (the ladder's rungs, the hand-off) send their own execution on. Each hands that call to the start
+    // buffer when Step Functions throttles it.
+    for (const handler of ['park-invoice', 'send-email', 'hand-off'] as const) {
+      grantTaskResponse(this, this.functions[handler]);
+      props.startBuffer.grantSignal(this.functions[handler]);
+    }
     props.email.grantSend(this.functions['send-email']);
     props.data.grantWriteEmailCopies(this.functions['send-email']);
     props.data.grantWriteLetters(this.functions['send-email']);

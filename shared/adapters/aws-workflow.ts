@@ -5,6 +5,8 @@
 import { CreateScheduleCommand, SchedulerClient, UpdateScheduleCommand, type CreateScheduleCommandInput } from '@aws-sdk/client-scheduler';
 import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { createHash } from 'node:crypto';
+import type { ExecutionState } from '../domain/execution-state';
+import { ROUTED_STEPS } from '../domain/workflow';
 import type { Workflow } from '../ports';
 import { awsClient } from './aws-clients';
 
@@ -13,6 +15,10 @@ export const START_EXECUTION_TARGET_ARN = 'arn:aws:scheduler:::aws-sdk:sfn:start
 const SCHEDULE_NAME_MAX_LENGTH = 64;
 /** The errors the waits catch straight into the endings (statemachines/invoice-dunning.asl.json). */
 export const ENDING_ERRORS = { paid: 'Dunning.Paid', cancelled: 'Dunning.Cancelled' } as const;
+/** The error and cause a route fails a wait with (statemachines/invoice-dunning.asl.json: every wait catches them). */
+export function routeFailure(state: ExecutionState): { error: string; cause: string } {
+  return { error: ROUTED_STEPS.has(state.next) ? `Dunning.Route.${state.next}` : 'Dunning.Decide', cause: JSON.stringify(state) };
+}
 /** The token is no longer waiting: the wait timed out, was woken already, or its execution ended. */
 const GONE_TOKEN_ERRORS = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
 
@@ -95,6 +101,21 @@ export class AwsWorkflow implements Workflow {
   async end(taskToken: string, ending: 'paid' | 'cancelled'): Promise<boolean> {
     try {
       await this.sfn.send(new SendTaskFailureCommand({ taskToken, error: ENDING_ERRORS[ending], cause: `The invoice is ${ending}.` }));
+      return true;
+    } catch (error) {
+      if (GONE_TOKEN_ERRORS.has(errorName(error) ?? '')) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * A failure the definition catches into the step the state names (`Dunning.Route.<next>`, the state in the cause,
+   * which the step reads: `routedState`), or into "Decide the next step" (`Dunning.Decide`) — the way a wait leads to
+   * any step without a Choice after it.
+   */
+  async route(taskToken: string, state: ExecutionState): Promise<boolean> {
+    try {
+      await this.sfn.send(new SendTaskFailureCommand({ taskToken, ...routeFailure(state) }));
       return true;
     } catch (error) {
       if (GONE_TOKEN_ERRORS.has(errorName(error) ?? '')) return false;

@@ -115,8 +115,8 @@ export function newInvoiceRecord(body: RegisterInvoiceBody, settings: BillingSet
 }
 
 /**
- * The input of an execution that starts now: already planned, so it begins at "Decide the next step" and goes
- * straight to its first wait (one state transition fewer per invoice). Later starts plan when they start.
+ * The input of an execution that starts now: already planned, so its first wait (where every execution starts) parks
+ * at once. Later starts plan when they start: the first wait sends them on to "Plan the reminders".
  */
 export function startState(record: InvoiceRecord, now: Date): ExecutionState {
   const start = initialState(record.invoiceId, record.revision);
@@ -177,6 +177,7 @@ function nextRevision(record: InvoiceRecord): InvoiceRecord {
     revision,
     executionName: executionName(record.invoiceId, revision),
     parkedToken: undefined,
+    parkedWait: undefined,
     lastCheck: undefined,
     parks: 0,
     scheduledStartAt: undefined,

@@ -40,17 +40,47 @@ export interface ExecutionState {
   step: number;
   phase: Phase;
   next: Next;
-  /** The wake-up time of the next park; `seconds` feeds the task's TimeoutSecondsPath. */
-  wait?: { until: string; seconds: number };
+  /**
+   * The wake-up time of the next park; `seconds` feeds the task's TimeoutSecondsPath. A state that is not a wait's own
+   * (`next` other than `wait`) has no wake-up time, only the send-on window (`SEND_ON_SECONDS`).
+   */
+  wait?: { until?: string; seconds: number };
   /** The event the last check took, when the next step needs its detail (a question's text). */
   event?: { type: string; seq: number; detail?: Record<string, string> };
   /** Set by a Catch on the way to "Needs attention". */
   error?: { Error?: string; Cause?: string };
+  /**
+   * Set by a wait's `Dunning.Route.<next>` Catch: the state the park or the waker sent the execution on with, in the
+   * cause (see `routedState`). The step it leads to acts on that state, not on the wait's own input.
+   */
+  routed?: { Error?: string; Cause?: string };
 }
 
-/** The input of a new execution. */
+/**
+ * The state a step acts on: the one a wait sent it with (`Dunning.Route.<next>`, the state in the cause), or its own
+ * input. The cause comes from the park or a waker through the task token, which never leaves the table; it must still
+ * be this invoice's and this revision's.
+ */
+export function routedState(state: ExecutionState): ExecutionState {
+  if (!state.routed?.Cause) return state;
+  const routed = JSON.parse(state.routed.Cause) as ExecutionState;
+  if (routed.invoiceId !== state.invoiceId || routed.revision !== state.revision) {
+    throw new Error(`A routed state for ${routed.invoiceId} r${routed.revision} reached ${state.invoiceId} r${state.revision}`);
+  }
+  return routed;
+}
+
+/**
+ * How long a wait lasts when it is handed a state that is not its own, which its park sends on at once: only should
+ * the send-on be lost (throttled, and the buffer's retries late) does the wait end on its own, into its deadline's
+ * step, which looks at the record before it acts. Every wait reads `$.wait.seconds`, so every state carries one.
+ */
+export const SEND_ON_SECONDS = 900;
+const SEND_ON_WAIT = { seconds: SEND_ON_SECONDS };
+
+/** The input of a new execution: the first wait sends it on to be planned. */
 export function initialState(invoiceId: string, revision: number): ExecutionState {
-  return { invoiceId, revision, step: 0, phase: 'before_pre_reminder', next: 'plan' };
+  return { invoiceId, revision, step: 0, phase: 'before_pre_reminder', next: 'plan', wait: SEND_ON_WAIT };
 }
 
 /**
@@ -94,7 +124,7 @@ export function executionName(invoiceId: string, revision: number): string {
 /**
  * The short execution that tells the team of a payment that came after the invoice closed or beyond what was owed:
  * named after the invoice, as an operator looks for it, and after the payment's reference (hashed), so that starting
- * it again for the same payment is the same execution. Its input goes straight to "Notify team of payment".
+ * it again for the same payment is the same execution. The first wait sends its input on to "Notify team of payment".
  */
 export function paymentNoticeExecution(
   record: { invoiceId: string; revision: number; phase: Phase },
@@ -103,7 +133,7 @@ export function paymentNoticeExecution(
   const hash = createHash('sha256').update(`${record.invoiceId}\n${payment.reference}`).digest('hex').slice(0, 10);
   return {
     name: withSuffix(record.invoiceId, `-payment-${hash}`),
-    input: { invoiceId: record.invoiceId, revision: record.revision, step: 0, phase: record.phase, next: 'payment_notice', event: { type: 'payment', seq: 0, detail: payment } },
+    input: { invoiceId: record.invoiceId, revision: record.revision, step: 0, phase: record.phase, next: 'payment_notice', wait: SEND_ON_WAIT, event: { type: 'payment', seq: 0, detail: payment } },
   };
 }
 

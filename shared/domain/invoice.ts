@@ -1,4 +1,5 @@
 /** The invoice record, its events and its timeline: the shapes every handler and adapter shares. */
+import type { ExecutionState } from './execution-state';
 import type { Money } from './money';
 import type { Claim, Waiver } from './claim';
 import type { PolicyOverrides } from './policy';
@@ -175,6 +176,16 @@ export interface InvoiceRecord {
   lastEventSeq: number;
   /** The task token of the parked wait, if the execution is parked. Never leaves the database. */
   parkedToken?: string;
+  /**
+   * The wait the token belongs to and the execution state it parked with: whoever wakes it can take the event in the
+   * execution's place (`checkFor`) and send it straight on to its step.
+   */
+  parkedWait?: { phase: Phase; state: ExecutionState };
+  /**
+   * A callback step ("Carry out escalation step", "Hand off to legal") that could not send its execution on (throttled):
+   * its token and the state to send, for the buffered wake-up. Never leaves the database.
+   */
+  sendingOn?: { token: string; state: ExecutionState };
   /** How many times the current revision's execution parked: each park adds some 25 events to its history. */
   parks?: number;
   /**
@@ -182,8 +193,12 @@ export interface InvoiceRecord {
    * the buffered wake-up ends it. Never leaves the database.
    */
   retiringToken?: string;
-  /** The result of the last "check" step, so that a retried check returns the same answer. */
-  lastCheck?: { step: number; result: unknown };
+  /**
+   * The result of the last check (of the execution state's `step`), so that a retried check returns the same answer.
+   * `routeTo`: a waker took it for the wait parked on this token and sends it on; a buffered wake-up sends it again if
+   * that was throttled. Never leaves the database.
+   */
+  lastCheck?: { step: number; result: unknown; routeTo?: string };
   /**
    * The timeline entries of the change that wrote this version, and of any earlier change whose entries could not be
    * written yet, one group per change: they are durable the moment the record is, even if writing them to the timeline

@@ -4,7 +4,7 @@
  */
 import { addDays, nextSendSlot, preReminderInstant, startOfLocalDay, type BusinessCalendar } from './calendar';
 import type { ExecutionState, Next } from './execution-state';
-import { waitUntil } from './execution-state';
+import { EXECUTION_LIMITS, SEND_ON_SECONDS, waitUntil } from './execution-state';
 import { CLOSED_STATUSES, timelineEntry, type Change, type InvoiceRecord, type Phase, type WorkflowEvent } from './invoice';
 import { resolvePolicy, type DunningPolicy } from './policy';
 import { handOffNotBefore } from './registered-letter';
@@ -39,8 +39,11 @@ export function computePreReminderAt(dueDate: string, policy: DunningPolicy, cal
 }
 
 /** The state to hand back to the state machine: which branch, which phase, and until when the next park waits. */
-export function nextState(state: ExecutionState, record: InvoiceRecord, next: Next, now: Date): ExecutionState {
-  const { error: _error, ...rest } = state;
+export function nextState(state: ExecutionState, record: InvoiceRecord, wanted: Next, now: Date): ExecutionState {
+  const { error: _error, routed: _routed, ...rest } = state;
+  // An invoice that closed while the step ran (a credit note during the pre-reminder) has no wait left: "Check what
+  // happened" ends the execution as the invoice ended. (No wait is the wait of a closed phase.)
+  const next: Next = wanted === 'wait' && (record.phase === 'closed' || isClosed(record)) ? 'check' : wanted;
   return {
     ...rest,
     // A step that sends the execution to "Check what happened" starts a new check, not a retry of the last one.
@@ -48,8 +51,9 @@ export function nextState(state: ExecutionState, record: InvoiceRecord, next: Ne
     next,
     phase: record.phase,
     // Always the record's own wake-up time, never one carried over from an earlier state; with none planned (a closed
-    // invoice), a wait that may come next ends at once and its park or its step finds out why.
-    wait: waitUntil(record.nextActionAt ?? now.toISOString(), now),
+    // invoice), a wait that may come next ends at once and its park or its step finds out why. A state for another
+    // step is sent on by the wait it meets, which then waits no longer than the send-on window.
+    wait: next === 'wait' ? waitUntil(record.nextActionAt ?? now.toISOString(), now) : { seconds: SEND_ON_SECONDS },
   };
 }
 
@@ -150,8 +154,9 @@ export const emailKeys = {
     record.escalation.cycle ? `ladder@c${record.escalation.cycle}@${rung}` : `ladder@${rung}`,
 };
 
+/** How the execution of a closed invoice ends: paid, cancelled, or handed off (which nothing reopens). */
 function closedOutcome(record: InvoiceRecord): Next | undefined {
-  return endingOf(record);
+  return endingOf(record) ?? (record.status === 'handed_off' ? 'handed_off' : undefined);
 }
 
 /**
@@ -211,6 +216,65 @@ const DEADLINE_STEP: Record<Phase, Next> = {
   overdue: 'escalate',
   closed: 'wait',
 };
+
+/**
+ * "Check what happened" for the execution in `state`: the answer to hand back (the next state) and the change to write
+ * with it, which keeps the answer as the record's `lastCheck`. A check already taken for this step (a retried check,
+ * or one a waker took in the execution's place) gives its answer again and changes nothing; so does an execution whose
+ * invoice moved on to a newer revision (it ends).
+ */
+export function checkFor(record: InvoiceRecord, state: ExecutionState, settings: WorkflowSettings, now: Date): { answer: ExecutionState; change?: Change } {
+  if (superseded(record, state)) return { answer: { ...state, next: 'continued' } };
+  if (record.lastCheck?.step === state.step) return { answer: record.lastCheck.result as ExecutionState };
+  const { change, next, event } = checkWhatHappened(record, settings, now);
+  const { event: _previous, ...rest } = nextState(state, change.record, next, now);
+  const answer: ExecutionState = {
+    ...rest,
+    step: state.step + 1,
+    ...(event ? { event: { type: event.type, seq: event.seq, ...(event.detail ? { detail: event.detail } : {}) } } : {}),
+  };
+  return { answer, change: { ...change, record: { ...change.record, lastCheck: { step: state.step, result: answer } } } };
+}
+
+/**
+ * Whether the check of this very step was taken already, and the execution has not acted on it: a waker took the event
+ * and sent it on, and the wait timed out before that reached it. The step the timeout led to must not act on the
+ * deadline: it goes to "Check what happened" with the same step, which gives that answer.
+ */
+export function answerOwed(record: InvoiceRecord, state: ExecutionState): boolean {
+  return record.lastCheck?.step === state.step;
+}
+
+/** How far from its wake-up time a waker still takes an event in a wait's place: more than any clock skew. */
+const TAKE_BEFORE_MS = 60_000;
+
+/**
+ * Whether the wait parked with `state` is surely still parked at `now`, so that a waker may take an event in its place:
+ * its timeout cannot have come. The timeout comes no earlier than the wake-up time (`seconds` were counted from the
+ * moment the state was made, before the wait began), unless the wait was cut to the longest one allowed. A wait that
+ * may have timed out is only woken: the step its timeout led to may be running, and takes the event itself.
+ */
+export function surelyWaiting(state: ExecutionState, now: Date): boolean {
+  const { wait } = state;
+  if (!wait?.until || wait.seconds >= EXECUTION_LIMITS.maxWaitDays * 86_400) return false;
+  return now.getTime() < Date.parse(wait.until) - TAKE_BEFORE_MS;
+}
+
+/**
+ * The steps a wait (or a callback step) sends the execution to directly, without "Decide the next step": each is a
+ * `Dunning.Route.<next>` Catch of every wait and callback step in the definition. Any other state a wait must send on
+ * goes through "Decide the next step"; a callback step sends it on to its Next.
+ */
+export const ROUTED_STEPS: ReadonlySet<Next> = new Set<Next>(['promise', 'dispute', 'question', 'bank_details', 'dispute_outcome', 'replan', 'overdue', 'hand_off', 'handed_off']);
+
+/**
+ * Whether `state` is one the wait of `phase` waits in. The steps before a wait go straight to it, without a Choice, and
+ * so does the start: a state that is not the wait's own (a start that must be planned, a step that found something to
+ * check, the hand-off after the last rung) is sent on by the park.
+ */
+export function isWaitOf(state: ExecutionState, phase: Phase | undefined): boolean {
+  return state.next === 'wait' && (phase === undefined || state.phase === phase);
+}
 
 /** "Promise broken": no payment by the promised date plus grace; the ladder goes on from now. */
 export function breakPromise(record: InvoiceRecord, settings: WorkflowSettings, now: Date): Change {

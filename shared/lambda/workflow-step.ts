@@ -2,11 +2,11 @@
  * The shape every workflow handler shares: read the record, let a pure domain function decide, write the change
  * conditionally, hand the next execution state back to the state machine.
  */
-import type { ExecutionState, Next } from '../domain/execution-state';
-import type { InvoiceRecord } from '../domain/invoice';
+import { routedState, type ExecutionState, type Next } from '../domain/execution-state';
+import type { InvoiceRecord, Phase } from '../domain/invoice';
 import type { Dependencies } from '../ports';
 import { mutateInvoice, type Change } from '../services/record-updates';
-import { nextState, superseded } from '../domain/workflow';
+import { answerOwed, nextState, superseded } from '../domain/workflow';
 
 export interface WorkflowTaskInput {
   state: ExecutionState;
@@ -18,6 +18,8 @@ export interface WorkflowTaskInput {
   taskToken?: string;
   /** `$$.Execution.StartTime`, on parked waits: how long this execution has lived. */
   executionStartedAt?: string;
+  /** On parked waits: the phase the wait waits in; any other state is sent on (shared/services/park.ts). */
+  waitPhase?: Phase;
 }
 
 export async function workflowStep(
@@ -25,11 +27,16 @@ export async function workflowStep(
   state: ExecutionState,
   decide: (record: InvoiceRecord, now: Date) => { change: Change; next: Next },
 ): Promise<ExecutionState> {
-  let next: Next = 'wait';
+  state = routedState(state);
+  let next = 'wait' as Next;
   const { record } = await mutateInvoice(deps, state.invoiceId, (current, now) => {
     // A step of an execution that handed the invoice to a newer revision does nothing: it ends.
     if (superseded(current, state)) {
       next = 'continued';
+      return undefined;
+    }
+    if (answerOwed(current, state)) {
+      next = 'check';
       return undefined;
     }
     const decision = decide(current, now);
@@ -37,5 +44,7 @@ export async function workflowStep(
     return decision.change;
   });
   deps.telemetry?.info('decision', { invoiceId: state.invoiceId, next, phase: record.phase, status: record.status, nextActionAt: record.nextActionAt });
+  // An answer owed to this step's state is asked of "Check what happened" with the same step, which gives it.
+  if (next === 'check' && answerOwed(record, state)) return { ...nextState(state, record, next, deps.clock.now()), step: state.step };
   return nextState(state, record, next, deps.clock.now());
 }

@@ -2,6 +2,8 @@
  * The invoice's execution: started, asked about, woken from a parked wait, or started later (Step Functions and
  * EventBridge Scheduler in `shared/adapters/aws-workflow.ts`).
  */
+import type { ExecutionState } from '../domain/execution-state';
+
 export interface Workflow {
   /**
    * Starts the invoice's execution; resolves `false` when that name was started before (names are never reused), which
@@ -17,6 +19,11 @@ export interface Workflow {
    * to check. Resolves `false` when the token is no longer waiting.
    */
   end(taskToken: string, ending: 'paid' | 'cancelled'): Promise<boolean>;
+  /**
+   * Sends a parked wait on without a Choice: to the step `state.next` names, which acts on `state` (`ROUTED_STEPS`), or
+   * else to "Decide the next step" with the wait's own input. Resolves `false` when the token is no longer waiting.
+   */
+  route(taskToken: string, state: ExecutionState): Promise<boolean>;
   /** Creates a one-time schedule that starts the execution at `at` and then deletes itself. */
   scheduleStart(executionName: string, at: string, input: object): Promise<void>;
   /**

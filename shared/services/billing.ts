@@ -21,6 +21,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../domain/errors'
 import { sha256 } from '../domain/hashing';
 import { registeredLetterRecording } from '../domain/registered-letter';
 import { initialState } from '../domain/execution-state';
+import type { WorkflowSettings } from '../domain/workflow';
 import { CLOSED_STATUSES, isSuppressed, timelineEntry, type InvoiceRecord } from '../domain/invoice';
 import { MAX_DOCUMENT_BYTES, type CallOutcomeBody, type CustomerAnswer, type DocumentBody, type FormalNoticeBody, type PatchInvoiceBody, type PaymentBody, type RegisterInvoiceBody, type ResolveDisputeBody, type WaiveBody } from '../domain/schemas';
 import { invoiceDocumentKey, type Dependencies } from '../ports';
@@ -114,7 +115,7 @@ export async function restartExecution(deps: Dependencies, invoiceId: string) {
  * reference signals it again (the notice is named after the payment: it starts once).
  */
 export async function recordPayment(deps: Dependencies, settings: BillingSettings, invoiceId: string, body: PaymentBody) {
-  const result = await recordEvent(deps, invoiceId, (record, now) => payment(record, body, settings, now));
+  const result = await recordEvent(deps, settings, invoiceId, (record, now) => payment(record, body, settings, now));
   // Counted once: the same reference again is a retry.
   if (result.changed) {
     deps.telemetry?.count('Payments');
@@ -129,13 +130,13 @@ export async function recordPayment(deps: Dependencies, settings: BillingSetting
 
 
 
-export async function cancelInvoice(deps: Dependencies, invoiceId: string, reason: string) {
-  return recordEvent(deps, invoiceId, (record, now) => cancellation(record, reason, now));
+export async function cancelInvoice(deps: Dependencies, settings: WorkflowSettings, invoiceId: string, reason: string) {
+  return recordEvent(deps, settings, invoiceId, (record, now) => cancellation(record, reason, now));
 }
 
 /** Changes the due date (the execution re-plans) and/or the contacts (used by the next email). */
 export async function updateInvoice(deps: Dependencies, settings: BillingSettings, invoiceId: string, body: PatchInvoiceBody) {
-  const result = await recordEvent(deps, invoiceId, (record, now) => invoiceUpdate(record, body, settings, now));
+  const result = await recordEvent(deps, settings, invoiceId, (record, now) => invoiceUpdate(record, body, settings, now));
   const { record } = result;
   if (result.changed && !CLOSED_STATUSES.has(record.status)) {
     if (!record.scheduledStartAt) await requestStart(deps, record);
@@ -173,17 +174,17 @@ export async function waivePenalties(deps: Dependencies, settings: BillingSettin
 
 /** The formal notice's registered letter, posted or received: the hand-off waits for the notice's deadline. */
 export async function recordRegisteredLetter(deps: Dependencies, settings: BillingSettings, invoiceId: string, body: FormalNoticeBody) {
-  return recordEvent(deps, invoiceId, (record, now) => registeredLetterRecording(record, body, settings.calendar, now));
+  return recordEvent(deps, settings, invoiceId, (record, now) => registeredLetterRecording(record, body, settings.calendar, now));
 }
 
 /** The operator's decision on an open dispute. */
 export async function resolveDispute(deps: Dependencies, settings: BillingSettings, invoiceId: string, body: ResolveDisputeBody) {
-  return recordEvent(deps, invoiceId, (record, now) => disputeResolution(record, body, settings, now));
+  return recordEvent(deps, settings, invoiceId, (record, now) => disputeResolution(record, body, settings, now));
 }
 
 /** A collector's phone call: a promise or a dispute changes the course; other outcomes go on the timeline. */
 export async function recordCallOutcome(deps: Dependencies, settings: BillingSettings, invoiceId: string, body: CallOutcomeBody) {
-  return recordEvent(deps, invoiceId, (record, now) => callOutcome(record, body, settings, now));
+  return recordEvent(deps, settings, invoiceId, (record, now) => callOutcome(record, body, settings, now));
 }
 
 /** The customer's one-click answer from the page behind a link. */
@@ -194,7 +195,7 @@ export async function recordCustomerAnswer(
   contactEmail: string,
   answer: CustomerAnswer,
 ) {
-  const result = await recordEvent(deps, invoiceId, (record, now) => customerAnswer(record, contactEmail, answer, settings, now));
+  const result = await recordEvent(deps, settings, invoiceId, (record, now) => customerAnswer(record, contactEmail, answer, settings, now));
   if (result.changed) {
     deps.telemetry?.count('Answers', { kind: answer.action });
     deps.telemetry?.info('customer answer', { invoiceId, action: answer.action });

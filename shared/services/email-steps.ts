@@ -4,11 +4,12 @@
  * crash finds its emails claimed and sends nothing, and the record changes only in the attempt that finds the step
  * still to do, so its timeline entries are written once too.
  */
-import type { ExecutionState, Next } from '../domain/execution-state';
+import { routedState, type ExecutionState, type Next } from '../domain/execution-state';
 import { timelineEntry, type Change, type InvoiceRecord, type TimelineEntry } from '../domain/invoice';
 import { groupedStepDue, LADDER_EMAILS } from '../domain/grouping';
 import type { LadderAction } from '../domain/policy';
 import {
+  answerOwed,
   breakPromise,
   deadlineDue,
   emailKeys,
@@ -30,7 +31,7 @@ import { sendGroupedEmail } from './grouped-emails';
 
 /**
  * How one kind of step leaves the record once its emails are sent (their own timeline entries are written as they
- * leave), and where "Decide the next step" goes after.
+ * leave), and where the execution goes after (the step's Next, or wherever its wait or "Decide the next step" sends it).
  */
 interface StepResult {
   update?: (record: InvoiceRecord, now: Date) => Change;
@@ -214,25 +215,29 @@ export function isEmailStep(name: unknown): name is EmailStep {
 export async function runEmailStep(
   deps: Dependencies,
   config: NotificationSettings,
-  state: ExecutionState,
+  input: ExecutionState,
   step: EmailStep,
   execution?: string,
 ): Promise<ExecutionState> {
+  // The answer a wait was sent on with ("Acknowledge promise" after the customer's promise), or the task's own input.
+  const state = routedState(input);
   const record = await deps.store.getInvoice(state.invoiceId);
   if (!record) throw new Error(`No invoice ${state.invoiceId}`);
   // An execution that handed the invoice to a newer revision sends nothing more to the customer: it ends. (The team's
   // notices — a payment, a needs-attention — still say what they say.)
   if (superseded(record, state) && CUSTOMER_STEPS.has(step)) return { ...state, next: 'continued' };
+  // A wait that timed out just as a waker took an event for it: the step it led to does nothing, and "Check what
+  // happened", asked with the same step, gives the event's answer.
+  if (answerOwed(record, state) && CUSTOMER_STEPS.has(step)) return { ...nextState(state, record, 'check', deps.clock.now()), step: state.step };
   const { timeline = [], update, next } = await (STEPS[step] as Step)(deps, config, record, state, execution);
   deps.telemetry?.info('step', { invoiceId: state.invoiceId, step, next, status: record.status });
   // A rung carried out, or a promise broken, leads to the next rung of the ladder: planned here, in the same write,
   // rather than in a step of its own ("Next escalation step"), which saves a state transition and a Lambda invocation
-  // per rung. The state machine then goes straight to "Ladder finished?".
+  // per rung. "Carry out escalation step" then sends itself on: to its wait, or straight to the hand-off.
   const plansNextRung = next === 'overdue' && PLANS_NEXT_RUNG.has(step);
-  // Nothing to write (an acknowledgement sent, a step that found something new): the record stays as it is.
-  // A payment or a cancellation that closed the invoice before this step read it: its wait would have no phase to wait
-  // in, so "Check what happened" ends the execution as the invoice ended.
-  if (!update && timeline.length === 0 && !plansNextRung) return nextState(state, record, next === 'wait' && isClosed(record) ? 'check' : next, deps.clock.now());
+  // Nothing to write (an acknowledgement sent, a step that found something new): the record stays as it is. (A wait
+  // for an invoice that closed meanwhile becomes a check: nextState.)
+  if (!update && timeline.length === 0 && !plansNextRung) return nextState(state, record, next, deps.clock.now());
   let planned: Next = next;
   const { record: written } = await mutateInvoice(deps, state.invoiceId, (current, now) => {
     const change = update ? update(current, now) : { record: current };

@@ -6,7 +6,7 @@
  * record and the timeline, so no history can outgrow an item; the evidence bundle (shared/services/evidence.ts) is written
  * as the hand-off leaves it.
  */
-import type { ExecutionState, Next } from '../domain/execution-state';
+import { routedState, type ExecutionState, type Next } from '../domain/execution-state';
 import { invoiceView, timelineEntry } from '../domain/invoice';
 import { invoiceClaim } from '../domain/invoice-claim';
 import { handOff, nextState, superseded } from '../domain/workflow';
@@ -15,7 +15,9 @@ import { sendTeamEmail, type NotificationSettings } from './notifications';
 import { writeEvidenceBundle } from './evidence';
 import { mutateInvoice } from './record-updates';
 
-export async function handOffToLegal(deps: Dependencies, config: NotificationSettings, state: ExecutionState): Promise<ExecutionState> {
+export async function handOffToLegal(deps: Dependencies, config: NotificationSettings, input: ExecutionState): Promise<ExecutionState> {
+  // Sent on by the wait after the ladder's last rung (shared/services/park.ts).
+  const state = routedState(input);
   let next: Next = 'handed_off';
   let handedOffNow = false;
   const { record } = await mutateInvoice(deps, state.invoiceId, (current, now) => {

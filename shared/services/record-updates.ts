@@ -11,7 +11,9 @@
  */
 import { ConflictError, NotFoundError, VersionConflict } from '../domain/errors';
 import type { Change, InvoiceRecord, TimelineEntry } from '../domain/invoice';
-import { resumeParked, sendSignals } from './workflow-signals';
+import type { WorkflowSettings } from '../domain/workflow';
+import { sendSignals } from './workflow-signals';
+import { resumeParked } from './resume';
 import type { Dependencies, InvoiceStore } from '../ports';
 
 export type { Change };
@@ -108,23 +110,27 @@ export async function mutateInvoice(
 const changesNothing = (change: Change, current: InvoiceRecord) => change.record === current && !change.timeline?.length && !change.event;
 
 /**
- * Records an event and wakes the execution if it is parked. A wake that finds the wait already over is harmless: the
- * event is on the record and the next check takes it. A wake that fails (Step Functions throttling) is handed to the
+ * Records an event and wakes the execution if it is parked (or sends it on, having taken the event in its place:
+ * shared/services/resume.ts). A wake that finds the wait already over is harmless: the event is on the record and the
+ * next check takes it. A wake that fails (Step Functions throttling) is handed to the
  * start buffer, whose consumer wakes the execution as soon as Step Functions accepts. Should the buffer refuse too
  * (SQS down at that very moment), the event still waits on the record: the next event's wake-up, a retried call, or at
  * the latest the park's own deadline takes it. Delayed, never lost; and never the caller's error.
  */
 export async function recordEvent(
   deps: Pick<Dependencies, 'store' | 'clock' | 'workflow' | 'signals'> & Partial<Pick<Dependencies, 'telemetry'>>,
+  settings: WorkflowSettings,
   invoiceId: string,
   change: (current: InvoiceRecord, now: Date) => Change | undefined,
 ): Promise<{ record: InvoiceRecord; previous: InvoiceRecord; changed: boolean }> {
   const result = await mutateInvoice(deps, invoiceId, change);
   const { record } = result;
-  const waiting = result.changed ? result.event !== undefined : record.pendingEvents.length > 0;
-  if (waiting && record.parkedToken) {
+  // A wait is owed an event a waker took for it (`lastCheck.routeTo`) until it is sent on: a retried call sends it again.
+  const token = record.parkedToken ?? record.lastCheck?.routeTo;
+  const waiting = result.changed ? result.event !== undefined : record.pendingEvents.length > 0 || record.lastCheck?.routeTo !== undefined;
+  if (waiting && token) {
     try {
-      await resumeParked(deps.workflow, record, record.parkedToken, result.event?.type ?? 'pending');
+      await resumeParked(deps, settings, record, token, result.event?.type ?? 'pending');
     } catch (error) {
       deps.telemetry?.info('wake-up refused; handed to the start buffer', { invoiceId, error: String(error) });
       await sendSignals(deps, [{ type: 'wake', invoiceId }]);

@@ -10,9 +10,10 @@
 import { startState } from '../domain/billing';
 import { executionName, initialState, paymentNoticeExecution } from '../domain/execution-state';
 import type { Change, InvoiceRecord, TimelineEntry } from '../domain/invoice';
-import { endingOf, isClosed, mustWake } from '../domain/workflow';
+import { endingOf, isClosed, type WorkflowSettings } from '../domain/workflow';
 import type { Dependencies, PendingStart, WorkflowSignal } from '../ports';
 import { mutateInvoice, readTimeline } from './record-updates';
+import { resumeParked, sendOn, tokenToResume } from './resume';
 
 /**
  * How old a pending start must be before the reconciliation takes it as lost rather than on its way: an hour, well
@@ -24,7 +25,7 @@ export const RECONCILE_AFTER_MS = 60 * 60_000;
 const RECONCILE_BATCH = 1000;
 
 type Deps = Pick<Dependencies, 'store' | 'clock' | 'signals'> & Partial<Pick<Dependencies, 'telemetry'>>;
-type ConsumerDeps = Pick<Dependencies, 'store' | 'clock' | 'workflow'> & Partial<Pick<Dependencies, 'telemetry'>>;
+type ConsumerDeps = Pick<Dependencies, 'store' | 'clock' | 'workflow' | 'signals'> & Partial<Pick<Dependencies, 'telemetry'>>;
 
 /** Notes that the execution of `record` must start: call it before the write that asks for the start. */
 export async function notePendingStart(deps: Pick<Dependencies, 'store' | 'clock'>, record: Pick<InvoiceRecord, 'invoiceId' | 'executionName'>): Promise<void> {
@@ -68,15 +69,6 @@ export async function startNextRevision(
   return result;
 }
 
-/**
- * Resumes the execution parked on `taskToken`: straight into its ending when the invoice is paid or cancelled (there
- * is nothing left to check), otherwise woken to check what happened. `false` when the token is no longer waiting.
- */
-export function resumeParked(workflow: Dependencies['workflow'], record: InvoiceRecord, taskToken: string, woken: string): Promise<boolean> {
-  const ending = endingOf(record);
-  return ending ? workflow.end(taskToken, ending) : workflow.wake(taskToken, { woken });
-}
-
 /** The timeline entry of the payment `reference` on the invoice, if it was recorded. */
 export async function paymentEntry(deps: Pick<Dependencies, 'store'>, record: InvoiceRecord, reference: string): Promise<TimelineEntry | undefined> {
   if (!record.paymentReferences.includes(reference)) return undefined;
@@ -97,10 +89,10 @@ export type SignalOutcome = 'started' | 'scheduled' | 'woken' | 'nothing';
  * What the buffer's consumer does with one signal. Throws when Step Functions (or Scheduler) refuses, throttling
  * included: the message comes back later, and nothing is forgotten meanwhile.
  */
-export async function deliverSignal(deps: ConsumerDeps, signal: WorkflowSignal): Promise<SignalOutcome> {
+export async function deliverSignal(deps: ConsumerDeps, settings: WorkflowSettings, signal: WorkflowSignal): Promise<SignalOutcome> {
   switch (signal.type) {
     case 'wake':
-      return deliverWake(deps, signal.invoiceId);
+      return deliverWake(deps, settings, signal.invoiceId);
     case 'payment_notice':
       return deliverPaymentNotice(deps, signal.invoiceId, signal.reference);
     case 'start': {
@@ -115,12 +107,18 @@ export async function deliverSignal(deps: ConsumerDeps, signal: WorkflowSignal):
  * Wakes what waits on the record: the parked execution when something is there for it, and an execution that handed
  * the invoice to a new revision and could not wake itself to end (`retiringToken`). A token no longer waiting is fine.
  */
-async function deliverWake(deps: ConsumerDeps, invoiceId: string): Promise<SignalOutcome> {
+async function deliverWake(deps: ConsumerDeps, settings: WorkflowSettings, invoiceId: string): Promise<SignalOutcome> {
   const record = await deps.store.getInvoice(invoiceId);
   if (!record) return 'nothing';
   let woken = false;
   if (record.retiringToken) woken = await deps.workflow.wake(record.retiringToken, { woken: 'continued' });
-  if (record.parkedToken && mustWake(record, deps.clock.now())) woken = (await resumeParked(deps.workflow, record, record.parkedToken, 'pending')) || woken;
+  if (record.sendingOn) {
+    const { token, state } = record.sendingOn;
+    woken = (await sendOn(deps.workflow, token, state)) || woken;
+    await mutateInvoice(deps, invoiceId, (current) => (current.sendingOn?.token === token ? { record: { ...current, sendingOn: undefined } } : undefined));
+  }
+  const token = tokenToResume(record, deps.clock.now());
+  if (token) woken = (await resumeParked(deps, settings, record, token, 'pending')) || woken;
   return woken ? 'woken' : 'nothing';
 }
 

@@ -20,6 +20,7 @@ export const PRICES = {
   dynamoDbOnDemandPerMillionReadRequestUnits: 0.125,
   apiGatewayHttpApiPerMillionRequests: 1.0,
   eventBridgeCustomEventsPerMillion: 1.0,
+  sqsStandardPerMillionRequests: 0.4,
 } as const;
 
 /** Every function's configured memory (HandlerFunction's default; infra/dunning-stack.ts overrides none), ARM64. */
@@ -45,6 +46,8 @@ export interface PathResult {
   apiRequests: number;
   /** Events out published on the bus. */
   busEvents: number;
+  /** Start-buffer requests: SendMessage, and ReceiveMessage and DeleteMessage per delivery. */
+  sqsRequests: number;
   usdPer1000: number;
   usdPer1000ByService: Record<string, number>;
   /** Per invoice: transitions by state, invocations by function, request units by DynamoDB operation. */
@@ -63,7 +66,7 @@ const SCENARIOS: Record<PathName, string> = {
     'ten invoices of one customer due on one date: one grouped pre-reminder for the ten, no answer, each paid on its due date (figures per invoice)',
 };
 
-export function price(delta: { stateTransitions: number; lambdaInvocations: number; lambdaGbSeconds: number; emails: number; dynamoWriteUnits: number; dynamoReadUnits: number; apiRequests: number; busEvents: number }) {
+export function price(delta: { stateTransitions: number; lambdaInvocations: number; lambdaGbSeconds: number; emails: number; dynamoWriteUnits: number; dynamoReadUnits: number; apiRequests: number; busEvents: number; sqsRequests: number }) {
   const perInvoice = {
     stepFunctions: delta.stateTransitions * PRICES.stepFunctionsStandardPerStateTransition,
     lambdaRequests: (delta.lambdaInvocations * PRICES.lambdaArmPerMillionRequests) / 1e6,
@@ -73,6 +76,7 @@ export function price(delta: { stateTransitions: number; lambdaInvocations: numb
     dynamoDbReads: (delta.dynamoReadUnits * PRICES.dynamoDbOnDemandPerMillionReadRequestUnits) / 1e6,
     apiGateway: (delta.apiRequests * PRICES.apiGatewayHttpApiPerMillionRequests) / 1e6,
     eventBridge: (delta.busEvents * PRICES.eventBridgeCustomEventsPerMillion) / 1e6,
+    sqs: (delta.sqsRequests * PRICES.sqsStandardPerMillionRequests) / 1e6,
   };
   const byService = Object.fromEntries(Object.entries(perInvoice).map(([k, v]) => [k, round4(v * 1000)]));
   const total = Object.values(perInvoice).reduce((a, b) => a + b, 0) * 1000;
@@ -155,6 +159,10 @@ export async function benchPaths(options: { runtime: LocalRuntime; repetitions: 
     const emailsBefore = driver.emailCount();
     const apiBefore = driver.apiRequests;
     const eventsBefore = options.runtime.events.length;
+    // The start buffer: a SendMessage per signal, and per delivery a ReceiveMessage and a DeleteMessage (the event
+    // source mapping batches them; counted one each, an upper bound).
+    const sqsRequests = () => options.runtime.signalQueue.sent + 2 * options.runtime.signalQueue.deliveries;
+    const sqsBefore = sqsRequests();
     let terminalState = '';
     for (let i = 0; i < n; i++) {
       terminalState = await runPath(driver, name, `PATH-${String(++serial).padStart(4, '0')}`);
@@ -173,6 +181,7 @@ export async function benchPaths(options: { runtime: LocalRuntime; repetitions: 
       dynamoReadUnits: per(delta.dynamoReadUnits),
       apiRequests: per(driver.apiRequests - apiBefore),
       busEvents: per(options.runtime.events.length - eventsBefore),
+      sqsRequests: per(sqsRequests() - sqsBefore),
     };
     const { usdPer1000, byService } = price(counts);
     results.push({
@@ -187,6 +196,7 @@ export async function benchPaths(options: { runtime: LocalRuntime; repetitions: 
       dynamoReads: counts.dynamoReadUnits,
       apiRequests: counts.apiRequests,
       busEvents: counts.busEvents,
+      sqsRequests: counts.sqsRequests,
       usdPer1000,
       usdPer1000ByService: byService,
       transitionsByState: Object.fromEntries(Object.entries(delta.byState).map(([k, v]) => [k, per(v)])),

@@ -143,7 +143,8 @@ function readmeSection(
       'transition; Lambda ARM USD 0.20 per million requests and USD 0.0000133334 per GB-second at 256 MB; SES USD 0.10 per ' +
       '1,000 emails (one per recipient); DynamoDB on-demand USD 0.625 per million write and USD 0.125 per million read request ' +
       'units; API Gateway HTTP API USD 1.00 per million requests; EventBridge USD 1.00 per million events out (the ' +
-      'publish-events invocations are in the Lambda figures). Not counted: CloudWatch Logs and metrics, alarms and the ' +
+      'publish-events invocations are in the Lambda figures); SQS standard USD 0.40 per million requests to the start buffer ' +
+      '(a send per signal, a receive and a delete per delivery). Not counted: CloudWatch Logs and metrics, alarms and the ' +
       'dashboard (per month, not per invoice), X-Ray, the daily digest, SES events and Scheduler, data transfer, free tiers.',
     '',
     '**How transitions are counted**: as Step Functions standard bills them — every state entered is one transition ' +

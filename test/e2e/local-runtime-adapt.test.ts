@@ -47,7 +47,7 @@ describe('adaptDefinitionForLocal on the real definition', () => {
   });
 
   it('turns each .waitForTaskToken task into a park read from the state input, with no engine timeout in reach', () => {
-    const parks = Object.entries(sourceStates).filter(([, s]) => s.Resource === LAMBDA_INVOKE_WAIT);
+    const parks = Object.entries(sourceStates).filter(([, s]) => s.Resource === LAMBDA_INVOKE_WAIT && s.TimeoutSecondsPath);
     expect(parks.length).toBeGreaterThanOrEqual(5);
     for (const [name, original] of parks) {
       const state = states[name];
@@ -64,6 +64,19 @@ describe('adaptDefinitionForLocal on the real definition', () => {
       expect(state.Next).toBe(original.Next);
       expect(state.ResultPath).toBe(original.ResultPath);
       expect(adapted.tasks[name]).toEqual({ kind: 'park', timeout: 'path', timeoutRetryable: false });
+    }
+  });
+
+  it('gives each callback step (a .waitForTaskToken task with a fixed timeout) that timeout on the virtual clock', () => {
+    const callbacks = Object.entries(sourceStates).filter(([, s]) => s.Resource === LAMBDA_INVOKE_WAIT && !s.TimeoutSecondsPath);
+    expect(callbacks.map(([name]) => name).sort()).toEqual(['Carry out escalation step', 'Hand off to legal']);
+    for (const [name, original] of callbacks) {
+      const state = states[name];
+      expect(original.TimeoutSeconds, name).toBeGreaterThan(0);
+      expect(state.Parameters[LOCAL_TIMEOUT_PARAMETER]).toBe(original.TimeoutSeconds);
+      expect(state.TimeoutSeconds).toBe(ENGINE_TASK_TIMEOUT_SECONDS);
+      expect(state.Catch).toEqual(original.Catch);
+      expect(adapted.tasks[name]).toEqual({ kind: 'park', timeout: 'fixed', timeoutRetryable: false });
     }
   });
 

@@ -132,9 +132,9 @@ describe('local runtime: an invoice up to its pre-reminder', () => {
     expect(executions[0].currentState).toBe('Wait until the pre-reminder date');
 
     const history = (await call('GET', `/_local/executions/${encodeURIComponent(executions[0].name)}`)).json;
-    // Registered already planned: the execution goes from "Decide the next step" straight to its first wait.
+    // Registered already planned: the execution starts in its first wait, with no Choice before it.
     const entered = history.events.filter((e: any) => e.type === 'StateEntered').map((e: any) => e.state);
-    expect(entered).toEqual(['Decide the next step', 'Wait until the pre-reminder date']);
+    expect(entered).toEqual(['Wait until the pre-reminder date']);
 
     await call('POST', '/_local/clock', { to: new Date(preReminderAt - 3600_000).toISOString() });
     expect((await call('GET', '/_local/outbox')).json).toEqual([]);

@@ -95,6 +95,16 @@ describe('a mail scanner, then the customer', () => {
     expect(paid.json.status).toBe('paid');
     await c.settle();
     expect(await s.execution(body.invoiceId)).toMatchObject({ status: 'SUCCEEDED', currentState: 'Paid' });
+    // Every state it went through acted: the promise went from the wait straight to its acknowledgement, with no check
+    // and no Choice in between (six billed transitions).
+    expect(await s.statesEntered(body.invoiceId)).toEqual([
+      'Wait until the pre-reminder date',
+      'Send pre-reminder email',
+      'Await customer reply',
+      'Acknowledge promise',
+      'Wait for promised payment',
+      'Paid',
+    ]);
 
     await c.advance('P60D');
     expect((await s.emails(body.invoiceId)).map(kindOf)).toEqual(['pre_reminder', 'promise_acknowledgement']);

@@ -67,6 +67,17 @@ describe('silence: the full ladder to legal', () => {
     expect(invoice.status).toBe('handed_off');
     expect(invoice.timeline.map((t) => t.type)).toContain('handed_off');
     expect(await s.execution(body.invoiceId)).toMatchObject({ status: 'SUCCEEDED', currentState: 'Handed off to legal', parked: false });
+    // No Choice on the way: each rung sends itself on to its wait, the last one straight to the hand-off, and the
+    // hand-off straight to its ending (sixteen billed transitions).
+    expect(await s.statesEntered(body.invoiceId)).toEqual([
+      'Wait until the pre-reminder date',
+      'Send pre-reminder email',
+      'Await customer reply',
+      'Next escalation step',
+      ...Array.from({ length: 5 }, () => ['Wait for next escalation step', 'Carry out escalation step']).flat(),
+      'Hand off to legal',
+      'Handed off to legal',
+    ]);
 
     const evidence = await c.evidence(body.invoiceId);
     expect(evidence.status).toBe(200);

@@ -105,13 +105,24 @@ describe('DunningStack', () => {
 
     it('parks on interruptible waits, branches, and ends in the terminal states operators expect', () => {
       const states = Object.entries<any>(definitionOf(resources).States);
-      const parked = states.filter(([, s]) => s.Type === 'Task' && s.Resource.endsWith('.waitForTaskToken'));
-      expect(parked.length).toBeGreaterThanOrEqual(3);
-      for (const [name, s] of parked) {
-        expect(s.TimeoutSecondsPath, name).toBeTruthy();
+      const callbacks = states.filter(([, s]) => s.Type === 'Task' && s.Resource.endsWith('.waitForTaskToken'));
+      // The waits time out at the wake-up time their state carries; the callback steps (which send themselves on) after
+      // a fixed hour, far beyond their Lambda's own time, should their send be lost. None can wait forever.
+      const waits = callbacks.filter(([, s]) => s.TimeoutSecondsPath === '$.wait.seconds');
+      expect(waits.map(([name]) => name)).toHaveLength(5);
+      for (const [name, s] of callbacks) {
+        expect(s.TimeoutSecondsPath === '$.wait.seconds' || s.TimeoutSeconds === 3600, name).toBe(true);
         expect(s.Parameters.Payload['taskToken.$'], name).toBe('$$.Task.Token');
+        // What they catch on purpose is never retried as a failure; a send throttled beyond the buffer's reach is
+        // retried at length (an hour or so) before any retrier that ends in "Needs attention".
+        const retriers = s.Retry.map((r: { ErrorEquals: string[] }) => r.ErrorEquals);
+        const caught = s.Catch.flatMap((c: { ErrorEquals: string[] }) => c.ErrorEquals).filter((e: string) => e.startsWith('Dunning.'));
+        expect(retriers[0], name).toEqual(expect.arrayContaining(caught));
+        expect(s.Retry[0].MaxAttempts, name).toBe(0);
+        expect(s.Retry[1], name).toMatchObject({ ErrorEquals: ['Dunning.Throttled'], MaxAttempts: 10, MaxDelaySeconds: 300 });
       }
-      expect(states.filter(([, s]) => s.Type === 'Choice').length).toBeGreaterThanOrEqual(2);
+      // One Choice, for what no step can know: the others send themselves on.
+      expect(states.filter(([, s]) => s.Type === 'Choice').map(([name]) => name)).toEqual(['Decide the next step']);
       const succeed = states.filter(([, s]) => s.Type === 'Succeed').map(([name]) => name);
       expect(succeed).toEqual(expect.arrayContaining(['Paid', 'Cancelled', 'Handed off to legal']));
       for (const [name] of states) {
@@ -468,11 +479,12 @@ describe('DunningStack', () => {
     });
 
     it('tells every function that signals where the queue is', () => {
-      for (const handler of ['register-invoice', 'park-invoice', EVENT_HANDLERS.signalWorkflow, EVENT_HANDLERS.reconcileStarts]) {
+      for (const handler of ['register-invoice', 'park-invoice', 'send-email', 'hand-off', EVENT_HANDLERS.signalWorkflow, EVENT_HANDLERS.reconcileStarts]) {
         const [, fn] = functionOf(resources, handler);
         expect(fn.Properties.Environment.Variables.SIGNAL_QUEUE_URL, handler).toEqual({ Ref: queueId() });
       }
-      expect(actionsOf(statementsOf(resources, 'park-invoice'))).toContain('sqs:SendMessage');
+      // The park and the callback steps hand a throttled send on their own token to the buffer.
+      for (const handler of ['park-invoice', 'send-email', 'hand-off']) expect(actionsOf(statementsOf(resources, handler)), handler).toContain('sqs:SendMessage');
     });
   });
 
@@ -934,11 +946,14 @@ describe('DunningStack', () => {
       }
     });
 
-    it('lets park-invoice complete tasks of this state machine only, never of "*"', () => {
-      const wake = statementsOf(resources, 'park-invoice').filter((s) => asArray(s.Action).includes('states:SendTaskSuccess'));
-      expect(wake).toHaveLength(1);
-      expect(wake[0].Resource).not.toBe('*');
-      expect(JSON.stringify(wake[0].Resource)).toContain(':stateMachine:DunningStack-invoice-dunning');
+    it('lets the park and the callback steps complete tasks of this state machine only, never of "*"', () => {
+      for (const handler of ['park-invoice', 'send-email', 'hand-off']) {
+        const wake = statementsOf(resources, handler).filter((s) => asArray(s.Action).includes('states:SendTaskSuccess'));
+        expect(wake, handler).toHaveLength(1);
+        expect(asArray(wake[0].Action), handler).toContain('states:SendTaskFailure');
+        expect(wake[0].Resource).not.toBe('*');
+        expect(JSON.stringify(wake[0].Resource)).toContain(':stateMachine:DunningStack-invoice-dunning');
+      }
     });
 
     it('gives read-only handlers no write action on the table', () => {

@@ -2,13 +2,16 @@
  * Small fakes for the ports a test does not exercise: a Workflow that records what it was asked, a clock the test
  * sets, a mailer that refuses to be used where no email may leave, and a document store in memory.
  */
+import type { ExecutionState } from '../../shared/domain/execution-state';
 import { deliverSignal } from '../../shared/services/workflow-signals';
+import { SETTINGS } from './service-world';
 import type { Clock, Dependencies, DocumentStore, Mailer, OutgoingEmail, StoredDocument, Workflow, WorkflowSignal, WorkflowSignals } from '../../shared/ports';
 
 export type WorkflowCall =
   | { op: 'start'; executionName: string; input: object }
   | { op: 'wake'; taskToken: string; output: object }
   | { op: 'end'; taskToken: string; ending: 'paid' | 'cancelled' }
+  | { op: 'route'; taskToken: string; state: ExecutionState }
   | { op: 'scheduleStart'; executionName: string; at: string; input: object }
   | { op: 'rescheduleStart'; executionName: string; at: string; input: object };
 
@@ -29,6 +32,11 @@ export class RecordingWorkflow implements Workflow {
 
   async end(taskToken: string, ending: 'paid' | 'cancelled'): Promise<boolean> {
     this.calls.push({ op: 'end', taskToken, ending });
+    return true;
+  }
+
+  async route(taskToken: string, state: ExecutionState): Promise<boolean> {
+    this.calls.push({ op: 'route', taskToken, state });
     return true;
   }
 
@@ -92,17 +100,20 @@ export class RecordingSignals implements WorkflowSignals {
 
 /**
  * A start buffer whose consumer runs at once: each signal is delivered by the real `deliverSignal` to the test's
- * workflow, as an unthrottled queue would a moment later. `sent` keeps every signal.
+ * workflow, as an unthrottled queue would a moment later. `sent` keeps every signal; a delayed one (a safety wake-up)
+ * is kept in `delayed`, for the test to deliver when it means to.
  */
 export class InlineSignals implements WorkflowSignals {
   readonly sent: WorkflowSignal[] = [];
+  readonly delayed: WorkflowSignal[] = [];
 
-  constructor(private readonly deps: () => Pick<Dependencies, 'store' | 'clock' | 'workflow'>) {}
+  constructor(private readonly deps: () => Pick<Dependencies, 'store' | 'clock' | 'workflow' | 'signals'>) {}
 
-  async send(signals: WorkflowSignal[]): Promise<void> {
+  async send(signals: WorkflowSignal[], options: { delaySeconds?: number } = {}): Promise<void> {
     for (const signal of signals) {
       this.sent.push(signal);
-      await deliverSignal(this.deps(), signal);
+      if (options.delaySeconds) this.delayed.push(signal);
+      else await deliverSignal(this.deps(), SETTINGS, signal);
     }
   }
 }

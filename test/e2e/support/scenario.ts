@@ -33,6 +33,13 @@ export function scenarioHelpers(client: () => DunningClient) {
       return executions[0];
     },
 
+    /** The states the invoice's one execution entered, in order: what Step Functions bills (one transition each). */
+    async statesEntered(invoiceId: string): Promise<string[]> {
+      const { name } = await this.execution(invoiceId);
+      const history = await client().execution(name);
+      return history.events.filter((event) => event.type === 'StateEntered').map((event) => event.state!);
+    },
+
     async emails(invoiceId: string, kind?: EmailKind): Promise<Email[]> {
       const emails = await client().outbox(invoiceId);
       return kind ? emails.filter((e) => kindOf(e) === kind) : emails;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { continuationDue, executionName, EXECUTION_LIMITS, initialState, waitUntil } from '../../../shared/domain/execution-state';
+import { continuationDue, executionName, EXECUTION_LIMITS, initialState, SEND_ON_SECONDS, waitUntil } from '../../../shared/domain/execution-state';
 
 const SAFE = /^[0-9A-Za-z_-]+$/;
 
@@ -62,6 +62,8 @@ describe('initialState', () => {
       step: 0,
       phase: 'before_pre_reminder',
       next: 'plan',
+      // The first wait sends it on at once; its timeout (which every wait reads) only matters if that send is lost.
+      wait: { seconds: SEND_ON_SECONDS },
     });
   });
 });

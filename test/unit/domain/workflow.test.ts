@@ -327,6 +327,18 @@ describe('checkWhatHappened', () => {
     }
   });
 
+  it('ends a handed-off invoice\'s execution in "Handed off to legal", whatever waits: nothing reopens it (a hand-off whose send-on was lost checks)', () => {
+    const record = invoiceRecord({
+      status: 'handed_off',
+      phase: 'closed',
+      handedOffAt: '2027-05-15T07:00:00.000Z',
+      pendingEvents: [pending(1, 'dispute')],
+      lastEventSeq: 1,
+    });
+    expect(checkWhatHappened(record, settings, at('2027-05-15T08:00:00.000Z')).next).toBe('handed_off');
+    expect(planReminders(record, settings, at('2027-05-15T08:00:00.000Z'))).toMatchObject({ next: 'handed_off', change: { record: { status: 'handed_off' } } });
+  });
+
   it('forgets the parked token, whatever it decides', () => {
     const records = [
       invoiceRecord({ parkedToken: 'token-1' }),

@@ -260,7 +260,7 @@ describe('registerInvoice', () => {
     expect(record.scheduledStartAt).not.toBe(first.scheduledStartAt);
 
     // Now the buffered signal arrives too: one schedule, at the new date, and no start.
-    await deliverSignal(deps, buffered.of('start')[0]!);
+    await deliverSignal(deps, settings, buffered.of('start')[0]!);
     expect(workflow.of('scheduleStart')).toEqual([{ op: 'scheduleStart', executionName: record.executionName, at: record.scheduledStartAt, input: initialState(request.invoiceId, 1) }]);
     expect(workflow.of('start')).toEqual([]);
   });
@@ -330,7 +330,7 @@ describe('recordPayment', () => {
 
   it('records a payment on a cancelled invoice as money to give back, and starts the team\'s notice, the same one on a retry', async () => {
     const id = await registered();
-    await cancelInvoice(deps, id, 'credit note AV-2027-007');
+    await cancelInvoice(deps, settings, id, 'credit note AV-2027-007');
     workflow.reset();
     const payment = { amount: { value: 123_456, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'VIR-006' };
 
@@ -385,7 +385,7 @@ describe('recordPayment', () => {
 
   it('records the payment even when its notice cannot be handed to the start buffer, answers an error, and sends it on the retry', async () => {
     const id = await registered();
-    await cancelInvoice(deps, id, 'mistake');
+    await cancelInvoice(deps, settings, id, 'mistake');
     workflow.reset();
     const buffer = new RecordingSignals();
     buffer.refuse = 1;
@@ -437,7 +437,7 @@ describe('cancelInvoice', () => {
   it('cancels the invoice, queues the event and ends the parked execution straight into Cancelled', async () => {
     const id = await registered();
     await parked(id, 'token-cancel');
-    const { record } = await cancelInvoice(deps, id, 'credit note AV-2027-008');
+    const { record } = await cancelInvoice(deps, settings, id, 'credit note AV-2027-008');
 
     expect(record).toMatchObject({ status: 'cancelled', phase: 'closed' });
     expect(record.pendingEvents.map((event) => event.type)).toEqual(['cancelled']);
@@ -447,15 +447,15 @@ describe('cancelInvoice', () => {
 
   it('treats a second cancellation as already done', async () => {
     const id = await registered();
-    const first = await cancelInvoice(deps, id, 'mistake');
-    const again = await cancelInvoice(deps, id, 'mistake');
+    const first = await cancelInvoice(deps, settings, id, 'mistake');
+    const again = await cancelInvoice(deps, settings, id, 'mistake');
     expect({ record: again.record, changed: again.changed }).toEqual({ record: first.record, changed: false });
   });
 
   it('refuses to cancel a paid invoice with 409 and changes nothing', async () => {
     const id = await registered();
     await recordPayment(deps, settings, id, { amount: { value: 123_456, currency: 'EUR' }, paidAt: '2027-02-01', reference: 'VIR-007' });
-    await expectRefusedUnchanged(id, () => cancelInvoice(deps, id, 'too late'), 409, 'invoice_closed');
+    await expectRefusedUnchanged(id, () => cancelInvoice(deps, settings, id, 'too late'), 409, 'invoice_closed');
   });
 });
 
@@ -500,7 +500,7 @@ describe('updateInvoice', () => {
 
   it('refuses to change a cancelled invoice with 409 and changes nothing', async () => {
     const id = await registered();
-    await cancelInvoice(deps, id, 'mistake');
+    await cancelInvoice(deps, settings, id, 'mistake');
     workflow.reset();
     await expectRefusedUnchanged(id, () => updateInvoice(deps, settings, id, { dueDate: '2027-04-30' }), 409, 'invoice_closed');
   });

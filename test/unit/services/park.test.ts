@@ -27,7 +27,7 @@ describe('parkExecution', () => {
   it('parks the token on the record and counts the park', async () => {
     const { invoiceId } = await world.stored({ phase: 'disputed', status: 'disputed', nextActionAt: '2027-03-08T08:00:00.000Z' });
 
-    const outcome = await parkExecution(world.deps, waiting(invoiceId, '2027-03-08T08:00:00.000Z'), TOKEN, '2027-02-01T10:15:00.000Z', throttling);
+    const outcome = await parkExecution(world.deps, SETTINGS, { state: waiting(invoiceId, '2027-03-08T08:00:00.000Z'), taskToken: TOKEN, executionStartedAt: '2027-02-01T10:15:00.000Z' }, throttling);
 
     expect(outcome).toBe('parked');
     expect(await world.read(invoiceId)).toMatchObject({ parkedToken: TOKEN, parks: 1 });
@@ -40,7 +40,7 @@ describe('parkExecution', () => {
     const signals = new RecordingSignals();
     const startedAt = daysAfter(followUp, -351);
 
-    const outcome = await parkExecution({ ...world.deps, signals }, waiting(invoiceId, followUp), TOKEN, startedAt, throttling);
+    const outcome = await parkExecution({ ...world.deps, signals }, SETTINGS, { state: waiting(invoiceId, followUp), taskToken: TOKEN, executionStartedAt: startedAt }, throttling);
 
     expect(outcome).toBe('continued');
     const record = await world.read(invoiceId);
@@ -60,7 +60,7 @@ describe('parkExecution', () => {
   it('continues as a new revision after 500 parks, however young the execution', async () => {
     const { invoiceId } = await world.stored({ phase: 'disputed', status: 'disputed', nextActionAt: '2027-03-08T08:00:00.000Z', parks: 500 });
 
-    const outcome = await parkExecution(world.deps, waiting(invoiceId, '2027-03-08T08:00:00.000Z'), TOKEN, '2027-02-28T00:00:00.000Z', throttling);
+    const outcome = await parkExecution(world.deps, SETTINGS, { state: waiting(invoiceId, '2027-03-08T08:00:00.000Z'), taskToken: TOKEN, executionStartedAt: '2027-02-28T00:00:00.000Z' }, throttling);
 
     expect(outcome).toBe('continued');
     expect((await world.read(invoiceId)).revision).toBe(2);
@@ -68,9 +68,9 @@ describe('parkExecution', () => {
 
   it('ends itself straight into Paid for a payment already on the record rather than continue', async () => {
     const { invoiceId } = await world.stored({ phase: 'disputed', status: 'disputed', nextActionAt: '2027-03-08T08:00:00.000Z', parks: 500 });
-    await recordEvent(world.deps, invoiceId, (record, now) => payment(record, fullPayment, SETTINGS, now));
+    await recordEvent(world.deps, SETTINGS, invoiceId, (record, now) => payment(record, fullPayment, SETTINGS, now));
 
-    const outcome = await parkExecution(world.deps, waiting(invoiceId, '2027-03-08T08:00:00.000Z'), TOKEN, '2026-01-01T00:00:00.000Z', throttling);
+    const outcome = await parkExecution(world.deps, SETTINGS, { state: waiting(invoiceId, '2027-03-08T08:00:00.000Z'), taskToken: TOKEN, executionStartedAt: '2026-01-01T00:00:00.000Z' }, throttling);
 
     expect(outcome).toBe('woken');
     expect((await world.read(invoiceId)).revision).toBe(1);
@@ -80,15 +80,15 @@ describe('parkExecution', () => {
   it('leaves an event that arrives after the continuation to the new revision, whose first park wakes at once', async () => {
     const followUp = '2027-03-08T08:00:00.000Z';
     const { invoiceId } = await world.stored({ phase: 'disputed', status: 'disputed', nextActionAt: followUp });
-    await parkExecution(world.deps, waiting(invoiceId, followUp), TOKEN, daysAfter(followUp, -360), throttling);
+    await parkExecution(world.deps, SETTINGS, { state: waiting(invoiceId, followUp), taskToken: TOKEN, executionStartedAt: daysAfter(followUp, -360) }, throttling);
     world.workflow.reset();
 
     // The payment lands before the new revision has parked: nobody to wake, the event waits on the record.
-    const { record } = await recordEvent(world.deps, invoiceId, (current, now) => payment(current, fullPayment, SETTINGS, now));
+    const { record } = await recordEvent(world.deps, SETTINGS, invoiceId, (current, now) => payment(current, fullPayment, SETTINGS, now));
     expect(record.pendingEvents.map((event) => event.type)).toEqual(['payment']);
     expect(world.workflow.calls).toEqual([]);
 
-    const outcome = await parkExecution(world.deps, waiting(invoiceId, followUp, 2), 'AQCEAAAAKgAAAAMAAAAA+second==', world.clock.now().toISOString(), throttling);
+    const outcome = await parkExecution(world.deps, SETTINGS, { state: waiting(invoiceId, followUp, 2), taskToken: 'AQCEAAAAKgAAAAMAAAAA+second==', executionStartedAt: world.clock.now().toISOString() }, throttling);
     expect(outcome).toBe('woken');
     expect(world.workflow.calls).toEqual([{ op: 'end', taskToken: 'AQCEAAAAKgAAAAMAAAAA+second==', ending: 'paid' }]);
   });
@@ -102,25 +102,25 @@ describe('parkExecution', () => {
     };
     const signals = new RecordingSignals();
 
-    expect(await parkExecution({ ...world.deps, workflow: throttled, signals }, waiting(invoiceId, followUp), TOKEN, daysAfter(followUp, -360), throttling)).toBe('continued');
+    expect(await parkExecution({ ...world.deps, workflow: throttled, signals }, SETTINGS, { state: waiting(invoiceId, followUp), taskToken: TOKEN, executionStartedAt: daysAfter(followUp, -360) }, throttling)).toBe('continued');
 
     // Retiring, not parked: the buffered wake-up ends it; the new revision parks its own token.
     expect(await world.read(invoiceId)).toMatchObject({ revision: 2, retiringToken: TOKEN });
     expect((await world.read(invoiceId)).parkedToken).toBeUndefined();
     expect(signals.of('wake')).toEqual([{ type: 'wake', invoiceId, since: world.clock.now().toISOString() }]);
-    expect(await deliverSignal(world.deps, signals.of('wake')[0]!)).toBe('woken');
+    expect(await deliverSignal(world.deps, SETTINGS, signals.of('wake')[0]!)).toBe('woken');
     expect(world.workflow.of('wake')).toEqual([{ op: 'wake', taskToken: TOKEN, output: { woken: 'continued' } }]);
   });
 
   it('lets a retried park of a continued execution wake itself to end and change nothing', async () => {
     const followUp = '2027-03-08T08:00:00.000Z';
     const { invoiceId } = await world.stored({ phase: 'disputed', status: 'disputed', nextActionAt: followUp });
-    await parkExecution(world.deps, waiting(invoiceId, followUp), TOKEN, daysAfter(followUp, -360), throttling);
+    await parkExecution(world.deps, SETTINGS, { state: waiting(invoiceId, followUp), taskToken: TOKEN, executionStartedAt: daysAfter(followUp, -360) }, throttling);
     const continued = await world.read(invoiceId);
     world.workflow.reset();
 
     // The state machine retries the park (a new token): it finds the invoice continued.
-    const outcome = await parkExecution(world.deps, waiting(invoiceId, followUp), 'AQCEAAAAKgAAAAMAAAAA+retry==', daysAfter(followUp, -360), throttling);
+    const outcome = await parkExecution(world.deps, SETTINGS, { state: waiting(invoiceId, followUp), taskToken: 'AQCEAAAAKgAAAAMAAAAA+retry==', executionStartedAt: daysAfter(followUp, -360) }, throttling);
 
     expect(outcome).toBe('superseded');
     expect(world.workflow.of('wake')).toEqual([{ op: 'wake', taskToken: 'AQCEAAAAKgAAAAMAAAAA+retry==', output: { woken: 'continued' } }]);
@@ -129,14 +129,14 @@ describe('parkExecution', () => {
 
   it('parks its token after all and hands the wake-up to the start buffer when its self-wake is throttled', async () => {
     const { invoiceId } = await world.stored({ phase: 'disputed', status: 'disputed', nextActionAt: '2027-03-08T08:00:00.000Z' });
-    await recordEvent(world.deps, invoiceId, (record, now) => payment(record, fullPayment, SETTINGS, now));
+    await recordEvent(world.deps, SETTINGS, invoiceId, (record, now) => payment(record, fullPayment, SETTINGS, now));
     const throttled = Object.create(world.workflow);
     throttled.wake = throttled.end = async () => {
       throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     };
     const signals = new RecordingSignals();
 
-    const outcome = await parkExecution({ ...world.deps, workflow: throttled, signals }, waiting(invoiceId, '2027-03-08T08:00:00.000Z'), TOKEN, '2027-02-01T00:00:00.000Z', throttling);
+    const outcome = await parkExecution({ ...world.deps, workflow: throttled, signals }, SETTINGS, { state: waiting(invoiceId, '2027-03-08T08:00:00.000Z'), taskToken: TOKEN, executionStartedAt: '2027-02-01T00:00:00.000Z' }, throttling);
 
     expect(outcome).toBe('woken');
     expect((await world.read(invoiceId)).parkedToken).toBe(TOKEN);

@@ -7,7 +7,7 @@ import { ConflictError, VersionConflict } from '../../../shared/domain/errors';
 import { timelineEntry } from '../../../shared/domain/invoice';
 import type { InvoiceStore } from '../../../shared/ports';
 import { mutateInvoice, readTimeline, recordEvent } from '../../../shared/services/record-updates';
-import { useServiceWorld } from '../../support/service-world';
+import { SETTINGS, useServiceWorld } from '../../support/service-world';
 import { RecordingSignals } from '../../support/recording-ports';
 import { deliverSignal } from '../../../shared/services/workflow-signals';
 
@@ -103,9 +103,9 @@ describe('recordEvent', () => {
     };
     const buffer = new RecordingSignals();
 
-    await recordEvent({ ...world.deps, workflow: throttled, signals: buffer }, invoiceId, paymentEvent);
+    await recordEvent({ ...world.deps, workflow: throttled, signals: buffer }, SETTINGS, invoiceId, paymentEvent);
     expect(world.workflow.calls).toEqual([]);
-    expect(await deliverSignal(world.deps, buffer.of('wake')[0]!)).toBe('woken');
+    expect(await deliverSignal(world.deps, SETTINGS, buffer.of('wake')[0]!)).toBe('woken');
     expect(world.workflow.calls).toEqual([{ op: 'end', taskToken: 'AQCEAAAAKgAAAAMAAAAA+token==', ending: 'paid' }]);
   });
 
@@ -118,14 +118,14 @@ describe('recordEvent', () => {
     const buffer = new RecordingSignals();
     const deps = { ...world.deps, workflow: throttled, signals: buffer };
 
-    const first = await recordEvent(deps, invoiceId, questionEvent);
+    const first = await recordEvent(deps, SETTINGS, invoiceId, questionEvent);
     expect(first.changed).toBe(true);
     expect(first.record.pendingEvents.map((e) => e.type)).toEqual(['question']);
     expect(buffer.of('wake')).toEqual([{ type: 'wake', invoiceId, since: world.clock.now().toISOString() }]);
     expect(world.workflow.of('wake')).toEqual([]);
 
     // The consumer, once Step Functions accepts again: the token comes from the record, never from the message.
-    expect(await deliverSignal(world.deps, buffer.of('wake')[0]!)).toBe('woken');
+    expect(await deliverSignal(world.deps, SETTINGS, buffer.of('wake')[0]!)).toBe('woken');
     expect(world.workflow.of('wake')).toEqual([{ op: 'wake', taskToken: 'AQCEAAAAKgAAAAMAAAAA+token==', output: { woken: 'pending' } }]);
   });
 
@@ -141,11 +141,11 @@ describe('recordEvent', () => {
     buffer.refuse = 1;
     const deps = { ...world.deps, workflow: throttled, signals: buffer };
 
-    const first = await recordEvent(deps, invoiceId, questionEvent);
+    const first = await recordEvent(deps, SETTINGS, invoiceId, questionEvent);
     expect(first.record.pendingEvents.map((e) => e.type)).toEqual(['question']);
     expect(world.workflow.of('wake')).toEqual([]);
 
-    const retry = await recordEvent(deps, invoiceId, questionEvent);
+    const retry = await recordEvent(deps, SETTINGS, invoiceId, questionEvent);
     expect(retry.changed).toBe(false);
     expect(world.workflow.of('wake')).toEqual([{ op: 'wake', taskToken: 'AQCEAAAAKgAAAAMAAAAA+token==', output: { woken: 'pending' } }]);
   });

@@ -87,7 +87,7 @@ describe('deliverSignal: a start', () => {
     expect(await notesOf(record.invoiceId)).toEqual([record.executionName]);
 
     world.clock.set(at(REGISTERED_AT, 30_000));
-    expect(await deliverSignal(world.deps, buffer.of('start')[0]!)).toBe('started');
+    expect(await deliverSignal(world.deps, SETTINGS, buffer.of('start')[0]!)).toBe('started');
 
     const planned = await world.read(record.invoiceId);
     expect(world.workflow.calls).toEqual([{ op: 'start', executionName: record.executionName, input: startState(planned, world.clock.now()) }]);
@@ -100,14 +100,14 @@ describe('deliverSignal: a start', () => {
 
   it('starts a record that changed since it was planned (an event waits on it) from the plan step, not from the registration\'s plan', async () => {
     const record = await storedAndNoted({ pendingEvents: [{ seq: 1, type: 'due_date_changed', at: REGISTERED_AT }] });
-    expect(await deliverSignal(world.deps, startSignal(record))).toBe('started');
+    expect(await deliverSignal(world.deps, SETTINGS, startSignal(record))).toBe('started');
     expect(world.workflow.calls).toEqual([{ op: 'start', executionName: record.executionName, input: initialState(record.invoiceId, 1) }]);
     expect(await notesOf(record.invoiceId)).toEqual([]);
   });
 
   it.each(['paid', 'cancelled', 'handed_off'] as const)('starts nothing for an invoice %s before its start, and forgets the note', async (status) => {
     const record = await storedAndNoted({ status });
-    expect(await deliverSignal(world.deps, startSignal(record))).toBe('nothing');
+    expect(await deliverSignal(world.deps, SETTINGS, startSignal(record))).toBe('nothing');
     expect(world.workflow.calls).toEqual([]);
     expect(await notesOf(record.invoiceId)).toEqual([]);
   });
@@ -115,10 +115,10 @@ describe('deliverSignal: a start', () => {
   it('starts nothing for an invoice not written (yet), keeps the note while its registration may be on its way, and forgets it an hour on', async () => {
     const invoiceId = freshId();
     await world.store.putPendingStart({ invoiceId, executionName: `${invoiceId}-r1`, requestedAt: REGISTERED_AT });
-    expect(await deliverSignal(world.deps, { type: 'start', invoiceId, executionName: `${invoiceId}-r1` })).toBe('nothing');
+    expect(await deliverSignal(world.deps, SETTINGS, { type: 'start', invoiceId, executionName: `${invoiceId}-r1` })).toBe('nothing');
     expect(await notesOf(invoiceId)).toEqual([`${invoiceId}-r1`]);
     world.clock.set(at(REGISTERED_AT, minutes(61)));
-    expect(await deliverSignal(world.deps, { type: 'start', invoiceId, executionName: `${invoiceId}-r1` })).toBe('nothing');
+    expect(await deliverSignal(world.deps, SETTINGS, { type: 'start', invoiceId, executionName: `${invoiceId}-r1` })).toBe('nothing');
     expect(world.workflow.calls).toEqual([]);
     expect(await notesOf(invoiceId)).toEqual([]);
   });
@@ -128,7 +128,7 @@ describe('deliverSignal: a start', () => {
     const superseded = `${record.invoiceId}-r1`;
     await world.store.putPendingStart({ invoiceId: record.invoiceId, executionName: superseded, requestedAt: REGISTERED_AT });
 
-    expect(await deliverSignal(world.deps, { type: 'start', invoiceId: record.invoiceId, executionName: superseded })).toBe('nothing');
+    expect(await deliverSignal(world.deps, SETTINGS, { type: 'start', invoiceId: record.invoiceId, executionName: superseded })).toBe('nothing');
 
     expect(world.workflow.calls).toEqual([]);
     expect(await notesOf(record.invoiceId)).toEqual([record.executionName]);
@@ -138,7 +138,7 @@ describe('deliverSignal: a start', () => {
     const record = await storedAndNoted({ scheduledStartAt: '2027-12-14T00:00:00.000Z' });
     world.workflow.executionStatus = undefined; // never started
     world.workflow.scheduleFired = true; // no schedule to move: none was made yet
-    expect(await deliverSignal(world.deps, startSignal(record))).toBe('scheduled');
+    expect(await deliverSignal(world.deps, SETTINGS, startSignal(record))).toBe('scheduled');
     const input = initialState(record.invoiceId, 1);
     expect(world.workflow.calls).toEqual([
       { op: 'rescheduleStart', executionName: record.executionName, at: '2027-12-14T00:00:00.000Z', input },
@@ -152,7 +152,7 @@ describe('deliverSignal: a start', () => {
     await world.workflow.scheduleStart(record.executionName, '2027-12-14T00:00:00.000Z', initialState(record.invoiceId, 1));
     world.workflow.reset();
     world.workflow.executionStatus = undefined;
-    expect(await deliverSignal(world.deps, startSignal(record))).toBe('nothing');
+    expect(await deliverSignal(world.deps, SETTINGS, startSignal(record))).toBe('nothing');
     expect(world.workflow.calls).toEqual([{ op: 'rescheduleStart', executionName: record.executionName, at: '2027-12-20T00:00:00.000Z', input: initialState(record.invoiceId, 1) }]);
     expect(await notesOf(record.invoiceId)).toEqual([]);
   });
@@ -160,14 +160,14 @@ describe('deliverSignal: a start', () => {
   it('neither starts nor schedules a deferred start whose schedule fired already (the execution runs), and forgets the note', async () => {
     const record = await storedAndNoted({ scheduledStartAt: '2027-12-14T00:00:00.000Z' });
     world.workflow.executionStatus = 'RUNNING';
-    expect(await deliverSignal(world.deps, startSignal(record))).toBe('nothing');
+    expect(await deliverSignal(world.deps, SETTINGS, startSignal(record))).toBe('nothing');
     expect(world.workflow.calls).toEqual([]);
     expect(await notesOf(record.invoiceId)).toEqual([]);
   });
 
   it('calls Step Functions for nothing when the start was confirmed already (no note: a duplicate signal)', async () => {
     const record = await stored();
-    expect(await deliverSignal(world.deps, startSignal(record))).toBe('nothing');
+    expect(await deliverSignal(world.deps, SETTINGS, startSignal(record))).toBe('nothing');
     expect(world.workflow.calls).toEqual([]);
   });
 
@@ -175,10 +175,10 @@ describe('deliverSignal: a start', () => {
     const record = await stored();
     const ahead = { invoiceId: record.invoiceId, executionName: record.executionName.replace(/-r1$/, '-r2') };
     await world.store.putPendingStart({ ...ahead, requestedAt: world.clock.now().toISOString() });
-    expect(await deliverSignal(world.deps, { type: 'start', ...ahead })).toBe('nothing');
+    expect(await deliverSignal(world.deps, SETTINGS, { type: 'start', ...ahead })).toBe('nothing');
     expect(await notesOf(record.invoiceId)).toEqual([ahead.executionName]);
     world.clock.set(at(world.clock.now().toISOString(), minutes(61)));
-    expect(await deliverSignal(world.deps, { type: 'start', ...ahead })).toBe('nothing');
+    expect(await deliverSignal(world.deps, SETTINGS, { type: 'start', ...ahead })).toBe('nothing');
     expect(await notesOf(record.invoiceId)).toEqual([]);
     expect(world.workflow.calls).toEqual([]);
   });
@@ -191,20 +191,20 @@ describe('deliverSignal: a start', () => {
       await world.store.putPendingStart({ invoiceId: record.invoiceId, executionName: record.executionName, requestedAt: '2099-01-01T00:00:00.000Z' });
       return current;
     };
-    expect(await deliverSignal({ ...world.deps, store: reading }, startSignal(record))).toBe('nothing');
+    expect(await deliverSignal({ ...world.deps, store: reading }, SETTINGS, startSignal(record))).toBe('nothing');
     expect(await world.store.getPendingStart(record.invoiceId, record.executionName)).toMatchObject({ requestedAt: '2099-01-01T00:00:00.000Z' });
   });
 
   it('starts a deferred start whose time has come rather than scheduling it in the past', async () => {
     const record = await storedAndNoted({ scheduledStartAt: at(REGISTERED_AT, -1000) });
-    expect(await deliverSignal(world.deps, startSignal(record))).toBe('started');
+    expect(await deliverSignal(world.deps, SETTINGS, startSignal(record))).toBe('started');
     expect(world.workflow.of('start').map((call) => call.executionName)).toEqual([record.executionName]);
     expect(world.workflow.of('scheduleStart')).toEqual([]);
   });
 
   it('rethrows Step Functions\' throttling and keeps the note, so the start is made later', async () => {
     const record = await storedAndNoted();
-    const error = await deliverSignal({ ...world.deps, workflow: throttledStarts() }, startSignal(record)).catch((e: unknown) => e);
+    const error = await deliverSignal({ ...world.deps, workflow: throttledStarts() }, SETTINGS, startSignal(record)).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'ThrottlingException' });
     expect(await notesOf(record.invoiceId)).toEqual([record.executionName]);
     expect(await world.read(record.invoiceId)).toEqual(record);
@@ -215,13 +215,13 @@ describe('deliverSignal: a start', () => {
     const record = await stored({ status: 'paid' });
     await world.store.appendTimeline(record.invoiceId, [payment]);
     const signal: WorkflowSignal = { type: 'payment_notice', invoiceId: record.invoiceId, reference: 'VIR-2027-991' };
-    expect(await deliverSignal(world.deps, signal)).toBe('started');
-    expect(await deliverSignal(world.deps, signal)).toBe('nothing');
+    expect(await deliverSignal(world.deps, SETTINGS, signal)).toBe('started');
+    expect(await deliverSignal(world.deps, SETTINGS, signal)).toBe('nothing');
     const [start] = world.workflow.of('start');
     expect(start!.executionName).toMatch(new RegExp(`^${record.invoiceId}-payment-[0-9a-f]{10}$`));
     expect(start!.input).toMatchObject({ next: 'payment_notice', event: { type: 'payment', detail: { reference: 'VIR-2027-991', amount: '5000', currency: 'EUR', receivedAfter: 'after_payment' } } });
     // A reference the timeline does not hold (a forged signal) starts nothing.
-    expect(await deliverSignal(world.deps, { ...signal, reference: 'FORGED' })).toBe('nothing');
+    expect(await deliverSignal(world.deps, SETTINGS, { ...signal, reference: 'FORGED' })).toBe('nothing');
   });
 });
 
@@ -230,32 +230,32 @@ describe('deliverSignal: a wake-up', () => {
 
   it('wakes the parked execution of a record an event waits on, with the token read from the record', async () => {
     const record = await stored({ parkedToken: TOKEN, pendingEvents: [{ seq: 1, type: 'payment', at: REGISTERED_AT }] });
-    expect(await deliverSignal(world.deps, wake(record))).toBe('woken');
+    expect(await deliverSignal(world.deps, SETTINGS, wake(record))).toBe('woken');
     expect(world.workflow.calls).toEqual([{ op: 'wake', taskToken: TOKEN, output: { woken: 'pending' } }]);
   });
 
   it('ends the parked execution of an invoice that closed straight into its ending', async () => {
     const record = await stored({ parkedToken: TOKEN, status: 'cancelled' });
-    expect(await deliverSignal(world.deps, wake(record))).toBe('woken');
+    expect(await deliverSignal(world.deps, SETTINGS, wake(record))).toBe('woken');
     expect(world.workflow.calls).toEqual([{ op: 'end', taskToken: TOKEN, ending: 'cancelled' }]);
   });
 
   it('wakes the parked execution of a record whose wake-up time has come', async () => {
     const record = await stored({ parkedToken: TOKEN, nextActionAt: at(REGISTERED_AT, -1000) });
-    expect(await deliverSignal(world.deps, wake(record))).toBe('woken');
+    expect(await deliverSignal(world.deps, SETTINGS, wake(record))).toBe('woken');
     expect(world.workflow.of('wake').map((call) => call.taskToken)).toEqual([TOKEN]);
   });
 
   it('leaves a parked execution alone when nothing waits on its record and its time has not come', async () => {
     const record = await stored({ parkedToken: TOKEN, nextActionAt: '2027-03-19T08:00:00.000Z' });
-    expect(await deliverSignal(world.deps, wake(record))).toBe('nothing');
+    expect(await deliverSignal(world.deps, SETTINGS, wake(record))).toBe('nothing');
     expect(world.workflow.calls).toEqual([]);
   });
 
   it('does nothing when no execution is parked, even with an event waiting (the park finds it before it parks)', async () => {
     const record = await stored({ pendingEvents: [{ seq: 1, type: 'payment', at: REGISTERED_AT }] });
-    expect(await deliverSignal(world.deps, wake(record))).toBe('nothing');
-    expect(await deliverSignal(world.deps, { type: 'wake', invoiceId: freshId() })).toBe('nothing');
+    expect(await deliverSignal(world.deps, SETTINGS, wake(record))).toBe('nothing');
+    expect(await deliverSignal(world.deps, SETTINGS, { type: 'wake', invoiceId: freshId() })).toBe('nothing');
     expect(world.workflow.calls).toEqual([]);
   });
 
@@ -263,7 +263,7 @@ describe('deliverSignal: a wake-up', () => {
     const record = await stored({ parkedToken: TOKEN, pendingEvents: [{ seq: 1, type: 'payment', at: REGISTERED_AT }] });
     const gone: Workflow = Object.create(world.workflow);
     gone.wake = async () => false;
-    expect(await deliverSignal({ ...world.deps, workflow: gone }, wake(record))).toBe('nothing');
+    expect(await deliverSignal({ ...world.deps, workflow: gone }, SETTINGS, wake(record))).toBe('nothing');
   });
 });
 
@@ -301,10 +301,10 @@ describe('reconcileStarts', () => {
     const telemetry = new TelemetrySpy();
     const started = await storedAndNoted();
     await world.store.putPendingStart({ invoiceId: started.invoiceId, executionName: started.executionName, requestedAt: REGISTERED_AT });
-    expect(await deliverSignal({ ...world.deps, telemetry }, { ...startSignal(started), reconciled: true })).toBe('started');
+    expect(await deliverSignal({ ...world.deps, telemetry }, SETTINGS, { ...startSignal(started), reconciled: true })).toBe('started');
     // A leftover note of an execution that exists: signalled again, started nothing, counted nothing.
     await world.store.putPendingStart({ invoiceId: started.invoiceId, executionName: started.executionName, requestedAt: REGISTERED_AT });
-    expect(await deliverSignal({ ...world.deps, telemetry }, { ...startSignal(started), reconciled: true })).toBe('nothing');
+    expect(await deliverSignal({ ...world.deps, telemetry }, SETTINGS, { ...startSignal(started), reconciled: true })).toBe('nothing');
     expect(telemetry.counts).toEqual(['StartsReconciled']);
   });
 
@@ -385,7 +385,7 @@ describe('the start buffer, whatever refuses and when (property)', () => {
         const deliverOne = async (signal: WorkflowSignal, throttled: boolean) => {
           throttleNext = throttled;
           try {
-            await deliverSignal(deps, signal);
+            await deliverSignal(deps, SETTINGS, signal);
           } catch (error) {
             expect(error).toMatchObject({ name: 'ThrottlingException' });
             // The consumer hands a throttled signal back to the buffer (signal-workflow).
