@@ -119,7 +119,7 @@ export class SendThrottled extends Error {
  * the call as soon as Step Functions accepts.
  */
 export async function orBuffered(
-  deps: Deps & Pick<Dependencies, 'signals'>,
+  deps: Deps,
   invoiceId: string,
   call: () => Promise<unknown>,
   isThrottling: (error: unknown) => boolean,
@@ -141,7 +141,7 @@ export async function orBuffered(
  * (`sendingOn`) for the start buffer; an execution a newer revision superseded leaves nothing there and fails the step,
  * which is retried.
  */
-export async function sendStepOn(deps: Deps & Pick<Dependencies, 'signals'>, taskToken: string, state: ExecutionState, isThrottling: (error: unknown) => boolean): Promise<void> {
+export async function sendStepOn(deps: Deps, taskToken: string, state: ExecutionState, isThrottling: (error: unknown) => boolean): Promise<void> {
   await orBuffered(deps, state.invoiceId, () => sendOn(deps.workflow, taskToken, state), isThrottling, (record, throttled) => {
     if (superseded(record, state)) throw new SendThrottled(throttled);
     return { record: { ...record, sendingOn: { token: taskToken, state } } };
