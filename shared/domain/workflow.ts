@@ -46,8 +46,10 @@ export function nextState(state: ExecutionState, record: InvoiceRecord, wanted: 
   const next: Next = wanted === 'wait' && (record.phase === 'closed' || isClosed(record)) ? 'check' : wanted;
   return {
     ...rest,
-    // A step that sends the execution to "Check what happened" starts a new check, not a retry of the last one.
-    ...(next === 'check' ? { step: state.step + 1 } : {}),
+    // A step that sends the execution to "Check what happened" starts a new check, not a retry of the last one —
+    // unless a waker took this very step's check and the execution has not acted on it (`answerOwed`): the check with
+    // the same step gives that answer.
+    ...(next === 'check' && !answerOwed(record, state) ? { step: state.step + 1 } : {}),
     next,
     phase: record.phase,
     // Always the record's own wake-up time, never one carried over from an earlier state; with none planned (a closed

@@ -35,6 +35,7 @@ export async function workflowStep(
       next = 'continued';
       return undefined;
     }
+    // An answer a waker took for this step's state is owed: "Check what happened" gives it (nextState keeps the step).
     if (answerOwed(current, state)) {
       next = 'check';
       return undefined;
@@ -44,7 +45,5 @@ export async function workflowStep(
     return decision.change;
   });
   deps.telemetry?.info('decision', { invoiceId: state.invoiceId, next, phase: record.phase, status: record.status, nextActionAt: record.nextActionAt });
-  // An answer owed to this step's state is asked of "Check what happened" with the same step, which gives it.
-  if (next === 'check' && answerOwed(record, state)) return { ...nextState(state, record, next, deps.clock.now()), step: state.step };
   return nextState(state, record, next, deps.clock.now());
 }

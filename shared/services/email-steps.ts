@@ -227,8 +227,8 @@ export async function runEmailStep(
   // notices — a payment, a needs-attention — still say what they say.)
   if (superseded(record, state) && CUSTOMER_STEPS.has(step)) return { ...state, next: 'continued' };
   // A wait that timed out just as a waker took an event for it: the step it led to does nothing, and "Check what
-  // happened", asked with the same step, gives the event's answer.
-  if (answerOwed(record, state) && CUSTOMER_STEPS.has(step)) return { ...nextState(state, record, 'check', deps.clock.now()), step: state.step };
+  // happened", asked with the same step (nextState keeps it), gives the event's answer.
+  if (answerOwed(record, state) && CUSTOMER_STEPS.has(step)) return nextState(state, record, 'check', deps.clock.now());
   const { timeline = [], update, next } = await (STEPS[step] as Step)(deps, config, record, state, execution);
   deps.telemetry?.info('step', { invoiceId: state.invoiceId, step, next, status: record.status });
   // A rung carried out, or a promise broken, leads to the next rung of the ladder: planned here, in the same write,

@@ -51,7 +51,7 @@ export async function parkExecution(deps: Deps, settings: WorkflowSettings, wait
       // Only the invoice's own execution may leave its token on the record: a payment notice's execution, or one a newer
       // revision superseded, would take the place of the token that counts. They fail the park, which is retried.
       if (state.next === 'payment_notice' || superseded(record, state)) throw new SendThrottled(throttled);
-      return record.parkedToken === taskToken ? undefined : { record: { ...record, parkedToken: taskToken, parkedWait: { phase, state } } };
+      return record.parkedToken === taskToken ? undefined : { record: parkedOn(record, taskToken, phase, state) };
     });
     return 'sent_on';
   }

@@ -165,7 +165,7 @@ async function deliverStart(deps: ConsumerDeps, signal: { invoiceId: string; exe
 async function deliverPaymentNotice(deps: ConsumerDeps, invoiceId: string, reference: string): Promise<SignalOutcome> {
   const record = await deps.store.getInvoice(invoiceId);
   if (!record) return 'nothing';
-  const entry = (await readTimeline(deps.store, record)).find(isPaymentOf(reference));
+  const entry = await paymentEntry(deps, record, reference);
   const notice = entry ? paymentNoticeOf(record, entry) : undefined;
   if (!notice) return 'nothing';
   return (await deps.workflow.start(notice.name, notice.input)) ? 'started' : 'nothing';

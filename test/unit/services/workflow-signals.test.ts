@@ -212,7 +212,8 @@ describe('deliverSignal: a start', () => {
 
   it('builds a payment notice from the payment as the timeline holds it, whatever the invoice\'s status, and starts it once', async () => {
     const payment = { type: 'payment' as const, at: REGISTERED_AT, eventId: 'p1', reference: 'VIR-2027-991', amount: { value: 5000, currency: 'EUR' }, paidAt: '2027-02-01', receivedAfter: 'after_payment' };
-    const record = await stored({ status: 'paid' });
+    // Recorded as every payment is: its reference on the record, its entry on the timeline.
+    const record = await stored({ status: 'paid', paymentReferences: ['VIR-2027-991'] });
     await world.store.appendTimeline(record.invoiceId, [payment]);
     const signal: WorkflowSignal = { type: 'payment_notice', invoiceId: record.invoiceId, reference: 'VIR-2027-991' };
     expect(await deliverSignal(world.deps, SETTINGS, signal)).toBe('started');
