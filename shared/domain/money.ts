@@ -1,3 +1,5 @@
+import { numberFormat } from './intl-formats';
+
 /** Money is integer minor units plus an ISO 4217 currency; formatting is Intl's, per locale. */
 export interface Money {
   value: number;
@@ -25,7 +27,7 @@ export function minorUnitDigits(currency: string): number {
 /** "1 234,56 €" in French, "€1,234.56" in English. */
 export function formatMoney(money: Money, language: string): string {
   const digits = minorUnitDigits(money.currency);
-  return new Intl.NumberFormat(LOCALES[language] ?? language, {
+  return numberFormat(LOCALES[language] ?? language, {
     style: 'currency',
     currency: money.currency,
     minimumFractionDigits: digits,

@@ -4,6 +4,7 @@
  * A page and the email that links to it say the same things in the same words.
  */
 import type { Dispute, InvoiceStatus, PaymentMethod } from '../domain/invoice';
+import { dateTimeFormat, numberFormat } from '../domain/intl-formats';
 
 export type Language = 'fr' | 'en';
 
@@ -24,18 +25,18 @@ const TIME_CONNECTORS: Record<Language, string> = { fr: ' à ', en: ', ' };
 export function formatInstant(instant: string, language: Language, timeZone: string): string {
   const at = new Date(instant);
   if (Number.isNaN(at.getTime())) return instant;
-  const time = new Intl.DateTimeFormat(DATE_LOCALES[language], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at);
+  const time = dateTimeFormat(DATE_LOCALES[language], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at);
   return `${longDate(at, language, timeZone)}${TIME_CONNECTORS[language]}${time}`;
 }
 
 function longDate(instant: Date, language: Language, timeZone: string): string {
-  const formatted = new Intl.DateTimeFormat(DATE_LOCALES[language], { day: 'numeric', month: 'long', year: 'numeric', timeZone }).format(instant);
+  const formatted = dateTimeFormat(DATE_LOCALES[language], { day: 'numeric', month: 'long', year: 'numeric', timeZone }).format(instant);
   // French writes the first of the month as an ordinal: « 1er avril », which Intl does not do.
   return language === 'fr' ? formatted.replace(/^1 /, '1er ') : formatted;
 }
 
 export function formatPercent(ratePercent: number, language: Language): string {
-  return new Intl.NumberFormat(DATE_LOCALES[language], { style: 'percent', maximumFractionDigits: 2 }).format(
+  return numberFormat(DATE_LOCALES[language], { style: 'percent', maximumFractionDigits: 2 }).format(
     ratePercent / 100,
   );
 }

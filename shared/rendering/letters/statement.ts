@@ -7,6 +7,7 @@
  * The same input gives the same bytes: the PDF's dates are the statement's day (see pdf/document.ts).
  */
 import { legalMentions } from '../../domain/creditor';
+import { dateTimeFormat } from '../../domain/intl-formats';
 import { formatMoney, type Money } from '../../domain/money';
 import { formatDate } from '../labels';
 import { addressLines, legalIdLabel } from '../parties';
@@ -22,7 +23,7 @@ export type StatementPdfInput = StatementDownloadInput;
 function shortDate(day: string, language: 'fr' | 'en'): string {
   const instant = new Date(`${day}T00:00:00Z`);
   if (Number.isNaN(instant.getTime())) return day;
-  return new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' }).format(instant);
+  return dateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' }).format(instant);
 }
 
 function groupIban(iban: string): string {
