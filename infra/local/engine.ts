@@ -12,7 +12,7 @@
  * - Retry intervals are not slept (0 ms): the clock, not real time, is what moves in the local runtime.
  */
 import './polyfills';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
@@ -220,6 +220,8 @@ interface Execution {
   name: string;
   arn: string;
   input: string;
+  /** The input's `invoiceId`, read once (`list()` reads every execution's). */
+  invoiceId?: string;
   status: ExecutionStatus;
   startDate: Date;
   stopDate?: Date;
@@ -269,6 +271,10 @@ const TOKEN_PATTERN = /^AQ[A-Za-z0-9+/]{100,2000}={0,2}$/;
 const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 const MAX_PAYLOAD_BYTES = 256 * 1024;
 
+function tokenDigest(token: string): string {
+  return createHash('sha256').update(token).digest('base64');
+}
+
 /** A task token like AWS's: long, base64 with `+`, `/` and `=`. */
 export function mintTaskToken(): string {
   return `AQ${randomBytes(301).toString('base64')}`;
@@ -290,7 +296,10 @@ export class LocalEngine {
   private readonly tokens = new Map<string, TokenEntry>();
   /** Finished executions, oldest first, whose histories are kept. */
   private readonly finished: Execution[] = [];
-  /** Tokens of finished executions: no longer waiting. */
+  /**
+   * Tokens of finished executions, no longer waiting, by digest: a token is 400 characters, and a long run retires
+   * tens of thousands of them.
+   */
   private readonly retired = new Set<string>();
   private readonly stateMachineName: string;
   private readonly log: (message: string) => void;
@@ -350,6 +359,7 @@ export class LocalEngine {
       name,
       arn,
       input: inputText,
+      ...(isObject(input) && typeof input.invoiceId === 'string' ? { invoiceId: input.invoiceId } : {}),
       status: 'RUNNING',
       startDate,
       events: [],
@@ -531,15 +541,17 @@ export class LocalEngine {
 
   /**
    * What a long run would otherwise keep forever: a finished execution's token entries (their promises hold the whole
-   * execution; the token strings stay in `retired`, so that a late SendTaskSuccess is refused as on AWS), and — beyond
+   * execution; their digests stay in `retired`, so that a late SendTaskSuccess is refused as on AWS), and — beyond
    * the `retainHistories` most recent finished executions — its event history (its summary stays).
    */
   private forget(execution: Execution): void {
     for (const token of execution.tokens) {
       this.tokens.delete(token);
-      this.retired.add(token);
+      this.retired.add(tokenDigest(token));
     }
     execution.tokens.clear();
+    // The run's abort holds the whole interpreted execution; a finished one has nothing left to abort.
+    execution.abort = () => undefined;
     this.finished.push(execution);
     while (this.finished.length > (this.options.retainHistories ?? DEFAULT_RETAINED_HISTORIES)) {
       const oldest = this.finished.shift()!;
@@ -553,7 +565,7 @@ export class LocalEngine {
       throw new StepFunctionsError('InvalidToken', 'Invalid Token');
     }
     const entry = this.tokens.get(token);
-    if (!entry && this.retired.has(token)) throw new StepFunctionsError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
+    if (!entry && this.retired.has(tokenDigest(token))) throw new StepFunctionsError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
     if (!entry) throw new StepFunctionsError('TaskDoesNotExist', 'Task Does Not Exist');
     if (entry.status !== 'waiting') {
       throw new StepFunctionsError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
@@ -635,7 +647,7 @@ export class LocalEngine {
   }
 
   summary(execution: Execution, parkedNow?: boolean): ExecutionSummary {
-    const invoiceId = safeInvoiceId(execution.input);
+    const { invoiceId } = execution;
     const parked = parkedNow ?? [...execution.tokens].some((token) => {
       const entry = this.tokens.get(token);
       return entry?.parked === true && entry.status === 'waiting';
@@ -694,7 +706,3 @@ function safeParse(text: string): unknown {
   }
 }
 
-function safeInvoiceId(input: string): string | undefined {
-  const parsed = safeParse(input) as { invoiceId?: unknown } | undefined;
-  return typeof parsed?.invoiceId === 'string' ? parsed.invoiceId : undefined;
-}
