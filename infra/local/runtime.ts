@@ -29,7 +29,9 @@ import { LocalQueue } from './queue';
 import { LocalReconciliation } from './reconciliation';
 import { bucketFromEnv, TokenBucket, type BucketSettings } from './token-bucket';
 import { LocalEngine, StepFunctionsError } from './engine';
+import { createDynalite } from './dynalite';
 import { LocalFunctions } from './functions';
+import { LoopbackHttpHandler, type RequestListener } from './loopback';
 import { instrumentDynamoDbClient } from './metrics';
 import { handleApiRequest } from './http-api';
 import { RecordingMailer, type OutboxEntry } from './outbox';
@@ -246,13 +248,8 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
 
   try {
     // DynamoDB emulator.
-    // dynalite ships no types.
-    const dynaliteModule: string = 'dynalite';
-    const { default: dynalite } = (await import(dynaliteModule)) as {
-      default: (options: Record<string, unknown>) => Server;
-    };
     if (options.persistDir) mkdirSync(options.persistDir, { recursive: true });
-    const dynamoServer = dynalite({
+    const dynamoServer = createDynalite({
       createTableMs: 0,
       deleteTableMs: 0,
       updateTableMs: 0,
@@ -316,14 +313,15 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
 
     // The API, the local Step Functions and Scheduler endpoints and the /_local routes, on one server.
     let ready: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
-    const server = createServer((req, res) => {
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       if (!ready) return sendJson(res, 503, { message: 'The local runtime is starting' });
       ready(req, res).catch((error: unknown) => {
         log(`[runtime] ${req.method} ${req.url} failed: ${String(error)}`);
         if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
         else res.end();
       });
-    });
+    };
+    const server = createServer(onRequest);
     const port = await listen(server, options.port ?? 3000);
     cleanups.push(() => close(server));
     const url = `http://127.0.0.1:${port}`;
@@ -380,8 +378,13 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       '../../shared/lambda/dependencies'
     );
     const { s3Documents, sesMailer } = await import('../../shared/lambda/adapters');
+    // The emulators of this process are reached without a socket (the fault mode's DynamoDB proxy still over one).
+    const loopback = new LoopbackHttpHandler();
+    loopback.serve(emulatorUrl, dynamoServer.listeners('request')[0] as RequestListener);
+    loopback.serve(url, onRequest);
+    cleanups.push(() => loopback.close());
     // The SDK's own retries (three attempts, as on AWS) without its real-time pauses of up to seconds.
-    setClientDefaults({ retryStrategy: new ConfiguredRetryStrategy(3, (attempt: number) => 5 * attempt) });
+    setClientDefaults({ retryStrategy: new ConfiguredRetryStrategy(3, (attempt: number) => 5 * attempt), requestHandler: loopback });
     resetDependencies();
     // DynamoDB request units for test/bench (the handlers' client; document clients share its middleware).
     instrumentDynamoDbClient(dynamoDbClient());

@@ -7,8 +7,7 @@
  * makes (does the invoice exist?) is part of the handler's time, not of the raw writes.
  */
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   BatchWriteItemCommand,
@@ -19,6 +18,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
+import { createDynalite } from '../../infra/local/dynalite';
 import type { Dependencies } from '../../shared/ports';
 import { median, round1 } from './bundles';
 
@@ -32,7 +32,6 @@ export interface ApiSection {
   rawWrites: number;
 }
 
-type Dynalite = (options: Record<string, unknown>) => Server;
 const WRITE_COMMANDS: Record<string, new (input: never) => unknown> = {
   PutItem: PutItemCommand,
   UpdateItem: UpdateItemCommand,
@@ -91,8 +90,7 @@ const context = {
 } as unknown as Context;
 
 export async function benchApi(options: { iterations: number; log: (line: string) => void }): Promise<ApiSection> {
-  const dynalite = createRequire(import.meta.url)('dynalite') as Dynalite;
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = createDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   let capture: Captured[] | undefined;
   server.prependListener('request', (req: IncomingMessage, res) => {
     if (!capture) return;

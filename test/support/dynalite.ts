@@ -3,14 +3,9 @@
  * conditional writes. Each call gets its own server and in-memory store.
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
+import { createDynalite } from '../../infra/local/dynalite';
 import { tableCreateInput } from '../../shared/adapters/dynamodb-table';
-
-// dynalite ships no types; this is the part of its API used here.
-type Dynalite = (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
-const dynalite = createRequire(import.meta.url)('dynalite') as Dynalite;
 
 export interface LocalDynamo {
   endpoint: string;
@@ -21,7 +16,7 @@ export interface LocalDynamo {
 
 export async function startDynalite(tableName = 'dunning-test'): Promise<LocalDynamo> {
   // Zero delays: tables are ACTIVE at once instead of CREATING for half a second.
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = createDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
