@@ -4,9 +4,9 @@
  * dynalite keeps its in-memory tables in memory-level, whose default store encoding is Buffers. Each small key and
  * value is then a slice of Node's 8 KB buffer pool, and one live slice keeps its whole slab: a long lifecycle held
  * about 8 KB of slabs per item for a few hundred bytes of data (50 MB for 300 invoices). Stored as strings, the same
- * items take their own size and skip a Buffer round trip per read and write. Strings order by UTF-16 code unit rather
- * than by UTF-8 byte as DynamoDB does; the two differ only between characters above U+FFFF and those from U+E000 to
- * U+FFFF, which no key of the table uses.
+ * items take their own size and skip a Buffer round trip per read and write. The order of keys does not change:
+ * dynalite writes them in hexadecimal of their UTF-8 bytes, ASCII whose string order is DynamoDB's byte order.
+ * A data directory (`path`) is LevelDB on disk, which this does not touch.
  */
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
@@ -28,6 +28,8 @@ function storeItemsAsStrings(): void {
   const fromDynalite = createRequire(require.resolve('dynalite'));
   const memoryLevel = fromDynalite('memory-level') as { MemoryLevel: MemoryLevelClass & { storesStrings?: boolean } };
   if (memoryLevel.MemoryLevel.storesStrings) return;
+  // dynalite reads MemoryLevel once, as it loads: loaded before this, it would keep Buffers without a word.
+  if (require.cache[fromDynalite.resolve('./db')]) throw new Error('dynalite was loaded before createDynalite: create it with createDynalite only');
   const Original = memoryLevel.MemoryLevel;
   memoryLevel.MemoryLevel = class extends Original {
     static override storesStrings = true;

@@ -7,12 +7,10 @@
  * about. Every other endpoint (the SES and S3 emulators, another process) goes over the network as before.
  */
 import { EventEmitter } from 'node:events';
-import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { HttpHandlerOptions, HttpRequest, HttpResponse } from '@smithy/types';
-
-export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** What a request listener needs of a ServerResponse, collected in memory. */
 class CollectedResponse extends EventEmitter {
@@ -48,18 +46,21 @@ class CollectedResponse extends EventEmitter {
     return true;
   }
 
-  end(chunk?: string | Uint8Array | (() => void)): this {
+  end(chunk?: string | Uint8Array | (() => void), callback?: () => void): this {
     if (this.writableEnded) return this;
-    if (chunk !== undefined && typeof chunk !== 'function') this.write(chunk);
+    if (typeof chunk === 'function') callback = chunk;
+    else if (chunk !== undefined) this.write(chunk);
     this.headersSent = true;
     this.writableEnded = true;
     this.done(this);
     this.emit('finish');
+    this.emit('close');
+    callback?.();
     return this;
   }
 
   toSdk(): HttpResponse {
-    return { statusCode: this.statusCode, headers: { ...this.headers }, body: Readable.from([Buffer.concat(this.chunks)]) };
+    return { statusCode: this.statusCode, headers: { ...this.headers }, body: Readable.from([Buffer.concat(this.chunks)], { objectMode: false }) };
   }
 }
 
@@ -71,7 +72,7 @@ function incoming(request: HttpRequest, body: Buffer): IncomingMessage {
   const search = query.size > 0 ? `?${query.toString()}` : '';
   const headers: IncomingHttpHeaders = { host: `${request.hostname}:${request.port}` };
   for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
-  return Object.assign(Readable.from(body.length > 0 ? [body] : []), {
+  return Object.assign(Readable.from(body.length > 0 ? [body] : [], { objectMode: false }), {
     method: request.method,
     url: `${request.path}${search}`,
     headers,
@@ -89,29 +90,39 @@ function bodyBytes(body: unknown): Buffer | undefined {
 }
 
 export class LoopbackHttpHandler {
-  private readonly listeners = new Map<string, RequestListener>();
+  private readonly servers = new Map<string, Server>();
   private readonly network = new NodeHttpHandler();
   /** Requests served in-process and over the network (what the local runtime's tests look at). */
   readonly served = { inProcess: 0, network: 0 };
+  /** Requests handed to a listener and not yet answered. */
+  private readonly inFlight = new Set<Promise<CollectedResponse>>();
 
-  /** Requests to `url`'s host and port go to `listener`. */
-  serve(url: string, listener: RequestListener): void {
+  /**
+   * Requests to `url`'s host and port go to `server`'s request listeners while it listens. Once it is closed they go
+   * to the network, and fail there as they would have (a handler still running as the runtime stops).
+   */
+  serve(url: string, server: Server): void {
     const { hostname, port } = new URL(url);
-    this.listeners.set(`${hostname}:${port}`, listener);
+    this.servers.set(`${hostname}:${port}`, server);
   }
 
   async handle(request: HttpRequest, options?: HttpHandlerOptions): Promise<{ response: HttpResponse }> {
-    const listener = this.listeners.get(`${request.hostname}:${request.port ?? ''}`);
-    const body = listener ? bodyBytes(request.body) : undefined;
-    if (!listener || !body) {
+    const server = this.servers.get(`${request.hostname}:${request.port ?? ''}`);
+    const body = server?.listening ? bodyBytes(request.body) : undefined;
+    if (!server || !body) {
       this.served.network += 1;
       return this.network.handle(request as never, options);
     }
     this.served.inProcess += 1;
-    const response = await new Promise<CollectedResponse>((resolve) => {
-      listener(incoming(request, body), new CollectedResponse(resolve) as unknown as ServerResponse);
+    const answered = new Promise<CollectedResponse>((resolve) => {
+      server.emit('request', incoming(request, body), new CollectedResponse(resolve));
     });
-    return { response: response.toSdk() };
+    this.inFlight.add(answered);
+    try {
+      return { response: (await answered).toSdk() };
+    } finally {
+      this.inFlight.delete(answered);
+    }
   }
 
   updateHttpClientConfig(key: never, value: never): void {
@@ -126,7 +137,19 @@ export class LoopbackHttpHandler {
     // Shared by every client of the runtime: the runtime destroys its network side when it stops (`close`).
   }
 
-  close(): void {
+  /**
+   * Stops serving in-process, then waits (at most `graceMs`) for the requests already handed to a listener. The
+   * runtime closes its emulators after this: dynalite would otherwise close its store under a request it had taken and
+   * not yet read (an uncaught "Database is closed"), where a socket would have been cut before it was read.
+   */
+  async close(graceMs = 2000): Promise<void> {
+    this.servers.clear();
+    if (this.inFlight.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+      await Promise.race([Promise.allSettled([...this.inFlight]), grace]);
+      clearTimeout(timer);
+    }
     this.network.destroy();
   }
 }

@@ -31,7 +31,7 @@ import { bucketFromEnv, TokenBucket, type BucketSettings } from './token-bucket'
 import { LocalEngine, StepFunctionsError } from './engine';
 import { createDynalite } from './dynalite';
 import { LocalFunctions } from './functions';
-import { LoopbackHttpHandler, type RequestListener } from './loopback';
+import { LoopbackHttpHandler } from './loopback';
 import { instrumentDynamoDbClient } from './metrics';
 import { handleApiRequest } from './http-api';
 import { RecordingMailer, type OutboxEntry } from './outbox';
@@ -313,15 +313,14 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
 
     // The API, the local Step Functions and Scheduler endpoints and the /_local routes, on one server.
     let ready: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
-    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const server = createServer((req, res) => {
       if (!ready) return sendJson(res, 503, { message: 'The local runtime is starting' });
       ready(req, res).catch((error: unknown) => {
         log(`[runtime] ${req.method} ${req.url} failed: ${String(error)}`);
         if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
         else res.end();
       });
-    };
-    const server = createServer(onRequest);
+    });
     const port = await listen(server, options.port ?? 3000);
     cleanups.push(() => close(server));
     const url = `http://127.0.0.1:${port}`;
@@ -380,8 +379,8 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
     const { s3Documents, sesMailer } = await import('../../shared/lambda/adapters');
     // The emulators of this process are reached without a socket (the fault mode's DynamoDB proxy still over one).
     const loopback = new LoopbackHttpHandler();
-    loopback.serve(emulatorUrl, dynamoServer.listeners('request')[0] as RequestListener);
-    loopback.serve(url, onRequest);
+    loopback.serve(emulatorUrl, dynamoServer);
+    loopback.serve(url, server);
     cleanups.push(() => loopback.close());
     // The SDK's own retries (three attempts, as on AWS) without its real-time pauses of up to seconds.
     setClientDefaults({ retryStrategy: new ConfiguredRetryStrategy(3, (attempt: number) => 5 * attempt), requestHandler: loopback });

@@ -4,13 +4,13 @@
  * through the SDK's own deserializer, errors included. Anything else goes over the network. And dynalite as the
  * runtime creates it (infra/local/dynalite.ts), items kept as strings: the same answers as DynamoDB's.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDynalite } from '../../infra/local/dynalite';
-import { LoopbackHttpHandler, type RequestListener } from '../../infra/local/loopback';
+import { LoopbackHttpHandler } from '../../infra/local/loopback';
 import { tableCreateInput } from '../../shared/adapters/dynamodb-table';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -18,8 +18,28 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** An endpoint no process listens on: only the loopback can answer there. */
-const NOWHERE = 'http://127.0.0.1:9';
+/** A server on a free port, with the connections made to it counted (the loopback makes none). */
+async function listening(server: Server): Promise<{ url: string; connections: () => number }> {
+  let connections = 0;
+  server.on('connection', () => (connections += 1));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  cleanups.push(() => closed(server));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => connections };
+}
+
+function closed(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (!server.listening) return resolve();
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
+
+function loopbackHandler(): LoopbackHttpHandler {
+  const loopback = new LoopbackHttpHandler();
+  cleanups.push(() => loopback.close());
+  return loopback;
+}
 
 /** The application's table, once ACTIVE (dynalite makes it so on its next turn). */
 async function createTable(client: DynamoDBClient): Promise<void> {
@@ -29,35 +49,23 @@ async function createTable(client: DynamoDBClient): Promise<void> {
   }
 }
 
-function dynamoThroughLoopback(): { client: DynamoDBClient; loopback: LoopbackHttpHandler } {
-  const loopback = new LoopbackHttpHandler();
+async function dynamoThroughLoopback() {
+  const loopback = loopbackHandler();
   const dynalite = createDynalite({ createTableMs: 0 });
-  loopback.serve(NOWHERE, dynalite.listeners('request')[0] as RequestListener);
+  const { url, connections } = await listening(dynalite);
+  loopback.serve(url, dynalite);
   const client = new DynamoDBClient({
-    endpoint: NOWHERE,
+    endpoint: url,
     region: 'eu-west-3',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     requestHandler: loopback,
   });
-  cleanups.push(() => {
-    client.destroy();
-    loopback.close();
-  });
-  return { client, loopback };
+  cleanups.push(() => client.destroy());
+  return { client, loopback, dynalite, connections };
 }
 
-async function listening(listener: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; url: string }> {
-  const server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  cleanups.push(() => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  }));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-function echo(received: string[]): RequestListener {
-  return (req, res) => {
+function echo(received: string[]): Server {
+  return createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -67,7 +75,7 @@ function echo(received: string[]): RequestListener {
       res.writeHead(201, { 'Content-Type': 'application/json', 'X-Answer': 'echo' });
       res.end(text);
     });
-  };
+  });
 }
 
 async function text(body: unknown): Promise<string> {
@@ -77,8 +85,8 @@ async function text(body: unknown): Promise<string> {
 }
 
 describe('the loopback to the emulators of the process', () => {
-  it('lets a DynamoDB client use a dynalite that listens on no port: items written, read back and queried in key order', async () => {
-    const { client, loopback } = dynamoThroughLoopback();
+  it('lets a DynamoDB client use dynalite with no connection: items written, read back and queried in key order', async () => {
+    const { client, loopback, connections } = await dynamoThroughLoopback();
     await createTable(client);
     const requests = loopback.served.inProcess;
     const name = 'Société Générale — 1 234,56 € ✓ 👍';
@@ -92,10 +100,11 @@ describe('the loopback to the emulators of the process', () => {
     const { Item } = await client.send(new GetItemCommand({ TableName: 'dunning', Key: { pk: { S: 'INVOICE#A-1' }, sk: { S: 'INVOICE' } } }));
     expect(Item?.name?.S).toBe(name);
     expect(loopback.served).toEqual({ inProcess: requests + 6, network: 0 });
+    expect(connections()).toBe(0);
   });
 
   it('gives the SDK a refusal as DynamoDB words it: a lost conditional write is ConditionalCheckFailedException, HTTP 400', async () => {
-    const { client } = dynamoThroughLoopback();
+    const { client } = await dynamoThroughLoopback();
     await createTable(client);
     const item = { pk: { S: 'INVOICE#A-1' }, sk: { S: 'INVOICE' } };
     const put = () => client.send(new PutItemCommand({ TableName: 'dunning', Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
@@ -104,15 +113,16 @@ describe('the loopback to the emulators of the process', () => {
   });
 
   it('hands the listener the method, the path with its query, the headers and the body, and the SDK its status, headers and body', async () => {
-    const loopback = new LoopbackHttpHandler();
-    cleanups.push(() => loopback.close());
+    const loopback = loopbackHandler();
     const received: string[] = [];
-    loopback.serve(NOWHERE, echo(received));
+    const server = echo(received);
+    const { url, connections } = await listening(server);
+    loopback.serve(url, server);
     const { response } = await loopback.handle({
       method: 'POST',
       protocol: 'http:',
       hostname: '127.0.0.1',
-      port: 9,
+      port: Number(new URL(url).port),
       path: '/_aws/sfn/',
       query: { NamePrefix: 'inv oice', State: ['ENABLED', 'DISABLED'] },
       headers: { 'X-Amz-Target': 'AWSStepFunctions.SendTaskSuccess' },
@@ -124,29 +134,40 @@ describe('the loopback to the emulators of the process', () => {
       method: 'POST',
       url: '/_aws/sfn/?NamePrefix=inv+oice&State=ENABLED&State=DISABLED',
       target: 'AWSStepFunctions.SendTaskSuccess',
-      host: '127.0.0.1:9',
+      host: `127.0.0.1:${new URL(url).port}`,
       body: '{"taskToken":"AQ…"}',
     });
     expect(loopback.served).toEqual({ inProcess: 1, network: 0 });
+    expect(connections()).toBe(0);
   });
 
   it('sends over the network what it does not serve: another endpoint, and a streamed body even to a served one', async () => {
-    const overNetwork: string[] = [];
-    const inProcess: string[] = [];
-    const { url } = await listening(echo(overNetwork));
-    const { port } = new URL(url);
-    const loopback = new LoopbackHttpHandler();
-    cleanups.push(() => loopback.close());
-    const request = (body: unknown, path = '/') =>
-      loopback.handle({ method: 'PUT', protocol: 'http:', hostname: '127.0.0.1', port: Number(port), path, query: {}, headers: {}, body });
+    const loopback = loopbackHandler();
+    const otherRequests: string[] = [];
+    const servedRequests: string[] = [];
+    const other = await listening(echo(otherRequests));
+    const servedServer = echo(servedRequests);
+    const served = await listening(servedServer);
+    loopback.serve(served.url, servedServer);
+    const request = (url: string, body: unknown) =>
+      loopback.handle({ method: 'PUT', protocol: 'http:', hostname: '127.0.0.1', port: Number(new URL(url).port), path: '/bucket/key', query: {}, headers: {}, body });
 
-    await request('to another endpoint');
-    loopback.serve(url, echo(inProcess));
-    await request(Readable.from([Buffer.from('a streamed upload')]), '/bucket/key');
-    await request('a served request');
+    await request(other.url, 'to another endpoint');
+    await request(served.url, Readable.from([Buffer.from('a streamed upload')]));
+    await request(served.url, 'a served request');
 
-    expect(overNetwork).toEqual(['to another endpoint', 'a streamed upload']);
-    expect(inProcess).toEqual(['a served request']);
+    expect(otherRequests).toEqual(['to another endpoint']);
+    expect(servedRequests).toEqual(['a streamed upload', 'a served request']);
+    expect([other.connections(), served.connections()]).toEqual([1, 1]);
     expect(loopback.served).toEqual({ inProcess: 1, network: 2 });
+  });
+
+  it('fails a request to an emulator that has stopped as the network would, rather than reach into its closed store', async () => {
+    const { client, dynalite } = await dynamoThroughLoopback();
+    await createTable(client);
+    await closed(dynalite);
+    await expect(client.send(new GetItemCommand({ TableName: 'dunning', Key: { pk: { S: 'INVOICE#A-1' }, sk: { S: 'INVOICE' } } }))).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    });
   });
 });
