@@ -83,29 +83,17 @@ export class AwsWorkflow implements Workflow {
     }
   }
 
-  async wake(taskToken: string, output: object): Promise<boolean> {
-    try {
-      await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
-      return true;
-    } catch (error) {
-      if (GONE_TOKEN_ERRORS.has(errorName(error) ?? '')) return false;
-      throw error;
-    }
+  wake(taskToken: string, output: object): Promise<boolean> {
+    return this.answerTask(() => this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })));
   }
 
   /**
    * A failure the definition catches straight into the ending (`Dunning.Paid` → *Paid*, `Dunning.Cancelled` →
-   * *Cancelled*, never retried): the one way a wait can lead to more than one state without a Choice after it, which
-   * would cost a state transition and "Check what happened" another.
+   * *Cancelled*, never retried): like `route`, a way for a wait to lead to more than one state without a Choice after
+   * it, which would cost a state transition and "Check what happened" another.
    */
-  async end(taskToken: string, ending: 'paid' | 'cancelled'): Promise<boolean> {
-    try {
-      await this.sfn.send(new SendTaskFailureCommand({ taskToken, error: ENDING_ERRORS[ending], cause: `The invoice is ${ending}.` }));
-      return true;
-    } catch (error) {
-      if (GONE_TOKEN_ERRORS.has(errorName(error) ?? '')) return false;
-      throw error;
-    }
+  end(taskToken: string, ending: 'paid' | 'cancelled'): Promise<boolean> {
+    return this.answerTask(() => this.sfn.send(new SendTaskFailureCommand({ taskToken, error: ENDING_ERRORS[ending], cause: `The invoice is ${ending}.` })));
   }
 
   /**
@@ -113,9 +101,14 @@ export class AwsWorkflow implements Workflow {
    * which the step reads: `routedState`), or into "Decide the next step" (`Dunning.Decide`) — the way a wait leads to
    * any step without a Choice after it.
    */
-  async route(taskToken: string, state: ExecutionState): Promise<boolean> {
+  route(taskToken: string, state: ExecutionState): Promise<boolean> {
+    return this.answerTask(() => this.sfn.send(new SendTaskFailureCommand({ taskToken, ...routeFailure(state) })));
+  }
+
+  /** Completes a waiting task (wake, end, route); `false` when its token is no longer waiting. */
+  private async answerTask(send: () => Promise<unknown>): Promise<boolean> {
     try {
-      await this.sfn.send(new SendTaskFailureCommand({ taskToken, ...routeFailure(state) }));
+      await send();
       return true;
     } catch (error) {
       if (GONE_TOKEN_ERRORS.has(errorName(error) ?? '')) return false;

@@ -10,7 +10,7 @@
 import { startState } from '../domain/billing';
 import { executionName, initialState, paymentNoticeExecution } from '../domain/execution-state';
 import type { Change, InvoiceRecord, TimelineEntry } from '../domain/invoice';
-import { endingOf, isClosed, type WorkflowSettings } from '../domain/workflow';
+import { isClosed, type WorkflowSettings } from '../domain/workflow';
 import type { Dependencies, PendingStart, WorkflowSignal } from '../ports';
 import { mutateInvoice, readTimeline } from './record-updates';
 import { resumeParked, sendOn, tokenToResume } from './resume';
