@@ -7,6 +7,12 @@
  * items take their own size and skip a Buffer round trip per read and write. The order of keys does not change:
  * dynalite writes them in hexadecimal of their UTF-8 bytes, ASCII whose string order is DynamoDB's byte order.
  * A data directory (`path`) is LevelDB on disk, which this does not touch.
+ *
+ * It also closes the iterators of queries and scans. dynalite streams them and, once a stream ends or is cut short
+ * (a Limit), calls the iterator's `return()` — which abstract-level's iterators do not have. Each one stayed open in
+ * the database's set of resources, holding memory-level's snapshot of the whole tree as it was: every older version
+ * of every item written since stayed in memory. A 2,000-invoice lifecycle held 667 of them by day 30, 20 MB of its
+ * 44 MB of tables.
  */
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
@@ -39,9 +45,29 @@ function storeItemsAsStrings(): void {
   };
 }
 
+type IteratorPrototype = { return?: () => Promise<IteratorResult<never>>; close(): Promise<void> };
+
+/** Gives abstract-level's iterators (on memory and on disk: one copy serves both) the `return()` dynalite calls. */
+function closeIteratorsDynaliteReturns(): void {
+  const fromMemoryLevel = createRequire(createRequire(require.resolve('dynalite')).resolve('memory-level'));
+  const { AbstractIterator } = fromMemoryLevel('abstract-level') as { AbstractIterator: { prototype: object } };
+  // The base of entry, key and value iterators alike (abstract-level's CommonIterator, not exported).
+  const common = Object.getPrototypeOf(AbstractIterator.prototype) as IteratorPrototype;
+  if (typeof common.return === 'function') return;
+  Object.defineProperty(common, 'return', {
+    configurable: true,
+    writable: true,
+    async value(this: IteratorPrototype) {
+      await this.close();
+      return { done: true, value: undefined };
+    },
+  });
+}
+
 /** A dynalite server, not yet listening. */
 export function createDynalite(options: DynaliteOptions = {}): Server {
   storeItemsAsStrings();
+  closeIteratorsDynaliteReturns();
   // dynalite ships no types; this is the part of its API used here.
   const dynalite = require('dynalite') as (options: DynaliteOptions) => Server;
   return dynalite(options);
