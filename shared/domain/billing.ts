@@ -3,7 +3,7 @@
  * record as read and the time, and returns the change to write (`undefined` when there is nothing to do) or throws the
  * domain error the caller answers with. `shared/services/billing.ts` applies them through the ports.
  */
-import { addDays, datedInFuture, dayOf, daysBetween, localDate } from './calendar';
+import { addDays, datedInFuture, dayOf, localDate } from './calendar';
 import { ConflictError, ValidationError } from './errors';
 import { executionName, initialState, type ExecutionState } from './execution-state';
 import { canonicalJson, sha256 } from './hashing';

@@ -12,7 +12,7 @@ import { formatMoney, type Money } from '../../domain/money';
 import { formatDate } from '../labels';
 import { addressLines, legalIdLabel } from '../parties';
 import { PdfWriter, type Table } from '../pdf/document';
-import { claimSummary, lineState, stateLabel, statementTotals, type StatementLine } from '../pages/statement-page';
+import { claimSummary, lineState, stateLabel, statementTotals } from '../pages/statement-page';
 import { statementColumns, type StatementDownloadInput } from '../statement-csv';
 import { fr, type French } from '../typography';
 import { cityOf } from './formal-notice';

@@ -10,6 +10,7 @@
  */
 import type { Claim } from '../../domain/claim';
 import type { Creditor } from '../../domain/creditor';
+import { daysBetween } from '../../domain/dates';
 import type { Dispute, InvoiceRecord, PaymentMethod } from '../../domain/invoice';
 import { formatMoney, type Money } from '../../domain/money';
 import { html, type SafeHtml } from '../html';
@@ -93,11 +94,6 @@ export interface LineState {
   promisedDate?: string;
   /** Something was paid, less than the invoice. */
   partial: boolean;
-}
-
-/** Whole days from `from` to `to`, two calendar dates. */
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
 /** A problem reported and not yet resolved: a promise for all invoices leaves it out (as the service does). */
