@@ -6,10 +6,11 @@
  *   10 % full ladder to legal hand-off.
  * All invoices are registered on day 0 (due in 25 to 55 days); then the clock moves one day at a time to 14:00 UTC,
  * firing every timer due (pre-reminders, wake-ups, ladder steps), and the day's payments and answers are sent over
- * HTTP. Run in its own process by run.ts (`node --import tsx test/bench/lifecycle.ts N out.json`) so that its peak
- * RSS is its own.
+ * HTTP. Run in its own process by run.ts (`node --max-old-space-size=640 --import tsx test/bench/lifecycle.ts N
+ * out.json`) so that its peak RSS is its own, on a heap sized as on a 1 GB machine.
  */
 import { writeFileSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { createLocalRuntime } from '../../infra/local/runtime';
 import { DAY_MS, Driver, isoDate, pool, prng } from './driver';
 
@@ -17,6 +18,8 @@ export interface LifecycleSection {
   invoices: number;
   seconds: number;
   peakRssMb: number;
+  /** V8's heap limit in this process (run.ts sets it as a 1 GB machine would). */
+  heapLimitMb: number;
   /** Virtual days simulated. */
   days: number;
   mix: Record<string, number>;
@@ -175,6 +178,7 @@ export async function benchLifecycle(options: { invoices: number; log: (line: st
       invoices: invoices.length,
       seconds: Math.round(seconds * 10) / 10,
       peakRssMb: Math.round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1048576),
+      heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1048576),
       days,
       mix,
       outcomes,
