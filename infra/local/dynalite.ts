@@ -6,13 +6,13 @@
  * about 8 KB of slabs per item for a few hundred bytes of data (50 MB for 300 invoices). Stored as strings, the same
  * items take their own size and skip a Buffer round trip per read and write. The order of keys does not change:
  * dynalite writes them in hexadecimal of their UTF-8 bytes, ASCII whose string order is DynamoDB's byte order.
- * A data directory (`path`) is LevelDB on disk, which this does not touch.
+ * A data directory (`path`) is LevelDB on disk, which the string storage does not touch.
  *
- * It also closes the iterators of queries and scans. dynalite streams them and, once a stream ends or is cut short
- * (a Limit), calls the iterator's `return()` — which abstract-level's iterators do not have. Each one stayed open in
- * the database's set of resources, holding memory-level's snapshot of the whole tree as it was: every older version
- * of every item written since stayed in memory. A 2,000-invoice lifecycle held 667 of them by day 30, 20 MB of its
- * 44 MB of tables.
+ * It also closes the iterators of queries and scans, in memory and on disk. dynalite streams them and, once a stream
+ * ends or is cut short (a Limit), calls the iterator's `return()` — which abstract-level's iterators do not have.
+ * Each one stayed open in the database's set of resources, holding the tables as they were when its query ran, so
+ * together they kept every version of every item overwritten since (on disk, a LevelDB snapshot each). A
+ * 2,000-invoice lifecycle held 667 of them by day 30: 20 MB of its 44 MB of tables.
  */
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
@@ -47,10 +47,11 @@ function storeItemsAsStrings(): void {
 
 type IteratorPrototype = { return?: () => Promise<IteratorResult<never>>; close(): Promise<void> };
 
-/** Gives abstract-level's iterators (on memory and on disk: one copy serves both) the `return()` dynalite calls. */
-function closeIteratorsDynaliteReturns(): void {
-  const fromMemoryLevel = createRequire(createRequire(require.resolve('dynalite')).resolve('memory-level'));
-  const { AbstractIterator } = fromMemoryLevel('abstract-level') as { AbstractIterator: { prototype: object } };
+/** Gives the iterators of abstract-level, as a module of dynalite's reaches it, the `return()` dynalite calls. */
+function closeIteratorsOf(...path: string[]): void {
+  let from = createRequire(require.resolve('dynalite'));
+  for (const name of path) from = createRequire(from.resolve(name));
+  const { AbstractIterator } = from('abstract-level') as { AbstractIterator: { prototype: object } };
   // The base of entry, key and value iterators alike (abstract-level's CommonIterator, not exported).
   const common = Object.getPrototypeOf(AbstractIterator.prototype) as IteratorPrototype;
   if (typeof common.return === 'function') return;
@@ -67,7 +68,9 @@ function closeIteratorsDynaliteReturns(): void {
 /** A dynalite server, not yet listening. */
 export function createDynalite(options: DynaliteOptions = {}): Server {
   storeItemsAsStrings();
-  closeIteratorsDynaliteReturns();
+  // In memory and on disk (LOCAL_DATA_DIR): one copy of abstract-level today, patched once, but npm may install two.
+  closeIteratorsOf('memory-level');
+  closeIteratorsOf('level', 'classic-level');
   // dynalite ships no types; this is the part of its API used here.
   const dynalite = require('dynalite') as (options: DynaliteOptions) => Server;
   return dynalite(options);

@@ -7,7 +7,7 @@
  * All invoices are registered on day 0 (due in 25 to 55 days); then the clock moves one day at a time to 14:00 UTC,
  * firing every timer due (pre-reminders, wake-ups, ladder steps), and the day's payments and answers are sent over
  * HTTP. Run in its own process by run.ts (`node --max-old-space-size=640 --import tsx test/bench/lifecycle.ts N
- * out.json`) so that its peak RSS is its own, on a heap sized as on a 1 GB machine.
+ * out.json`) so that its peak RSS is its own, within the heap budget of its 1 GB target.
  */
 import { writeFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
@@ -18,7 +18,7 @@ export interface LifecycleSection {
   invoices: number;
   seconds: number;
   peakRssMb: number;
-  /** V8's heap limit in this process (run.ts sets it as a 1 GB machine would). */
+  /** V8's heap limit in this process (`heap_size_limit`: the old space run.ts sets, plus the young generation). */
   heapLimitMb: number;
   /** Virtual days simulated. */
   days: number;

@@ -203,6 +203,8 @@ describe('dynalite as the local runtime creates it', () => {
           ...(limit ? { Limit: limit } : {}),
         }),
       );
+    // A second item in the partition, so that a query with Limit 1 is cut short rather than read to its end.
+    await client.send(new PutItemCommand({ TableName: 'dunning', Item: { pk: { S: 'INVOICE#A-1' }, sk: { S: 'LINE#1' } } }));
     await put(0);
     await query();
     const before = liveHeapBytes();
