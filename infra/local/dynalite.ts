@@ -18,6 +18,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 
 export interface DynaliteOptions {
+  /** dynalite's own defaults keep a table CREATING (and so on) for half a second; every user here wants 0. */
   createTableMs?: number;
   deleteTableMs?: number;
   updateTableMs?: number;
@@ -25,13 +26,22 @@ export interface DynaliteOptions {
   path?: string;
 }
 
+const DEFAULTS: DynaliteOptions = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
+
 type MemoryLevelClass = new (options?: Record<string, unknown>) => object;
 
 const require = createRequire(import.meta.url);
 
+/** `require` as dynalite resolves modules, or as the module reached through `path` (e.g. `level`, `classic-level`) does. */
+function requireFromDynalite(...path: string[]): NodeJS.Require {
+  let from = createRequire(require.resolve('dynalite'));
+  for (const name of path) from = createRequire(from.resolve(name));
+  return from;
+}
+
 /** Done before dynalite is first loaded, on the very module object its own `require` returns. */
 function storeItemsAsStrings(): void {
-  const fromDynalite = createRequire(require.resolve('dynalite'));
+  const fromDynalite = requireFromDynalite();
   const memoryLevel = fromDynalite('memory-level') as { MemoryLevel: MemoryLevelClass & { storesStrings?: boolean } };
   if (memoryLevel.MemoryLevel.storesStrings) return;
   // dynalite reads MemoryLevel once, as it loads: loaded before this, it would keep Buffers without a word.
@@ -49,9 +59,7 @@ type IteratorPrototype = { return?: () => Promise<IteratorResult<never>>; close(
 
 /** Gives the iterators of abstract-level, as a module of dynalite's reaches it, the `return()` dynalite calls. */
 function closeIteratorsOf(...path: string[]): void {
-  let from = createRequire(require.resolve('dynalite'));
-  for (const name of path) from = createRequire(from.resolve(name));
-  const { AbstractIterator } = from('abstract-level') as { AbstractIterator: { prototype: object } };
+  const { AbstractIterator } = requireFromDynalite(...path)('abstract-level') as { AbstractIterator: { prototype: object } };
   // The base of entry, key and value iterators alike (abstract-level's CommonIterator, not exported).
   const common = Object.getPrototypeOf(AbstractIterator.prototype) as IteratorPrototype;
   if (typeof common.return === 'function') return;
@@ -73,5 +81,5 @@ export function createDynalite(options: DynaliteOptions = {}): Server {
   closeIteratorsOf('level', 'classic-level');
   // dynalite ships no types; this is the part of its API used here.
   const dynalite = require('dynalite') as (options: DynaliteOptions) => Server;
-  return dynalite(options);
+  return dynalite({ ...DEFAULTS, ...options });
 }

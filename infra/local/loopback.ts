@@ -42,7 +42,7 @@ class CollectedResponse extends EventEmitter {
 
   write(chunk: string | Uint8Array): boolean {
     this.headersSent = true;
-    this.chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+    this.chunks.push(Buffer.from(chunk));
     return true;
   }
 

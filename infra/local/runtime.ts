@@ -249,12 +249,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
   try {
     // DynamoDB emulator.
     if (options.persistDir) mkdirSync(options.persistDir, { recursive: true });
-    const dynamoServer = createDynalite({
-      createTableMs: 0,
-      deleteTableMs: 0,
-      updateTableMs: 0,
-      ...(options.persistDir ? { path: resolve(options.persistDir) } : {}),
-    });
+    const dynamoServer = createDynalite(options.persistDir ? { path: resolve(options.persistDir) } : {});
     const dynamoPort = await listen(dynamoServer, 0);
     cleanups.push(
       () =>

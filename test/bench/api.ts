@@ -90,7 +90,7 @@ const context = {
 } as unknown as Context;
 
 export async function benchApi(options: { iterations: number; log: (line: string) => void }): Promise<ApiSection> {
-  const server = createDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = createDynalite();
   let capture: Captured[] | undefined;
   server.prependListener('request', (req: IncomingMessage, res) => {
     if (!capture) return;

@@ -53,7 +53,7 @@ async function createTable(client: DynamoDBClient): Promise<void> {
 
 async function dynamoThroughLoopback() {
   const loopback = loopbackHandler();
-  const dynalite = createDynalite({ createTableMs: 0 });
+  const dynalite = createDynalite();
   const { url, connections } = await listening(dynalite);
   loopback.serve(url, dynalite);
   const client = new DynamoDBClient({

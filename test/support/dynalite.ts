@@ -15,8 +15,8 @@ export interface LocalDynamo {
 }
 
 export async function startDynalite(tableName = 'dunning-test'): Promise<LocalDynamo> {
-  // Zero delays: tables are ACTIVE at once instead of CREATING for half a second.
-  const server = createDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // Tables are ACTIVE at once (createDynalite's zero delays), not CREATING for half a second.
+  const server = createDynalite();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
